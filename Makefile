@@ -1,0 +1,12 @@
+.PHONY: run test lint bench
+
+# Set up and start the demo on http://127.0.0.1:8000/ (SQLite, tasks in-process).
+run:
+	scripts/run.sh
+
+# Set up and run every check and the whole test suite against PostgreSQL.
+test:
+	scripts/test.sh
+
+lint:
+	.venv/bin/python -m ruff check . && .venv/bin/python -m ruff format --check . && .venv/bin/python -m mypy .

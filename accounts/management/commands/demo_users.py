@@ -1,0 +1,114 @@
+"""``demo_users``: demo sign-ins for every role in two localities (the local demo
+only). Prints the sign-ins. Refuses to run when DEBUG is off."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from accounts.models import Organisation
+from accounts.roles import Role
+from accounts.services import user_save
+
+DEMO_PASSWORD = "early-help-demo-2026"
+
+DEMO_USERS: list[tuple[str, str, str, list[str], str, str]] = [
+    # email, role, name, localities, organisation, organisation kind
+    (
+        "manager.erdington@demo.example",
+        Role.LOCALITY_MANAGER,
+        "Maya Hughes",
+        ["erdington"],
+        "Erdington Early Help Locality",
+        Organisation.Kind.VCS,
+    ),
+    (
+        "manager.ladywood@demo.example",
+        Role.LOCALITY_MANAGER,
+        "Imran Shah",
+        ["ladywood"],
+        "Ladywood Early Help Locality",
+        Organisation.Kind.VCS,
+    ),
+    (
+        "practitioner.erdington@demo.example",
+        Role.PRACTITIONER,
+        "Grace Okafor",
+        ["erdington"],
+        "Erdington Early Help Locality",
+        Organisation.Kind.VCS,
+    ),
+    (
+        "practitioner.ladywood@demo.example",
+        Role.PRACTITIONER,
+        "Tomasz Nowak",
+        ["ladywood"],
+        "Ladywood Early Help Locality",
+        Organisation.Kind.VCS,
+    ),
+    (
+        "dsl@demo.example",
+        Role.REQUESTER,
+        "Sarah Ahmed",
+        [],
+        "Stockland Green Primary School",
+        Organisation.Kind.SCHOOL,
+    ),
+    (
+        "auditor@demo.example",
+        Role.AUDITOR,
+        "Priya Patel",
+        [],
+        "City Children's Trust",
+        Organisation.Kind.CHILDRENS_TRUST,
+    ),
+    (
+        "performance@demo.example",
+        Role.PERFORMANCE_LEAD,
+        "David Clarke",
+        [],
+        "City Council",
+        Organisation.Kind.COUNCIL,
+    ),
+    (
+        "admin@demo.example",
+        Role.ADMINISTRATOR,
+        "Helen Morris",
+        [],
+        "City Council",
+        Organisation.Kind.COUNCIL,
+    ),
+]
+
+
+class Command(BaseCommand):
+    help = "Create demo sign-ins for every role (local demo only)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--quiet", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG:
+            raise CommandError("Demo sign-ins are only created when DEBUG is on.")
+        for email, role, name, localities, org_name, org_kind in DEMO_USERS:
+            Organisation.objects.get_or_create(
+                name=org_name, defaults={"kind": org_kind}
+            )
+            user_save(
+                email=email,
+                role=role,
+                locality_slugs=localities,
+                organisation_name=org_name,
+                password=DEMO_PASSWORD,
+                full_name=name,
+            )
+        if options["quiet"]:
+            return
+        self.stdout.write("")
+        self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD})")
+        for email, role, _name, localities, _org, _kind in DEMO_USERS:
+            where = f" — {', '.join(localities)}" if localities else ""
+            self.stdout.write(f"  {Role(role).label:<18} {email}{where}")
+        self.stdout.write("")

@@ -1,0 +1,147 @@
+"""Writes to users, memberships and API tokens."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import (
+    ApiToken,
+    LocalityMembership,
+    Organisation,
+    User,
+    api_token_digest,
+)
+from accounts.roles import Role
+from core.errors import InvalidInput
+from localities.models import Locality
+
+
+@dataclass(frozen=True)
+class UserSaveResult:
+    user: User
+    created: bool
+
+
+@transaction.atomic
+def user_save(
+    *,
+    email: str,
+    role: str,
+    locality_slugs: list[str] | None = None,
+    organisation_name: str | None = None,
+    password: str | None = None,
+    full_name: str | None = None,
+) -> UserSaveResult:
+    """Create the user with this e-mail, or update the existing one.
+
+    The role replaces the old one; when locality slugs are given they replace the
+    user's memberships; a new organisation name creates the organisation (kind
+    "other"). Every input is checked before anything is written.
+    """
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise InvalidInput(
+            f"Enter a valid e-mail address (got {email!r}).", field="email"
+        ) from exc
+    if role not in Role.values:
+        raise InvalidInput(
+            f"Unknown role {role!r}; choose one of: {', '.join(Role.values)}.",
+            field="role",
+        )
+    slugs = list(dict.fromkeys(locality_slugs or []))
+    localities = list(Locality.objects.filter(slug__in=slugs))
+    missing = sorted(set(slugs) - {loc.slug for loc in localities})
+    if missing:
+        known = ", ".join(
+            Locality.objects.order_by("slug").values_list("slug", flat=True)
+        )
+        raise InvalidInput(
+            f"Unknown locality {', '.join(missing)}; known localities: {known}.",
+            field="locality",
+        )
+
+    user = User.objects.select_for_update().filter(email__iexact=email).first()
+    created = user is None
+    if user is None:
+        user = User(email=email)
+    user.role = role
+    if full_name is not None:
+        user.full_name = full_name.strip()
+    if password is not None:
+        try:
+            validate_password(password, user=user)
+        except ValidationError as exc:
+            raise InvalidInput(" ".join(exc.messages), field="password") from exc
+        user.set_password(password)
+    elif created:
+        user.set_unusable_password()
+    if organisation_name:
+        organisation, _ = Organisation.objects.get_or_create(
+            name=organisation_name.strip()
+        )
+        user.organisation = organisation
+    user.is_staff = role == Role.ADMINISTRATOR
+    user.save()
+
+    if locality_slugs is not None:
+        LocalityMembership.objects.filter(user=user).exclude(
+            locality__in=localities
+        ).delete()
+        existing = set(
+            LocalityMembership.objects.filter(user=user).values_list(
+                "locality_id", flat=True
+            )
+        )
+        LocalityMembership.objects.bulk_create(
+            [
+                LocalityMembership(user=user, locality=loc)
+                for loc in localities
+                if loc.pk not in existing
+            ]
+        )
+    return UserSaveResult(user=user, created=created)
+
+
+def api_token_issue(*, user: User, name: str = "") -> str:
+    """Create an API token for ``user`` and return it; only its digest is kept,
+    so this is the only time it can be shown."""
+    raw = secrets.token_urlsafe(32)
+    ApiToken.objects.create(
+        user=user, name=name, prefix=raw[:8], digest=api_token_digest(raw)
+    )
+    return raw
+
+
+def api_token_user(raw: str) -> User | None:
+    """The active user holding this token, or None. Marks the token as used."""
+    if not raw or len(raw) > 200:
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(
+            digest=api_token_digest(raw), revoked_at__isnull=True, user__is_active=True
+        )
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    # Write at most once a minute per token, not on every request.
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def api_token_revoke(*, token_id: int, user: User) -> None:
+    ApiToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )

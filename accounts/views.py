@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
+
+from accounts.forms import SignInForm, TokenForm
+from accounts.middleware import LAST_SEEN_AT, SIGNED_IN_AT
+from accounts.two_factor import confirmed_device, pending_device
+
+
+class SignInView(auth_views.LoginView):
+    form_class = SignInForm
+    template_name = "accounts/sign_in.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)  # rotates the session id
+        now = timezone.now().timestamp()
+        self.request.session[SIGNED_IN_AT] = now
+        self.request.session[LAST_SEEN_AT] = now
+        return response
+
+
+class SignOutView(auth_views.LogoutView):
+    template_name = "accounts/signed_out.html"
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Enrol an authenticator app: show the key as a QR code and as text, then
+    confirm it with a first code."""
+    if confirmed_device(request.user):
+        return redirect("accounts:two_factor_verify")
+    device = pending_device(request.user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            messages.success(request, "Two-factor sign-in is set up.")
+            return redirect("core:home")
+        form.add_error("code", "The security code is not correct or has expired")
+    qr = segno.make(device.config_url, error="m")
+    context = {
+        "form": form,
+        "qr_data_uri": qr.svg_data_uri(scale=5, border=2),
+        "secret": _grouped_secret(device),
+    }
+    return render(request, "accounts/two_factor_setup.html", context)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    device = confirmed_device(request.user)
+    if device is None:
+        return redirect("accounts:two_factor_setup")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        allowed, _ = device.verify_is_allowed()
+        if allowed and device.verify_token(form.cleaned_data["code"]):
+            otp_login(request, device)
+            return redirect(request.GET.get("next") or "core:home")
+        form.add_error(
+            "code",
+            "The security code is not correct or has expired"
+            if allowed
+            else "Too many wrong codes. Wait a minute, then try again",
+        )
+    return render(request, "accounts/two_factor_verify.html", {"form": form})
+
+
+def _grouped_secret(device: Any) -> str:
+    secret = base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))

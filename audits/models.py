@@ -1,0 +1,1 @@
+"""Multi-agency case audits: filled in by the audits work."""

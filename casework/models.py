@@ -1,0 +1,1 @@
+"""Families, people and cases: filled in by the triage and casework work."""

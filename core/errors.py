@@ -1,0 +1,24 @@
+"""Domain errors raised by services and turned into messages by the interfaces."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A request that the rules of the service refuse; the message is for the user."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class InvalidInput(DomainError):
+    """Input that is malformed or incomplete."""
+
+
+class NotAllowed(DomainError):
+    """The state of the record does not allow this change (e.g. a closed case)."""
+
+
+class Conflict(DomainError):
+    """Somebody else changed the record first (e.g. a form already decided)."""

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+
+class TimeStampedModel(models.Model):
+    """Base for every domain model: when a row was created and last changed."""
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class AccessLog(models.Model):
+    """One read of a family, person, case or form record (QUALITY §2).
+
+    Append-only for the application: rows are never updated or deleted by it. On
+    PostgreSQL a trigger refuses UPDATE and DELETE as well (migration 0002).
+    """
+
+    class Channel(models.TextChoices):
+        HTML = "html", "Web page"
+        API = "api", "API"
+        PDF = "pdf", "PDF"
+        CSV = "csv", "CSV"
+        JSON = "json", "JSON export"
+
+    class Action(models.TextChoices):
+        VIEW = "view", "Viewed"
+        LIST = "list", "Listed"
+        EXPORT = "export", "Exported"
+        SEARCH = "search", "Searched"
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+    )
+    user_email = models.CharField(max_length=254, blank=True)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    object_type = models.CharField(max_length=40)
+    object_id = models.CharField(max_length=64)
+    path = models.CharField(max_length=500, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["object_type", "object_id", "at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(channel__in=["html", "api", "pdf", "csv", "json"]),
+                name="accesslog_channel_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(action__in=["view", "list", "export", "search"]),
+                name="accesslog_action_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        who = self.user_email or "anonymous"
+        return f"{who} {self.action} {self.object_type} {self.object_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise PermissionError("Access log entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Access log entries cannot be deleted.")

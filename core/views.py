@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import logging
+
+import redis
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from accounts.roles import ROLE_SUMMARIES, Role
+from accounts.selectors import localities_for_user
+from accounts.two_factor import needs_two_factor
+
+logger = logging.getLogger(__name__)
+
+HOME_TEMPLATES = {role: f"core/home/{role.value}.html" for role in Role}
+
+
+@never_cache
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's home page: their role, localities and organisation."""
+    user = request.user
+    role = Role(user.role) if user.role in Role.values else None
+    context = {
+        "role": role,
+        "role_summary": ROLE_SUMMARIES.get(role) if role else None,
+        "role_template": HOME_TEMPLATES.get(role) if role else None,
+        "localities": list(localities_for_user(user)),
+        "organisation": user.organisation,
+        "needs_two_factor": needs_two_factor(request, user),
+    }
+    return render(request, "core/home.html", context)
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database (and, when configured, Redis) answer; 503 otherwise."""
+    checks: dict[str, str] = {}
+    healthy = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = "ok"
+    except Exception:  # noqa: BLE001 - any failure means unhealthy
+        logger.exception("health check: database unavailable")
+        checks["database"] = "unavailable"
+        healthy = False
+    if settings.REDIS_URL:
+        try:
+            client = redis.Redis.from_url(
+                settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1
+            )
+            client.ping()
+            checks["redis"] = "ok"
+        except redis.RedisError:
+            logger.exception("health check: Redis unavailable")
+            checks["redis"] = "unavailable"
+            healthy = False
+    else:
+        checks["redis"] = "not_configured"
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", **checks},
+        status=200 if healthy else 503,
+    )
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)

@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class FamilyConnectConfig(AppConfig):
+    name = "family_connect"

@@ -1,0 +1,1 @@
+"""Family Connect Forms: filled in by the intake work."""

@@ -1,0 +1,1 @@
+"""The scorecard: filled in by the scorecard work."""

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The demo: SQLite, tasks in-process, e-mail to the console, demo sign-ins,
+# served on http://127.0.0.1:8000/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh run
+export DEBUG=${DEBUG:-1}
+export TWO_FACTOR_REQUIRED=${TWO_FACTOR_REQUIRED:-0}
+unset DATABASE_URL REDIS_URL CELERY_BROKER_URL
+.venv/bin/python manage.py migrate --no-input
+.venv/bin/python manage.py demo_users
+exec .venv/bin/python manage.py runserver "${ADDRESS:-127.0.0.1:8000}"

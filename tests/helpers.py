@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from django_otp.oath import totp
+
+from tests.factories import DEFAULT_PASSWORD, TOTPDeviceFactory
+
+
+def totp_now(device) -> str:
+    """The current 6-digit code of a TOTP device, as an authenticator app shows it."""
+    code = totp(
+        device.bin_key,
+        step=device.step,
+        t0=device.t0,
+        digits=device.digits,
+        drift=device.drift,
+    )
+    return f"{code:0{device.digits}d}"
+
+
+def sign_in(client, user, *, ip: str = "127.0.0.1", password: str = DEFAULT_PASSWORD):
+    return client.post(
+        "/sign-in/", {"username": user.email, "password": password}, REMOTE_ADDR=ip
+    )
+
+
+def sign_in_verified(client, user):
+    """Sign in with password and then a TOTP code, as a staff user must."""
+    device = TOTPDeviceFactory(user=user)
+    response = sign_in(client, user)
+    assert response.status_code == 302, response.content[:500]
+    response = client.post("/account/two-factor/verify/", {"code": totp_now(device)})
+    assert response.status_code == 302, response.content[:500]
+    return device
