@@ -1,0 +1,103 @@
+"""The PDF renderer fetches nothing but data: URLs and the project's static files."""
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.request import urlopen
+
+import pytest
+
+from core.pdf import StaticOnlyFetcher, render_pdf_from_html, static_path_for_url
+
+PIXEL = (
+    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
+    "YPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
+
+
+class CountingHandler(BaseHTTPRequestHandler):
+    hits: list[str] = []
+
+    def do_GET(self):  # noqa: N802
+        CountingHandler.hits.append(self.path)
+        body = b"body { color: red }"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/css")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def local_server():
+    CountingHandler.hits = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), CountingHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_counting_server_counts(local_server):
+    # The zero-hit assertions below mean something only if a fetch would be seen.
+    urlopen(f"{local_server}/probe.css").read()  # noqa: S310
+    assert CountingHandler.hits == ["/probe.css"]
+
+
+def hostile_html(server: str) -> str:
+    return f"""<!DOCTYPE html><html><head>
+<link rel="stylesheet" href="{server}/x.css">
+<link rel="stylesheet" href="file:///etc/passwd">
+<style>@import url("{server}/imported.css");
+@font-face {{ font-family: evil; src: url("{server}/font.woff"); }}
+body {{ background: url("{server}/bg.png"); font-family: evil; }}</style>
+</head><body>
+<p>Family's words: <img src="file:///etc/passwd"> <img src="{server}/x.png"></p>
+<a rel="attachment" href="file:///etc/passwd">passwd</a>
+<a rel="attachment" href="{server}/attachment.txt">attachment</a>
+<object data="file:///etc/hostname"></object>
+<img src="/static/../../../../etc/passwd">
+<img src="file:///static/../etc/passwd">
+<img src="{PIXEL}" alt="allowed">
+<p>root</p>
+</body></html>"""
+
+
+def test_hostile_urls_in_the_html_are_never_fetched(local_server):
+    fetcher = StaticOnlyFetcher()
+    pdf = render_pdf_from_html(hostile_html(local_server), fetcher=fetcher)
+    assert pdf.startswith(b"%PDF")
+    assert CountingHandler.hits == []
+    assert b"/EmbeddedFile" not in pdf and b"/EmbeddedFiles" not in pdf
+    assert b"root:x:0:0" not in pdf
+    refused = " ".join(fetcher.refused)
+    assert "file:///etc/passwd" in refused and f"{local_server}/x.css" in refused
+    assert fetcher.served == ["data:"]
+
+
+def test_the_projects_own_static_files_are_served():
+    fetcher = StaticOnlyFetcher()
+    html = '<link rel="stylesheet" href="/static/core/app.css"><p>Scorecard</p>'
+    render_pdf_from_html(html, fetcher=fetcher)
+    assert fetcher.served == ["file:///static/core/app.css"]
+    assert fetcher.refused == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "file:///static/../etc/passwd",
+        "file:///static/core/../../config/settings.py",
+        "file:///static/%2e%2e/%2e%2e/etc/passwd",
+        "file://evil.example/static/core/app.css",
+        "file:///static/",
+        "file:///static/core/missing.css",
+        "file:///static/core/app.css?x=1",
+    ],
+)
+def test_static_lookup_refuses_anything_outside_static(url):
+    assert static_path_for_url(url) is None

@@ -1,0 +1,116 @@
+"""Configuration: production checks, Celery reliability settings, the compose file."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def production_env(**extra: str) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SECURE_", "SESSION_", "CSRF_"))
+    }
+    env.update(
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="early-help.example.org",
+        **extra,
+    )
+    return env
+
+
+def test_check_deploy_passes_with_production_settings():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=production_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_deploy_fails_without_https_settings():
+    # The check above could not fail if the settings never reached it.
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=production_env(SECURE_SSL_REDIRECT="0"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert (
+        result.returncode != 0
+        and "SECURE_SSL_REDIRECT" in result.stdout + result.stderr
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = production_env()
+    env.pop("SECRET_KEY")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
+
+
+def test_celery_reliability_settings():
+    from config.celery import app
+
+    conf = app.conf
+    assert conf.task_acks_late is True
+    assert conf.task_reject_on_worker_lost is True
+    assert conf.worker_prefetch_multiplier == 1
+    assert conf.task_time_limit and conf.task_soft_time_limit < conf.task_time_limit
+    assert conf.broker_transport_options["visibility_timeout"] > conf.task_time_limit
+    assert conf.timezone == "Europe/London"
+    assert settings.TIME_ZONE == "Europe/London" and settings.USE_TZ
+
+
+def test_every_beat_entry_names_a_registered_task():
+    from config.celery import app
+
+    app.loader.import_default_modules()
+    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+        assert entry["task"] in app.tasks, name
+
+
+def test_compose_declares_every_service_with_health_checks_and_volumes():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert {"db", "redis", "web", "worker", "beat"} <= set(services)
+    for name in ("db", "redis", "web", "worker", "beat"):
+        assert "healthcheck" in services[name], name
+    assert "volumes" in services["db"] and "volumes" in services["redis"]
+    assert set(compose["volumes"]) >= {"pgdata", "redisdata"}
+    for name in ("web", "worker", "beat"):
+        env = services[name]["environment"]
+        assert "DATABASE_URL" in env and "REDIS_URL" in env and "SECRET_KEY" in env
+        assert str(env.get("DEBUG", "0")) in {"0", "false", "False"}
+    assert "gunicorn" in " ".join(services["web"]["command"])
+    assert (
+        "worker" in services["worker"]["command"]
+        and "beat" in services["beat"]["command"]
+    )
+    assert (ROOT / "Dockerfile").exists()
+
+
+def test_readme_names_the_two_commands_and_ci_calls_the_test_command():
+    readme = (ROOT / "README.md").read_text()
+    assert "make run" in readme and "make test" in readme
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
