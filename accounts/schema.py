@@ -12,7 +12,7 @@ class HashedTokenScheme(OpenApiAuthenticationExtension):
             "type": "apiKey",
             "in": "header",
             "name": "Authorization",
-            "description": "Token-based authentication: `Authorization: Token <token>`.",
+            "description": "Header `Authorization: Token <token>`.",
         }
 
 
