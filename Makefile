@@ -1,4 +1,4 @@
-.PHONY: run test lint bench
+.PHONY: run test lint
 
 # Set up and start the demo on http://127.0.0.1:8000/ (SQLite, tasks in-process).
 run:
@@ -9,4 +9,4 @@ test:
 	scripts/test.sh
 
 lint:
-	.venv/bin/python -m ruff check . && .venv/bin/python -m ruff format --check . && .venv/bin/python -m mypy .
+	.venv/bin/python -m ruff check . && .venv/bin/python -m ruff format --check . && DEBUG=1 .venv/bin/python -m mypy .

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.contrib.auth.models import (
     AbstractBaseUser,
@@ -14,6 +14,9 @@ from django.utils import timezone
 
 from accounts.roles import STAFF_ROLES, Role
 from core.models import TimeStampedModel
+
+if TYPE_CHECKING:
+    from localities.models import Locality
 
 
 class OrganisationKind(models.TextChoices):
@@ -108,11 +111,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         on_delete=models.PROTECT,
         related_name="users",
     )
-    localities = models.ManyToManyField(
-        "localities.Locality",
-        through="LocalityMembership",
-        related_name="members",
-        blank=True,
+    localities: models.ManyToManyField[Locality, LocalityMembership] = (
+        models.ManyToManyField(
+            "localities.Locality",
+            through="LocalityMembership",
+            related_name="members",
+            blank=True,
+        )
     )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(
@@ -124,7 +129,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         ordering = ["email"]

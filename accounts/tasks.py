@@ -6,7 +6,7 @@ from django.conf import settings
 from django.utils import timezone
 
 
-@shared_task(acks_late=True, time_limit=120)
+@shared_task(acks_late=True, time_limit=120, soft_time_limit=100)
 def access_attempts_purge() -> int:
     """Remove failed-sign-in records whose lockout period is long over.
 

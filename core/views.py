@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+from typing import cast
 
 import redis
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from accounts.models import User
 from accounts.roles import ROLE_SUMMARIES, Role
 from accounts.selectors import localities_for_user
 from accounts.two_factor import needs_two_factor
@@ -25,7 +27,7 @@ HOME_TEMPLATES = {role: f"core/home/{role.value}.html" for role in Role}
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """The signed-in user's home page: their role, localities and organisation."""
-    user = request.user
+    user = cast(User, request.user)  # login_required
     role = Role(user.role) if user.role in Role.values else None
     context = {
         "role": role,

@@ -72,6 +72,8 @@ export SECRET_KEY=${SECRET_KEY:-$("$PY" -c 'import secrets; print(secrets.token_
 echo "== ruff"
 "$PY" -m ruff check .
 "$PY" -m ruff format --check .
+echo "== mypy"
+DEBUG=1 "$PY" -m mypy .
 echo "== migrations"
 DEBUG=0 "$PY" manage.py makemigrations --check --dry-run
 echo "== check --deploy (production settings)"

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 import factory
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -38,7 +40,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             return
         for slug in extracted:
             LocalityMembership.objects.create(
-                user=self, locality=Locality.objects.get(slug=slug)
+                user=cast(User, self), locality=Locality.objects.get(slug=slug)
             )
 
 

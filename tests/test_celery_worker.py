@@ -1,0 +1,89 @@
+"""A real Celery worker on the test Redis runs a task queued by the application."""
+
+import os
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from accounts.tasks import access_attempts_purge
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+@pytest.fixture
+def worker(transactional_db):
+    assert settings.REDIS_URL and not settings.CELERY_TASK_ALWAYS_EAGER
+    env = {**os.environ, "DATABASE_URL": database_url()}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def test_a_queued_task_runs_on_a_real_worker(worker):
+    old = AccessAttempt.objects.create(
+        username="someone@example.org",
+        ip_address="192.0.2.1",
+        user_agent="test",
+        get_data="",
+        post_data="",
+        http_accept="",
+        path_info="/sign-in/",
+        failures_since_start=5,
+    )
+    AccessAttempt.objects.filter(pk=old.pk).update(
+        attempt_time=timezone.now() - timedelta(days=1)
+    )
+    recent = AccessAttempt.objects.create(
+        username="other@example.org",
+        ip_address="192.0.2.2",
+        user_agent="test",
+        get_data="",
+        post_data="",
+        http_accept="",
+        path_info="/sign-in/",
+        failures_since_start=1,
+    )
+    access_attempts_purge.delay()
+    deadline = time.monotonic() + 60
+    while AccessAttempt.objects.filter(pk=old.pk).exists():
+        assert worker.poll() is None, worker.stdout.read().decode()[-2000:]
+        assert time.monotonic() < deadline, "the worker did not run the task"
+        time.sleep(0.2)
+    assert AccessAttempt.objects.filter(pk=recent.pk).exists()
