@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.two_factor import confirmed_device, needs_two_factor
@@ -86,9 +88,9 @@ class TwoFactorRequiredMiddleware:
             return None
         if not needs_two_factor(request, request.user):
             return None
-        target = (
-            "accounts:two_factor_verify"
-            if confirmed_device(request.user)
-            else "accounts:two_factor_setup"
-        )
-        return redirect(target)
+        if confirmed_device(request.user) is None:
+            return redirect("accounts:two_factor_setup")
+        verify = reverse("accounts:two_factor_verify")
+        if request.method == "GET":
+            verify = f"{verify}?{urlencode({'next': request.get_full_path()})}"
+        return redirect(verify)

@@ -9,7 +9,9 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
@@ -33,7 +35,7 @@ class SignInView(auth_views.LoginView):
 
 
 class SignOutView(auth_views.LogoutView):
-    template_name = "accounts/signed_out.html"
+    pass
 
 
 @never_cache
@@ -75,7 +77,14 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         allowed, _ = device.verify_is_allowed()
         if allowed and device.verify_token(form.cleaned_data["code"]):
             otp_login(request, device)
-            return redirect(request.GET.get("next") or "core:home")
+            target = request.GET.get("next", "")
+            if not url_has_allowed_host_and_scheme(
+                target,
+                allowed_hosts={request.get_host()},
+                require_https=request.is_secure(),
+            ):
+                target = reverse("core:home")
+            return redirect(target)
         form.add_error(
             "code",
             "The security code is not correct or has expired"

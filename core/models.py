@@ -40,7 +40,9 @@ class AccessLog(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
-        on_delete=models.SET_NULL,
+        # Users are deactivated, not deleted; if one ever is, the log keeps the id
+        # and e-mail untouched (the log refuses updates).
+        on_delete=models.DO_NOTHING,
         related_name="+",
         db_constraint=False,
     )

@@ -6,7 +6,7 @@ from typing import cast
 import redis
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -51,7 +51,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
             cursor.execute("SELECT 1")
             cursor.fetchone()
         checks["database"] = "ok"
-    except Exception:  # noqa: BLE001 - any failure means unhealthy
+    except DatabaseError:
         logger.exception("health check: database unavailable")
         checks["database"] = "unavailable"
         healthy = False

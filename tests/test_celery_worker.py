@@ -56,9 +56,9 @@ def worker(transactional_db):
         process.kill()
 
 
-def test_a_queued_task_runs_on_a_real_worker(worker):
-    old = AccessAttempt.objects.create(
-        username="someone@example.org",
+def failed_sign_in(username: str, *, age: timedelta) -> AccessAttempt:
+    attempt = AccessAttempt.objects.create(
+        username=username,
         ip_address="192.0.2.1",
         user_agent="test",
         get_data="",
@@ -67,19 +67,15 @@ def test_a_queued_task_runs_on_a_real_worker(worker):
         path_info="/sign-in/",
         failures_since_start=5,
     )
-    AccessAttempt.objects.filter(pk=old.pk).update(
-        attempt_time=timezone.now() - timedelta(days=1)
+    AccessAttempt.objects.filter(pk=attempt.pk).update(
+        attempt_time=timezone.now() - age
     )
-    recent = AccessAttempt.objects.create(
-        username="other@example.org",
-        ip_address="192.0.2.2",
-        user_agent="test",
-        get_data="",
-        post_data="",
-        http_accept="",
-        path_info="/sign-in/",
-        failures_since_start=1,
-    )
+    return attempt
+
+
+def test_a_queued_task_runs_on_a_real_worker(worker):
+    old = failed_sign_in("someone@example.org", age=timedelta(days=1))
+    recent = failed_sign_in("other@example.org", age=timedelta(minutes=1))
     access_attempts_purge.delay()
     deadline = time.monotonic() + 60
     while AccessAttempt.objects.filter(pk=old.pk).exists():

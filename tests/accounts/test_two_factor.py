@@ -30,7 +30,8 @@ def test_staff_with_a_device_must_enter_a_code_before_staff_pages(client):
     device = TOTPDeviceFactory(user=user)
     sign_in(client, user)
     response = client.get(STAFF_PAGE)
-    assert response.status_code == 302 and response.url == "/account/two-factor/verify/"
+    assert response.status_code == 302
+    assert response.url == "/account/two-factor/verify/?next=%2Fadmin%2F"
     wrong = client.post("/account/two-factor/verify/", {"code": "000000"})
     assert wrong.status_code == 200 and b"not correct" in wrong.content
     device.refresh_from_db()
@@ -38,8 +39,22 @@ def test_staff_with_a_device_must_enter_a_code_before_staff_pages(client):
     TOTPDevice.objects.filter(pk=device.pk).update(
         throttling_failure_count=0, throttling_failure_timestamp=None
     )
-    client.post("/account/two-factor/verify/", {"code": totp_now(device)})
+    done = client.post(response.url, {"code": totp_now(device)})
+    assert done.status_code == 302 and done.url == STAFF_PAGE
     assert client.get(STAFF_PAGE).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/x", "javascript:x"]
+)
+def test_verification_never_redirects_off_site(client, target):
+    user = UserFactory(role=Role.PRACTITIONER)
+    device = TOTPDeviceFactory(user=user)
+    sign_in(client, user)
+    response = client.post(
+        f"/account/two-factor/verify/?next={target}", {"code": totp_now(device)}
+    )
+    assert response.status_code == 302 and response.url == "/"
 
 
 def test_enrolment_confirms_the_device_with_a_first_code(client):
