@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 
 from accounts.api import MeView
@@ -12,6 +13,11 @@ urlpatterns = [
     path("", include("core.urls")),
     path("", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # One way in: the administration site signs in through the service's own page.
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="accounts:sign_in", query_string=True),
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

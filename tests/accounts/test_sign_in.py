@@ -132,6 +132,12 @@ def test_sign_out_is_a_post_and_ends_the_session(client):
     assert client.get("/").status_code == 302
 
 
+def test_the_admin_site_signs_in_through_the_service_sign_in_page(client):
+    response = client.get("/admin/", follow=True)
+    assert response.redirect_chain[-1][0] == "/sign-in/?next=%2Fadmin%2F"
+    assert b"Sign in to Early Help Connect" in response.content
+
+
 def test_anonymous_visitors_are_sent_to_sign_in(client):
     response = client.get("/")
     assert response.status_code == 302 and response.url == "/sign-in/?next=/"
