@@ -55,18 +55,38 @@ def test_check_deploy_fails_without_https_settings():
     )
 
 
-def test_production_refuses_to_start_without_a_secret_key():
+def run_without_secret_key(*args: str) -> subprocess.CompletedProcess:
     env = production_env()
     env.pop("SECRET_KEY")
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
+    return subprocess.run(
+        [sys.executable, *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
     )
-    assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
+
+
+def test_the_web_process_refuses_to_start_without_a_secret_key():
+    result = run_without_secret_key("-c", "import config.wsgi")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "SECRET_KEY" in result.stderr
+
+
+def test_the_worker_refuses_to_start_without_a_secret_key():
+    result = run_without_secret_key(
+        "-c",
+        "from config.celery import _require_secret_key; _require_secret_key()",
+    )
+    assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+
+
+def test_tools_that_sign_nothing_run_without_a_secret_key():
+    result = run_without_secret_key(
+        "manage.py", "makemigrations", "--check", "--dry-run"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_celery_reliability_settings():
