@@ -51,6 +51,7 @@ SERVICE_NAME = "Early Help Connect"
 SERVICE_PHASE = os.environ.get("SERVICE_PHASE", "beta")
 
 INSTALLED_APPS = [
+    "django.forms",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -72,6 +73,7 @@ INSTALLED_APPS = [
     "casework",
     "audits",
     "scorecard",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -92,6 +94,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# Widgets render through the project's templates (GOV.UK date input).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -167,6 +171,14 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_KB", 400_000)
 CELERY_TIMEZONE = "Europe/London"
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "send-lost-e-mails": {
+        "task": "core.tasks.notifications_sweep",
+        "schedule": timedelta(minutes=5),
+    },
+    "purge-expired-form-drafts": {
+        "task": "family_connect.tasks.drafts_purge",
+        "schedule": timedelta(hours=1),
+    },
     "purge-expired-sign-in-lockouts": {
         "task": "accounts.tasks.access_attempts_purge",
         "schedule": timedelta(hours=1),
@@ -266,7 +278,7 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Internationalisation ------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
-LANGUAGES = [("en", "English"), ("ur", "اردو")]
+LANGUAGES = [("en-gb", "English"), ("ur", "اردو")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
@@ -315,11 +327,18 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Early Help Connect API",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The interactive docs use the bundled Swagger UI: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Logging -----------------------------------------------------------------------

@@ -1,12 +1,19 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.api import MeView
+from family_connect.api import FormDetailView, FormListCreateView
 
 api_v1 = [
     path("me/", MeView.as_view(), name="me"),
+    path("family-connect/", FormListCreateView.as_view(), name="form_list"),
+    path(
+        "family-connect/<str:reference>/",
+        FormDetailView.as_view(),
+        name="form_detail",
+    ),
 ]
 
 urlpatterns = [
@@ -21,6 +28,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path(
+        "api/docs/",
+        SpectacularSwaggerView.as_view(url_name="api_schema"),
+        name="api_docs",
+    ),
+    path("family-connect/", include("family_connect.urls")),
 ]
 
 handler404 = "core.views.page_not_found"

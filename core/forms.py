@@ -4,23 +4,58 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
+
+
+def _base_class(widget: forms.Widget) -> str | None:
+    if isinstance(widget, forms.Textarea):
+        return "govuk-textarea"
+    if isinstance(widget, forms.Select) and not isinstance(
+        widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)
+    ):
+        return "govuk-select"
+    if isinstance(widget, forms.FileInput):
+        return "govuk-file-upload"
+    if isinstance(widget, forms.widgets.Input) and not isinstance(
+        widget, (forms.CheckboxInput, forms.HiddenInput)
+    ):
+        return "govuk-input"
+    return None
+
 
 class GovukFormMixin:
-    """Marks fields in error the GOV.UK way: the error class on the input and
-    ``aria-describedby`` pointing at the hint and error message."""
+    """Gives inputs their GOV.UK classes and marks fields in error the GOV.UK
+    way: the error class on the input and ``aria-describedby`` pointing at the
+    hint and error message."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        form: Any = self
+        for field in form.fields.values():
+            base = _base_class(field.widget)
+            classes = field.widget.attrs.get("class", "")
+            if base and base not in classes.split():
+                field.widget.attrs["class"] = f"{base} {classes}".strip()
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]
         form: Any = self
         for name, field in form.fields.items():
             bound = form[name]
-            described = [f"{bound.id_for_label}-hint"] if field.help_text else []
+            described = [f"{bound.auto_id}-hint"] if field.help_text else []
             if name in form.errors:
-                classes = field.widget.attrs.get("class", "")
-                if "govuk-input--error" not in classes:
-                    field.widget.attrs["class"] = (
-                        f"{classes} govuk-input--error".strip()
-                    )
-                described.append(f"{bound.id_for_label}-error")
-            if described:
+                base = _base_class(field.widget)
+                if base:
+                    classes = field.widget.attrs.get("class", "")
+                    if f"{base}--error" not in classes:
+                        field.widget.attrs["class"] = f"{classes} {base}--error".strip()
+                elif isinstance(field.widget, forms.MultiWidget):
+                    for sub in field.widget.widgets:
+                        sub.attrs["class"] = (
+                            sub.attrs.get("class", "") + " govuk-input--error"
+                        ).strip()
+                described.append(f"{bound.auto_id}-error")
+            if described and not isinstance(
+                field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)
+            ):
                 field.widget.attrs["aria-describedby"] = " ".join(described)

@@ -78,3 +78,34 @@ class AccessLog(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("Access log entries cannot be deleted.")
+
+
+class Notification(models.Model):
+    """An e-mail to send, written in the transaction of the change it reports.
+
+    Sending is a task keyed on this row: a redelivered task finds ``sent_at`` set
+    and sends nothing; rows whose task was lost (Redis or the worker down) are
+    picked up by the sweeper. Bodies never carry case details beyond a reference.
+    """
+
+    key = models.CharField(
+        max_length=200, unique=True, help_text="What this is about, for de-duplication."
+    )
+    to = models.EmailField()
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(sent_at__isnull=True),
+                name="notification_unsent_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,1 +1,394 @@
-"""Family Connect Forms: filled in by the intake work."""
+"""The Family Connect Form: how every family reaches early help (PRODUCT §3.1)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.codes import (
+    Ethnicity,
+    LevelOfNeed,
+    MemberRole,
+    Relationship,
+    Sex,
+    check_in,
+)
+from core.models import TimeStampedModel
+
+
+class Route(models.TextChoices):
+    SCHOOL = "school", _("School, nursery or college")
+    PROFESSIONAL = "professional", _("Professional")
+    FAMILY = "family", _("Family")
+    PHONE = "phone", _("Phone call")
+    STEP_DOWN = "step_down", _("Step-down from social care")
+    BULK = "bulk", _("Bulk list")
+
+
+class RequestType(models.TextChoices):
+    SUPPORT = "support", _("Support for the family")
+    CONSULTATION = "consultation", _("Advice about a family (consultation)")
+
+
+class FormStatus(models.TextChoices):
+    """Submitted until triage decides; then the decision's outcome."""
+
+    SUBMITTED = "submitted", _("Waiting for a decision")
+    ALLOCATED = "allocated", _("Allocated to an early help worker")
+    SIGNPOSTED = "signposted", _("Signposted to a community service")
+    CONSULTATION_GIVEN = "consultation_given", _("Advice given")
+    STEPPED_UP = "stepped_up", _("Passed to children's social care")
+    NO_FURTHER_ACTION = "no_further_action", _("No further action")
+    DUPLICATE = "duplicate", _("Closed as a duplicate")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Send(models.TextChoices):
+    NONE = "none", _("No")
+    SEN_SUPPORT = "sen_support", _("Yes, SEN support")
+    EHCP = "ehcp", _("Yes, an education, health and care plan (EHCP)")
+    NOT_KNOWN = "not_known", _("Not known")
+
+
+class Reason(TimeStampedModel):
+    """A reason for connection (PRODUCT §6); administrators may add more."""
+
+    code = models.SlugField(max_length=50, unique=True)
+    label = models.CharField(max_length=200)
+    position = models.PositiveSmallIntegerField(default=100)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position", "label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class FamilyConnectForm(TimeStampedModel):
+    """One request for early help, from whoever asked, about one household."""
+
+    reference = models.CharField(max_length=12, unique=True)
+    # Random key of the private status link; the link also carries an HMAC of it
+    # (family_connect.references), so neither the key nor the secret alone opens it.
+    status_key = models.CharField(max_length=32, unique=True)
+    external_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
+
+    route = models.CharField(max_length=20, choices=Route.choices)
+    request_type = models.CharField(max_length=20, choices=RequestType.choices)
+    status = models.CharField(
+        max_length=20,
+        choices=FormStatus.choices,
+        default=FormStatus.SUBMITTED,
+        db_index=True,
+    )
+    received_at = models.DateTimeField(db_index=True)
+
+    # Who asked: a signed-in requester and their organisation, or a family contact.
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="requested_forms",
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="forms",
+    )
+    # Who keyed it in, when not the requester (phone intake, step-down, bulk).
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="entered_forms",
+    )
+    contact_name = models.CharField(max_length=200, blank=True)
+    contact_phone = models.CharField(max_length=30, blank=True)
+    contact_email = models.EmailField(blank=True)
+
+    postcode = models.CharField(max_length=8, db_index=True)
+    address_line = models.CharField(max_length=200, blank=True)
+    locality = models.ForeignKey(
+        "localities.Locality",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="forms",
+    )
+
+    reasons = models.ManyToManyField(Reason, related_name="forms")
+    level_of_need = models.CharField(max_length=30, choices=LevelOfNeed.choices)
+    consent = models.BooleanField()
+    consent_given_by = models.CharField(max_length=200, blank=True)
+    consent_recorded_at = models.DateTimeField(null=True, blank=True)
+    safeguarding_concern = models.BooleanField(default=False)
+    front_door_contacted = models.BooleanField(default=False)
+
+    family_words = models.TextField(blank=True)
+    child_voice = models.TextField(blank=True)
+    working_well = models.TextField(blank=True)
+    language = models.CharField(max_length=100, blank=True)
+    interpreter_needed = models.BooleanField(default=False)
+    communication_needs = models.TextField(blank=True)
+    closed_to_social_care_on = models.DateField(null=True, blank=True)
+
+    # Links made by "tell our story once" (a strong match with an open case) or by
+    # triage when it confirms a candidate.
+    family = models.ForeignKey(
+        "casework.Family",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="forms",
+    )
+    case = models.ForeignKey(
+        "casework.Case",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="forms",
+    )
+
+    class Meta:
+        verbose_name = "Family Connect Form"
+        indexes = [
+            models.Index(fields=["locality", "status", "received_at"]),
+            models.Index(fields=["organisation", "received_at"]),
+        ]
+        constraints = [
+            check_in("route", Route, "form_route_valid"),
+            check_in("request_type", RequestType, "form_request_type_valid"),
+            check_in("status", FormStatus, "form_status_valid"),
+            check_in("level_of_need", LevelOfNeed, "form_level_of_need_valid"),
+            models.CheckConstraint(
+                condition=models.Q(consent=True)
+                | models.Q(request_type="consultation"),
+                name="form_support_needs_consent",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(route="step_down")
+                | models.Q(closed_to_social_care_on__isnull=True),
+                name="form_step_down_date_only_on_step_down",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class FormMember(models.Model):
+    """A child or adult in the household, as the requester described them."""
+
+    form = models.ForeignKey(
+        FamilyConnectForm, on_delete=models.CASCADE, related_name="members"
+    )
+    position = models.PositiveSmallIntegerField()
+    external_id = models.CharField(max_length=64, blank=True)
+    role = models.CharField(max_length=10, choices=MemberRole.choices)
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField(null=True, blank=True)
+    expected = models.BooleanField(default=False)
+    sex = models.CharField(max_length=10, choices=Sex.choices, blank=True)
+    gender_identity = models.CharField(max_length=100, blank=True)
+    ethnicity = models.CharField(max_length=40, choices=Ethnicity.choices, blank=True)
+    school = models.CharField(max_length=200, blank=True)
+    send = models.CharField(max_length=20, choices=Send.choices, blank=True)
+    young_carer = models.BooleanField(null=True, blank=True)
+    relationship = models.CharField(
+        max_length=20, choices=Relationship.choices, blank=True
+    )
+    person = models.ForeignKey(
+        "casework.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="form_memberships",
+    )
+
+    class Meta:
+        ordering = ["form", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["form", "position"], name="form_member_position_unique"
+            ),
+            check_in("role", MemberRole, "form_member_role_valid"),
+            check_in("sex", Sex, "form_member_sex_valid"),
+            check_in("ethnicity", Ethnicity, "form_member_ethnicity_valid"),
+            check_in("send", Send, "form_member_send_valid"),
+            check_in("relationship", Relationship, "form_member_relationship_valid"),
+            models.CheckConstraint(
+                condition=~models.Q(role="child")
+                | models.Q(date_of_birth__isnull=False),
+                name="form_member_child_has_dob",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.form_id} member {self.position}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}".strip()
+
+
+class FormEvent(models.Model):
+    """Who did what to a form, and when; written in the same transaction."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted"
+        MATCHED = "matched", "Possible matches found"
+        ATTACHED_TO_CASE = "attached_to_case", "Attached to the family's open case"
+
+    form = models.ForeignKey(
+        FamilyConnectForm, on_delete=models.CASCADE, related_name="events"
+    )
+    at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    kind = models.CharField(max_length=40)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.form_id} {self.kind}"
+
+
+class MatchStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    CONFIRMED = "confirmed", "Confirmed"
+    REJECTED = "rejected", "Rejected"
+
+
+class MatchCandidate(models.Model):
+    """An existing household or person that may be the one on a new form.
+
+    Proposed at submission; triage confirms or rejects it. Nothing is merged until
+    somebody confirms.
+    """
+
+    Status = MatchStatus
+
+    form = models.ForeignKey(
+        FamilyConnectForm, on_delete=models.CASCADE, related_name="match_candidates"
+    )
+    # Set for a person match; empty for a household match.
+    member = models.ForeignKey(
+        FormMember,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="match_candidates",
+    )
+    family = models.ForeignKey(
+        "casework.Family",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    person = models.ForeignKey(
+        "casework.Person",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    score = models.PositiveSmallIntegerField(help_text="0 to 100")
+    evidence = models.JSONField(default=list, blank=True)
+    status = models.CharField(
+        max_length=10, choices=MatchStatus.choices, default=MatchStatus.PROPOSED
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["form", "-score"]
+        constraints = [
+            check_in("status", MatchStatus, "match_candidate_status_valid"),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(member__isnull=True, family__isnull=False)
+                    | models.Q(member__isnull=False, person__isnull=False)
+                ),
+                name="match_candidate_household_or_person",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(score__lte=100), name="match_candidate_score_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.form_id} candidate {self.pk} ({self.score})"
+
+
+class FormDraft(TimeStampedModel):
+    """Answers saved as the user goes; resumable by a private link for 28 days."""
+
+    token_digest = models.CharField(max_length=64, unique=True)
+    route = models.CharField(max_length=20, choices=Route.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="form_drafts",
+    )
+    answers = models.JSONField(default=dict, blank=True)
+    expires_at = models.DateTimeField(db_index=True)
+    submitted_form = models.OneToOneField(
+        FamilyConnectForm,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="draft",
+    )
+
+    class Meta:
+        constraints = [check_in("route", Route, "form_draft_route_valid")]
+
+    def __str__(self) -> str:
+        return f"Draft {self.pk}"
+
+
+class IdempotencyKey(models.Model):
+    """An API caller's ``Idempotency-Key``: a retry returns the form it created."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    key = models.CharField(max_length=255)
+    request_digest = models.CharField(max_length=64)
+    form = models.ForeignKey(
+        FamilyConnectForm, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "key"], name="idempotency_key_unique_per_user"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.key}"

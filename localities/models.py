@@ -21,6 +21,11 @@ class Locality(TimeStampedModel):
         blank=True,
         help_text="ONS code of the parliamentary constituency (pre-2024 boundaries).",
     )
+    triage_email = models.EmailField(
+        blank=True,
+        help_text="Shared inbox told about new forms; when blank, the locality's "
+        "managers are told.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import importlib
+
 import pytest
 from django.core.cache import cache
 
@@ -9,3 +11,39 @@ def _clear_cache():
     # Rate limits and throttles live in the cache; every test starts from nothing.
     cache.clear()
     yield
+
+
+REFERENCE_DATA_LOADERS = [
+    "localities.migrations.0002_load_localities_wards_districts",
+    "family_connect.migrations.0002_load_reasons",
+]
+
+
+@pytest.fixture(autouse=True)
+def reference_data(request):
+    """Transactional tests (real workers, live servers) empty every table when they
+    end, reference data included; load it again the way migrate does."""
+    names = request.fixturenames
+    if "transactional_db" not in names and "live_server" not in names:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    for module in REFERENCE_DATA_LOADERS:
+        importlib.import_module(module).load(apps, None)
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager(request):
+    """Run queued tasks in-process, except where a test starts a real worker."""
+    from config.celery import app
+
+    if "worker" in request.fixturenames:
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous

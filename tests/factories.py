@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import datetime
 from typing import cast
 
 import factory
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import LocalityMembership, Organisation, User
 from accounts.roles import Role
+from casework.models import Case, Family, Person
+from family_connect.matching import name_key
 from localities.models import Locality
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple"
@@ -51,3 +55,39 @@ class TOTPDeviceFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     name = "Authenticator app"
     confirmed = True
+
+
+class FamilyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Family
+
+    postcode = "B23 6TJ"
+    address_line = factory.Sequence(lambda n: f"{n} Example Road")
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    family = factory.SubFactory(FamilyFactory)
+    role = "child"
+    given_name = "Ayesha"
+    family_name = "Khan"
+    given_name_key = factory.LazyAttribute(lambda o: name_key(o.given_name))
+    family_name_key = factory.LazyAttribute(lambda o: name_key(o.family_name))
+    date_of_birth = datetime.date(2014, 5, 2)
+    sex = "female"
+    ethnicity = "asian_pakistani"
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Case
+
+    family = factory.SubFactory(FamilyFactory)
+    locality = factory.LazyFunction(lambda: Locality.objects.get(slug="erdington"))
+    lead_practitioner = factory.SubFactory(
+        UserFactory, role=Role.PRACTITIONER, localities=["erdington"]
+    )
+    status = "open"
+    opened_at = factory.LazyFunction(timezone.now)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 from pathlib import Path
 
@@ -26,23 +25,6 @@ CHROMIUM_ARGS = [
 ]
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", "/tmp/ehc-screenshots"))
-
-
-@pytest.fixture(autouse=True)
-def reference_data(request):
-    """Transactional tests empty every table afterwards, reference data included;
-    load the localities, wards and districts again the way migrate does."""
-    if "live_server" not in request.fixturenames:
-        yield
-        return
-    request.getfixturevalue("transactional_db")
-    from django.apps import apps
-
-    load = importlib.import_module(
-        "localities.migrations.0002_load_localities_wards_districts"
-    ).load
-    load(apps, None)
-    yield
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,32 @@
+"""API plumbing shared by every app: domain errors as HTTP answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from core.errors import Conflict, DomainError, InvalidInput, NotAllowed
+
+_STATUS = {
+    InvalidInput: status.HTTP_400_BAD_REQUEST,
+    NotAllowed: status.HTTP_403_FORBIDDEN,
+    Conflict: status.HTTP_409_CONFLICT,
+}
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's handler, plus a service's refusal as 400, 403 or 409 with its message
+    (under the field it concerns, when it names one)."""
+    if isinstance(exc, DomainError):
+        code = next(
+            (c for kind, c in _STATUS.items() if isinstance(exc, kind)),
+            status.HTTP_400_BAD_REQUEST,
+        )
+        body: dict[str, Any] = {"detail": exc.message}
+        if exc.field:
+            body[exc.field] = [exc.message]
+        return Response(body, status=code)
+    return drf_exception_handler(exc, context)

@@ -1,0 +1,99 @@
+"""GOV.UK Design System fields from Django bound fields, from one place."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms, template
+from django.forms.boundfield import BoundField
+from django.utils import formats
+
+register = template.Library()
+
+
+def field_kind(bound: BoundField) -> str:
+    widget = bound.field.widget
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.Select):
+        return "select"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    if isinstance(widget, forms.MultiWidget):
+        return "date"
+    if isinstance(widget, forms.FileInput):
+        return "file"
+    return "text"
+
+
+@register.filter
+def govuk_anchor(bound: BoundField) -> str:
+    """The id an error summary links to: the first option or box of a group."""
+    if field_kind(bound) in ("radios", "checkboxes", "date"):
+        return f"{bound.auto_id}_0"
+    return bound.id_for_label
+
+
+@register.inclusion_tag("components/field.html")
+def govuk_field(
+    bound: BoundField,
+    heading: bool = False,
+    hints: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Render a bound field as its GOV.UK component. ``heading`` makes the label
+    or legend the page's h1 (one question per page); ``hints`` gives a hint per
+    radio option."""
+    kind = field_kind(bound)
+    described = []
+    if bound.help_text:
+        described.append(f"{bound.auto_id}-hint")
+    if bound.errors:
+        described.append(f"{bound.auto_id}-error")
+    options = []
+    if kind in ("radios", "checkboxes"):
+        value = bound.value()
+        selected = {
+            str(v)
+            for v in (value if isinstance(value, list) else [value])
+            if v not in (None, "")
+        }
+        choices = getattr(bound.field, "choices", [])
+        for i, (code, label) in enumerate(choices):
+            options.append(
+                {
+                    "id": f"{bound.auto_id}_{i}",
+                    "value": code,
+                    "label": label,
+                    "checked": str(code) in selected,
+                    "hint": (hints or {}).get(code),
+                }
+            )
+    return {
+        "field": bound,
+        "kind": kind,
+        "heading": heading,
+        "optional": not bound.field.required and kind not in ("checkbox",),
+        "described_by": " ".join(described),
+        "options": options,
+        "anchor": govuk_anchor(bound),
+    }
+
+
+@register.filter
+def govuk_date(value: Any) -> str:
+    """Dates as "2 May 2024" (GOV.UK style)."""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, dt.datetime):
+        value = value.date() if value.tzinfo is None else value
+    if isinstance(value, (dt.date, dt.datetime)):
+        return formats.date_format(value, "j F Y")
+    return ""

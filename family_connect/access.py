@@ -1,0 +1,91 @@
+"""Who may submit which kind of form, and who may see which forms.
+
+The one choke point for Family Connect Forms: every list, detail, API and export
+resolves forms through ``form_queryset_for_user`` / ``form_get_for_user``. Scope
+fails closed: no role, no organisation or no locality means nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from accounts.models import OrganisationKind
+from accounts.roles import Role
+from family_connect.models import FamilyConnectForm, Route
+
+SCHOOL_KINDS = frozenset(
+    {OrganisationKind.SCHOOL, OrganisationKind.NURSERY, OrganisationKind.COLLEGE}
+)
+
+
+def _authenticated(user: Any) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False)
+
+
+def routes_for_user(user: Any) -> list[str]:
+    """The routes this user may submit a form by, the usual one first.
+
+    Families (no account) use the public route; requesters submit for their
+    organisation; locality staff key phone calls; children's trust users step
+    families down from social care; bulk lists come from requesters and managers.
+    """
+    if not _authenticated(user):
+        return [Route.FAMILY]
+    organisation = user.organisation
+    childrens_trust = (
+        organisation is not None
+        and organisation.kind == OrganisationKind.CHILDRENS_TRUST
+    )
+    routes: list[str] = []
+    if user.role == Role.REQUESTER and organisation is not None:
+        routes.append(
+            Route.SCHOOL if organisation.kind in SCHOOL_KINDS else Route.PROFESSIONAL
+        )
+    elif user.role in (Role.PRACTITIONER, Role.LOCALITY_MANAGER):
+        routes.append(Route.PHONE)
+    if routes and childrens_trust:
+        routes.append(Route.STEP_DOWN)
+    return routes
+
+
+def may_bulk_upload(user: Any) -> bool:
+    return _authenticated(user) and (
+        (user.role == Role.REQUESTER and user.organisation_id is not None)
+        or user.role == Role.LOCALITY_MANAGER
+    )
+
+
+def form_queryset_for_user(user: Any) -> QuerySet[FamilyConnectForm]:
+    """Every form this user may see.
+
+    Requesters: their organisation's forms. Practitioners: the forms they keyed or
+    requested. Locality managers: forms in their localities and the city-wide
+    unresolved queue. Everyone else: none.
+    """
+    forms = FamilyConnectForm.objects.all()
+    if not _authenticated(user) or not user.is_active:
+        return forms.none()
+    if user.role == Role.REQUESTER:
+        if user.organisation_id is None:
+            return forms.filter(requester=user)
+        return forms.filter(organisation_id=user.organisation_id)
+    if user.role == Role.PRACTITIONER:
+        return forms.filter(Q(requester=user) | Q(entered_by=user))
+    if user.role == Role.LOCALITY_MANAGER:
+        localities = user.memberships.values("locality_id")
+        if not localities.exists():
+            return forms.none()
+        return forms.filter(Q(locality_id__in=localities) | Q(locality__isnull=True))
+    return forms.none()
+
+
+def form_get_for_user(user: Any, reference: str) -> FamilyConnectForm | None:
+    """The form with this reference if the user may see it; else None (as 404)."""
+    return (
+        form_queryset_for_user(user)
+        .select_related("locality", "organisation", "requester")
+        .filter(reference=str(reference).upper())
+        .first()
+    )

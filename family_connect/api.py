@@ -1,0 +1,163 @@
+"""``/api/v1/family-connect/``: submit, list and read forms (PRODUCT §4.1)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.generics import GenericAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from core.access_log import access_log_record, access_log_record_many
+from core.errors import Conflict
+from family_connect.access import form_get_for_user
+from family_connect.models import FamilyConnectForm, FormMember, Route
+from family_connect.selectors import form_list_for_user
+from family_connect.services import form_submit, may_submit
+from family_connect.validation import SubmissionSerializer, submission_input
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+MAX_KEY = 255
+
+
+class SubmitResponseSerializer(serializers.Serializer):
+    reference = serializers.CharField()
+    status = serializers.CharField()
+    locality = serializers.CharField(allow_null=True)
+
+
+class DecisionSerializer(serializers.Serializer):
+    outcome = serializers.CharField()
+    decided_at = serializers.DateTimeField()
+    reason = serializers.CharField()
+
+
+class MemberReadSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FormMember
+        fields = [
+            "role",
+            "given_name",
+            "family_name",
+            "date_of_birth",
+            "expected",
+            "sex",
+            "gender_identity",
+            "ethnicity",
+            "school",
+            "send",
+            "young_carer",
+            "relationship",
+        ]
+
+
+class FormReadSerializer(serializers.ModelSerializer):
+    locality = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    organisation = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    reasons = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    members = MemberReadSerializer(many=True, read_only=True)
+    decision = serializers.SerializerMethodField()
+
+    class Meta:
+        model = FamilyConnectForm
+        fields = [
+            "reference",
+            "status",
+            "locality",
+            "route",
+            "request_type",
+            "received_at",
+            "organisation",
+            "postcode",
+            "level_of_need",
+            "reasons",
+            "consent",
+            "safeguarding_concern",
+            "members",
+            "decision",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(DecisionSerializer(allow_null=True))
+    def get_decision(self, form: FamilyConnectForm) -> dict[str, Any] | None:
+        """The triage decision; null until triage decides."""
+        return None
+
+
+class FormListCreateView(GenericAPIView):
+    """Submit a Family Connect Form, or list the forms you may see."""
+
+    serializer_class = FormReadSerializer
+
+    def get_queryset(self) -> Any:
+        return form_list_for_user(self.request.user)
+
+    @extend_schema(responses=FormReadSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        access_log_record_many(
+            user=request.user, objs=page, channel="api", request=request
+        )
+        return self.get_paginated_response(FormReadSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=SubmissionSerializer,
+        responses={201: SubmitResponseSerializer},
+        parameters=[
+            OpenApiParameter(
+                IDEMPOTENCY_HEADER,
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="Any unique string up to 255 characters. A retry with "
+                "the same key and body returns the form the first request created; "
+                "the same key with a different body answers 422.",
+            )
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        key = (request.headers.get(IDEMPOTENCY_HEADER) or "").strip()
+        if len(key) > MAX_KEY:
+            return Response(
+                {IDEMPOTENCY_HEADER: [f"At most {MAX_KEY} characters."]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        serializer = SubmissionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = submission_input(serializer.validated_data)
+        # Bulk lists come through the upload page, which reports row by row.
+        if data.route == Route.BULK or not may_submit(request.user, data.route):
+            raise PermissionDenied("You cannot submit a form by this route.")
+        try:
+            result = form_submit(data=data, actor=request.user, idempotency_key=key)
+        except Conflict as exc:
+            return Response(
+                {"detail": exc.message, IDEMPOTENCY_HEADER: [exc.message]},
+                status=status.HTTP_422_UNPROCESSABLE_ENTITY,
+            )
+        form = result.form
+        body = {
+            "reference": form.reference,
+            "status": form.status,
+            "locality": form.locality.slug if form.locality else None,
+        }
+        response = Response(body, status=status.HTTP_201_CREATED)
+        if not result.created:
+            response["Idempotent-Replayed"] = "true"
+        return response
+
+
+class FormDetailView(GenericAPIView):
+    """A form, its status, locality and decision, if it is within your scope."""
+
+    serializer_class = FormReadSerializer
+
+    def get(self, request: Request, reference: str) -> Response:
+        form = form_get_for_user(request.user, reference)
+        if form is None:
+            raise NotFound()
+        access_log_record(user=request.user, obj=form, channel="api", request=request)
+        return Response(FormReadSerializer(form).data)

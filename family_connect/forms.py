@@ -1,0 +1,512 @@
+"""The questions of the Family Connect journey, one Django form per page.
+
+Field-level checks live here so each page can show its own GOV.UK errors; the
+whole form is then checked once more by ``validation.submission_validate``, the
+same check the API and bulk upload use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from core.codes import LEVEL_OF_NEED_HELP, Ethnicity, LevelOfNeed, Relationship, Sex
+from core.forms import GovukFormMixin
+from family_connect.models import Reason, RequestType, Route, Send
+from family_connect.validation import MSG_CONSENT, MSG_DOB_FUTURE, MSG_POSTCODE
+from localities.postcodes import postcode_normalise
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+class DateWidget(forms.MultiWidget):
+    """GOV.UK date input: day, month and year boxes."""
+
+    template_name = "components/widgets/date.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        box = {"class": "govuk-input govuk-date-input__input", "inputmode": "numeric"}
+        super().__init__(
+            [
+                forms.TextInput(
+                    {**box, "class": box["class"] + " govuk-input--width-2"}
+                ),
+                forms.TextInput(
+                    {**box, "class": box["class"] + " govuk-input--width-2"}
+                ),
+                forms.TextInput(
+                    {**box, "class": box["class"] + " govuk-input--width-4"}
+                ),
+            ],
+            attrs,
+        )
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, str):
+            try:
+                value = dt.date.fromisoformat(value)
+            except ValueError:
+                return [None, None, None]
+        if isinstance(value, dt.date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> Any:
+        context = super().get_context(name, value, attrs)
+        labels = [_("Day"), _("Month"), _("Year")]
+        for sub, label in zip(context["widget"]["subwidgets"], labels, strict=True):
+            sub["label"] = label
+        return context
+
+
+class DateField(forms.MultiValueField):
+    widget = DateWidget
+
+    def __init__(
+        self, *, past_only: bool = False, future_only: bool = False, **kwargs: Any
+    ) -> None:
+        self.past_only = past_only
+        self.future_only = future_only
+        fields = (
+            forms.CharField(max_length=2),
+            forms.CharField(max_length=2),
+            forms.CharField(max_length=4),
+        )
+        super().__init__(fields, require_all_fields=False, **kwargs)
+
+    def compress(self, data_list: list[Any]) -> dt.date | None:
+        if not data_list or not any(data_list):
+            return None
+        label = str(self.label or _("Date"))
+        if not all(data_list):
+            raise forms.ValidationError(
+                _("%(label)s must include a day, month and year") % {"label": label}
+            )
+        try:
+            day, month, year = (int(str(v).strip()) for v in data_list)
+            value = dt.date(year, month, day)
+        except (TypeError, ValueError):
+            raise forms.ValidationError(
+                _("%(label)s must be a real date") % {"label": label}
+            ) from None
+        if year < 1900:
+            raise forms.ValidationError(
+                _("%(label)s must be a real date") % {"label": label}
+            )
+        return value
+
+
+class StepForm(GovukFormMixin, forms.Form):
+    """A page of the journey. ``context`` carries the route and earlier answers."""
+
+    def __init__(
+        self, *args: Any, context: dict[str, Any] | None = None, **kwargs: Any
+    ) -> None:
+        self.context = context or {}
+        super().__init__(*args, **kwargs)
+
+    @classmethod
+    def asked(cls, route: str) -> list[str]:
+        """The fields this page asks on a route (without building the form)."""
+        return list(cls.base_fields)
+
+    @property
+    def journey_route(self) -> str:
+        return str(self.context.get("route", Route.FAMILY))
+
+
+class RouteForm(StepForm):
+    route = forms.ChoiceField(
+        label=_("How did this request reach you?"),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select how the request reached you")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = self.context.get("routes", [])
+        field = self.fields["route"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(r, Route(r).label) for r in allowed]
+
+
+class SafeguardingForm(StepForm):
+    safeguarding_concern = forms.ChoiceField(
+        label=_("Do you think a child may be at risk of significant harm?"),
+        help_text=_(
+            "For example, a child has been hurt, or someone is hurting or "
+            "neglecting them."
+        ),
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Select yes if a child may be at risk of significant harm")
+        },
+    )
+
+
+class FrontDoorForm(StepForm):
+    front_door_contacted = forms.BooleanField(
+        label=_("I have contacted the children's advice and support service"),
+        error_messages={
+            "required": _(
+                "Confirm that you have contacted the children's advice and support "
+                "service"
+            )
+        },
+    )
+
+
+class RequestTypeForm(StepForm):
+    request_type = forms.ChoiceField(
+        label=_("What are you asking for?"),
+        choices=RequestType.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select support or advice")},
+    )
+
+
+class ConsentForm(StepForm):
+    consent = forms.ChoiceField(
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select yes if the family agrees")},
+    )
+    consent_given_by = forms.CharField(
+        label=_("Who in the family agreed?"),
+        help_text=_("Their name and how they are related to the child."),
+        max_length=200,
+        required=False,
+    )
+
+    @classmethod
+    def asked(cls, route: str) -> list[str]:
+        # A family gives its own consent: nobody else to name.
+        return ["consent"] if route == Route.FAMILY else list(cls.base_fields)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.journey_route == Route.FAMILY:
+            self.fields["consent"].label = _(
+                "Do you agree to us sharing what you tell us with the services that "
+                "can help your family?"
+            )
+            self.fields["consent"].help_text = _(
+                "We share it only with people who need it to help you, such as your "
+                "child's school, health visitor or an early help worker."
+            )
+            del self.fields["consent_given_by"]
+        else:
+            self.fields["consent"].label = _(
+                "Does the family agree to this request and to information about them "
+                "being shared?"
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        request_type = self.context.get("request_type", RequestType.SUPPORT)
+        if data.get("consent") == "no" and request_type == RequestType.SUPPORT:
+            self.add_error("consent", MSG_CONSENT)
+        if (
+            data.get("consent") == "yes"
+            and "consent_given_by" in self.fields
+            and not data.get("consent_given_by")
+        ):
+            self.add_error("consent_given_by", _("Enter who in the family agreed"))
+        return data
+
+
+class ContactForm(StepForm):
+    contact_name = forms.CharField(
+        label=_("Your full name"),
+        max_length=200,
+        error_messages={"required": _("Enter your full name")},
+    )
+    contact_phone = forms.CharField(
+        label=_("Phone number"), max_length=30, required=False
+    )
+    contact_email = forms.EmailField(
+        label=_("Email address"),
+        required=False,
+        error_messages={
+            "invalid": _(
+                "Enter an email address in the correct format, like name@example.com"
+            )
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.journey_route == Route.PHONE:
+            self.fields["contact_name"].label = _("Caller's full name")
+            self.fields["contact_name"].error_messages["required"] = _(
+                "Enter the caller's full name"
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            not data.get("contact_phone")
+            and not data.get("contact_email")
+            and not self.errors
+        ):
+            self.add_error(
+                "contact_phone", _("Enter a phone number or an email address")
+            )
+        return data
+
+
+class StepDownForm(StepForm):
+    closed_to_social_care_on = DateField(
+        label=_("Date the child's social care involvement closed"),
+        help_text=_("For example, 27 3 2026"),
+        error_messages={"required": _("Enter the date social care involvement closed")},
+    )
+
+    def clean_closed_to_social_care_on(self) -> dt.date:
+        value = self.cleaned_data["closed_to_social_care_on"]
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(
+                _("The date social care closed must be today or in the past")
+            )
+        return value
+
+
+class AddressForm(StepForm):
+    address_line = forms.CharField(
+        label=_("Address"),
+        help_text=_("House number and street"),
+        max_length=200,
+        required=False,
+    )
+    postcode = forms.CharField(
+        label=_("Postcode"),
+        max_length=10,
+        error_messages={"required": _("Enter the postcode")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["postcode"].widget.attrs.update(
+            {
+                "class": "govuk-input govuk-input--width-10",
+                "autocomplete": "postal-code",
+            }
+        )
+        self.fields["address_line"].widget.attrs.update(
+            {"autocomplete": "address-line1"}
+        )
+
+    def clean_postcode(self) -> str:
+        normalised = postcode_normalise(self.cleaned_data["postcode"])
+        if normalised is None:
+            raise forms.ValidationError(MSG_POSTCODE)
+        return normalised
+
+
+class ChildForm(StepForm):
+    given_name = forms.CharField(
+        label=_("First name"),
+        max_length=100,
+        error_messages={"required": _("Enter the child's first name")},
+    )
+    family_name = forms.CharField(
+        label=_("Last name"),
+        max_length=100,
+        error_messages={"required": _("Enter the child's last name")},
+    )
+    expected = forms.BooleanField(
+        label=_("This is an unborn baby (enter the due date as the date of birth)"),
+        required=False,
+    )
+    date_of_birth = DateField(
+        label=_("Date of birth"),
+        help_text=_("For example, 27 3 2016"),
+        error_messages={"required": _("Enter the child's date of birth")},
+    )
+    sex = forms.ChoiceField(
+        label=_("Sex"),
+        choices=Sex.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select the child's sex")},
+    )
+    gender_identity = forms.CharField(
+        label=_("Gender identity, if different from sex"),
+        max_length=100,
+        required=False,
+    )
+    ethnicity = forms.ChoiceField(
+        label=_("Ethnic group"),
+        choices=[("", _("Select an ethnic group")), *Ethnicity.choices],
+        error_messages={"required": _("Select the child's ethnic group")},
+    )
+    school = forms.CharField(
+        label=_("School, nursery or college"), max_length=200, required=False
+    )
+    send = forms.ChoiceField(
+        label=_(
+            "Does the child have special educational needs or a disability (SEND)?"
+        ),
+        choices=Send.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    young_carer = forms.ChoiceField(
+        label=_("Does the child look after someone in the family (a young carer)?"),
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        dob = data.get("date_of_birth")
+        if dob:
+            today = timezone.localdate()
+            if data.get("expected") and dob < today:
+                self.add_error(
+                    "date_of_birth", _("A baby's due date must be in the future")
+                )
+            elif not data.get("expected") and dob > today:
+                self.add_error("date_of_birth", MSG_DOB_FUTURE)
+        return data
+
+
+class AdultForm(StepForm):
+    given_name = forms.CharField(
+        label=_("First name"),
+        max_length=100,
+        error_messages={"required": _("Enter the adult's first name")},
+    )
+    family_name = forms.CharField(
+        label=_("Last name"),
+        max_length=100,
+        error_messages={"required": _("Enter the adult's last name")},
+    )
+    relationship = forms.ChoiceField(
+        label=_("Relationship to the child"),
+        choices=Relationship.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select how the adult is related to the child")},
+    )
+    date_of_birth = DateField(
+        label=_("Date of birth"), help_text=_("For example, 19 1 1988"), required=False
+    )
+
+    def clean_date_of_birth(self) -> dt.date | None:
+        value = self.cleaned_data.get("date_of_birth")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(MSG_DOB_FUTURE)
+        return value
+
+
+class AddAnotherForm(StepForm):
+    add_another = forms.ChoiceField(
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select yes or no")},
+    )
+
+
+class LanguageForm(StepForm):
+    language = forms.CharField(
+        label=_("What is the family's main language?"),
+        max_length=100,
+        error_messages={"required": _("Enter the family's main language")},
+    )
+    interpreter_needed = forms.ChoiceField(
+        label=_("Does the family need an interpreter?"),
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select yes if the family needs an interpreter")},
+    )
+
+
+class CommunicationForm(StepForm):
+    communication_needs = forms.CharField(
+        label=_("Does anyone in the family have communication or accessibility needs?"),
+        help_text=_(
+            "For example, large print, British Sign Language or step-free access."
+        ),
+        widget=forms.Textarea({"rows": 4}),
+        max_length=5000,
+        required=False,
+    )
+
+
+class ReasonsForm(StepForm):
+    reasons = forms.MultipleChoiceField(
+        label=_("What does the family need help with?"),
+        help_text=_("Select all that apply."),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Select at least one reason for asking for help")
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["reasons"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
+            (r.code, gettext(r.label)) for r in Reason.objects.filter(active=True)
+        ]
+
+
+class NeedForm(StepForm):
+    level_of_need = forms.ChoiceField(
+        label=_("How much help do you think the family needs?"),
+        choices=LevelOfNeed.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select how much help the family needs")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.choice_hints = LEVEL_OF_NEED_HELP
+
+
+class FamilyWordsForm(StepForm):
+    family_words = forms.CharField(
+        label=_("What would help the family?"),
+        help_text=_("In the family's own words, if you can."),
+        widget=forms.Textarea({"rows": 6}),
+        max_length=5000,
+        error_messages={"required": _("Tell us what would help")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.journey_route == Route.FAMILY:
+            self.fields["family_words"].label = _("What would help your family?")
+            self.fields["family_words"].help_text = _("Tell us in your own words.")
+
+
+class ChildVoiceForm(StepForm):
+    child_voice = forms.CharField(
+        label=_("What do the children say about things at home?"),
+        help_text=_("The child's own words, if they can tell you."),
+        widget=forms.Textarea({"rows": 5}),
+        max_length=5000,
+        required=False,
+    )
+
+
+class WorkingWellForm(StepForm):
+    working_well = forms.CharField(
+        label=_("What is working well for the family?"),
+        widget=forms.Textarea({"rows": 5}),
+        max_length=5000,
+        required=False,
+    )
+
+
+class SubmitForm(GovukFormMixin, forms.Form):
+    """The check-your-answers button, with a honeypot field people never see."""
+
+    website = forms.CharField(required=False, label=_("Leave this blank"))

@@ -1,0 +1,182 @@
+"""'Tell our story once': propose existing households and people for a new form.
+
+Tolerant of case, accents, spacing and punctuation in names and postcodes, and of
+one-letter typos in names. Candidates are fetched in two indexed queries (people by
+date of birth, households by postcode) whatever the number of members, then scored
+here. Nothing is merged: candidates are stored for triage to confirm.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from casework.models import Family, Person
+
+# A person is proposed at this score or above; a household when its postcode or a
+# member matches and the total reaches HOUSEHOLD_THRESHOLD. A household at or above
+# STRONG is "the family" for attaching a form to its open case.
+PERSON_THRESHOLD = 60
+HOUSEHOLD_THRESHOLD = 50
+STRONG = 80
+MAX_CANDIDATES_PER_MEMBER = 5
+
+
+def name_key(name: str | None) -> str:
+    """Lower-case letters only: ``" O'Brien-Smith "`` → ``"obriensmith"``."""
+    decomposed = unicodedata.normalize("NFKD", name or "")
+    return "".join(ch for ch in decomposed.casefold() if ch.isalpha())
+
+
+def within_one_edit(a: str, b: str) -> bool:
+    """True when ``a`` and ``b`` differ by at most one insertion, deletion,
+    substitution or swap of neighbouring letters."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    if la == lb:
+        diffs = [i for i in range(la) if a[i] != b[i]]
+        if len(diffs) == 1:
+            return True
+        return (
+            len(diffs) == 2
+            and diffs[1] == diffs[0] + 1
+            and a[diffs[0]] == b[diffs[1]]
+            and a[diffs[1]] == b[diffs[0]]
+        )
+    shorter, longer = (a, b) if la < lb else (b, a)
+    i = 0
+    while i < len(shorter) and shorter[i] == longer[i]:
+        i += 1
+    return shorter[i:] == longer[i + 1 :]
+
+
+def _name_points(new: str, old: str, exact: int, close: int) -> tuple[int, str]:
+    if not new or not old:
+        return 0, ""
+    if new == old:
+        return exact, "same"
+    if len(new) > 2 and within_one_edit(new, old):
+        return close, "one letter different"
+    return 0, ""
+
+
+@dataclass(frozen=True)
+class MemberProbe:
+    """What matching needs of a member of the new form."""
+
+    index: int
+    given_name: str
+    family_name: str
+    date_of_birth: dt.date | None
+
+
+@dataclass
+class PersonMatch:
+    member_index: int
+    person: Person
+    score: int
+    evidence: list[str]
+
+
+@dataclass
+class HouseholdMatch:
+    family: Family
+    score: int
+    evidence: list[str] = field(default_factory=list)
+
+
+def person_score(
+    probe: MemberProbe, person: Person, *, same_postcode: bool
+) -> tuple[int, list[str]]:
+    """0–100: date of birth 40, family name 30 (25 with one typo), given name 20
+    (15 with one typo), the same postcode 10."""
+    score, evidence = 0, []
+    if probe.date_of_birth and probe.date_of_birth == person.date_of_birth:
+        score += 40
+        evidence.append("date of birth: same")
+    points, how = _name_points(
+        name_key(probe.family_name), person.family_name_key, 30, 25
+    )
+    if points:
+        score += points
+        evidence.append(f"family name: {how}")
+    points, how = _name_points(
+        name_key(probe.given_name), person.given_name_key, 20, 15
+    )
+    if points:
+        score += points
+        evidence.append(f"given name: {how}")
+    if same_postcode:
+        score += 10
+        evidence.append("postcode: same")
+    return score, evidence
+
+
+def find_matches(
+    *, postcode: str, members: Sequence[MemberProbe]
+) -> tuple[list[HouseholdMatch], list[PersonMatch]]:
+    """Households and people that may be the ones on a new form.
+
+    ``postcode`` is normalised (``localities.postcodes.postcode_normalise``).
+    Two queries: the households at the postcode, then the people sharing a
+    member's date of birth or living in one of those households.
+    """
+    dobs = {m.date_of_birth for m in members if m.date_of_birth}
+    families_at_postcode = {f.pk: f for f in Family.objects.filter(postcode=postcode)}
+    people = list(
+        Person.objects.filter(
+            Q(date_of_birth__in=dobs) | Q(family_id__in=list(families_at_postcode))
+        ).select_related("family")
+    )
+
+    person_matches: list[PersonMatch] = []
+    for probe in members:
+        scored = []
+        for person in people:
+            same_postcode = (
+                person.family is not None and person.family.postcode == postcode
+            )
+            score, evidence = person_score(probe, person, same_postcode=same_postcode)
+            if score >= PERSON_THRESHOLD:
+                scored.append(PersonMatch(probe.index, person, score, evidence))
+        scored.sort(key=lambda m: (-m.score, m.person.pk))
+        person_matches.extend(scored[:MAX_CANDIDATES_PER_MEMBER])
+
+    households: dict[int, HouseholdMatch] = {}
+    for family_id, family in families_at_postcode.items():
+        households[family_id] = HouseholdMatch(family, 0, ["postcode: same"])
+    for match in person_matches:
+        if match.person.family is not None:
+            found = match.person.family
+            households.setdefault(found.pk, HouseholdMatch(found, 0, []))
+    member_count = max(len(members), 1)
+    for family_id, household in households.items():
+        postcode_points = 30 if household.family.postcode == postcode else 0
+        best: dict[int, int] = {}
+        for match in person_matches:
+            if match.person.family_id == family_id:
+                best[match.member_index] = max(
+                    best.get(match.member_index, 0), match.score
+                )
+        people_points = round(70 * sum(best.values()) / (100 * member_count))
+        household.score = min(100, postcode_points + people_points)
+        if best:
+            household.evidence.append(f"{len(best)} of {len(members)} people match")
+    household_matches = sorted(
+        (h for h in households.values() if h.score >= HOUSEHOLD_THRESHOLD),
+        key=lambda h: (-h.score, h.family.pk),
+    )
+    return household_matches, person_matches
+
+
+def member_probes(
+    members: Iterable[tuple[int, str, str, dt.date | None]],
+) -> list[MemberProbe]:
+    return [MemberProbe(i, g, f, d) for i, g, f, d in members]

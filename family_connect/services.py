@@ -1,0 +1,436 @@
+"""Writes to Family Connect Forms and their drafts."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.roles import Role
+from casework.models import Case
+from core.errors import Conflict, NotAllowed
+from core.notifications import Message, notifications_queue
+from family_connect import matching
+from family_connect.access import may_bulk_upload, routes_for_user
+from family_connect.models import (
+    FamilyConnectForm,
+    FormDraft,
+    FormEvent,
+    FormMember,
+    IdempotencyKey,
+    MatchCandidate,
+    Reason,
+    Route,
+)
+from family_connect.references import reference_new, status_key_new
+from family_connect.validation import SubmissionInput
+from localities.models import Locality
+from localities.postcodes import locality_for_postcode
+
+DRAFT_LIFETIME = timedelta(days=28)
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    form: FamilyConnectForm
+    created: bool
+
+
+def _digest(data: SubmissionInput) -> str:
+    canonical = json.dumps(dataclasses.asdict(data), sort_keys=True, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def may_submit(user: User | None, route: str) -> bool:
+    if route == Route.BULK:
+        return may_bulk_upload(user)
+    return route in routes_for_user(user)
+
+
+def form_submit(
+    *,
+    data: SubmissionInput,
+    actor: User | None,
+    idempotency_key: str = "",
+    draft_id: int | None = None,
+) -> SubmitResult:
+    """Save a validated form and everything that follows from it at once.
+
+    Preconditions: ``data`` came from ``validation.submission_validate``; ``actor``
+    is the signed-in user or None for a family. Idempotent: the same
+    ``idempotency_key`` from the same user, or the same draft, gives back the form
+    it created. The locality comes from the postcode unless given; likely matches
+    are stored for triage; a strong match with an open case attaches the form to
+    it. E-mails are queued to go after commit. The number of queries does not
+    depend on the number of members or reasons.
+    """
+    if not may_submit(actor, data.route):
+        raise NotAllowed("You cannot submit a form by this route.")
+    digest = _digest(data)
+    with transaction.atomic():
+        if idempotency_key:
+            assert actor is not None
+            existing = _form_for_key(actor, idempotency_key, digest)
+            if existing is not None:
+                return SubmitResult(existing, created=False)
+        draft = None
+        if draft_id is not None:
+            draft = FormDraft.objects.select_for_update().get(pk=draft_id)
+            if draft.submitted_form_id is not None:
+                return SubmitResult(draft.submitted_form, created=False)  # type: ignore[arg-type]
+        try:
+            with transaction.atomic():
+                form = _form_create(data=data, actor=actor)
+                if idempotency_key:
+                    assert actor is not None
+                    IdempotencyKey.objects.create(
+                        user=actor,
+                        key=idempotency_key,
+                        request_digest=digest,
+                        form=form,
+                    )
+        except IntegrityError:
+            if not idempotency_key:
+                raise
+            # A concurrent request with the same key committed first.
+            assert actor is not None
+            existing = _form_for_key(actor, idempotency_key, digest)
+            if existing is None:
+                raise
+            return SubmitResult(existing, created=False)
+        if draft is not None:
+            # The answers now live on the form; the draft keeps only the link.
+            draft.submitted_form = form
+            draft.answers = {}
+            draft.save(update_fields=["submitted_form", "answers", "updated_at"])
+    return SubmitResult(form, created=True)
+
+
+def _form_for_key(actor: User, key: str, digest: str) -> FamilyConnectForm | None:
+    row = (
+        IdempotencyKey.objects.select_related("form", "form__locality")
+        .filter(user=actor, key=key)
+        .first()
+    )
+    if row is None:
+        return None
+    if row.request_digest != digest:
+        raise Conflict(
+            "This Idempotency-Key was already used for a different form.",
+            field="Idempotency-Key",
+        )
+    return row.form
+
+
+def _locality_for(data: SubmissionInput) -> Locality | None:
+    if data.locality_slug:
+        return Locality.objects.get(slug=data.locality_slug)
+    return locality_for_postcode(data.postcode)
+
+
+def _form_create(*, data: SubmissionInput, actor: User | None) -> FamilyConnectForm:
+    now = timezone.now()
+    locality = _locality_for(data)
+    keyed_by_staff = data.route in (Route.PHONE, Route.BULK) or (
+        actor is not None and actor.role != Role.REQUESTER
+    )
+    requester = actor if actor is not None and actor.role == Role.REQUESTER else None
+    form = FamilyConnectForm(
+        reference=reference_new(),
+        status_key=status_key_new(),
+        route=data.route,
+        request_type=data.request_type,
+        received_at=now,
+        requester=requester,
+        organisation=actor.organisation
+        if actor is not None
+        and (requester is not None or data.route == Route.STEP_DOWN)
+        else None,
+        entered_by=actor if keyed_by_staff else None,
+        contact_name=data.contact_name,
+        contact_phone=data.contact_phone,
+        contact_email=data.contact_email,
+        postcode=data.postcode,
+        address_line=data.address_line,
+        locality=locality,
+        level_of_need=data.level_of_need,
+        consent=data.consent,
+        consent_given_by=data.consent_given_by
+        or (data.contact_name if data.route == Route.FAMILY else ""),
+        consent_recorded_at=now if data.consent else None,
+        safeguarding_concern=data.safeguarding_concern,
+        front_door_contacted=data.front_door_contacted,
+        family_words=data.family_words,
+        child_voice=data.child_voice,
+        working_well=data.working_well,
+        language=data.language,
+        interpreter_needed=data.interpreter_needed,
+        communication_needs=data.communication_needs,
+        closed_to_social_care_on=data.closed_to_social_care_on,
+    )
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                form.save()
+            break
+        except IntegrityError:
+            # A reference or status key collided (about one in a trillion); draw again.
+            form.pk = None
+            form.reference = reference_new()
+            form.status_key = status_key_new()
+    else:
+        raise IntegrityError("Could not draw a unique form reference.")
+
+    members = FormMember.objects.bulk_create(
+        [
+            FormMember(form=form, position=i, **dataclasses.asdict(m))
+            for i, m in enumerate(data.members)
+        ]
+    )
+    reason_ids = Reason.objects.filter(code__in=data.reasons).values_list(
+        "pk", flat=True
+    )
+    FamilyConnectForm.reasons.through.objects.bulk_create(
+        [
+            FamilyConnectForm.reasons.through(familyconnectform_id=form.pk, reason_id=r)
+            for r in reason_ids
+        ]
+    )
+    events = [
+        FormEvent(
+            form=form,
+            at=now,
+            actor=actor,
+            kind=FormEvent.Kind.SUBMITTED,
+            data={
+                "route": form.route,
+                "locality": locality.slug if locality else None,
+                "safeguarding_concern": form.safeguarding_concern,
+            },
+        )
+    ]
+    messages = _messages_for_new_form(form)
+    case = _match(form, members, now=now, events=events, actor=actor)
+    if case is not None:
+        messages.append(
+            Message(
+                key=f"form-attached:{form.reference}:{case.lead_practitioner_id}",
+                to=case.lead_practitioner.email,
+                subject=(
+                    f"New Family Connect Form {form.reference} "
+                    "for a family you work with"
+                ),
+                body=(
+                    f"Family Connect Form {form.reference} was received for a family "
+                    "whose case you lead, and has been attached to the case.\n\n"
+                    "Sign in to Early Help Connect to read it."
+                ),
+            )
+        )
+    FormEvent.objects.bulk_create(events)
+    notifications_queue(messages)
+    return form
+
+
+def _match(
+    form: FamilyConnectForm,
+    members: list[FormMember],
+    *,
+    now: datetime,
+    events: list[FormEvent],
+    actor: User | None,
+) -> Case | None:
+    """Store likely matches; attach the form to the open case of a strong one."""
+    households, people = matching.find_matches(
+        postcode=form.postcode,
+        members=[
+            matching.MemberProbe(i, m.given_name, m.family_name, m.date_of_birth)
+            for i, m in enumerate(members)
+        ],
+    )
+    candidates = [
+        MatchCandidate(form=form, family=h.family, score=h.score, evidence=h.evidence)
+        for h in households
+    ] + [
+        MatchCandidate(
+            form=form,
+            member=members[p.member_index],
+            person=p.person,
+            score=p.score,
+            evidence=p.evidence,
+        )
+        for p in people
+    ]
+    if not candidates:
+        return None
+    MatchCandidate.objects.bulk_create(candidates)
+    events.append(
+        FormEvent(
+            form=form,
+            at=now,
+            actor=None,
+            kind=FormEvent.Kind.MATCHED,
+            data={
+                "households": [h.family.pk for h in households],
+                "people": [p.person.pk for p in people],
+            },
+        )
+    )
+    strong = [h for h in households if h.score >= matching.STRONG]
+    if not strong:
+        return None
+    case = (
+        Case.objects.select_related("lead_practitioner")
+        .filter(family_id__in=[h.family.pk for h in strong], status=Case.Status.OPEN)
+        .order_by("-opened_at")
+        .first()
+    )
+    if case is None:
+        return None
+    form.case = case
+    form.family_id = case.family_id
+    form.save(update_fields=["case", "family", "updated_at"])
+    events.append(
+        FormEvent(
+            form=form,
+            at=now,
+            actor=None,
+            kind=FormEvent.Kind.ATTACHED_TO_CASE,
+            data={"case": case.pk, "lead_practitioner": case.lead_practitioner_id},
+        )
+    )
+    return case
+
+
+def _messages_for_new_form(form: FamilyConnectForm) -> list[Message]:
+    """A confirmation to whoever asked and a notice to the locality's triage
+    inbox. Only the reference, never details about the family."""
+    messages = []
+    requester_email = form.requester.email if form.requester else form.contact_email
+    if requester_email:
+        messages.append(
+            Message(
+                key=f"form-confirmation:{form.reference}",
+                to=requester_email,
+                subject=f"We have received your Family Connect Form {form.reference}",
+                body=(
+                    "Thank you. Your Family Connect Form reference is "
+                    f"{form.reference}.\n\n"
+                    "The early help team in the family's area will look at it and "
+                    "decide within a week how we can help.\n\n"
+                    "If a child is in immediate danger, call 999."
+                ),
+            )
+        )
+    for to in _triage_inboxes(form.locality):
+        messages.append(
+            Message(
+                key=f"form-new:{form.reference}:{to}",
+                to=to,
+                subject=f"New Family Connect Form {form.reference}",
+                body=(
+                    f"A new Family Connect Form, {form.reference}, is waiting in the "
+                    "triage queue.\n\nSign in to Early Help Connect to read it."
+                ),
+            )
+        )
+    return messages
+
+
+def _triage_inboxes(locality: Locality | None) -> list[str]:
+    if locality is not None and locality.triage_email:
+        return [locality.triage_email]
+    managers = User.objects.filter(role=Role.LOCALITY_MANAGER, is_active=True)
+    if locality is not None:
+        managers = managers.filter(memberships__locality=locality)
+    else:
+        # Unresolved forms: every manager can pick them up.
+        managers = managers.filter(~Q(memberships=None))
+    return sorted(set(managers.values_list("email", flat=True)))
+
+
+# --- Drafts -------------------------------------------------------------------------
+
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class DraftStarted:
+    draft: FormDraft
+    token: str
+
+
+def draft_start(*, route: str, user: User | None) -> DraftStarted:
+    """A new empty draft and the private token that resumes it (shown once)."""
+    if not may_submit(user, route):
+        raise NotAllowed("You cannot submit a form by this route.")
+    token = secrets.token_urlsafe(24)
+    draft = FormDraft.objects.create(
+        token_digest=_token_digest(token),
+        route=route,
+        user=user if user is not None and user.is_authenticated else None,
+        answers={},
+        expires_at=timezone.now() + DRAFT_LIFETIME,
+    )
+    return DraftStarted(draft, token)
+
+
+def draft_for_token(token: str) -> FormDraft | None:
+    """The unexpired, unsubmitted draft this resume token opens."""
+    return FormDraft.objects.filter(
+        token_digest=_token_digest(token or ""),
+        expires_at__gt=timezone.now(),
+        submitted_form__isnull=True,
+    ).first()
+
+
+def draft_save(
+    *,
+    draft_id: int,
+    answers: dict[str, Any],
+    route: str | None = None,
+    user: User | None = None,
+) -> FormDraft:
+    """Merge a page's answers into the draft and push its expiry 28 days on;
+    ``route`` (checked against what ``user`` may submit) changes the draft's
+    route."""
+    if route is not None and not may_submit(user, route):
+        raise NotAllowed("You cannot submit a form by this route.")
+    with transaction.atomic():
+        draft = FormDraft.objects.select_for_update().get(pk=draft_id)
+        if draft.submitted_form_id is not None:
+            raise NotAllowed("This form has already been sent.")
+        draft.answers = {**draft.answers, **answers}
+        draft.expires_at = timezone.now() + DRAFT_LIFETIME
+        fields = ["answers", "expires_at", "updated_at"]
+        if route is not None:
+            draft.route = route
+            fields.append("route")
+        draft.save(update_fields=fields)
+    return draft
+
+
+def drafts_purge(*, now: datetime | None = None) -> int:
+    """Delete drafts past their expiry; a submitted draft is only a pointer and
+    goes too. Idempotent."""
+    cutoff = now or timezone.now()
+    deleted, _ = FormDraft.objects.filter(expires_at__lte=cutoff).delete()
+    return deleted
+
+
+def status_link_path(form: FamilyConnectForm) -> str:
+    from family_connect.references import status_token
+
+    return reverse("family_connect:status", args=[status_token(form.status_key)])
