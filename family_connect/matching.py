@@ -119,6 +119,16 @@ def person_score(
     return score, evidence
 
 
+def household_score(*, same_postcode: bool, person_scores: list[int]) -> int:
+    """0–100: the same postcode 30, plus 70% of the best person's score, plus 10
+    for each further person who matches. A new baby or partner on the form does
+    not lower the score of the family it joins."""
+    score = 30 if same_postcode else 0
+    if person_scores:
+        score += round(0.7 * max(person_scores)) + 10 * (len(person_scores) - 1)
+    return min(100, score)
+
+
 def find_matches(
     *, postcode: str, members: Sequence[MemberProbe]
 ) -> tuple[list[HouseholdMatch], list[PersonMatch]]:
@@ -156,17 +166,17 @@ def find_matches(
         if match.person.family is not None:
             found = match.person.family
             households.setdefault(found.pk, HouseholdMatch(found, 0, []))
-    member_count = max(len(members), 1)
     for family_id, household in households.items():
-        postcode_points = 30 if household.family.postcode == postcode else 0
         best: dict[int, int] = {}
         for match in person_matches:
             if match.person.family_id == family_id:
                 best[match.member_index] = max(
                     best.get(match.member_index, 0), match.score
                 )
-        people_points = round(70 * sum(best.values()) / (100 * member_count))
-        household.score = min(100, postcode_points + people_points)
+        household.score = household_score(
+            same_postcode=household.family.postcode == postcode,
+            person_scores=list(best.values()),
+        )
         if best:
             household.evidence.append(f"{len(best)} of {len(members)} people match")
     household_matches = sorted(

@@ -2,24 +2,7 @@
 
 from django.db import migrations
 
-REASONS = [
-    (
-        "financial_housing_employment",
-        "Financial, housing, employment or training needs",
-    ),
-    ("health_emotional_wellbeing", "Health and emotional wellbeing"),
-    ("children_young_people", "Children and young people who need help"),
-    ("domestic_abuse", "Domestic abuse"),
-    ("education", "Education, including attendance"),
-    ("risk_of_homelessness", "Risk of homelessness"),
-    ("parental_conflict", "Conflict between parents"),
-    ("neglect", "Neglect"),
-    ("substance_misuse", "Drug or alcohol misuse"),
-    ("sen_autism", "Special educational needs or autism"),
-    ("bereavement", "Bereavement"),
-    ("exploitation", "Exploitation, including criminal and sexual exploitation"),
-    ("other", "Something else"),
-]
+from family_connect.reasons import REASONS
 
 
 def load(apps, schema_editor):
