@@ -15,7 +15,7 @@ if ! "$python" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)
 fi
 
 # --- System packages ---------------------------------------------------------------
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext)
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 if [ "$mode" = test ]; then
   packages+=(postgresql redis-server chromium poppler-utils)
@@ -58,3 +58,8 @@ if [ ! -f "$lock_stamp" ]; then
   touch "$lock_stamp"
 fi
 scripts/build-assets.sh
+
+# --- Translations ------------------------------------------------------------------
+# The catalogues (locale/*/LC_MESSAGES/django.po) are in the repository; the
+# compiled .mo files are built here.
+DEBUG=1 .venv/bin/python manage.py compilemessages --ignore=.venv --ignore=node_modules >/dev/null

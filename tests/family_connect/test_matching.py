@@ -99,7 +99,10 @@ def test_proposes_the_known_household_despite_postcode_spacing_and_a_surname_typ
     assert household.family == family
     assert household.status == "proposed"
     assert household.score >= 80
-    people = {c.person_id: c for c in MatchCandidate.objects.filter(form=form, member__isnull=False)}
+    people = {
+        c.person_id: c
+        for c in MatchCandidate.objects.filter(form=form, member__isnull=False)
+    }
     assert set(people) == {ayesha.pk, sara.pk}
     assert "family name: one letter different" in people[ayesha.pk].evidence
     assert unrelated.pk not in people
