@@ -31,7 +31,11 @@ def untranslated(po_text: str) -> list[str]:
 
 
 def test_untranslated_finds_an_empty_entry():
-    po = 'msgid ""\nmsgstr "header"\n\nmsgid "Yes"\nmsgstr ""\n\nmsgid "No"\nmsgstr "نہیں"\n'
+    po = (
+        'msgid ""\nmsgstr "header"\n\n'
+        'msgid "Yes"\nmsgstr ""\n\n'
+        'msgid "No"\nmsgstr "نہیں"\n'
+    )
     assert untranslated(po) == ["Yes"]
 
 
