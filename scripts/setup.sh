@@ -18,7 +18,8 @@ fi
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext)
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 if [ "$mode" = test ]; then
-  packages+=(postgresql redis-server chromium poppler-utils)
+  # Noto covers Urdu (Arabic script) in browser screenshots.
+  packages+=(postgresql redis-server chromium poppler-utils fonts-noto-core)
 fi
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
