@@ -24,7 +24,15 @@ def reference_data(request):
     """Transactional tests (real workers, live servers) empty every table when they
     end, reference data included; load it again the way migrate does."""
     names = request.fixturenames
-    if "transactional_db" not in names and "live_server" not in names:
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker is not None and (
+        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+    )
+    if (
+        not transactional
+        and "transactional_db" not in names
+        and "live_server" not in names
+    ):
         yield
         return
     request.getfixturevalue("transactional_db")

@@ -326,3 +326,14 @@ def test_schema_documents_the_family_connect_endpoints(requester):
     assert "/api/v1/family-connect/{reference}/" in text
     assert "Idempotency-Key" in text
     del schema
+
+
+def test_interactive_docs_are_served_from_our_own_static_files(client):
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "swagger-ui" in html
+    assert "cdn" not in html.lower() and "jsdelivr" not in html.lower()
+    script = client.get("/api/docs/?script=")
+    assert script.status_code == 200
+    assert "/api/schema/" in script.content.decode()

@@ -57,6 +57,14 @@ DEMO_USERS: list[tuple[str, str, str, list[str], str, str]] = [
         Organisation.Kind.SCHOOL,
     ),
     (
+        "social.worker@demo.example",
+        Role.REQUESTER,
+        "Daniel Price",
+        [],
+        "Birmingham Children's Trust",
+        Organisation.Kind.CHILDRENS_TRUST,
+    ),
+    (
         "auditor@demo.example",
         Role.AUDITOR,
         "Priya Patel",

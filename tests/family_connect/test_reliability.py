@@ -1,0 +1,149 @@
+"""Nothing lost, nothing doubled: concurrent sends, lost e-mail tasks, rate limits."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from accounts.roles import Role
+from accounts.services import api_token_issue
+from core.models import Notification
+from core.notifications import Message, notifications_queue
+from core.tasks import notifications_send, notifications_sweep
+from family_connect.models import FamilyConnectForm, FormDraft, IdempotencyKey
+from family_connect.services import form_submit
+from family_connect.validation import submission_validate
+from tests.factories import OrganisationFactory, UserFactory
+from tests.family_connect.helpers import payload
+from tests.family_connect.test_journey import PUBLIC_PAGES
+
+
+def _run_together(n: int, target) -> list:
+    """Run ``target`` in n threads released at the same moment, each on its own
+    database connection."""
+    barrier = threading.Barrier(n)
+    results: list = [None] * n
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait()
+            results[i] = target()
+        except Exception as exc:  # reported to the test
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_retries_with_one_key_create_one_form():
+    user = UserFactory(
+        role=Role.REQUESTER, organisation=OrganisationFactory(kind="school")
+    )
+    token = api_token_issue(user=user)
+    body = json.dumps(payload())
+
+    def send():
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        response = client.post(
+            "/api/v1/family-connect/",
+            body,
+            content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY="same-key",
+        )
+        return response.status_code, response.json().get("reference")
+
+    results = _run_together(4, send)
+    assert all(isinstance(r, tuple) for r in results), results
+    assert {code for code, _ in results} == {201}
+    assert len({ref for _, ref in results}) == 1
+    assert FamilyConnectForm.objects.count() == 1
+    assert IdempotencyKey.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_draft_sent_twice_at_once_creates_one_form():
+    client = Client()
+    client.post("/family-connect/")
+    for url, data in PUBLIC_PAGES:
+        client.post(url, data)
+    draft = FormDraft.objects.get()
+    data, errors = submission_validate(_draft_payload(draft))
+    assert not errors
+
+    results = _run_together(
+        3, lambda: form_submit(data=data, actor=None, draft_id=draft.pk)
+    )
+    assert all(not isinstance(r, Exception) for r in results), results
+    assert sum(1 for r in results if r.created) == 1
+    assert FamilyConnectForm.objects.count() == 1
+
+
+def _draft_payload(draft):
+    from family_connect.journey import payload_from_answers
+
+    return payload_from_answers(draft.route, draft.answers)
+
+
+@pytest.mark.django_db
+def test_an_e_mail_is_sent_once_however_often_its_task_runs():
+    notifications_queue([Message(key="k1", to="a@example.org", subject="S", body="B")])
+    assert notifications_send(keys=["k1"]) == 1
+    assert notifications_send(keys=["k1"]) == 0  # a redelivered task
+    assert len(mail.outbox) == 1
+    assert Notification.objects.get().sent_at is not None
+
+
+@pytest.mark.django_db
+def test_e_mails_whose_task_was_lost_are_sent_by_the_sweeper(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(notifications_send, "delay", broker_down)
+    user = UserFactory(
+        role=Role.REQUESTER, organisation=OrganisationFactory(kind="school")
+    )
+    data, _ = submission_validate(payload())
+    with django_capture_on_commit_callbacks(execute=True):
+        result = form_submit(data=data, actor=user)
+    assert FamilyConnectForm.objects.filter(pk=result.form.pk).exists()  # saved anyway
+    assert mail.outbox == []
+    assert notifications_sweep() == 0  # too fresh: its task may still be coming
+    Notification.objects.update(created_at=timezone.now() - timedelta(minutes=5))
+    assert notifications_sweep() == 1
+    assert [m.to for m in mail.outbox] == [[user.email]]
+    assert notifications_sweep() == 0
+
+
+@pytest.mark.django_db
+def test_the_public_form_is_rate_limited_per_address(settings):
+    from family_connect import views
+
+    views_limit = views.PAGE_LIMIT
+    views.PAGE_LIMIT = (3, 600)
+    try:
+        client = Client(REMOTE_ADDR="198.51.100.7")
+        codes = [client.post("/family-connect/").status_code for _ in range(5)]
+        other = Client(REMOTE_ADDR="198.51.100.8").post("/family-connect/").status_code
+    finally:
+        views.PAGE_LIMIT = views_limit
+    assert codes == [302, 302, 302, 429, 429]
+    assert other == 302
+    assert FormDraft.objects.count() == 4
