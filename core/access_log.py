@@ -12,20 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
+from core.http import client_ip
 from core.models import AccessLog
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
 MAX_PATH = 500
-
-
-def _client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    # Behind the production proxy REMOTE_ADDR is the proxy's address; the proxy is
-    # configured to pass the client's address in X-Real-IP.
-    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR") or None
 
 
 def _object_key(obj: models.Model | tuple[str, Any]) -> tuple[str, str]:
@@ -53,7 +46,7 @@ def _entry(
         object_type=object_type,
         object_id=object_id,
         path=(request.get_full_path()[:MAX_PATH] if request is not None else ""),
-        ip_address=_client_ip(request),
+        ip_address=client_ip(request) if request is not None else None,
     )
 
 

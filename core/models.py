@@ -83,9 +83,11 @@ class AccessLog(models.Model):
 class Notification(models.Model):
     """An e-mail to send, written in the transaction of the change it reports.
 
-    Sending is a task keyed on this row: a redelivered task finds ``sent_at`` set
-    and sends nothing; rows whose task was lost (Redis or the worker down) are
-    picked up by the sweeper. Bodies never carry case details beyond a reference.
+    Sending is a task keyed on this row: a sender first claims the row with one
+    conditional UPDATE, so a redelivered task or the sweeper never sends it while
+    another sender has it, and finds ``sent_at`` set afterwards; rows whose task
+    was lost (Redis or the worker down) are picked up by the sweeper. Bodies never
+    carry case details beyond a reference.
     """
 
     key = models.CharField(
@@ -96,6 +98,9 @@ class Notification(models.Model):
     body = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Set by the sender that is sending it now; others leave it alone until the
+    # claim is old enough to mean that sender died.
+    claimed_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

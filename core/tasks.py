@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from core.models import Notification
@@ -15,22 +15,27 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 10
 
 
+# Longer than any send can take (the task's time limit), so a claim this old
+# belongs to a sender that died.
+CLAIM_TIMEOUT = timedelta(minutes=5)
+
+
 def _send_one(key: str) -> bool:
-    """Send one queued e-mail unless already sent. Locks the row so two workers
-    (a redelivery, the sweeper) never both send it."""
-    with transaction.atomic():
-        row = (
-            Notification.objects.select_for_update(skip_locked=True)
-            .filter(key=key, sent_at__isnull=True)
-            .first()
-        )
-        if row is None:
-            return False
-        row.attempts += 1
-        row.save(update_fields=["attempts"])
-    # The row is left unlocked while talking to the mail server; a crash between
-    # sending and marking would send again, which is the lesser harm than losing it.
-    send_mail(row.subject, row.body, None, [row.to])
+    """Send one queued e-mail unless it is sent or being sent by somebody else."""
+    now = timezone.now()
+    claimed = Notification.objects.filter(
+        Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT),
+        key=key,
+        sent_at__isnull=True,
+    ).update(claimed_at=now, attempts=F("attempts") + 1)
+    if not claimed:
+        return False
+    row = Notification.objects.get(key=key)
+    try:
+        send_mail(row.subject, row.body, None, [row.to])
+    except Exception:
+        Notification.objects.filter(pk=row.pk).update(claimed_at=None)
+        raise
     Notification.objects.filter(pk=row.pk).update(sent_at=timezone.now())
     return True
 

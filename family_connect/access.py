@@ -89,3 +89,19 @@ def form_get_for_user(user: Any, reference: str) -> FamilyConnectForm | None:
         .filter(reference=str(reference).upper())
         .first()
     )
+
+
+def form_shows_details(user: Any, form: FamilyConnectForm) -> bool:
+    """Whether the user may read the family's details on a form they can see, or
+    only its reference, status and decision.
+
+    Requesters read the details of the forms they sent or keyed in themselves;
+    for the rest of their organisation's forms they see the status and decision
+    only. Staff reach forms only through ``form_queryset_for_user`` and see them
+    whole.
+    """
+    if not _authenticated(user):
+        return False
+    if user.role == Role.REQUESTER:
+        return user.pk in (form.requester_id, form.entered_by_id)
+    return True

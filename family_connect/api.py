@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from core.access_log import access_log_record, access_log_record_many
 from core.errors import Conflict
-from family_connect.access import form_get_for_user
+from family_connect.access import form_get_for_user, form_shows_details
 from family_connect.models import FamilyConnectForm, FormMember, Route
 from family_connect.selectors import form_list_for_user
 from family_connect.services import form_submit, may_submit
@@ -55,7 +55,14 @@ class MemberReadSerializer(serializers.ModelSerializer):
         ]
 
 
+# What a requester sees of their organisation's forms sent by colleagues.
+STATUS_ONLY_FIELDS = ("reference", "status", "received_at", "organisation", "decision")
+
+
 class FormReadSerializer(serializers.ModelSerializer):
+    """A form. Requesters get only reference, status, received time, organisation
+    and decision for colleagues' forms; the family's details are left out."""
+
     locality = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     organisation = serializers.SlugRelatedField(slug_field="name", read_only=True)
     reasons = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
@@ -82,6 +89,13 @@ class FormReadSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, instance: FamilyConnectForm) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        user = self.context.get("user")
+        if not form_shows_details(user, instance):
+            return {k: v for k, v in data.items() if k in STATUS_ONLY_FIELDS}
+        return data
+
     @extend_schema_field(DecisionSerializer(allow_null=True))
     def get_decision(self, form: FamilyConnectForm) -> dict[str, Any] | None:
         """The triage decision; null until triage decides."""
@@ -102,7 +116,8 @@ class FormListCreateView(GenericAPIView):
         access_log_record_many(
             user=request.user, objs=page, channel="api", request=request
         )
-        return self.get_paginated_response(FormReadSerializer(page, many=True).data)
+        data = FormReadSerializer(page, many=True, context={"user": request.user}).data
+        return self.get_paginated_response(data)
 
     @extend_schema(
         request=SubmissionSerializer,
@@ -160,4 +175,4 @@ class FormDetailView(GenericAPIView):
         if form is None:
             raise NotFound()
         access_log_record(user=request.user, obj=form, channel="api", request=request)
-        return Response(FormReadSerializer(form).data)
+        return Response(FormReadSerializer(form, context={"user": request.user}).data)

@@ -3,26 +3,33 @@
 One row is one household with one child (and optionally one adult). Every row is
 checked by the same validation as the API; each valid row becomes a form in its own
 transaction, and a bad row is reported by row and column and creates nothing. A row
-is keyed on the file's digest and its row number, so uploading the same file again
-creates nothing new.
+is keyed on its content, so uploading the same rows again (the whole file, or a
+corrected copy of it) creates nothing new for rows already saved. The uploader and
+each locality's triage inbox get one e-mail for the whole upload.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import io
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import transaction
+
 from accounts.models import User
 from core.errors import DomainError, InvalidInput
+from core.notifications import Message, notifications_queue
 from family_connect.models import FamilyConnectForm, Route
-from family_connect.services import form_submit
+from family_connect.services import form_submit, triage_inboxes
 from family_connect.validation import submission_validate
 
 MAX_BYTES = 2 * 1024 * 1024
-MAX_ROWS = 2000
+# Rows are saved while the uploader waits; keep a file well inside a request.
+MAX_ROWS = 500
 
 COLUMNS = [
     "postcode",
@@ -208,7 +215,10 @@ def _read(content: bytes) -> list[dict[str, str]]:
     if "\x00" in text:
         raise InvalidInput("The file must be a CSV file saved as UTF-8.")
     reader = csv.DictReader(io.StringIO(text))
-    headers = [h.strip() for h in (reader.fieldnames or [])]
+    try:
+        headers = [h.strip() for h in (reader.fieldnames or [])]
+    except csv.Error as exc:
+        raise InvalidInput(f"The file is not a CSV file we can read ({exc}).") from None
     missing = sorted(REQUIRED - set(headers))
     if missing:
         raise InvalidInput(
@@ -218,10 +228,13 @@ def _read(content: bytes) -> list[dict[str, str]]:
         )
     reader.fieldnames = headers
     rows = []
-    for i, row in enumerate(reader):
-        if i >= MAX_ROWS:
-            raise InvalidInput(f"The file must have at most {MAX_ROWS} rows.")
-        rows.append(row)
+    try:
+        for i, row in enumerate(reader):
+            if i >= MAX_ROWS:
+                raise InvalidInput(f"The file must have at most {MAX_ROWS} rows.")
+            rows.append(row)
+    except csv.Error as exc:
+        raise InvalidInput(f"The file is not a CSV file we can read ({exc}).") from None
     if not rows:
         raise InvalidInput("The file has no rows under its headings.")
     return rows
@@ -232,7 +245,6 @@ def bulk_upload(*, content: bytes, actor: User) -> BulkResult:
     transaction). Rows are numbered as a spreadsheet shows them: the heading is
     row 1. Raises InvalidInput when the file itself cannot be read."""
     rows = _read(content)
-    digest = hashlib.sha256(content).hexdigest()[:32]
     result = BulkResult(rows=len(rows))
     valid = []
     for i, row in enumerate(rows, start=2):
@@ -242,12 +254,54 @@ def bulk_upload(*, content: bytes, actor: User) -> BulkResult:
         else:
             valid.append((i, data))
     for i, data in valid:
+        row_key = hashlib.sha256(
+            json.dumps(dataclasses.asdict(data), sort_keys=True, default=str).encode()
+        ).hexdigest()[:40]
         try:
             submitted = form_submit(
-                data=data, actor=actor, idempotency_key=f"bulk:{digest}:{i}"
+                data=data, actor=actor, idempotency_key=f"bulk:{row_key}", notify=False
             )
         except DomainError as exc:
             result.errors.append(RowError(i, "", exc.message))
             continue
         (result.created if submitted.created else result.already).append(submitted.form)
+    if result.created:
+        _notify(actor, result.created)
     return result
+
+
+def _notify(actor: User, forms: list[FamilyConnectForm]) -> None:
+    """One e-mail to the uploader and one per triage inbox, references only."""
+    batch = hashlib.sha256("".join(f.reference for f in forms).encode()).hexdigest()[
+        :16
+    ]
+    references = "\n".join(f.reference for f in forms)
+    messages = [
+        Message(
+            key=f"bulk-confirmation:{batch}",
+            to=actor.email,
+            subject=f"{len(forms)} Family Connect Forms received",
+            body=f"We have received these Family Connect Forms:\n\n{references}\n",
+        )
+    ]
+    by_inbox: dict[str, list[str]] = {}
+    localities = {f.locality_id: f.locality for f in forms}
+    for locality_id, locality in localities.items():
+        refs = [f.reference for f in forms if f.locality_id == locality_id]
+        for inbox in triage_inboxes(locality):
+            by_inbox.setdefault(inbox, []).extend(refs)
+    for inbox, refs in by_inbox.items():
+        messages.append(
+            Message(
+                key=f"bulk-new:{batch}:{inbox}",
+                to=inbox,
+                subject=f"{len(refs)} new Family Connect Forms from a list",
+                body=(
+                    "New Family Connect Forms from an uploaded list are waiting in "
+                    "the triage queue:\n\n" + "\n".join(refs) + "\n\n"
+                    "Sign in to Early Help Connect to read them."
+                ),
+            )
+        )
+    with transaction.atomic():
+        notifications_queue(messages)

@@ -19,7 +19,7 @@ from family_connect.bulk import bulk_upload as bulk_upload_service
 class UploadForm(GovukFormMixin, forms.Form):
     file = forms.FileField(
         label="Upload a CSV file",
-        help_text="Use the template's columns. At most 2,000 rows and 2 MB.",
+        help_text="Use the template's columns. At most 500 rows and 2 MB.",
         error_messages={"required": "Select a CSV file"},
     )
 

@@ -40,6 +40,8 @@ def status_token(status_key: str) -> str:
 def status_key_from_token(token: str) -> str | None:
     """The status key the token carries if its HMAC is right, else None."""
     key, _, mac = (token or "").partition(".")
-    if not key or not mac or not hmac.compare_digest(mac, _mac(key)):
+    if not key or not mac or not (key + mac).isascii():
+        return None
+    if not hmac.compare_digest(mac.encode(), _mac(key).encode()):
         return None
     return key

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -63,6 +62,7 @@ def form_submit(
     actor: User | None,
     idempotency_key: str = "",
     draft_id: int | None = None,
+    notify: bool = True,
 ) -> SubmitResult:
     """Save a validated form and everything that follows from it at once.
 
@@ -71,8 +71,10 @@ def form_submit(
     ``idempotency_key`` from the same user, or the same draft, gives back the form
     it created. The locality comes from the postcode unless given; likely matches
     are stored for triage; a strong match with an open case attaches the form to
-    it. E-mails are queued to go after commit. The number of queries does not
-    depend on the number of members or reasons.
+    it. E-mails are queued to go after commit (``notify=False`` leaves the
+    confirmation and triage notice to the caller, as bulk upload does; the lead
+    practitioner of an attached case is always told). The number of queries does
+    not depend on the number of members or reasons.
     """
     if not may_submit(actor, data.route):
         raise NotAllowed("You cannot submit a form by this route.")
@@ -90,7 +92,7 @@ def form_submit(
                 return SubmitResult(draft.submitted_form, created=False)  # type: ignore[arg-type]
         try:
             with transaction.atomic():
-                form = _form_create(data=data, actor=actor)
+                form = _form_create(data=data, actor=actor, notify=notify)
                 if idempotency_key:
                     assert actor is not None
                     IdempotencyKey.objects.create(
@@ -132,15 +134,19 @@ def _form_for_key(actor: User, key: str, digest: str) -> FamilyConnectForm | Non
     return row.form
 
 
-def _locality_for(data: SubmissionInput) -> Locality | None:
-    if data.locality_slug:
+def _locality_for(data: SubmissionInput, actor: User | None) -> Locality | None:
+    # Only a locality manager may place a form in a locality other than the one
+    # its postcode resolves to.
+    if data.locality_slug and actor is not None and actor.role == Role.LOCALITY_MANAGER:
         return Locality.objects.get(slug=data.locality_slug)
     return locality_for_postcode(data.postcode)
 
 
-def _form_create(*, data: SubmissionInput, actor: User | None) -> FamilyConnectForm:
+def _form_create(
+    *, data: SubmissionInput, actor: User | None, notify: bool
+) -> FamilyConnectForm:
     now = timezone.now()
-    locality = _locality_for(data)
+    locality = _locality_for(data, actor)
     keyed_by_staff = data.route in (Route.PHONE, Route.BULK) or (
         actor is not None and actor.role != Role.REQUESTER
     )
@@ -219,7 +225,7 @@ def _form_create(*, data: SubmissionInput, actor: User | None) -> FamilyConnectF
             },
         )
     ]
-    messages = _messages_for_new_form(form)
+    messages = _messages_for_new_form(form) if notify else []
     case = _match(form, members, now=now, events=events, actor=actor)
     if case is not None:
         messages.append(
@@ -332,7 +338,7 @@ def _messages_for_new_form(form: FamilyConnectForm) -> list[Message]:
                 ),
             )
         )
-    for to in _triage_inboxes(form.locality):
+    for to in triage_inboxes(form.locality):
         messages.append(
             Message(
                 key=f"form-new:{form.reference}:{to}",
@@ -347,7 +353,7 @@ def _messages_for_new_form(form: FamilyConnectForm) -> list[Message]:
     return messages
 
 
-def _triage_inboxes(locality: Locality | None) -> list[str]:
+def triage_inboxes(locality: Locality | None) -> list[str]:
     if locality is not None and locality.triage_email:
         return [locality.triage_email]
     managers = User.objects.filter(role=Role.LOCALITY_MANAGER, is_active=True)
@@ -387,13 +393,34 @@ def draft_start(*, route: str, user: User | None) -> DraftStarted:
     return DraftStarted(draft, token)
 
 
-def draft_for_token(token: str) -> FormDraft | None:
-    """The unexpired, unsubmitted draft this resume token opens."""
-    return FormDraft.objects.filter(
-        token_digest=_token_digest(token or ""),
-        expires_at__gt=timezone.now(),
-        submitted_form__isnull=True,
-    ).first()
+def draft_owner(user: User | None) -> Q:
+    """The drafts that belong to this user (None: to nobody signed in)."""
+    return Q(user=user) if user is not None else Q(user__isnull=True)
+
+
+def draft_resume(*, token: str, user: User | None) -> DraftStarted | None:
+    """Open the unexpired, unsubmitted draft this resume link points at, and give
+    it a new link: the old one stops working, so a link handed to somebody else
+    cannot be used to read answers typed in after it was opened."""
+    with transaction.atomic():
+        draft = (
+            FormDraft.objects.select_for_update()
+            .filter(
+                token_digest=_token_digest(token or ""),
+                expires_at__gt=timezone.now(),
+                submitted_form__isnull=True,
+            )
+            # A signed-in user's draft opens only for them; a family's only
+            # outside an account.
+            .filter(draft_owner(user))
+            .first()
+        )
+        if draft is None:
+            return None
+        new_token = secrets.token_urlsafe(24)
+        draft.token_digest = _token_digest(new_token)
+        draft.save(update_fields=["token_digest", "updated_at"])
+    return DraftStarted(draft, new_token)
 
 
 def draft_save(
@@ -430,7 +457,11 @@ def drafts_purge(*, now: datetime | None = None) -> int:
     return deleted
 
 
-def status_link_path(form: FamilyConnectForm) -> str:
-    from family_connect.references import status_token
+IDEMPOTENCY_KEY_LIFETIME = timedelta(days=30)
 
-    return reverse("family_connect:status", args=[status_token(form.status_key)])
+
+def idempotency_keys_purge(*, now: datetime | None = None) -> int:
+    """Forget API idempotency keys after 30 days: a retry comes within minutes."""
+    cutoff = (now or timezone.now()) - IDEMPOTENCY_KEY_LIFETIME
+    deleted, _ = IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

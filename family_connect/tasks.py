@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from family_connect.services import drafts_purge as drafts_purge_service
+from family_connect import services
 
 
 @shared_task(acks_late=True, time_limit=300, soft_time_limit=280)
 def drafts_purge() -> int:
-    """Delete Family Connect drafts older than 28 days since their last save."""
-    return drafts_purge_service()
+    """Delete Family Connect drafts 28 days after their last save, and API
+    idempotency keys after 30 days. Idempotent."""
+    return services.drafts_purge() + services.idempotency_keys_purge()

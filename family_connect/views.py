@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.conf import settings
@@ -18,23 +20,25 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.access_log import access_log_record_many
-from core.errors import DomainError
-from core.ratelimit import client_ip, rate_limited
+from core.errors import DomainError, NotAllowed
+from core.http import client_ip
+from core.ratelimit import rate_limited
 from family_connect import journey
-from family_connect.access import routes_for_user
+from family_connect.access import form_shows_details, routes_for_user
 from family_connect.forms import AdultForm, ChildForm, SubmitForm
 from family_connect.journey import LOOP_STEPS, STEP_BY_SLUG, Answers
 from family_connect.models import FamilyConnectForm, FormDraft, Route
 from family_connect.references import status_key_from_token, status_token
 from family_connect.selectors import form_list_for_user
 from family_connect.services import (
-    draft_for_token,
+    draft_owner,
+    draft_resume,
     draft_save,
     draft_start,
     form_submit,
 )
 from family_connect.summary import check_rows
-from family_connect.validation import submission_validate
+from family_connect.validation import MAX_MEMBERS, submission_validate
 
 DRAFT_ID = "family_connect_draft"
 DRAFT_TOKEN = "family_connect_draft_token"
@@ -49,6 +53,20 @@ INTROS = {
 }
 
 
+def _sent_meanwhile(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """If the draft was sent from another tab meanwhile, show its confirmation
+    instead of failing."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotAllowed:
+            return redirect("family_connect:confirmation")
+
+    return wrapper
+
+
 def _routes(request: HttpRequest) -> list[str]:
     return routes_for_user(request.user)
 
@@ -57,18 +75,18 @@ def _draft(request: HttpRequest) -> FormDraft | None:
     draft_id = request.session.get(DRAFT_ID)
     if draft_id is None:
         return None
-    draft = FormDraft.objects.filter(
-        pk=draft_id, expires_at__gt=timezone.now(), submitted_form__isnull=True
-    ).first()
     user = request.user if request.user.is_authenticated else None
-    if draft is None or draft.user_id != (user.pk if user else None):
-        return None
-    return draft
+    return FormDraft.objects.filter(
+        draft_owner(user),
+        pk=draft_id,
+        expires_at__gt=timezone.now(),
+        submitted_form__isnull=True,
+    ).first()
 
 
 def _too_many(request: HttpRequest, scope: str, limit: tuple[int, int]) -> bool:
     return rate_limited(
-        scope, client_ip(request), limit=limit[0], window_seconds=limit[1]
+        scope, client_ip(request) or "-", limit=limit[0], window_seconds=limit[1]
     )
 
 
@@ -154,6 +172,7 @@ def _no_draft(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@_sent_meanwhile
 def step(request: HttpRequest, slug: str) -> HttpResponse:
     draft = _draft(request)
     if draft is None:
@@ -210,6 +229,8 @@ def _loop(
         return redirect("family_connect:person_add", kind=kind)
     form_class = STEP_BY_SLUG[slug].form_class
     if request.method == "POST":
+        if _too_many(request, "fc-page", PAGE_LIMIT):
+            return _slow_down(request)
         form = form_class(request.POST, context=_context(draft, routes))
         if form.is_valid():
             if form.cleaned_data["add_another"] == "yes":
@@ -251,6 +272,7 @@ def _suggested_family_name(answers: Answers) -> str:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@_sent_meanwhile
 def person(request: HttpRequest, kind: str, index: int | None = None) -> HttpResponse:
     """Add or change one child or adult."""
     if kind not in PERSON_FORMS:
@@ -268,6 +290,16 @@ def person(request: HttpRequest, kind: str, index: int | None = None) -> HttpRes
         if _too_many(request, "fc-page", PAGE_LIMIT):
             return _slow_down(request)
         form = form_class(request.POST, context=_context(draft, routes))
+        everyone = draft.answers.get("children", []) + draft.answers.get("adults", [])
+        if index is None and len(everyone) >= MAX_MEMBERS:
+            form.add_error(
+                None,
+                _(
+                    "You can add up to %(max)d people. Tell us about the others in "
+                    "your own words later in the form."
+                )
+                % {"max": MAX_MEMBERS},
+            )
         if form.is_valid():
             answers = journey.answers_from_form(form)
             if index is None:
@@ -304,12 +336,15 @@ def person(request: HttpRequest, kind: str, index: int | None = None) -> HttpRes
 
 @never_cache
 @require_POST
+@_sent_meanwhile
 def person_remove(request: HttpRequest, kind: str, index: int) -> HttpResponse:
     if kind not in PERSON_FORMS:
         raise Http404
     draft = _draft(request)
     if draft is None:
         return _no_draft(request)
+    if _too_many(request, "fc-page", PAGE_LIMIT):
+        return _slow_down(request)
     _, key = PERSON_FORMS[kind]
     people = list(draft.answers.get(key, []))
     if not 0 <= index < len(people):
@@ -378,9 +413,10 @@ def _submitted_form(request: HttpRequest) -> FamilyConnectForm | None:
     draft_id = request.session.get(DRAFT_ID)
     if draft_id is None:
         return None
+    user = request.user if request.user.is_authenticated else None
     draft = (
         FormDraft.objects.select_related("submitted_form")
-        .filter(pk=draft_id, submitted_form__isnull=False)
+        .filter(draft_owner(user), pk=draft_id, submitted_form__isnull=False)
         .first()
     )
     return draft.submitted_form if draft else None
@@ -423,12 +459,20 @@ def resume(request: HttpRequest, token: str) -> HttpResponse:
     """Open a saved draft from its private link, in this browser."""
     if _too_many(request, "fc-resume", PAGE_LIMIT):
         return _slow_down(request)
-    draft = draft_for_token(token)
-    user_id = request.user.pk if request.user.is_authenticated else None
-    if draft is None or draft.user_id != user_id:
+    user = request.user if request.user.is_authenticated else None
+    opened = draft_resume(token=token, user=user)
+    if opened is None:
         return render(request, "family_connect/link_expired.html", status=404)
+    draft = opened.draft
     request.session[DRAFT_ID] = draft.pk
-    request.session[DRAFT_TOKEN] = token
+    request.session[DRAFT_TOKEN] = opened.token
+    messages.info(
+        request,
+        _(
+            "You are continuing your saved answers. The link you used has "
+            "stopped working: use \u201cSave and come back later\u201d for a new one."
+        ),
+    )
     routes = _routes(request)
     missing = journey.first_unanswered(draft.route, draft.answers, routes)
     if missing is not None:
@@ -466,6 +510,8 @@ def my_forms(request: HttpRequest) -> HttpResponse:
     if query:
         forms = forms.filter(Q(reference=query))
     page = Paginator(forms, 25).get_page(request.GET.get("page"))
+    for form in page.object_list:
+        form.shows_details = form_shows_details(request.user, form)
     access_log_record_many(user=request.user, objs=page.object_list, request=request)
     return render(
         request,

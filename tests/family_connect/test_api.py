@@ -227,11 +227,17 @@ def test_requester_reading_another_organisations_form_gets_404(requester):
     reference = post(client_for(requester), payload()).json()["reference"]
     outsider = UserFactory(role=Role.REQUESTER, organisation=OrganisationFactory())
     assert client_for(outsider).get(f"{URL}{reference}/").status_code == 404
+    own = client_for(requester).get(f"{URL}{reference}/").json()
+    assert own["members"][0]["given_name"] == "Ayesha"
+    # A colleague at the same organisation sees the status and decision only.
     colleague = UserFactory(role=Role.REQUESTER, organisation=requester.organisation)
     response = client_for(colleague).get(f"{URL}{reference}/")
     assert response.status_code == 200
-    assert response.json()["reference"] == reference
-    assert response.json()["decision"] is None
+    body = response.json()
+    assert body["reference"] == reference and body["status"] == "submitted"
+    assert body["decision"] is None
+    assert "members" not in body and "postcode" not in body
+    assert "Ayesha" not in response.content.decode()
     assert AccessLog.objects.filter(
         user=colleague, object_id=str(FamilyConnectForm.objects.get().pk), channel="api"
     ).exists()
@@ -337,3 +343,14 @@ def test_interactive_docs_are_served_from_our_own_static_files(client):
     script = client.get("/api/docs/?script=")
     assert script.status_code == 200
     assert "/api/schema/" in script.content.decode()
+
+
+def test_only_a_locality_manager_may_place_a_form_outside_its_postcodes_locality(
+    requester,
+):
+    body = payload(request__locality="yardley")
+    assert post(client_for(requester), body).json()["locality"] == "erdington"
+    manager = UserFactory(role=Role.LOCALITY_MANAGER, localities=["yardley"])
+    phone = payload(request__locality="yardley", request__route="phone")
+    phone["request"]["contact"] = {"name": "Sara Khan", "phone": "0121 000 0000"}
+    assert post(client_for(manager), phone).json()["locality"] == "yardley"

@@ -64,6 +64,42 @@ def test_three_good_and_two_bad_rows_make_three_forms_and_report_both(client, up
     assert form.entered_by == uploader
 
 
+def test_one_e_mail_per_upload_to_the_uploader_and_each_triage_inbox(
+    client, uploader, django_capture_on_commit_callbacks
+):
+    manager = UserFactory(role=Role.LOCALITY_MANAGER, localities=["erdington"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/family-connect/bulk/", {"file": csv_file([GOOD[0], GOOD[2]])})
+    from django.core import mail
+
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [uploader.email, manager.email]
+    )
+    for message in mail.outbox:
+        assert "Ayesha" not in message.body and "Khan" not in message.body
+
+
+def test_a_corrected_copy_creates_only_the_corrected_rows(client, uploader):
+    client.post("/family-connect/bulk/", {"file": csv_file([GOOD[0], BAD[0]])})
+    assert FamilyConnectForm.objects.count() == 1
+    fixed = {**BAD[0], "postcode": "B23 6TJ"}
+    response = client.post(
+        "/family-connect/bulk/", {"file": csv_file([GOOD[0], fixed])}
+    )
+    assert FamilyConnectForm.objects.count() == 2
+    assert len(response.context["result"].already) == 1
+
+
+def test_a_malformed_csv_is_refused_with_a_message(client, uploader):
+    huge = ",".join(COLUMNS) + "\n" + '"' + "x" * 200_000 + '"\n'
+    upload = io.BytesIO(huge.encode())
+    upload.name = "families.csv"
+    response = client.post("/family-connect/bulk/", {"file": upload})
+    assert response.status_code == 200
+    assert "not a CSV file we can read" in response.content.decode()
+    assert FamilyConnectForm.objects.count() == 0
+
+
 def test_uploading_the_same_file_again_creates_nothing_new(client, uploader):
     content = csv_file(GOOD).getvalue()
     for _ in range(2):

@@ -101,8 +101,9 @@ def test_public_journey_creates_one_form_in_the_postcodes_locality(
     assert FormDraft.objects.get().answers == {}
 
 
-def test_a_wrong_status_token_shows_nothing(client):
-    assert client.get("/family-connect/status/abc.def/").status_code == 404
+@pytest.mark.parametrize("token", ["abc.def", "abc.%C3%A9", "nodot", "." * 3])
+def test_a_wrong_status_token_shows_nothing(client, token):
+    assert client.get(f"/family-connect/status/{token}/").status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -195,6 +196,15 @@ def test_the_resume_link_restores_every_answer_in_a_new_browser(
     assert 'value="B23 6TJ"' in page and 'value="12 Example Road"' in page
     child = other.get("/family-connect/person/child/0/").content.decode()
     assert 'value="Ayesha"' in child and 'value="2014"' in child
+    # Opening the link gave the draft a new one: the old link no longer works, so
+    # whoever else holds it cannot read what is typed from now on.
+    assert Client().get(link.replace("http://testserver", "")).status_code == 404
+    new_link = re.search(
+        r'data-testid="resume-link">([^<]+)<',
+        other.get("/family-connect/save/").content.decode(),
+    )[1]
+    assert new_link != link
+    assert Client().get(new_link.replace("http://testserver", "")).status_code == 302
 
 
 def test_partner_second_child_is_offered_the_family_name(client):
@@ -239,3 +249,25 @@ def test_the_honeypot_creates_nothing(client):
     response = client.post("/family-connect/check/", {"website": "http://spam"})
     assert response.status_code == 400
     assert FamilyConnectForm.objects.count() == 0
+
+
+def test_at_most_twenty_people_can_be_added(client):
+    start(client)
+    walk(client, PUBLIC_PAGES[:5])
+    draft = FormDraft.objects.get()
+    draft.answers["children"] = [dict(draft.answers["children"][0]) for _ in range(20)]
+    draft.save()
+    response = client.post("/family-connect/person/child/", CHILD)
+    assert response.status_code == 200
+    assert "You can add up to 20 people" in response.content.decode()
+    assert len(FormDraft.objects.get().answers["children"]) == 20
+
+
+def test_the_public_form_works_when_the_rate_limit_cache_is_down(client, monkeypatch):
+    from django.core.cache import cache
+
+    def down(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(cache, "add", down)
+    assert client.post("/family-connect/").status_code == 302

@@ -92,7 +92,13 @@ def test_a_school_sends_a_form_for_two_children_without_retyping(client):
     page = client.get("/family-connect/forms/")
     html = page.content.decode()
     assert form.reference in html and "Waiting for a decision" in html
+    assert "Ayesha" not in html  # a colleague's form: status and decision only
+    client.logout()
+    sign_in(client, dsl)
+    assert "Ayesha Khan" in client.get("/family-connect/forms/").content.decode()
     assert AccessLog.objects.filter(user=colleague, action="list").count() == 1
+    client.logout()
+    sign_in(client, colleague)
     outsider = UserFactory(role=Role.REQUESTER, organisation=OrganisationFactory())
     client.logout()
     sign_in(client, outsider)

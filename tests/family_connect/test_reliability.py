@@ -147,3 +147,21 @@ def test_the_public_form_is_rate_limited_per_address(settings):
     assert codes == [302, 302, 302, 429, 429]
     assert other == 302
     assert FormDraft.objects.count() == 4
+
+
+@pytest.mark.django_db
+def test_an_e_mail_being_sent_by_another_sender_is_left_alone():
+    notifications_queue([Message(key="k2", to="a@example.org", subject="S", body="B")])
+    Notification.objects.update(
+        claimed_at=timezone.now(), created_at=timezone.now() - timedelta(minutes=10)
+    )
+    assert notifications_send(keys=["k2"]) == 0  # a redelivered task
+    assert notifications_sweep() == 0
+    assert mail.outbox == []
+    # A claim older than any send means its sender died: send it.
+    Notification.objects.update(
+        claimed_at=timezone.now() - timedelta(minutes=10),
+        created_at=timezone.now() - timedelta(minutes=10),
+    )
+    assert notifications_sweep() == 1
+    assert len(mail.outbox) == 1
