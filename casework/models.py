@@ -7,11 +7,16 @@ help with its lead practitioner. Assessment, plan, reviews and closure build on 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 
 from core.codes import Ethnicity, MemberRole, Relationship, Sex, check_in
 from core.models import TimeStampedModel
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 class Family(TimeStampedModel):
@@ -70,8 +75,16 @@ class Person(TimeStampedModel):
 
 
 class CaseStatus(models.TextChoices):
-    OPEN = "open", "Open"
+    """PRODUCT §3.3: allocated → assessment → plan → closed (reopened to plan)."""
+
+    ALLOCATED = "allocated", "Allocated"
+    ASSESSMENT = "assessment", "Assessment"
+    PLAN = "plan", "Our Family Plan"
     CLOSED = "closed", "Closed"
+
+
+# Every status in which the family is being worked with.
+OPEN_STATUSES = (CaseStatus.ALLOCATED, CaseStatus.ASSESSMENT, CaseStatus.PLAN)
 
 
 class Case(TimeStampedModel):
@@ -91,11 +104,18 @@ class Case(TimeStampedModel):
     status = models.CharField(
         max_length=20,
         choices=CaseStatus.choices,
-        default=CaseStatus.OPEN,
+        default=CaseStatus.ALLOCATED,
         db_index=True,
     )
     opened_at = models.DateTimeField()
     closed_at = models.DateTimeField(null=True, blank=True)
+    team: models.ManyToManyField[User, CaseMember] = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="CaseMember",
+        through_fields=("case", "user"),
+        related_name="team_cases",
+        blank=True,
+    )
 
     class Meta:
         # No "one open case per family" constraint: imported history may overlap
@@ -105,3 +125,55 @@ class Case(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Case {self.pk}"
+
+
+class CaseMember(TimeStampedModel):
+    """A member of the team around the family (any organisation's user)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="case_memberships",
+    )
+    is_lead = models.BooleanField(default=False)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "user"], name="case_member_unique"),
+            models.UniqueConstraint(
+                fields=["case"], condition=models.Q(is_lead=True), name="case_one_lead"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.user_id}"
+
+
+class CaseEvent(models.Model):
+    """Who did what to a case, and when; written in the same transaction."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    kind = models.CharField(max_length=40)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind}"

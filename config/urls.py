@@ -4,7 +4,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.api import MeView
-from family_connect.api import FormDetailView, FormListCreateView
+from family_connect.api import DecisionView, FormDetailView, FormListCreateView
 
 api_v1 = [
     path("me/", MeView.as_view(), name="me"),
@@ -13,6 +13,11 @@ api_v1 = [
         "family-connect/<str:reference>/",
         FormDetailView.as_view(),
         name="form_detail",
+    ),
+    path(
+        "family-connect/<str:reference>/decision/",
+        DecisionView.as_view(),
+        name="form_decision",
     ),
 ]
 

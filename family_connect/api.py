@@ -12,13 +12,16 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.models import User
 from core.access_log import access_log_record, access_log_record_many
 from core.errors import Conflict
 from family_connect.access import form_get_for_user, form_shows_details
-from family_connect.models import FamilyConnectForm, FormMember, Route
+from family_connect.models import FamilyConnectForm, FormMember, FormStatus, Route
 from family_connect.selectors import form_list_for_user
 from family_connect.services import form_submit, may_submit
 from family_connect.validation import SubmissionSerializer, submission_input
+from localities.models import CommunityService, Locality
+from localities.triage import form_decide
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 MAX_KEY = 255
@@ -99,7 +102,14 @@ class FormReadSerializer(serializers.ModelSerializer):
     @extend_schema_field(DecisionSerializer(allow_null=True))
     def get_decision(self, form: FamilyConnectForm) -> dict[str, Any] | None:
         """The triage decision; null until triage decides."""
-        return None
+        decision = getattr(form, "decision", None)
+        if decision is None:
+            return None
+        return {
+            "outcome": decision.outcome,
+            "decided_at": decision.decided_at,
+            "reason": decision.reason,
+        }
 
 
 class FormListCreateView(GenericAPIView):
@@ -176,3 +186,84 @@ class FormDetailView(GenericAPIView):
             raise NotFound()
         access_log_record(user=request.user, obj=form, channel="api", request=request)
         return Response(FormReadSerializer(form, context={"user": request.user}).data)
+
+
+OUTCOMES = [s for s in FormStatus.values if s != FormStatus.SUBMITTED] + ["transferred"]
+
+
+class DecisionRequestSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=OUTCOMES)
+    reason = serializers.CharField(max_length=5000)
+    lead_practitioner = serializers.EmailField(
+        required=False, help_text="allocated only: the lead practitioner's e-mail"
+    )
+    to_locality = serializers.SlugField(required=False, help_text="transferred only")
+    community_service = serializers.IntegerField(
+        required=False, help_text="signposted only: the community service's id"
+    )
+    duplicate_of = serializers.CharField(
+        required=False,
+        max_length=12,
+        help_text="duplicate only: the original's reference",
+    )
+
+
+class DecisionView(GenericAPIView):
+    """Record triage's decision on a form (locality managers). ``409`` when the
+    form has already been decided."""
+
+    serializer_class = DecisionRequestSerializer
+
+    @extend_schema(
+        request=DecisionRequestSerializer,
+        responses={200: FormReadSerializer, 409: OpenApiTypes.OBJECT},
+    )
+    def post(self, request: Request, reference: str) -> Response:
+        form = form_get_for_user(request.user, reference)
+        if form is None:
+            raise NotFound()
+        serializer = DecisionRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        links = _decision_links(request.user, data)
+        form = form_decide(
+            form_id=form.pk,
+            actor=request.user,
+            outcome=data["outcome"],
+            reason=data["reason"],
+            **links,
+        )
+        form = form_get_for_user(request.user, form.reference)
+        return Response(FormReadSerializer(form, context={"user": request.user}).data)
+
+
+def _decision_links(user: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """Resolve the e-mail, slug, id and reference a decision names; unknown ones
+    are field errors."""
+    links: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    if "lead_practitioner" in data:
+        lead = User.objects.filter(email__iexact=data["lead_practitioner"]).first()
+        if lead is None:
+            errors["lead_practitioner"] = ["No user has this e-mail address."]
+        links["lead_practitioner"] = lead
+    if "to_locality" in data:
+        locality = Locality.objects.filter(slug=data["to_locality"]).first()
+        if locality is None:
+            errors["to_locality"] = ["Unknown locality."]
+        links["to_locality"] = locality
+    if "community_service" in data:
+        service = CommunityService.objects.filter(
+            pk=data["community_service"], active=True
+        ).first()
+        if service is None:
+            errors["community_service"] = ["Unknown community service."]
+        links["community_service"] = service
+    if "duplicate_of" in data:
+        original = form_get_for_user(user, data["duplicate_of"])
+        if original is None:
+            errors["duplicate_of"] = ["No form with this reference in your scope."]
+        links["duplicate_of"] = original
+    if errors:
+        raise serializers.ValidationError(errors)
+    return links

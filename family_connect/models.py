@@ -245,6 +245,9 @@ class FormEvent(models.Model):
         SUBMITTED = "submitted", "Submitted"
         MATCHED = "matched", "Possible matches found"
         ATTACHED_TO_CASE = "attached_to_case", "Attached to the family's open case"
+        DECIDED = "decided", "Decided"
+        TRANSFERRED = "transferred", "Transferred to another locality"
+        STATUS_CHANGED = "status_changed", "Status changed after the decision"
 
     form = models.ForeignKey(
         FamilyConnectForm, on_delete=models.CASCADE, related_name="events"
@@ -392,3 +395,92 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.key}"
+
+
+class FormDecision(TimeStampedModel):
+    """Triage's decision on a form: who, when, why and what it points at."""
+
+    form = models.OneToOneField(
+        FamilyConnectForm, on_delete=models.CASCADE, related_name="decision"
+    )
+    outcome = models.CharField(max_length=20, choices=FormStatus.choices)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(db_index=True)
+    reason = models.TextField()
+    lead_practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    case = models.ForeignKey(
+        "casework.Case",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    community_service = models.ForeignKey(
+        "localities.CommunityService",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    duplicate_of = models.ForeignKey(
+        FamilyConnectForm,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(outcome="submitted")
+                & models.Q(outcome__in=FormStatus.values),
+                name="form_decision_outcome_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(outcome="allocated")
+                | models.Q(lead_practitioner__isnull=False, case__isnull=False),
+                name="form_decision_allocated_has_case",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.form_id} {self.outcome}"
+
+
+class FormTransfer(models.Model):
+    """A form moved to another locality's queue before its decision; the clock
+    keeps running from when the form was received."""
+
+    form = models.ForeignKey(
+        FamilyConnectForm, on_delete=models.CASCADE, related_name="transfers"
+    )
+    from_locality = models.ForeignKey(
+        "localities.Locality",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    to_locality = models.ForeignKey(
+        "localities.Locality", on_delete=models.PROTECT, related_name="+"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField()
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.form_id} → {self.to_locality_id}"

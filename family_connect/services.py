@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
-from casework.models import Case
+from casework.models import OPEN_STATUSES, Case
 from core.errors import Conflict, NotAllowed
 from core.notifications import Message, notifications_queue
 from family_connect import matching
@@ -297,7 +297,7 @@ def _match(
         return None
     case = (
         Case.objects.select_related("lead_practitioner")
-        .filter(family_id__in=[h.family.pk for h in strong], status=Case.Status.OPEN)
+        .filter(family_id__in=[h.family.pk for h in strong], status__in=OPEN_STATUSES)
         .order_by("-opened_at")
         .first()
     )

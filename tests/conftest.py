@@ -48,7 +48,7 @@ def _celery_eager(request):
     """Run queued tasks in-process, except where a test starts a real worker."""
     from config.celery import app
 
-    if "worker" in request.fixturenames:
+    if "real_celery_worker" in request.fixturenames:
         yield
         return
     previous = app.conf.task_always_eager

@@ -89,5 +89,5 @@ class CaseFactory(factory.django.DjangoModelFactory):
     lead_practitioner = factory.SubFactory(
         UserFactory, role=Role.PRACTITIONER, localities=["erdington"]
     )
-    status = "open"
+    status = "allocated"
     opened_at = factory.LazyFunction(timezone.now)

@@ -24,7 +24,7 @@ def database_url() -> str:
 
 
 @pytest.fixture
-def worker(transactional_db):
+def real_celery_worker(transactional_db):
     assert settings.REDIS_URL and not settings.CELERY_TASK_ALWAYS_EAGER
     env = {**os.environ, "DATABASE_URL": database_url()}
     process = subprocess.Popen(
@@ -73,13 +73,15 @@ def failed_sign_in(username: str, *, age: timedelta) -> AccessAttempt:
     return attempt
 
 
-def test_a_queued_task_runs_on_a_real_worker(worker):
+def test_a_queued_task_runs_on_a_real_worker(real_celery_worker):
     old = failed_sign_in("someone@example.org", age=timedelta(days=1))
     recent = failed_sign_in("other@example.org", age=timedelta(minutes=1))
     access_attempts_purge.delay()
     deadline = time.monotonic() + 60
     while AccessAttempt.objects.filter(pk=old.pk).exists():
-        assert worker.poll() is None, worker.stdout.read().decode()[-2000:]
+        assert real_celery_worker.poll() is None, (
+            real_celery_worker.stdout.read().decode()[-2000:]
+        )
         assert time.monotonic() < deadline, "the worker did not run the task"
         time.sleep(0.2)
     assert AccessAttempt.objects.filter(pk=recent.pk).exists()

@@ -1,0 +1,354 @@
+"""Triage decisions and transfers: one service per decision (PRODUCT §3.2).
+
+Every service locks the form's row, checks the move is allowed, records who, when
+and why, writes a form event in the same transaction and queues e-mails after
+commit. Two managers acting on the same form at once serialise on the lock: the
+second finds it decided and gets ``Conflict``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.roles import Role
+from casework.services import case_open_for_form
+from core.errors import Conflict, InvalidInput, NotAllowed
+from core.notifications import Message, notifications_queue
+from family_connect.models import (
+    FamilyConnectForm,
+    FormDecision,
+    FormEvent,
+    FormStatus,
+    FormTransfer,
+)
+from family_connect.transitions import can_move, can_transfer
+from localities.models import CommunityService, Locality
+
+
+@dataclass(frozen=True)
+class Decided:
+    form: FamilyConnectForm
+    decision: FormDecision | None
+
+
+def _manages(actor: User, locality_id: int | None) -> bool:
+    if actor.role != Role.LOCALITY_MANAGER or not actor.is_active:
+        return False
+    managed = set(actor.memberships.values_list("locality_id", flat=True))
+    # Unresolved forms are the whole city's: any locality manager may act on them.
+    return bool(managed) and (locality_id is None or locality_id in managed)
+
+
+def _locked(form_id: int, actor: User) -> FamilyConnectForm:
+    form = FamilyConnectForm.objects.select_for_update().get(pk=form_id)
+    if not _manages(actor, form.locality_id):
+        raise NotAllowed("Only a manager of the form's locality can decide it.")
+    return form
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("Enter the reason for the decision", field="reason")
+    if len(reason) > 5000:
+        raise InvalidInput(
+            "The reason must be 5,000 characters or fewer", field="reason"
+        )
+    return reason
+
+
+def _refuse_if_moved(form: FamilyConnectForm, outcome: str) -> None:
+    if can_move(form.status, outcome):
+        return
+    if form.status == FormStatus.SUBMITTED:
+        raise InvalidInput("This decision is not possible for this form.")
+    decided = getattr(form, "decision", None)
+    who = f" by {decided.decided_by.display_name}" if decided else ""
+    raise Conflict(
+        f"This form has already been decided{who}: "
+        f"{FormStatus(form.status).label.lower()}. Nothing was changed."
+    )
+
+
+def _decide(
+    *,
+    form_id: int,
+    actor: User,
+    outcome: str,
+    reason: str,
+    **links: Any,
+) -> Decided:
+    now = timezone.now()
+    reason = _reason(reason)
+    with transaction.atomic():
+        form = _locked(form_id, actor)
+        _refuse_if_moved(form, outcome)
+        first = form.status == FormStatus.SUBMITTED
+        before = form.status
+        messages: list[Message] = []
+        decision = None
+        if outcome == FormStatus.ALLOCATED:
+            links, messages = _allocate(form, actor, now, links)
+        form.status = outcome
+        form.save(update_fields=["status", "case", "family", "updated_at"])
+        if first:
+            decision = FormDecision.objects.create(
+                form=form,
+                outcome=outcome,
+                decided_by=actor,
+                decided_at=now,
+                reason=reason,
+                **links,
+            )
+        FormEvent.objects.create(
+            form=form,
+            at=now,
+            actor=actor,
+            kind=FormEvent.Kind.DECIDED if first else FormEvent.Kind.STATUS_CHANGED,
+            data={
+                "from": before,
+                "to": outcome,
+                "reason": reason,
+                **{k: getattr(v, "pk", v) for k, v in links.items()},
+            },
+        )
+        messages += _requester_told(form)
+        notifications_queue(messages)
+    return Decided(form, decision)
+
+
+def _allocate(
+    form: FamilyConnectForm, actor: User, now: Any, links: dict[str, Any]
+) -> tuple[dict[str, Any], list[Message]]:
+    lead = links.get("lead_practitioner")
+    if form.locality_id is None:
+        raise InvalidInput(
+            "Transfer the form to a locality before allocating it.", field="locality"
+        )
+    if (
+        lead is None
+        or not lead.is_active
+        or lead.role not in (Role.PRACTITIONER, Role.LOCALITY_MANAGER)
+        or not lead.memberships.filter(locality_id=form.locality_id).exists()
+    ):
+        raise InvalidInput(
+            "Choose a lead practitioner who works in the form's locality.",
+            field="lead_practitioner",
+        )
+    case, created = case_open_for_form(
+        form=form, lead_practitioner=lead, actor=actor, at=now
+    )
+    form.case = case
+    told = case.lead_practitioner
+    messages = [
+        Message(
+            key=f"allocated:{form.reference}:{told.pk}",
+            to=told.email,
+            subject=(
+                f"New family allocated to you: {form.reference}"
+                if created
+                else f"Family Connect Form {form.reference} added to your case"
+            ),
+            body=(
+                f"Family Connect Form {form.reference} has been allocated "
+                f"{'to you' if created else 'to a case you lead'}.\n\n"
+                "Sign in to Early Help Connect to see the family."
+            ),
+        )
+    ]
+    return {"lead_practitioner": case.lead_practitioner, "case": case}, messages
+
+
+def _requester_told(form: FamilyConnectForm) -> list[Message]:
+    to = form.requester.email if form.requester is not None else form.contact_email
+    if not to:
+        return []
+    return [
+        Message(
+            key=f"decision:{form.reference}:{form.status}",
+            to=to,
+            subject=f"Decision on Family Connect Form {form.reference}",
+            body=(
+                f"A decision has been made on Family Connect Form {form.reference}: "
+                f"{FormStatus(form.status).label.lower()}.\n\n"
+                "Sign in, or use your private status link, to see it."
+            ),
+        )
+    ]
+
+
+# --- One service per decision ---------------------------------------------------------
+
+
+def form_allocate(
+    *, form_id: int, actor: User, lead_practitioner: User, reason: str
+) -> Decided:
+    """Allocate to a lead practitioner: opens the family's case, or joins the open
+    one. The form must have a locality."""
+    return _decide(
+        form_id=form_id,
+        actor=actor,
+        outcome=FormStatus.ALLOCATED,
+        reason=reason,
+        lead_practitioner=lead_practitioner,
+    )
+
+
+def form_signpost(
+    *, form_id: int, actor: User, community_service: CommunityService, reason: str
+) -> Decided:
+    """Signpost the family to a named community service."""
+    return _decide(
+        form_id=form_id,
+        actor=actor,
+        outcome=FormStatus.SIGNPOSTED,
+        reason=reason,
+        community_service=community_service,
+    )
+
+
+def form_give_consultation(*, form_id: int, actor: User, reason: str) -> Decided:
+    return _decide(
+        form_id=form_id,
+        actor=actor,
+        outcome=FormStatus.CONSULTATION_GIVEN,
+        reason=reason,
+    )
+
+
+def form_step_up(*, form_id: int, actor: User, reason: str) -> Decided:
+    """Pass the family to children's social care."""
+    return _decide(
+        form_id=form_id, actor=actor, outcome=FormStatus.STEPPED_UP, reason=reason
+    )
+
+
+def form_no_further_action(*, form_id: int, actor: User, reason: str) -> Decided:
+    return _decide(
+        form_id=form_id,
+        actor=actor,
+        outcome=FormStatus.NO_FURTHER_ACTION,
+        reason=reason,
+    )
+
+
+def form_mark_duplicate(
+    *, form_id: int, actor: User, duplicate_of: FamilyConnectForm, reason: str
+) -> Decided:
+    """Close a form as a duplicate of another (not itself, not an allocated form)."""
+    if duplicate_of.pk == form_id:
+        raise InvalidInput("A form cannot duplicate itself.", field="duplicate_of")
+    return _decide(
+        form_id=form_id,
+        actor=actor,
+        outcome=FormStatus.DUPLICATE,
+        reason=reason,
+        duplicate_of=duplicate_of,
+    )
+
+
+def form_withdraw(*, form_id: int, actor: User, reason: str) -> Decided:
+    return _decide(
+        form_id=form_id, actor=actor, outcome=FormStatus.WITHDRAWN, reason=reason
+    )
+
+
+def form_transfer(
+    *, form_id: int, actor: User, to_locality: Locality, reason: str
+) -> FamilyConnectForm:
+    """Move an undecided form to another locality's queue; its received time, and
+    so its 7-day clock, stay as they are."""
+    now = timezone.now()
+    reason = _reason(reason)
+    with transaction.atomic():
+        form = _locked(form_id, actor)
+        if not can_transfer(form.status):
+            raise Conflict("Only a form waiting for a decision can be transferred.")
+        if form.locality_id == to_locality.pk:
+            raise InvalidInput(
+                "The form is already in that locality.", field="to_locality"
+            )
+        FormTransfer.objects.create(
+            form=form,
+            from_locality_id=form.locality_id,
+            to_locality=to_locality,
+            by=actor,
+            at=now,
+            reason=reason,
+        )
+        before = form.locality_id
+        form.locality = to_locality
+        form.save(update_fields=["locality", "updated_at"])
+        FormEvent.objects.create(
+            form=form,
+            at=now,
+            actor=actor,
+            kind=FormEvent.Kind.TRANSFERRED,
+            data={"from": before, "to": to_locality.pk, "reason": reason},
+        )
+    return form
+
+
+def form_decide(
+    *,
+    form_id: int,
+    actor: User,
+    outcome: str,
+    reason: str,
+    lead_practitioner: User | None = None,
+    community_service: CommunityService | None = None,
+    duplicate_of: FamilyConnectForm | None = None,
+    to_locality: Locality | None = None,
+) -> FamilyConnectForm:
+    """Route one decision, as named by its outcome code, to its service (the API
+    and the triage page take the outcome as data)."""
+    if outcome == "transferred":
+        if to_locality is None:
+            raise InvalidInput(
+                "Choose the locality to transfer to.", field="to_locality"
+            )
+        return form_transfer(
+            form_id=form_id, actor=actor, to_locality=to_locality, reason=reason
+        )
+    if outcome == FormStatus.ALLOCATED:
+        if lead_practitioner is None:
+            raise InvalidInput("Choose a lead practitioner.", field="lead_practitioner")
+        return form_allocate(
+            form_id=form_id,
+            actor=actor,
+            lead_practitioner=lead_practitioner,
+            reason=reason,
+        ).form
+    if outcome == FormStatus.SIGNPOSTED:
+        if community_service is None:
+            raise InvalidInput(
+                "Choose the community service.", field="community_service"
+            )
+        return form_signpost(
+            form_id=form_id,
+            actor=actor,
+            community_service=community_service,
+            reason=reason,
+        ).form
+    if outcome == FormStatus.DUPLICATE:
+        if duplicate_of is None:
+            raise InvalidInput(
+                "Enter the reference of the form it duplicates.", field="duplicate_of"
+            )
+        return form_mark_duplicate(
+            form_id=form_id, actor=actor, duplicate_of=duplicate_of, reason=reason
+        ).form
+    simple: dict[str, Any] = {
+        FormStatus.CONSULTATION_GIVEN: form_give_consultation,
+        FormStatus.STEPPED_UP: form_step_up,
+        FormStatus.NO_FURTHER_ACTION: form_no_further_action,
+        FormStatus.WITHDRAWN: form_withdraw,
+    }
+    if outcome not in simple:
+        raise InvalidInput("Choose a decision.", field="outcome")
+    return simple[outcome](form_id=form_id, actor=actor, reason=reason).form

@@ -1,0 +1,290 @@
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+from django.core import mail
+from django.db import connection
+from rest_framework.test import APIClient
+
+from accounts.roles import Role
+from accounts.services import api_token_issue
+from casework.models import Case, CaseEvent, CaseMember, Person
+from family_connect.models import FamilyConnectForm, FormDecision, FormEvent
+from localities.models import CommunityService, Locality
+from tests.factories import OrganisationFactory, UserFactory
+from tests.family_connect.helpers import payload
+
+URL = "/api/v1/family-connect/"
+
+
+def api(user) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(user=user)}")
+    return client
+
+
+def submit(requester, **changes) -> FamilyConnectForm:
+    response = api(requester).post(
+        URL, json.dumps(payload(**changes)), content_type="application/json"
+    )
+    assert response.status_code == 201, response.content
+    return FamilyConnectForm.objects.get(reference=response.json()["reference"])
+
+
+def decide(user, form, **body):
+    return api(user).post(
+        f"{URL}{form.reference}/decision/",
+        json.dumps({"reason": "Discussed at triage.", **body}),
+        content_type="application/json",
+    )
+
+
+@pytest.fixture
+def requester(db):
+    return UserFactory(
+        role=Role.REQUESTER, organisation=OrganisationFactory(kind="school")
+    )
+
+
+@pytest.fixture
+def manager(db):
+    return UserFactory(role=Role.LOCALITY_MANAGER, localities=["erdington"])
+
+
+@pytest.fixture
+def practitioner(db):
+    return UserFactory(role=Role.PRACTITIONER, localities=["erdington"])
+
+
+@pytest.mark.django_db
+def test_allocating_opens_one_case_with_the_households_people_and_the_lead(
+    requester, manager, practitioner, django_capture_on_commit_callbacks
+):
+    form = submit(requester)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = decide(
+            manager, form, outcome="allocated", lead_practitioner=practitioner.email
+        )
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "allocated"
+    assert response.json()["decision"]["outcome"] == "allocated"
+    case = Case.objects.get()
+    assert case.lead_practitioner == practitioner and case.locality.slug == "erdington"
+    assert case.status == "allocated"
+    assert sorted(
+        Person.objects.filter(family=case.family).values_list("given_name", flat=True)
+    ) == [
+        "Ayesha",
+        "Sara",
+    ]
+    assert CaseMember.objects.get(case=case).user == practitioner
+    form.refresh_from_db()
+    assert form.case == case and form.family == case.family
+    assert all(m.person_id for m in form.members.all())
+    decision = FormDecision.objects.get(form=form)
+    assert decision.decided_by == manager and decision.lead_practitioner == practitioner
+    assert FormEvent.objects.filter(form=form, kind="decided").count() == 1
+    assert CaseEvent.objects.filter(case=case, kind="opened").count() == 1
+    told = {m.to[0] for m in mail.outbox}
+    assert practitioner.email in told and requester.email in told
+
+    # A second form for the same family while the case is open joins that case.
+    second = submit(requester, household__postcode="b23 6tj")
+    response = decide(
+        manager, second, outcome="allocated", lead_practitioner=practitioner.email
+    )
+    assert response.status_code == 200, response.content
+    assert Case.objects.count() == 1
+    second.refresh_from_db()
+    assert second.case == case
+    assert CaseEvent.objects.filter(case=case, kind="form_linked").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_decided_form_answers_409_and_keeps_one_decision(requester, manager):
+    form = submit(requester)
+    assert decide(manager, form, outcome="no_further_action").status_code == 200
+    again = decide(manager, form, outcome="consultation_given")
+    assert again.status_code == 409
+    assert "already been decided" in again.json()["detail"]
+    assert FormDecision.objects.get(form=form).outcome == "no_further_action"
+    assert FormEvent.objects.filter(form=form, kind="decided").count() == 1
+
+
+@pytest.mark.django_db
+def test_scope_a_manager_sees_only_their_locality_and_practitioners_cannot_decide(
+    requester, manager, practitioner
+):
+    yardley_form = submit(requester, household__postcode="B25 8AA")  # Yardley
+    assert yardley_form.locality.slug == "yardley"
+    assert api(manager).get(f"{URL}{yardley_form.reference}/").status_code == 404
+    assert decide(manager, yardley_form, outcome="no_further_action").status_code == 404
+    erdington_form = submit(requester)
+    assert (
+        decide(practitioner, erdington_form, outcome="no_further_action").status_code
+        == 404
+    )
+    # Even a form the practitioner keyed in themselves is not theirs to decide.
+    phone = payload(request__route="phone")
+    phone["request"]["contact"] = {"name": "Sara Khan", "phone": "0121 000 0000"}
+    keyed = api(practitioner).post(
+        URL, json.dumps(phone), content_type="application/json"
+    )
+    keyed_form = FamilyConnectForm.objects.get(reference=keyed.json()["reference"])
+    assert (
+        decide(practitioner, keyed_form, outcome="no_further_action").status_code == 403
+    )
+    assert not FormDecision.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_transfer_moves_the_form_and_keeps_its_received_time(requester, manager):
+    form = submit(requester)
+    received = form.received_at
+    response = decide(manager, form, outcome="transferred", to_locality="yardley")
+    assert response.status_code == 200, response.content
+    form.refresh_from_db()
+    assert form.locality.slug == "yardley" and form.received_at == received
+    assert form.status == "submitted"
+    assert FormEvent.objects.filter(form=form, kind="transferred").count() == 1
+    assert api(manager).get(f"{URL}{form.reference}/").status_code == 404
+    yardley = UserFactory(role=Role.LOCALITY_MANAGER, localities=["yardley"])
+    assert api(yardley).get(f"{URL}{form.reference}/").status_code == 200
+    assert decide(yardley, form, outcome="withdrawn").status_code == 200
+    late = decide(yardley, form, outcome="transferred", to_locality="erdington")
+    assert late.status_code == 409
+
+
+@pytest.mark.django_db
+def test_an_unresolved_form_is_transferred_before_it_can_be_allocated(
+    requester, manager, practitioner
+):
+    form = submit(requester, household__postcode="ZZ9 9ZZ")
+    refused = decide(
+        manager, form, outcome="allocated", lead_practitioner=practitioner.email
+    )
+    assert refused.status_code == 400
+    assert not Case.objects.exists()
+    assert (
+        decide(
+            manager, form, outcome="transferred", to_locality="erdington"
+        ).status_code
+        == 200
+    )
+    ok = decide(
+        manager, form, outcome="allocated", lead_practitioner=practitioner.email
+    )
+    assert ok.status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_lead_must_work_in_the_forms_locality(requester, manager):
+    form = submit(requester)
+    outsider = UserFactory(role=Role.PRACTITIONER, localities=["yardley"])
+    response = decide(
+        manager, form, outcome="allocated", lead_practitioner=outsider.email
+    )
+    assert response.status_code == 400
+    assert "lead_practitioner" in response.json()
+    assert not Case.objects.exists() and not FormDecision.objects.exists()
+    form.refresh_from_db()
+    assert form.status == "submitted"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"outcome": "consultation_given"},
+        {"outcome": "stepped_up"},
+        {"outcome": "no_further_action"},
+        {"outcome": "withdrawn"},
+        {"outcome": "signposted", "community_service": "SERVICE"},
+        {"outcome": "duplicate", "duplicate_of": "ORIGINAL"},
+    ],
+)
+def test_every_decision_records_who_when_why_and_an_event(requester, manager, body):
+    original = submit(requester)
+    form = submit(requester)
+    service = CommunityService.objects.create(
+        locality=Locality.objects.get(slug="erdington"),
+        name="Erdington Food Bank",
+        category="Food",
+        contact="0121 000 0000",
+    )
+    body = {
+        k: (
+            service.pk
+            if v == "SERVICE"
+            else original.reference
+            if v == "ORIGINAL"
+            else v
+        )
+        for k, v in body.items()
+    }
+    response = decide(manager, form, **body)
+    assert response.status_code == 200, response.content
+    decision = FormDecision.objects.get(form=form)
+    assert decision.outcome == body["outcome"]
+    assert decision.decided_by == manager and decision.reason == "Discussed at triage."
+    event = FormEvent.objects.get(form=form, kind="decided")
+    assert event.actor == manager and event.data["to"] == body["outcome"]
+
+
+@pytest.mark.django_db
+def test_an_allocated_form_cannot_become_a_duplicate_or_withdrawn(
+    requester, manager, practitioner
+):
+    form = submit(requester)
+    decide(manager, form, outcome="allocated", lead_practitioner=practitioner.email)
+    assert decide(manager, form, outcome="withdrawn").status_code == 409
+    other = submit(requester)
+    response = decide(manager, form, outcome="duplicate", duplicate_of=other.reference)
+    assert response.status_code == 409
+    form.refresh_from_db()
+    assert form.status == "allocated"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_managers_deciding_at_once_exactly_one_wins():
+    requester = UserFactory(
+        role=Role.REQUESTER, organisation=OrganisationFactory(kind="school")
+    )
+    practitioner = UserFactory(role=Role.PRACTITIONER, localities=["erdington"])
+    managers = [
+        UserFactory(role=Role.LOCALITY_MANAGER, localities=["erdington"])
+        for _ in range(2)
+    ]
+    form = submit(requester)
+    clients = [api(m) for m in managers]
+    barrier = threading.Barrier(2)
+    results: list = [None, None]
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait()
+            body = (
+                {"outcome": "allocated", "lead_practitioner": practitioner.email}
+                if i == 0
+                else {"outcome": "no_further_action"}
+            )
+            response = clients[i].post(
+                f"{URL}{form.reference}/decision/",
+                json.dumps({"reason": "At the same moment.", **body}),
+                content_type="application/json",
+            )
+            results[i] = response.status_code
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(results) == [200, 409], results
+    assert FormDecision.objects.filter(form=form).count() == 1
+    assert FormEvent.objects.filter(form=form, kind="decided").count() == 1
+    assert Case.objects.count() == (1 if results[0] == 200 else 0)
