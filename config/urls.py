@@ -39,6 +39,7 @@ urlpatterns = [
         name="api_docs",
     ),
     path("family-connect/", include("family_connect.urls")),
+    path("triage/", include("localities.urls")),
 ]
 
 handler404 = "core.views.page_not_found"

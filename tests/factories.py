@@ -11,6 +11,7 @@ from accounts.models import LocalityMembership, Organisation, User
 from accounts.roles import Role
 from casework.models import Case, Family, Person
 from family_connect.matching import name_key
+from family_connect.models import FamilyConnectForm, Reason
 from localities.models import Locality
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple"
@@ -91,3 +92,29 @@ class CaseFactory(factory.django.DjangoModelFactory):
     )
     status = "allocated"
     opened_at = factory.LazyFunction(timezone.now)
+
+
+class FormFactory(factory.django.DjangoModelFactory):
+    """A submitted form as intake leaves it (use the API in tests of intake)."""
+
+    class Meta:
+        model = FamilyConnectForm
+        skip_postgeneration_save = True
+
+    reference = factory.Sequence(lambda n: f"FC-T{n:03d}-{n % 10000:04d}"[:12])
+    status_key = factory.Sequence(lambda n: f"status-key-{n}")
+    route = "school"
+    request_type = "support"
+    received_at = factory.LazyFunction(timezone.now)
+    postcode = "B23 6TJ"
+    locality = factory.LazyFunction(lambda: Locality.objects.get(slug="erdington"))
+    level_of_need = "additional"
+    consent = True
+
+    @factory.post_generation
+    def reason_codes(
+        self, create: bool, extracted: list[str] | None, **kwargs: object
+    ) -> None:
+        if create:
+            form = cast(FamilyConnectForm, self)
+            form.reasons.set(Reason.objects.filter(code__in=extracted or ["education"]))

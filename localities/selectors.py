@@ -1,0 +1,99 @@
+"""Reads for triage: the queue, its ageing bands and counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from family_connect.access import form_queryset_for_user
+from family_connect.models import FamilyConnectForm, FormStatus
+from localities.models import Locality
+
+TARGET = timedelta(hours=168)
+
+
+@dataclass(frozen=True)
+class Band:
+    code: str
+    label: str
+    tag: str  # GOV.UK tag colour
+    upto: timedelta | None  # the band ends before this age
+
+
+# PRODUCT §3.2: green under 3 days, amber 3–5, red 5–7, breached after 7.
+BANDS = (
+    Band("green", "Under 3 days", "govuk-tag--green", timedelta(days=3)),
+    Band("amber", "3 to 5 days", "govuk-tag--yellow", timedelta(days=5)),
+    Band("red", "5 to 7 days", "govuk-tag--red", TARGET),
+    Band("breached", "Over 7 days: target missed", "govuk-tag--purple", None),
+)
+BAND_BY_CODE = {band.code: band for band in BANDS}
+
+
+def band_for(age: timedelta) -> Band:
+    for band in BANDS:
+        if band.upto is None or age < band.upto:
+            return band
+    return BANDS[-1]
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    route: str = ""
+    request_type: str = ""
+    reason: str = ""
+    level_of_need: str = ""
+    safeguarding: bool = False
+    band: str = ""
+
+
+def triage_queue(
+    user: Any, locality: Locality | None, filters: QueueFilters, now: datetime
+) -> QuerySet[FamilyConnectForm]:
+    """Forms waiting for a decision in a locality's queue (``None``: the
+    unresolved queue), oldest first, filtered, within the user's scope."""
+    forms = form_queryset_for_user(user).filter(status=FormStatus.SUBMITTED)
+    forms = (
+        forms.filter(locality=locality)
+        if locality is not None
+        else forms.filter(locality__isnull=True)
+    )
+    if filters.route:
+        forms = forms.filter(route=filters.route)
+    if filters.request_type:
+        forms = forms.filter(request_type=filters.request_type)
+    if filters.level_of_need:
+        forms = forms.filter(level_of_need=filters.level_of_need)
+    if filters.reason:
+        forms = forms.filter(reasons__code=filters.reason)
+    if filters.safeguarding:
+        forms = forms.filter(safeguarding_concern=True)
+    band = BAND_BY_CODE.get(filters.band)
+    if band is not None:
+        forms = forms.filter(_band_q(band, now))
+    return (
+        forms.select_related("organisation")
+        .prefetch_related("reasons")
+        .order_by("received_at", "pk")
+    )
+
+
+def _band_q(band: Band, now: datetime) -> Q:
+    index = BANDS.index(band)
+    start = timedelta(0) if index == 0 else BANDS[index - 1].upto
+    assert start is not None
+    q = Q(received_at__lte=now - start)
+    if band.upto is not None:
+        q &= Q(received_at__gt=now - band.upto)
+    return q
+
+
+def band_counts(forms: QuerySet[FamilyConnectForm], now: datetime) -> dict[str, int]:
+    """How many forms are in each band, in one query."""
+    counts = forms.order_by().aggregate(
+        **{band.code: Count("pk", filter=_band_q(band, now)) for band in BANDS}
+    )
+    return {band.code: counts[band.code] or 0 for band in BANDS}

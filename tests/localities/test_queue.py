@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.roles import Role
+from core.models import AccessLog
+from localities.models import Locality
+from localities.selectors import band_for
+from tests.factories import FormFactory, UserFactory
+from tests.helpers import sign_in_verified
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def manager(client):
+    user = UserFactory(role=Role.LOCALITY_MANAGER, localities=["erdington"])
+    sign_in_verified(client, user)
+    return user
+
+
+def ago(**kwargs):
+    return timezone.now() - timedelta(**kwargs)
+
+
+@pytest.mark.parametrize(
+    ("hours", "band"),
+    [
+        (0, "green"),
+        (71, "green"),
+        (72, "amber"),
+        (119, "amber"),
+        (120, "red"),
+        (167, "red"),
+        (168, "breached"),
+        (500, "breached"),
+    ],
+)
+def test_bands(hours, band):
+    assert band_for(timedelta(hours=hours)).code == band
+
+
+def test_the_queue_shows_the_localitys_waiting_forms_oldest_first_with_bands(
+    client, manager
+):
+    newest = FormFactory(received_at=ago(hours=2))
+    oldest = FormFactory(received_at=ago(days=8))
+    middle = FormFactory(received_at=ago(days=4))
+    FormFactory(received_at=ago(days=6), status="allocated")  # decided: not waiting
+    yardley = FormFactory(locality=Locality.objects.get(slug="yardley"))
+    response = client.get("/triage/erdington/")
+    assert response.status_code == 200
+    refs = [row["form"].reference for row in response.context["rows"]]
+    assert refs == [oldest.reference, middle.reference, newest.reference]
+    html = response.content.decode()
+    assert yardley.reference not in html
+    assert "Over 7 days: target missed" in html and "3 to 5 days" in html
+    counts = {band.code: n for band, n in response.context["bands"]}
+    assert counts == {"green": 1, "amber": 1, "red": 0, "breached": 1}
+    assert AccessLog.objects.filter(user=manager, action="list").count() == 3
+
+
+def test_filters(client, manager):
+    flagged = FormFactory(safeguarding_concern=True, front_door_contacted=True)
+    consultation = FormFactory(
+        request_type="consultation", consent=False, reason_codes=["neglect"]
+    )
+    phone = FormFactory(route="phone", level_of_need="universal")
+
+    def refs(query):
+        response = client.get(f"/triage/erdington/?{query}")
+        return {row["form"].reference for row in response.context["rows"]}
+
+    assert refs("safeguarding=1") == {flagged.reference}
+    assert refs("request_type=consultation") == {consultation.reference}
+    assert refs("reason=neglect") == {consultation.reference}
+    assert refs("route=phone") == {phone.reference}
+    assert refs("level_of_need=universal") == {phone.reference}
+    assert refs("band=green") == {
+        flagged.reference,
+        consultation.reference,
+        phone.reference,
+    }
+    assert refs("band=breached") == set()
+
+
+def test_scope_of_queues(client, manager):
+    unresolved = FormFactory(locality=None, postcode="ZZ9 9ZZ")
+    assert client.get("/triage/yardley/").status_code == 404
+    response = client.get("/triage/unresolved/")
+    assert response.status_code == 200
+    assert [r["form"] for r in response.context["rows"]] == [unresolved]
+    assert client.get("/triage/").status_code == 302
+
+
+@pytest.mark.parametrize(
+    "role",
+    [
+        Role.PRACTITIONER,
+        Role.REQUESTER,
+        Role.AUDITOR,
+        Role.PERFORMANCE_LEAD,
+        Role.ADMINISTRATOR,
+    ],
+)
+def test_other_roles_have_no_queue(client, role):
+    user = UserFactory(role=role, localities=["erdington"])
+    sign_in_verified(client, user)
+    FormFactory()
+    assert client.get("/triage/").status_code == 404
+    assert client.get("/triage/erdington/").status_code == 404
+    assert client.get("/triage/unresolved/").status_code == 404
+
+
+def _queries(client) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get("/triage/erdington/")
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_queue_query_count_is_the_same_for_10_and_200_forms(client, manager):
+    FormFactory.create_batch(10)
+    ten = _queries(client)
+    FormFactory.create_batch(190)
+    assert _queries(client) == ten
+    assert ten <= 20
