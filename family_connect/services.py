@@ -26,8 +26,10 @@ from family_connect.models import (
     FormDraft,
     FormEvent,
     FormMember,
+    FormStatus,
     IdempotencyKey,
     MatchCandidate,
+    MatchStatus,
     Reason,
     Route,
 )
@@ -465,3 +467,49 @@ def idempotency_keys_purge(*, now: datetime | None = None) -> int:
     cutoff = (now or timezone.now()) - IDEMPOTENCY_KEY_LIFETIME
     deleted, _ = IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
     return deleted
+
+
+def match_candidate_decide(
+    *, candidate_id: int, actor: User, confirm: bool
+) -> MatchCandidate:
+    """Confirm or reject a proposed match. Confirming a household links the form
+    to that family (allocation then uses it, or joins its open case); confirming
+    a person links the form's member to them. Nothing is merged. Preconditions:
+    the caller resolved the form through triage access; the form is undecided."""
+    now = timezone.now()
+    with transaction.atomic():
+        candidate = MatchCandidate.objects.select_related("form").get(pk=candidate_id)
+        form = FamilyConnectForm.objects.select_for_update().get(pk=candidate.form_id)
+        if form.status != FormStatus.SUBMITTED:
+            raise Conflict("Matches can be changed only before the form is decided.")
+        candidate = MatchCandidate.objects.select_for_update().get(pk=candidate_id)
+        candidate.status = MatchStatus.CONFIRMED if confirm else MatchStatus.REJECTED
+        candidate.decided_by = actor
+        candidate.decided_at = now
+        candidate.save(update_fields=["status", "decided_by", "decided_at"])
+        if confirm and candidate.member_id is None:
+            form.family_id = candidate.family_id
+            form.save(update_fields=["family", "updated_at"])
+        elif confirm and candidate.member_id is not None:
+            FormMember.objects.filter(pk=candidate.member_id).update(
+                person_id=candidate.person_id
+            )
+        elif not confirm and candidate.member_id is None:
+            # Not this family after all: undo a link intake made to it, case too.
+            if form.family_id == candidate.family_id:
+                form.family = None
+            if form.case is not None and form.case.family_id == candidate.family_id:
+                form.case = None
+            form.save(update_fields=["family", "case", "updated_at"])
+        FormEvent.objects.create(
+            form=form,
+            at=now,
+            actor=actor,
+            kind="match_confirmed" if confirm else "match_rejected",
+            data={
+                "candidate": candidate.pk,
+                "family": candidate.family_id,
+                "person": candidate.person_id,
+            },
+        )
+    return candidate

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 
 from family_connect.access import form_queryset_for_user
 from family_connect.models import FamilyConnectForm, FormStatus
@@ -97,3 +98,39 @@ def band_counts(forms: QuerySet[FamilyConnectForm], now: datetime) -> dict[str, 
         **{band.code: Count("pk", filter=_band_q(band, now)) for band in BANDS}
     )
     return {band.code: counts[band.code] or 0 for band in BANDS}
+
+
+DEFAULT_CAPACITY = 15
+
+
+def practitioners_by_headroom(locality: Locality) -> QuerySet[Any]:
+    """The locality's practitioners, most headroom first: capacity (from their
+    team in this locality; 15 when not set) less the open cases they lead. One
+    query."""
+    from accounts.models import User
+    from accounts.roles import Role
+    from casework.models import OPEN_STATUSES
+
+    return (
+        User.objects.filter(
+            is_active=True,
+            role=Role.PRACTITIONER,
+            memberships__locality=locality,
+        )
+        .annotate(
+            caseload=Count(
+                "led_cases",
+                filter=Q(led_cases__status__in=OPEN_STATUSES),
+                distinct=True,
+            ),
+            capacity=Coalesce(
+                Max(
+                    "team_memberships__capacity",
+                    filter=Q(team_memberships__team__locality=locality),
+                ),
+                Value(DEFAULT_CAPACITY),
+            ),
+        )
+        .annotate(headroom=F("capacity") - F("caseload"))
+        .order_by("-headroom", "role", "full_name", "email")
+    )

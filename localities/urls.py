@@ -6,5 +6,11 @@ app_name = "localities"
 
 urlpatterns = [
     path("", views.triage_index, name="triage"),
+    path("forms/<str:reference>/", views.form_triage, name="form"),
+    path(
+        "forms/<str:reference>/matches/<int:candidate_id>/",
+        views.candidate_decide,
+        name="candidate",
+    ),
     path("<slug:slug>/", views.queue, name="queue"),
 ]

@@ -2,25 +2,33 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 
-from core.access_log import access_log_record_many
+from core.access_log import access_log_record, access_log_record_many
 from core.codes import LevelOfNeed
-from family_connect.models import Reason, RequestType, Route
+from core.errors import DomainError
+from family_connect.access import form_get_for_user
+from family_connect.models import FamilyConnectForm, Reason, RequestType, Route
+from family_connect.services import match_candidate_decide
 from localities.access import queue_for_user, triage_localities_for_user
+from localities.forms import DecisionForm
 from localities.selectors import (
     BANDS,
     TARGET,
     QueueFilters,
     band_counts,
     band_for,
+    practitioners_by_headroom,
     triage_queue,
 )
+from localities.triage import form_decide
 
 PAGE_SIZE = 50
 
@@ -104,3 +112,97 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
             "query": query.urlencode(),
         },
     )
+
+
+def _triage_form(request: HttpRequest, reference: str) -> FamilyConnectForm:
+    """The form if the user runs its queue; 404 otherwise."""
+    form = form_get_for_user(request.user, reference)
+    if form is None:
+        raise Http404
+    allowed, _ = queue_for_user(
+        request.user, form.locality.slug if form.locality else "unresolved"
+    )
+    if not allowed:
+        raise Http404
+    return form
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def form_triage(request: HttpRequest, reference: str) -> HttpResponse:
+    """Every answer on a form, its match candidates and events, and the decision."""
+    form = _triage_form(request, reference)
+    practitioners = (
+        list(practitioners_by_headroom(form.locality)) if form.locality else []
+    )
+    decision_form = DecisionForm(
+        request.POST or None, practitioners=practitioners, locality=form.locality
+    )
+    if request.method == "POST" and decision_form.is_valid():
+        data = decision_form.cleaned_data
+        by_pk = {p.pk: p for p in practitioners}
+        duplicate_of = None
+        if data["duplicate_of"]:
+            duplicate_of = form_get_for_user(request.user, data["duplicate_of"])
+            if duplicate_of is None:
+                decision_form.add_error(
+                    "duplicate_of", "No form with this reference in your queues"
+                )
+        if not decision_form.errors:
+            try:
+                form_decide(
+                    form_id=form.pk,
+                    actor=request.user,  # type: ignore[arg-type]  # login_required
+                    outcome=data["outcome"],
+                    reason=data["reason"],
+                    lead_practitioner=by_pk.get(data["lead_practitioner"]),
+                    community_service=data["community_service"],
+                    duplicate_of=duplicate_of,
+                    to_locality=data["to_locality"],
+                )
+            except DomainError as exc:
+                field = exc.field if exc.field in decision_form.fields else None
+                decision_form.add_error(field, exc.message)
+            else:
+                messages.success(request, f"Decision recorded for {form.reference}.")
+                slug = form.locality.slug if form.locality else "unresolved"
+                return redirect("localities:queue", slug=slug)
+    access_log_record(user=request.user, obj=form, request=request)
+    return render(
+        request,
+        "localities/form.html",
+        {
+            "form_record": form,
+            "members": form.members.all(),
+            "reasons": form.reasons.all(),
+            "candidates": form.match_candidates.select_related(
+                "family", "person", "member"
+            ),
+            "events": form.events.select_related("actor"),
+            "decision_form": decision_form,
+            "form": decision_form,
+            "decided": form.status != "submitted",
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_POST
+def candidate_decide(
+    request: HttpRequest, reference: str, candidate_id: int
+) -> HttpResponse:
+    form = _triage_form(request, reference)
+    candidate = form.match_candidates.filter(pk=candidate_id).first()
+    if candidate is None:
+        raise Http404
+    try:
+        match_candidate_decide(
+            candidate_id=candidate.pk,
+            actor=request.user,  # type: ignore[arg-type]  # login_required
+            confirm=request.POST.get("confirm") == "yes",
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("localities:form", reference=form.reference)

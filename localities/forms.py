@@ -1,0 +1,91 @@
+"""The triage decision form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from core.forms import GovukFormMixin
+from family_connect.models import FormStatus
+from localities.models import CommunityService, Locality
+
+OUTCOME_CHOICES = [
+    (FormStatus.ALLOCATED, "Allocate to a lead practitioner"),
+    (FormStatus.SIGNPOSTED, "Signpost to a community service"),
+    (FormStatus.CONSULTATION_GIVEN, "Consultation given"),
+    (FormStatus.STEPPED_UP, "Step up to children's social care"),
+    (FormStatus.NO_FURTHER_ACTION, "No further action"),
+    ("transferred", "Transfer to another locality"),
+    (FormStatus.DUPLICATE, "Duplicate of another form"),
+    (FormStatus.WITHDRAWN, "Withdrawn"),
+]
+
+
+class DecisionForm(GovukFormMixin, forms.Form):
+    outcome = forms.ChoiceField(
+        label="Decision",
+        choices=OUTCOME_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select a decision"},
+    )
+    lead_practitioner = forms.TypedChoiceField(
+        label="Lead practitioner (allocation)",
+        help_text="Most headroom first: capacity less the families they lead now.",
+        required=False,
+        coerce=int,
+        empty_value=None,
+    )
+    community_service = forms.ModelChoiceField(
+        label="Community service (signposting)",
+        queryset=CommunityService.objects.none(),
+        required=False,
+    )
+    to_locality = forms.ModelChoiceField(
+        label="Transfer to (transfer)",
+        queryset=Locality.objects.all(),
+        to_field_name="slug",
+        required=False,
+    )
+    duplicate_of = forms.CharField(
+        label="Reference of the original form (duplicate)",
+        max_length=12,
+        required=False,
+    )
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea({"rows": 4}),
+        max_length=5000,
+        error_messages={"required": "Enter the reason for the decision"},
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        practitioners: list[Any],
+        locality: Locality | None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        lead = self.fields["lead_practitioner"]
+        assert isinstance(lead, forms.ChoiceField)
+        lead.choices = [("", "Choose a practitioner")] + [
+            (
+                p.pk,
+                f"{p.display_name}: {p.caseload} of {p.capacity} families "
+                f"({p.headroom} free)",
+            )
+            for p in practitioners
+        ]
+        service = self.fields["community_service"]
+        assert isinstance(service, forms.ModelChoiceField)
+        services = CommunityService.objects.filter(active=True)
+        service.queryset = (
+            services.filter(locality__in=[locality]) | services.filter(locality=None)
+            if locality is not None
+            else services.filter(locality=None)
+        )
+        target = self.fields["to_locality"]
+        assert isinstance(target, forms.ModelChoiceField)
+        if locality is not None:
+            target.queryset = Locality.objects.exclude(pk=locality.pk)
