@@ -177,3 +177,52 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind}"
+
+
+class SocialCareReferral(TimeStampedModel):
+    """A referral of a person to children's social care: stepped up at triage or
+    from an open case, or made elsewhere and recorded here (PRODUCT §3.3, §6)."""
+
+    class Source(models.TextChoices):
+        TRIAGE = "triage", "Stepped up at triage"
+        CASE = "case", "Stepped up from an open case"
+        EXTERNAL = "external", "Made outside early help"
+
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="social_care_referrals"
+    )
+    referred_at = models.DateTimeField(db_index=True)
+    source = models.CharField(max_length=10, choices=Source.choices)
+    form = models.ForeignKey(
+        "family_connect.FamilyConnectForm",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="social_care_referrals",
+    )
+    case = models.ForeignKey(
+        Case,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="social_care_referrals",
+    )
+    reason = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(source__in=["triage", "case", "external"]),
+                name="social_care_referral_source_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.referred_at:%Y-%m-%d}"

@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from accounts.models import User
-from casework.models import OPEN_STATUSES, Case, CaseEvent, CaseMember, Family, Person
+from casework.models import (
+    OPEN_STATUSES,
+    Case,
+    CaseEvent,
+    CaseMember,
+    Family,
+    Person,
+    SocialCareReferral,
+)
+from core.codes import MemberRole
 from family_connect.matching import name_key
 from family_connect.models import FamilyConnectForm, FormMember
 
@@ -26,33 +35,17 @@ def case_open_for_form(
         if case.status in OPEN_STATUSES:
             _event(case, actor, at, "form_linked", form)
             return case, False
-    family = form.family
-    if family is not None:
+    if form.family is not None:
         open_case = (
             Case.objects.select_for_update()
-            .filter(family=family, status__in=OPEN_STATUSES)
+            .filter(family=form.family, status__in=OPEN_STATUSES)
             .order_by("-opened_at")
             .first()
         )
         if open_case is not None:
             _event(open_case, actor, at, "form_linked", form)
             return open_case, False
-    else:
-        family = Family.objects.create(
-            postcode=form.postcode,
-            address_line=form.address_line,
-            locality=form.locality,
-        )
-    members = list(form.members.order_by("position"))
-    new_people = [
-        _person_from(member, family) for member in members if member.person_id is None
-    ]
-    Person.objects.bulk_create(new_people)
-    created = iter(new_people)
-    for member in members:
-        if member.person_id is None:
-            member.person = next(created)
-    FormMember.objects.bulk_update(members, ["person"])
+    family, _members = family_and_people_for_form(form)
     assert form.locality is not None
     case = Case.objects.create(
         family=family,
@@ -64,8 +57,57 @@ def case_open_for_form(
         case=case, user=lead_practitioner, is_lead=True, added_by=actor
     )
     _event(case, actor, at, "opened", form)
-    form.family = family
     return case, True
+
+
+def family_and_people_for_form(
+    form: FamilyConnectForm,
+) -> tuple[Family, list[FormMember]]:
+    """The household and people a form is about: the family confirmed at triage
+    (or the one intake attached), else a new one; each member's confirmed person,
+    else a new one. Links the form's members to them. Preconditions: inside the
+    caller's transaction with the form locked."""
+    family = form.family
+    if family is None:
+        family = Family.objects.create(
+            postcode=form.postcode,
+            address_line=form.address_line,
+            locality=form.locality,
+        )
+        form.family = family
+    members = list(form.members.order_by("position"))
+    new_people = [
+        _person_from(member, family) for member in members if member.person_id is None
+    ]
+    Person.objects.bulk_create(new_people)
+    created = iter(new_people)
+    for member in members:
+        if member.person_id is None:
+            member.person = next(created)
+    FormMember.objects.bulk_update(members, ["person"])
+    return family, members
+
+
+def social_care_referrals_for_step_up(
+    *, form: FamilyConnectForm, actor: User, at: datetime, reason: str
+) -> list[SocialCareReferral]:
+    """A referral to social care for every child on a form stepped up at triage,
+    dated at the decision (PRODUCT §6). Preconditions: inside the caller's
+    transaction with the form locked."""
+    _family, members = family_and_people_for_form(form)
+    referrals = [
+        SocialCareReferral(
+            person=member.person,
+            referred_at=at,
+            source=SocialCareReferral.Source.TRIAGE,
+            form=form,
+            reason=reason,
+            recorded_by=actor,
+        )
+        for member in members
+        if member.role == MemberRole.CHILD and member.person is not None
+    ]
+    return SocialCareReferral.objects.bulk_create(referrals)
 
 
 def _person_from(member: FormMember, family: Family) -> Person:

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
-from casework.services import case_open_for_form
+from casework.services import case_open_for_form, social_care_referrals_for_step_up
 from core.errors import Conflict, InvalidInput, NotAllowed
 from core.notifications import Message, notifications_queue
 from family_connect.models import (
@@ -94,6 +94,10 @@ def _decide(
         decision = None
         if outcome == FormStatus.ALLOCATED:
             links, messages = _allocate(form, actor, now, links)
+        elif outcome == FormStatus.STEPPED_UP:
+            social_care_referrals_for_step_up(
+                form=form, actor=actor, at=now, reason=reason
+            )
         form.status = outcome
         form.save(update_fields=["status", "case", "family", "updated_at"])
         if first:

@@ -288,3 +288,28 @@ def test_two_managers_deciding_at_once_exactly_one_wins():
     assert FormDecision.objects.filter(form=form).count() == 1
     assert FormEvent.objects.filter(form=form, kind="decided").count() == 1
     assert Case.objects.count() == (1 if results[0] == 200 else 0)
+
+
+@pytest.mark.django_db
+def test_stepping_up_records_a_social_care_referral_for_every_child(requester, manager):
+    from casework.models import SocialCareReferral
+
+    body = payload()
+    body["household"]["members"].append(
+        {
+            "role": "child",
+            "given_name": "Bilal",
+            "family_name": "Khan",
+            "date_of_birth": "2017-09-09",
+            "sex": "male",
+        }
+    )
+    response = api(requester).post(URL, json.dumps(body), content_type="application/json")
+    form = FamilyConnectForm.objects.get(reference=response.json()["reference"])
+    assert decide(manager, form, outcome="stepped_up").status_code == 200
+    referrals = SocialCareReferral.objects.filter(form=form)
+    assert sorted(r.person.given_name for r in referrals) == ["Ayesha", "Bilal"]
+    decided_at = FormDecision.objects.get(form=form).decided_at
+    assert {r.referred_at for r in referrals} == {decided_at}
+    assert {r.source for r in referrals} == {"triage"}
+    assert not Case.objects.exists()
