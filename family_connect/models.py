@@ -484,3 +484,25 @@ class FormTransfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.form_id} → {self.to_locality_id}"
+
+
+class FormFeedback(models.Model):
+    """The requester's answer, after the decision, to "how easy was it to get
+    help?" (1 very hard to 5 very easy); EH27 reports it."""
+
+    form = models.OneToOneField(
+        FamilyConnectForm, on_delete=models.CASCADE, related_name="feedback"
+    )
+    score = models.PositiveSmallIntegerField()
+    given_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(score__gte=1, score__lte=5),
+                name="form_feedback_score_1_to_5",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.form_id} {self.score}"

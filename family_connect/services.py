@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from casework.models import OPEN_STATUSES, Case
-from core.errors import Conflict, NotAllowed
+from core.errors import Conflict, InvalidInput, NotAllowed
 from core.notifications import Message, notifications_queue
 from family_connect import matching
 from family_connect.access import may_bulk_upload, routes_for_user
@@ -25,6 +25,7 @@ from family_connect.models import (
     FamilyConnectForm,
     FormDraft,
     FormEvent,
+    FormFeedback,
     FormMember,
     FormStatus,
     IdempotencyKey,
@@ -513,3 +514,26 @@ def match_candidate_decide(
             },
         )
     return candidate
+
+
+def form_feedback_give(*, form_id: int, score: int) -> FormFeedback:
+    """Record the requester's 1–5 answer once the form is decided; the first
+    answer stands (a second one changes nothing)."""
+    if score not in range(1, 6):
+        raise InvalidInput("Choose a number from 1 to 5", field="score")
+    with transaction.atomic():
+        form = FamilyConnectForm.objects.select_for_update().get(pk=form_id)
+        if form.status == FormStatus.SUBMITTED:
+            raise NotAllowed("You can say how it went once a decision is made.")
+        feedback, created = FormFeedback.objects.get_or_create(
+            form=form, defaults={"score": score, "given_at": timezone.now()}
+        )
+        if created:
+            FormEvent.objects.create(
+                form=form,
+                at=feedback.given_at,
+                actor=None,
+                kind="feedback_given",
+                data={"score": score},
+            )
+    return feedback

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,13 +22,20 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.access_log import access_log_record_many
 from core.errors import DomainError, NotAllowed
+from core.forms import GovukFormMixin
 from core.http import client_ip
 from core.ratelimit import rate_limited
 from family_connect import journey
 from family_connect.access import form_shows_details, routes_for_user
 from family_connect.forms import AdultForm, ChildForm, SubmitForm
 from family_connect.journey import LOOP_STEPS, STEP_BY_SLUG, Answers
-from family_connect.models import FamilyConnectForm, FormDraft, Route
+from family_connect.models import (
+    FamilyConnectForm,
+    FormDraft,
+    FormFeedback,
+    FormStatus,
+    Route,
+)
 from family_connect.references import status_key_from_token, status_token
 from family_connect.selectors import form_list_for_user
 from family_connect.services import (
@@ -35,6 +43,7 @@ from family_connect.services import (
     draft_resume,
     draft_save,
     draft_start,
+    form_feedback_give,
     form_submit,
 )
 from family_connect.summary import check_rows
@@ -470,7 +479,7 @@ def resume(request: HttpRequest, token: str) -> HttpResponse:
         request,
         _(
             "You are continuing your saved answers. The link you used has "
-            "stopped working: use \u201cSave and come back later\u201d for a new one."
+            "stopped working: use “Save and come back later” for a new one."
         ),
     )
     routes = _routes(request)
@@ -480,9 +489,27 @@ def resume(request: HttpRequest, token: str) -> HttpResponse:
     return redirect("family_connect:check")
 
 
+class FeedbackForm(GovukFormMixin, forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("How easy was it to get help?"),
+        choices=[
+            (5, _("5: very easy")),
+            (4, _("4: easy")),
+            (3, _("3: neither easy nor hard")),
+            (2, _("2: hard")),
+            (1, _("1: very hard")),
+        ],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how easy it was to get help")},
+    )
+
+
 @never_cache
+@require_http_methods(["GET", "POST"])
 def status(request: HttpRequest, token: str) -> HttpResponse:
-    """A form's status and decision, and nothing else, for whoever holds the link."""
+    """A form's status and decision, and nothing else, for whoever holds the
+    link; once decided, the one feedback question."""
     if _too_many(request, "fc-status", PAGE_LIMIT):
         return _slow_down(request)
     key = status_key_from_token(token)
@@ -497,7 +524,27 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
     )
     if form is None:
         return render(request, "family_connect/link_expired.html", status=404)
-    return render(request, "family_connect/status.html", {"form": form})
+    answered = FormFeedback.objects.filter(form=form).exists()
+    feedback = FeedbackForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.status != FormStatus.SUBMITTED
+        and not answered
+        and feedback.is_valid()
+    ):
+        form_feedback_give(form_id=form.pk, score=feedback.cleaned_data["score"])
+        messages.success(request, _("Thank you for telling us."))
+        return redirect(request.path)
+    return render(
+        request,
+        "family_connect/status.html",
+        {
+            "form": feedback,
+            "record": form,
+            "decided": form.status != FormStatus.SUBMITTED,
+            "answered": answered,
+        },
+    )
 
 
 @never_cache

@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -26,6 +28,7 @@ from family_connect.models import (
     FormStatus,
     FormTransfer,
 )
+from family_connect.references import status_token
 from family_connect.transitions import can_move, can_transfer
 from localities.models import CommunityService, Locality
 
@@ -169,18 +172,23 @@ def _allocate(
 
 
 def _requester_told(form: FamilyConnectForm) -> list[Message]:
+    """The decision, by reference only, with the private link that shows it and
+    asks the one feedback question."""
     to = form.requester.email if form.requester is not None else form.contact_email
     if not to:
         return []
+    link = settings.SITE_URL + reverse(
+        "family_connect:status", args=[status_token(form.status_key)]
+    )
     return [
         Message(
             key=f"decision:{form.reference}:{form.status}",
             to=to,
             subject=f"Decision on Family Connect Form {form.reference}",
             body=(
-                f"A decision has been made on Family Connect Form {form.reference}: "
-                f"{FormStatus(form.status).label.lower()}.\n\n"
-                "Sign in, or use your private status link, to see it."
+                f"A decision has been made on Family Connect Form {form.reference}."
+                f"\n\nSee it, and tell us in one click how easy it was to get help:"
+                f"\n{link}\n"
             ),
         )
     ]

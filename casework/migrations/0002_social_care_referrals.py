@@ -6,30 +6,88 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('casework', '0001_initial'),
-        ('family_connect', '0003_decisions_and_transfers'),
+        ("casework", "0001_initial"),
+        ("family_connect", "0003_decisions_and_transfers"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SocialCareReferral',
+            name="SocialCareReferral",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('referred_at', models.DateTimeField(db_index=True)),
-                ('source', models.CharField(choices=[('triage', 'Stepped up at triage'), ('case', 'Stepped up from an open case'), ('external', 'Made outside early help')], max_length=10)),
-                ('reason', models.TextField(blank=True)),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='social_care_referrals', to='casework.case')),
-                ('form', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='social_care_referrals', to='family_connect.familyconnectform')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='social_care_referrals', to='casework.person')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("referred_at", models.DateTimeField(db_index=True)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("triage", "Stepped up at triage"),
+                            ("case", "Stepped up from an open case"),
+                            ("external", "Made outside early help"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("reason", models.TextField(blank=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="social_care_referrals",
+                        to="casework.case",
+                    ),
+                ),
+                (
+                    "form",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="social_care_referrals",
+                        to="family_connect.familyconnectform",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="social_care_referrals",
+                        to="casework.person",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('source__in', ['triage', 'case', 'external'])), name='social_care_referral_source_valid')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("source__in", ["triage", "case", "external"])
+                        ),
+                        name="social_care_referral_source_valid",
+                    )
+                ],
             },
         ),
     ]

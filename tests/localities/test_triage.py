@@ -304,7 +304,9 @@ def test_stepping_up_records_a_social_care_referral_for_every_child(requester, m
             "sex": "male",
         }
     )
-    response = api(requester).post(URL, json.dumps(body), content_type="application/json")
+    response = api(requester).post(
+        URL, json.dumps(body), content_type="application/json"
+    )
     form = FamilyConnectForm.objects.get(reference=response.json()["reference"])
     assert decide(manager, form, outcome="stepped_up").status_code == 200
     referrals = SocialCareReferral.objects.filter(form=form)
@@ -313,3 +315,44 @@ def test_stepping_up_records_a_social_care_referral_for_every_child(requester, m
     assert {r.referred_at for r in referrals} == {decided_at}
     assert {r.source for r in referrals} == {"triage"}
     assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_requester_is_told_the_decision_and_answers_one_question(
+    requester, manager, client, django_capture_on_commit_callbacks
+):
+    import re
+
+    from family_connect.models import FormFeedback
+
+    form = submit(requester)
+    status_path = None
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(manager, form, outcome="consultation_given")
+    told = [
+        m for m in mail.outbox if m.to == [requester.email] and "Decision" in m.subject
+    ]
+    assert len(told) == 1
+    assert "Ayesha" not in told[0].body and "consultation" not in told[0].body.lower()
+    status_path = re.search(
+        r"https?://[^/]+(/family-connect/status/\S+)", told[0].body
+    )[1]
+    page = client.get(status_path).content.decode()
+    assert "Advice given" in page and "How easy was it to get help?" in page
+    assert client.post(status_path, {"score": "4"}).status_code == 302
+    assert client.post(status_path, {"score": "1"}).status_code == 200  # asked once
+    feedback = FormFeedback.objects.get(form=form)
+    assert feedback.score == 4
+    assert "How easy was it" not in client.get(status_path).content.decode()
+
+
+@pytest.mark.django_db
+def test_no_feedback_question_before_the_decision(requester, client):
+    from family_connect.models import FormFeedback
+    from family_connect.references import status_token
+
+    form = submit(requester)
+    path = f"/family-connect/status/{status_token(form.status_key)}/"
+    assert "How easy was it" not in client.get(path).content.decode()
+    client.post(path, {"score": "5"})
+    assert not FormFeedback.objects.exists()
