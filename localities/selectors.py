@@ -134,3 +134,25 @@ def practitioners_by_headroom(locality: Locality) -> QuerySet[Any]:
         .annotate(headroom=F("capacity") - F("caseload"))
         .order_by("-headroom", "role", "full_name", "email")
     )
+
+
+def breaches_this_month(locality: Locality, now: datetime) -> int:
+    """Forms of the locality whose 7-day clock ran out this month (Europe/London)
+    before a decision was made: still waiting, or decided late. One query."""
+    from core.periods import Month
+
+    month_start, _ = Month.of(now).bounds()
+    deadline_from = month_start - TARGET
+    deadline_to = now - TARGET
+    return (
+        FamilyConnectForm.objects.filter(
+            locality=locality,
+            received_at__gte=deadline_from,
+            received_at__lt=deadline_to,
+        )
+        .filter(
+            Q(decision__isnull=True)
+            | Q(decision__decided_at__gt=F("received_at") + TARGET)
+        )
+        .count()
+    )

@@ -13,4 +13,6 @@ urlpatterns = [
         name="candidate",
     ),
     path("<slug:slug>/", views.queue, name="queue"),
+    path("<slug:slug>/team/", views.team, name="team"),
+    path("<slug:slug>/services/", views.community_services, name="services"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -14,20 +15,24 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.access_log import access_log_record, access_log_record_many
 from core.codes import LevelOfNeed
 from core.errors import DomainError
+from core.forms import GovukFormMixin
 from family_connect.access import form_get_for_user
 from family_connect.models import FamilyConnectForm, Reason, RequestType, Route
 from family_connect.services import match_candidate_decide
 from localities.access import queue_for_user, triage_localities_for_user
 from localities.forms import DecisionForm
+from localities.models import CommunityService, Locality
 from localities.selectors import (
     BANDS,
     TARGET,
     QueueFilters,
     band_counts,
     band_for,
+    breaches_this_month,
     practitioners_by_headroom,
     triage_queue,
 )
+from localities.services import community_service_save, practitioner_capacity_set
 from localities.triage import form_decide
 
 PAGE_SIZE = 50
@@ -206,3 +211,118 @@ def candidate_decide(
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("localities:form", reference=form.reference)
+
+
+def _managed_locality(request: HttpRequest, slug: str) -> Locality:
+    allowed, locality = queue_for_user(request.user, slug)
+    if not allowed or locality is None:
+        raise Http404
+    return locality
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def team(request: HttpRequest, slug: str) -> HttpResponse:
+    """The locality at a glance: forms waiting per band, breaches this month, and
+    each practitioner's caseload against capacity (which the manager sets)."""
+    locality = _managed_locality(request, slug)
+    error = None
+    if request.method == "POST":
+        try:
+            practitioner_capacity_set(
+                locality=locality,
+                practitioner_id=int(request.POST.get("practitioner", "0") or 0),
+                capacity=int(request.POST.get("capacity", "-1") or -1),
+                actor=request.user,
+            )
+        except ValueError:
+            error = "Capacity must be a whole number"
+        except DomainError as exc:
+            error = exc.message
+        else:
+            messages.success(request, "Capacity saved.")
+            return redirect("localities:team", slug=slug)
+    now = timezone.now()
+    waiting = triage_queue(request.user, locality, QueueFilters(), now)
+    counts = band_counts(waiting, now)
+    practitioners = list(practitioners_by_headroom(locality))
+    return render(
+        request,
+        "localities/team.html",
+        {
+            "locality": locality,
+            "bands": [(band, counts[band.code]) for band in BANDS],
+            "waiting": sum(counts.values()),
+            "breaches": breaches_this_month(locality, now),
+            "practitioners": practitioners,
+            "total_caseload": sum(p.caseload for p in practitioners),
+            "total_capacity": sum(p.capacity for p in practitioners),
+            "error": error,
+        },
+    )
+
+
+class CommunityServiceForm(GovukFormMixin, forms.Form):
+    name = forms.CharField(label="Name", max_length=200)
+    category = forms.CharField(
+        label="Kind of help",
+        help_text="For example, food, debt advice, parenting",
+        max_length=100,
+    )
+    contact = forms.CharField(
+        label="How families contact it",
+        help_text="Phone, e-mail or address",
+        max_length=300,
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def community_services(request: HttpRequest, slug: str) -> HttpResponse:
+    """The directory of community services families are signposted to."""
+    locality = _managed_locality(request, slug)
+    form = CommunityServiceForm(request.POST or None)
+    if request.method == "POST":
+        service_id = request.POST.get("service")
+        if service_id:  # switch a service on or off
+            try:
+                service = CommunityService.objects.get(
+                    pk=int(service_id), locality=locality
+                )
+            except (ValueError, CommunityService.DoesNotExist):
+                raise Http404 from None
+            community_service_save(
+                locality=locality,
+                service_id=service.pk,
+                name=service.name,
+                category=service.category,
+                contact=service.contact,
+                active=request.POST.get("active") == "1",
+            )
+            return redirect("localities:services", slug=slug)
+        if form.is_valid():
+            try:
+                community_service_save(locality=locality, **form.cleaned_data)
+            except DomainError as exc:
+                form.add_error(
+                    exc.field if exc.field in form.fields else None, exc.message
+                )
+            else:
+                messages.success(request, "Service added.")
+                return redirect("localities:services", slug=slug)
+    services = CommunityService.objects.filter(locality=locality).order_by(
+        "-active", "name"
+    )
+    citywide = CommunityService.objects.filter(locality=None, active=True)
+    return render(
+        request,
+        "localities/services.html",
+        {
+            "locality": locality,
+            "services": services,
+            "citywide": citywide,
+            "form": form,
+        },
+    )
