@@ -248,6 +248,9 @@ class FormEvent(models.Model):
         DECIDED = "decided", "Decided"
         TRANSFERRED = "transferred", "Transferred to another locality"
         STATUS_CHANGED = "status_changed", "Status changed after the decision"
+        MATCH_CONFIRMED = "match_confirmed", "Match confirmed"
+        MATCH_REJECTED = "match_rejected", "Match rejected"
+        FEEDBACK_GIVEN = "feedback_given", "Requester's feedback given"
 
     form = models.ForeignKey(
         FamilyConnectForm, on_delete=models.CASCADE, related_name="events"
@@ -260,7 +263,7 @@ class FormEvent(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    kind = models.CharField(max_length=40)
+    kind = models.CharField(max_length=40, choices=Kind.choices)
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:

@@ -506,7 +506,9 @@ def match_candidate_decide(
             form=form,
             at=now,
             actor=actor,
-            kind="match_confirmed" if confirm else "match_rejected",
+            kind=FormEvent.Kind.MATCH_CONFIRMED
+            if confirm
+            else FormEvent.Kind.MATCH_REJECTED,
             data={
                 "candidate": candidate.pk,
                 "family": candidate.family_id,
@@ -533,7 +535,7 @@ def form_feedback_give(*, form_id: int, score: int) -> FormFeedback:
                 form=form,
                 at=feedback.given_at,
                 actor=None,
-                kind="feedback_given",
+                kind=FormEvent.Kind.FEEDBACK_GIVEN,
                 data={"score": score},
             )
     return feedback

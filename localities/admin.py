@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from localities.models import Locality, PostcodeDistrict, Ward
+from localities.models import (
+    CommunityService,
+    Locality,
+    PostcodeDistrict,
+    Team,
+    TeamMember,
+    Ward,
+)
 
 
 @admin.register(Locality)
@@ -20,3 +27,23 @@ class WardAdmin(admin.ModelAdmin):
 class PostcodeDistrictAdmin(admin.ModelAdmin):
     list_display = ["district", "locality"]
     list_filter = ["locality"]
+
+
+class TeamMemberInline(admin.TabularInline):
+    model = TeamMember
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "locality"]
+    list_filter = ["locality"]
+    inlines = [TeamMemberInline]
+
+
+@admin.register(CommunityService)
+class CommunityServiceAdmin(admin.ModelAdmin):
+    list_display = ["name", "category", "locality", "active"]
+    list_filter = ["locality", "active"]
+    search_fields = ["name", "category"]
