@@ -35,10 +35,15 @@ def case_open_for_form(
         if case.status in OPEN_STATUSES:
             _event(case, actor, at, "form_linked", form)
             return case, False
-    if form.family is not None:
+    family = form.family or _family_of_confirmed_people(form)
+    if family is not None:
+        # Lock the family so two forms about it allocated at once cannot both
+        # open a case.
+        Family.objects.select_for_update().get(pk=family.pk)
+        form.family = family
         open_case = (
             Case.objects.select_for_update()
-            .filter(family=form.family, status__in=OPEN_STATUSES)
+            .filter(family=family, status__in=OPEN_STATUSES)
             .order_by("-opened_at")
             .first()
         )
@@ -67,7 +72,7 @@ def family_and_people_for_form(
     (or the one intake attached), else a new one; each member's confirmed person,
     else a new one. Links the form's members to them. Preconditions: inside the
     caller's transaction with the form locked."""
-    family = form.family
+    family = form.family or _family_of_confirmed_people(form)
     if family is None:
         family = Family.objects.create(
             postcode=form.postcode,
@@ -108,6 +113,15 @@ def social_care_referrals_for_step_up(
         if member.role == MemberRole.CHILD and member.person is not None
     ]
     return SocialCareReferral.objects.bulk_create(referrals)
+
+
+def _family_of_confirmed_people(form: FamilyConnectForm) -> Family | None:
+    """The household of a person triage confirmed as one of the form's members."""
+    return (
+        Family.objects.filter(people__form_memberships__form=form)
+        .order_by("pk")
+        .first()
+    )
 
 
 def _person_from(member: FormMember, family: Family) -> Person:

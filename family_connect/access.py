@@ -85,7 +85,9 @@ def form_get_for_user(user: Any, reference: str) -> FamilyConnectForm | None:
     """The form with this reference if the user may see it; else None (as 404)."""
     return (
         form_queryset_for_user(user)
-        .select_related("locality", "organisation", "requester", "decision")
+        .select_related(
+            "locality", "organisation", "requester", "decision", "duplicate_of"
+        )
         .filter(reference=str(reference).upper())
         .first()
     )

@@ -21,7 +21,7 @@ from family_connect.selectors import form_list_for_user
 from family_connect.services import form_submit, may_submit
 from family_connect.validation import SubmissionSerializer, submission_input
 from localities.models import CommunityService, Locality
-from localities.triage import form_decide
+from localities.triage import form_decide, may_decide
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 MAX_KEY = 255
@@ -59,7 +59,14 @@ class MemberReadSerializer(serializers.ModelSerializer):
 
 
 # What a requester sees of their organisation's forms sent by colleagues.
-STATUS_ONLY_FIELDS = ("reference", "status", "received_at", "organisation", "decision")
+STATUS_ONLY_FIELDS = (
+    "reference",
+    "status",
+    "received_at",
+    "organisation",
+    "decision",
+    "duplicate_of",
+)
 
 
 class FormReadSerializer(serializers.ModelSerializer):
@@ -69,6 +76,7 @@ class FormReadSerializer(serializers.ModelSerializer):
     locality = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     organisation = serializers.SlugRelatedField(slug_field="name", read_only=True)
     reasons = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    duplicate_of = serializers.SlugRelatedField(slug_field="reference", read_only=True)
     members = MemberReadSerializer(many=True, read_only=True)
     decision = serializers.SerializerMethodField()
 
@@ -89,6 +97,7 @@ class FormReadSerializer(serializers.ModelSerializer):
             "safeguarding_concern",
             "members",
             "decision",
+            "duplicate_of",
         ]
         read_only_fields = fields
 
@@ -222,18 +231,26 @@ class DecisionView(GenericAPIView):
         form = form_get_for_user(request.user, reference)
         if form is None:
             raise NotFound()
+        if not may_decide(request.user, form):
+            raise PermissionDenied(
+                "Only a manager of the form's locality can decide it."
+            )
         serializer = DecisionRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         links = _decision_links(request.user, data)
-        form = form_decide(
+        form_decide(
             form_id=form.pk,
             actor=request.user,
             outcome=data["outcome"],
             reason=data["reason"],
             **links,
         )
-        form = form_get_for_user(request.user, form.reference)
+        # The form as the decision left it (a transfer may move it out of scope).
+        form = FamilyConnectForm.objects.select_related(
+            "locality", "organisation", "decision", "duplicate_of"
+        ).get(pk=form.pk)
+        access_log_record(user=request.user, obj=form, channel="api", request=request)
         return Response(FormReadSerializer(form, context={"user": request.user}).data)
 
 

@@ -154,6 +154,15 @@ class FamilyConnectForm(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="forms",
     )
+    # The form this one duplicates, when closed as a duplicate (at triage or
+    # after another decision).
+    duplicate_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+    )
 
     class Meta:
         verbose_name = "Family Connect Form"
@@ -428,13 +437,6 @@ class FormDecision(TimeStampedModel):
     )
     community_service = models.ForeignKey(
         "localities.CommunityService",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    duplicate_of = models.ForeignKey(
-        FamilyConnectForm,
         null=True,
         blank=True,
         on_delete=models.PROTECT,

@@ -12,7 +12,7 @@ def form_list_for_user(user: object) -> QuerySet[FamilyConnectForm]:
     """The user's forms, newest first, with what a list shows in constant queries."""
     return (
         form_queryset_for_user(user)
-        .select_related("locality", "organisation", "decision")
+        .select_related("locality", "organisation", "decision", "duplicate_of")
         .prefetch_related(
             Prefetch("reasons", queryset=Reason.objects.only("code", "label")),
             Prefetch("members", queryset=FormMember.objects.order_by("position")),

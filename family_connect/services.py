@@ -490,11 +490,16 @@ def match_candidate_decide(
         candidate.save(update_fields=["status", "decided_by", "decided_at"])
         if confirm and candidate.member_id is None:
             form.family_id = candidate.family_id
-            form.save(update_fields=["family", "updated_at"])
-        elif confirm and candidate.member_id is not None:
-            FormMember.objects.filter(pk=candidate.member_id).update(
-                person_id=candidate.person_id
-            )
+            if form.case is not None and form.case.family_id != candidate.family_id:
+                form.case = None  # intake's link was to another family
+            form.save(update_fields=["family", "case", "updated_at"])
+        elif candidate.member_id is not None:
+            member = FormMember.objects.select_for_update().get(pk=candidate.member_id)
+            if confirm:
+                member.person_id = candidate.person_id
+            elif member.person_id == candidate.person_id:
+                member.person = None
+            member.save(update_fields=["person"])
         elif not confirm and candidate.member_id is None:
             # Not this family after all: undo a link intake made to it, case too.
             if form.family_id == candidate.family_id:

@@ -39,6 +39,12 @@ class Decided:
     decision: FormDecision | None
 
 
+def may_decide(actor: Any, form: FamilyConnectForm) -> bool:
+    """Whether the user runs the queue this form is in (its locality's, or the
+    city-wide unresolved one)."""
+    return _manages(actor, form.locality_id)
+
+
 def _manages(actor: User, locality_id: int | None) -> bool:
     if actor.role != Role.LOCALITY_MANAGER or not actor.is_active:
         return False
@@ -95,6 +101,10 @@ def _decide(
         before = form.status
         messages: list[Message] = []
         decision = None
+        duplicate_of = links.pop("duplicate_of", None)
+        if duplicate_of is not None:
+            _check_original(form, duplicate_of)
+            form.duplicate_of = duplicate_of
         if outcome == FormStatus.ALLOCATED:
             links, messages = _allocate(form, actor, now, links)
         elif outcome == FormStatus.STEPPED_UP:
@@ -102,7 +112,9 @@ def _decide(
                 form=form, actor=actor, at=now, reason=reason
             )
         form.status = outcome
-        form.save(update_fields=["status", "case", "family", "updated_at"])
+        form.save(
+            update_fields=["status", "case", "family", "duplicate_of", "updated_at"]
+        )
         if first:
             decision = FormDecision.objects.create(
                 form=form,
@@ -121,6 +133,7 @@ def _decide(
                 "from": before,
                 "to": outcome,
                 "reason": reason,
+                "duplicate_of": duplicate_of.reference if duplicate_of else None,
                 **{k: getattr(v, "pk", v) for k, v in links.items()},
             },
         )
@@ -129,10 +142,28 @@ def _decide(
     return Decided(form, decision)
 
 
+def _check_original(form: FamilyConnectForm, original: FamilyConnectForm) -> None:
+    if original.pk == form.pk:
+        raise InvalidInput("A form cannot duplicate itself.", field="duplicate_of")
+    if original.status in (FormStatus.DUPLICATE, FormStatus.WITHDRAWN):
+        raise InvalidInput(
+            "The original form is itself closed as a duplicate or withdrawn: "
+            "link to the form that is being worked with.",
+            field="duplicate_of",
+        )
+
+
 def _allocate(
     form: FamilyConnectForm, actor: User, now: Any, links: dict[str, Any]
 ) -> tuple[dict[str, Any], list[Message]]:
     lead = links.get("lead_practitioner")
+    if not form.consent:
+        raise InvalidInput(
+            "The family has not agreed to early help, so the form cannot be "
+            "allocated. Record the consultation, or ask the requester to get the "
+            "family's consent and send a new form.",
+            field="outcome",
+        )
     if form.locality_id is None:
         raise InvalidInput(
             "Transfer the form to a locality before allocating it.", field="locality"
@@ -214,7 +245,21 @@ def form_allocate(
 def form_signpost(
     *, form_id: int, actor: User, community_service: CommunityService, reason: str
 ) -> Decided:
-    """Signpost the family to a named community service."""
+    """Signpost the family to a named community service: an active one of the
+    form's locality, or a city-wide one."""
+    locality_id = (
+        FamilyConnectForm.objects.filter(pk=form_id)
+        .values_list("locality_id", flat=True)
+        .first()
+    )
+    if not community_service.active or community_service.locality_id not in (
+        None,
+        locality_id,
+    ):
+        raise InvalidInput(
+            "Choose a service from the locality's directory.",
+            field="community_service",
+        )
     return _decide(
         form_id=form_id,
         actor=actor,
@@ -252,9 +297,9 @@ def form_no_further_action(*, form_id: int, actor: User, reason: str) -> Decided
 def form_mark_duplicate(
     *, form_id: int, actor: User, duplicate_of: FamilyConnectForm, reason: str
 ) -> Decided:
-    """Close a form as a duplicate of another (not itself, not an allocated form)."""
-    if duplicate_of.pk == form_id:
-        raise InvalidInput("A form cannot duplicate itself.", field="duplicate_of")
+    """Close a form as a duplicate of another that is being worked with (not
+    itself, not one closed as a duplicate or withdrawn; an allocated form cannot
+    become a duplicate)."""
     return _decide(
         form_id=form_id,
         actor=actor,

@@ -173,7 +173,22 @@ def form_triage(request: HttpRequest, reference: str) -> HttpResponse:
                 messages.success(request, f"Decision recorded for {form.reference}.")
                 slug = form.locality.slug if form.locality else "unresolved"
                 return redirect("localities:queue", slug=slug)
+    candidates = list(
+        form.match_candidates.select_related("family", "person", "member")
+    )
     access_log_record(user=request.user, obj=form, request=request)
+    # The candidates show other households' people: their reads are logged too.
+    access_log_record_many(
+        user=request.user,
+        objs=[
+            record
+            for c in candidates
+            for record in (c.person or c.family,)
+            if record is not None
+        ],
+        action="view",
+        request=request,
+    )
     return render(
         request,
         "localities/form.html",
@@ -181,9 +196,7 @@ def form_triage(request: HttpRequest, reference: str) -> HttpResponse:
             "form_record": form,
             "members": form.members.all(),
             "reasons": form.reasons.all(),
-            "candidates": form.match_candidates.select_related(
-                "family", "person", "member"
-            ),
+            "candidates": candidates,
             "events": form.events.select_related("actor"),
             "decision_form": decision_form,
             "form": decision_form,

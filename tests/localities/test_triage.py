@@ -356,3 +356,79 @@ def test_no_feedback_question_before_the_decision(requester, client):
     assert "How easy was it" not in client.get(path).content.decode()
     client.post(path, {"score": "5"})
     assert not FormFeedback.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_consultation_without_consent_cannot_be_allocated(
+    requester, manager, practitioner
+):
+    form = submit(
+        requester, request__request_type="consultation", request__consent=False
+    )
+    refused = decide(
+        manager, form, outcome="allocated", lead_practitioner=practitioner.email
+    )
+    assert refused.status_code == 400
+    assert "not agreed" in refused.json()["detail"]
+    assert not Case.objects.exists() and not Person.objects.exists()
+    assert decide(manager, form, outcome="consultation_given").status_code == 200
+
+
+@pytest.mark.django_db
+def test_signposting_only_to_a_service_of_the_forms_locality(requester, manager):
+    form = submit(requester)
+    elsewhere = CommunityService.objects.create(
+        locality=Locality.objects.get(slug="yardley"),
+        name="Yardley only",
+        category="Food",
+        contact="x",
+    )
+    response = decide(
+        manager, form, outcome="signposted", community_service=elsewhere.pk
+    )
+    assert response.status_code == 400
+    assert not FormDecision.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_decision_answer_shows_the_form_even_after_a_transfer_out(
+    requester, manager
+):
+    form = submit(requester)
+    response = decide(manager, form, outcome="transferred", to_locality="yardley")
+    assert response.status_code == 200
+    assert response.json()["reference"] == form.reference
+    assert response.json()["locality"] == "yardley"
+
+
+@pytest.mark.django_db
+def test_a_requester_is_refused_before_any_lookup(requester):
+    form = submit(requester)
+    response = decide(
+        requester, form, outcome="allocated", lead_practitioner="nobody@example.org"
+    )
+    assert response.status_code == 403
+    assert "lead_practitioner" not in response.json()
+
+
+@pytest.mark.django_db
+def test_duplicates_link_to_a_live_original_only(requester, manager):
+    original = submit(requester)
+    copy = submit(requester)
+    third = submit(requester)
+    ok = decide(manager, copy, outcome="duplicate", duplicate_of=original.reference)
+    assert ok.status_code == 200 and ok.json()["duplicate_of"] == original.reference
+    copy.refresh_from_db()
+    assert copy.duplicate_of == original
+    chained = decide(manager, third, outcome="duplicate", duplicate_of=copy.reference)
+    assert chained.status_code == 400
+    itself = decide(manager, third, outcome="duplicate", duplicate_of=third.reference)
+    assert itself.status_code == 400
+    # A signposted form found later to be a duplicate keeps its first decision.
+    assert decide(manager, third, outcome="consultation_given").status_code == 200
+    later = decide(manager, third, outcome="duplicate", duplicate_of=original.reference)
+    assert later.status_code == 200
+    third.refresh_from_db()
+    assert third.status == "duplicate" and third.duplicate_of == original
+    assert FormDecision.objects.get(form=third).outcome == "consultation_given"
+    assert FormEvent.objects.filter(form=third, kind="status_changed").count() == 1

@@ -185,3 +185,47 @@ def test_the_queue_links_to_the_triage_page(client, manager):
         f"/triage/forms/{form.reference}/"
         in client.get("/triage/erdington/").content.decode()
     )
+
+
+def test_confirming_another_household_drops_the_case_intake_attached(
+    client, manager, requester
+):
+    case = CaseFactory(family=FamilyFactory(postcode="B23 6TJ"))
+    PersonFactory(family=case.family, given_name="Ayesha", family_name="Khan")
+    other_family = FamilyFactory(postcode="B1 1AA")
+    PersonFactory(family=other_family, given_name="Ayesha", family_name="Khan")
+    form = submit(requester)
+    form.refresh_from_db()
+    assert form.case == case
+    candidate = MatchCandidate.objects.get(form=form, family=other_family)
+    client.post(
+        f"/triage/forms/{form.reference}/matches/{candidate.pk}/", {"confirm": "yes"}
+    )
+    form.refresh_from_db()
+    assert form.family == other_family and form.case is None
+
+
+def test_rejecting_a_confirmed_person_unlinks_them(client, manager, requester):
+    PersonFactory(
+        family=FamilyFactory(postcode="B1 1AA"), given_name="Ayesha", family_name="Khan"
+    )
+    form = submit(requester)
+    candidate = MatchCandidate.objects.filter(form=form, member__isnull=False).first()
+    url = f"/triage/forms/{form.reference}/matches/{candidate.pk}/"
+    client.post(url, {"confirm": "yes"})
+    member = form.members.get(pk=candidate.member_id)
+    assert member.person_id == candidate.person_id
+    client.post(url, {"confirm": "no"})
+    member.refresh_from_db()
+    assert member.person_id is None
+
+
+def test_the_triage_page_logs_reads_of_the_matched_people(client, manager, requester):
+    person = PersonFactory(
+        family=FamilyFactory(postcode="B1 1AA"), given_name="Ayesha", family_name="Khan"
+    )
+    form = submit(requester)
+    client.get(f"/triage/forms/{form.reference}/")
+    assert AccessLog.objects.filter(
+        user=manager, object_type="casework.person", object_id=str(person.pk)
+    ).exists()
