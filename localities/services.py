@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from core.change_log import change_record
 from core.errors import InvalidInput
 from localities.models import (
     CommunityService,
@@ -194,13 +195,19 @@ def practitioner_capacity_set(
             .filter(user=practitioner, team__locality=locality)
             .first()
         )
+        before = None
         if member is None:
             team, _ = Team.objects.get_or_create(
                 locality=locality, name=f"{locality.name} early help team"
             )
             member = TeamMember(team=team, user=practitioner)
+        else:
+            before = {"capacity": member.capacity}
         member.capacity = capacity
         member.save()
+        change_record(
+            actor=actor, obj=member, before=before, after={"capacity": capacity}
+        )
     return member
 
 
@@ -210,6 +217,7 @@ def community_service_save(
     name: str,
     category: str,
     contact: str,
+    actor: object,
     service_id: int | None = None,
     active: bool = True,
 ) -> CommunityService:
@@ -228,13 +236,18 @@ def community_service_save(
     if errors:
         raise InvalidInput(errors[0][1], field=errors[0][0])
     with transaction.atomic():
+        fields = ("name", "category", "contact", "active")
+        before = None
         if service_id is None:
             service = CommunityService(locality=locality)
         else:
             service = CommunityService.objects.select_for_update().get(
                 pk=service_id, locality=locality
             )
+            before = {f: getattr(service, f) for f in fields}
         service.name, service.category, service.contact = name, category, contact
         service.active = active
         service.save()
+        after = {f: getattr(service, f) for f in fields}
+        change_record(actor=actor, obj=service, before=before, after=after)
     return service

@@ -308,6 +308,7 @@ def community_services(request: HttpRequest, slug: str) -> HttpResponse:
                 raise Http404 from None
             community_service_save(
                 locality=locality,
+                actor=request.user,
                 service_id=service.pk,
                 name=service.name,
                 category=service.category,
@@ -317,7 +318,9 @@ def community_services(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("localities:services", slug=slug)
         if form.is_valid():
             try:
-                community_service_save(locality=locality, **form.cleaned_data)
+                community_service_save(
+                    locality=locality, actor=request.user, **form.cleaned_data
+                )
             except DomainError as exc:
                 form.add_error(
                     exc.field if exc.field in form.fields else None, exc.message

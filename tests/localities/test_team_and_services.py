@@ -118,3 +118,24 @@ def test_other_managers_and_roles_cannot_open_a_localitys_team_or_services(clien
             == 404
         )
     assert not CommunityService.objects.exists()
+
+
+def test_capacity_and_directory_changes_record_who_and_what(client, manager):
+    import json
+
+    from django.contrib.admin.models import LogEntry
+
+    worker = UserFactory(role=Role.PRACTITIONER, localities=["erdington"])
+    client.post("/triage/erdington/team/", {"practitioner": worker.pk, "capacity": "8"})
+    client.post(
+        "/triage/erdington/team/", {"practitioner": worker.pk, "capacity": "10"}
+    )
+    client.post(
+        "/triage/erdington/services/",
+        {"name": "Food Bank", "category": "Food", "contact": "0121 000 0000"},
+    )
+    entries = list(LogEntry.objects.filter(user=manager).order_by("pk"))
+    changes = [json.loads(e.change_message) for e in entries]
+    assert changes[0] == {"before": None, "after": {"capacity": 8}}
+    assert changes[1] == {"before": {"capacity": 8}, "after": {"capacity": 10}}
+    assert changes[2]["after"]["name"] == "Food Bank"
