@@ -61,8 +61,8 @@ def form_queryset_for_user(user: Any) -> QuerySet[FamilyConnectForm]:
     """Every form this user may see.
 
     Requesters: their organisation's forms. Practitioners: the forms they keyed or
-    requested. Locality managers: forms in their localities and the city-wide
-    unresolved queue. Everyone else: none.
+    requested. Locality managers: forms in their localities, and the city-wide
+    unresolved queue when given city-wide triage. Everyone else: none.
     """
     forms = FamilyConnectForm.objects.all()
     if not _authenticated(user) or not user.is_active:
@@ -77,8 +77,25 @@ def form_queryset_for_user(user: Any) -> QuerySet[FamilyConnectForm]:
         localities = user.memberships.values("locality_id")
         if not localities.exists():
             return forms.none()
-        return forms.filter(Q(locality_id__in=localities) | Q(locality__isnull=True))
+        in_scope = Q(locality_id__in=localities)
+        if triages_citywide(user):
+            in_scope |= Q(locality__isnull=True)
+        return forms.filter(in_scope)
     return forms.none()
+
+
+CITYWIDE_TRIAGE = "family_connect.triage_citywide"
+
+
+def triages_citywide(user: Any) -> bool:
+    """A locality manager given the city-wide unresolved queue (a permission an
+    administrator grants, directly or through a group)."""
+    return (
+        _authenticated(user)
+        and user.is_active
+        and user.role == Role.LOCALITY_MANAGER
+        and user.has_perm(CITYWIDE_TRIAGE)
+    )
 
 
 def form_get_for_user(user: Any, reference: str) -> FamilyConnectForm | None:

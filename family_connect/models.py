@@ -166,6 +166,12 @@ class FamilyConnectForm(TimeStampedModel):
 
     class Meta:
         verbose_name = "Family Connect Form"
+        permissions = [
+            (
+                "triage_citywide",
+                "Can triage the city-wide queue of forms whose locality is unknown",
+            )
+        ]
         indexes = [
             models.Index(fields=["locality", "status", "received_at"]),
             models.Index(fields=["organisation", "received_at"]),

@@ -363,8 +363,11 @@ def triage_inboxes(locality: Locality | None) -> list[str]:
     if locality is not None:
         managers = managers.filter(memberships__locality=locality)
     else:
-        # Unresolved forms: every manager can pick them up.
-        managers = managers.filter(~Q(memberships=None))
+        # Unresolved forms: the managers given city-wide triage.
+        perm = Q(user_permissions__codename="triage_citywide") | Q(
+            groups__permissions__codename="triage_citywide"
+        )
+        managers = managers.filter(perm)
     return sorted(set(managers.values_list("email", flat=True)))
 
 

@@ -7,12 +7,14 @@ from typing import Any
 from django.db.models import QuerySet
 
 from accounts.roles import Role
+from family_connect.access import triages_citywide
 from localities.models import Locality
 
 
 def triage_localities_for_user(user: Any) -> QuerySet[Locality]:
     """The localities whose queue the user runs: a locality manager's own; none
-    for anyone else. A manager of any locality also sees the unresolved queue."""
+    for anyone else. Managers given city-wide triage also run the unresolved
+    queue (``family_connect.access.triages_citywide``)."""
     if (
         not getattr(user, "is_authenticated", False)
         or not user.is_active
@@ -27,6 +29,6 @@ def queue_for_user(user: Any, slug: str) -> tuple[bool, Locality | None]:
     city-wide one) and its locality."""
     managed = triage_localities_for_user(user)
     if slug == "unresolved":
-        return managed.exists(), None
+        return triages_citywide(user), None
     locality = managed.filter(slug=slug).first()
     return locality is not None, locality

@@ -21,6 +21,7 @@ from accounts.roles import Role
 from casework.services import case_open_for_form, social_care_referrals_for_step_up
 from core.errors import Conflict, InvalidInput, NotAllowed
 from core.notifications import Message, notifications_queue
+from family_connect.access import triages_citywide
 from family_connect.models import (
     FamilyConnectForm,
     FormDecision,
@@ -48,9 +49,9 @@ def may_decide(actor: Any, form: FamilyConnectForm) -> bool:
 def _manages(actor: User, locality_id: int | None) -> bool:
     if actor.role != Role.LOCALITY_MANAGER or not actor.is_active:
         return False
-    managed = set(actor.memberships.values_list("locality_id", flat=True))
-    # Unresolved forms are the whole city's: any locality manager may act on them.
-    return bool(managed) and (locality_id is None or locality_id in managed)
+    if locality_id is None:
+        return triages_citywide(actor)
+    return actor.memberships.filter(locality_id=locality_id).exists()
 
 
 def _locked(form_id: int, actor: User) -> FamilyConnectForm:

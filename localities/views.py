@@ -16,7 +16,7 @@ from core.access_log import access_log_record, access_log_record_many
 from core.codes import LevelOfNeed
 from core.errors import DomainError
 from core.forms import GovukFormMixin
-from family_connect.access import form_get_for_user
+from family_connect.access import form_get_for_user, triages_citywide
 from family_connect.models import FamilyConnectForm, Reason, RequestType, Route
 from family_connect.services import match_candidate_decide
 from localities.access import queue_for_user, triage_localities_for_user
@@ -44,9 +44,14 @@ def triage_index(request: HttpRequest) -> HttpResponse:
     localities = list(triage_localities_for_user(request.user))
     if not localities:
         raise Http404
-    if len(localities) == 1:
+    citywide = triages_citywide(request.user)
+    if len(localities) == 1 and not citywide:
         return redirect("localities:queue", slug=localities[0].slug)
-    return render(request, "localities/triage_index.html", {"localities": localities})
+    return render(
+        request,
+        "localities/triage_index.html",
+        {"localities": localities, "citywide": citywide},
+    )
 
 
 def _filters(request: HttpRequest) -> QueueFilters:
@@ -114,6 +119,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
             "levels": LevelOfNeed.choices,
             "reasons": Reason.objects.filter(active=True).values_list("code", "label"),
             "other_queues": triage_localities_for_user(request.user),
+            "citywide": triages_citywide(request.user),
             "query": query.urlencode(),
         },
     )

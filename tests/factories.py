@@ -118,3 +118,11 @@ class FormFactory(factory.django.DjangoModelFactory):
         if create:
             form = cast(FamilyConnectForm, self)
             form.reasons.set(Reason.objects.filter(code__in=extracted or ["education"]))
+
+
+def grant_citywide_triage(user: User) -> User:
+    """Give a locality manager the city-wide unresolved queue."""
+    from django.contrib.auth.models import Permission
+
+    user.user_permissions.add(Permission.objects.get(codename="triage_citywide"))
+    return User.objects.get(pk=user.pk)  # a fresh object: permissions are cached

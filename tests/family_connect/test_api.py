@@ -13,7 +13,7 @@ from accounts.roles import Role
 from accounts.services import api_token_issue
 from core.models import AccessLog
 from family_connect.models import FamilyConnectForm, FormEvent, IdempotencyKey
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import OrganisationFactory, UserFactory, grant_citywide_triage
 from tests.family_connect.helpers import children, payload
 
 pytestmark = pytest.mark.django_db
@@ -248,8 +248,10 @@ def test_requester_reading_another_organisations_form_gets_404(requester):
     ("role", "localities", "sees"),
     [
         (Role.REQUESTER, [], {"mine"}),
-        (Role.LOCALITY_MANAGER, ["erdington"], {"mine", "theirs", "unresolved"}),
-        (Role.LOCALITY_MANAGER, ["yardley"], {"unresolved"}),
+        (Role.LOCALITY_MANAGER, ["erdington"], {"mine", "theirs"}),
+        ("citywide", ["erdington"], {"mine", "theirs", "unresolved"}),
+        ("citywide", ["yardley"], {"unresolved"}),
+        (Role.LOCALITY_MANAGER, ["yardley"], set()),
         (Role.LOCALITY_MANAGER, [], set()),
         (Role.PRACTITIONER, ["erdington"], set()),
         (Role.AUDITOR, ["erdington"], set()),
@@ -268,6 +270,10 @@ def test_list_returns_exactly_the_forms_in_scope(requester, role, localities, se
     }
     if role == Role.REQUESTER:
         viewer = UserFactory(role=role, organisation=requester.organisation)
+    elif role == "citywide":
+        viewer = grant_citywide_triage(
+            UserFactory(role=Role.LOCALITY_MANAGER, localities=localities)
+        )
     else:
         viewer = UserFactory(role=role, localities=localities)
     response = client_for(viewer).get(URL)
@@ -354,3 +360,17 @@ def test_only_a_locality_manager_may_place_a_form_outside_its_postcodes_locality
     phone = payload(request__locality="yardley", request__route="phone")
     phone["request"]["contact"] = {"name": "Sara Khan", "phone": "0121 000 0000"}
     assert post(client_for(manager), phone).json()["locality"] == "yardley"
+
+
+def test_an_unresolved_form_is_announced_to_the_citywide_managers(
+    requester, django_capture_on_commit_callbacks
+):
+    citywide = grant_citywide_triage(
+        UserFactory(role=Role.LOCALITY_MANAGER, localities=["ladywood"])
+    )
+    UserFactory(role=Role.LOCALITY_MANAGER, localities=["erdington"])
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client_for(requester), payload(household__postcode="ZZ9 9ZZ"))
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [requester.email, citywide.email]
+    )

@@ -11,7 +11,7 @@ from accounts.roles import Role
 from core.models import AccessLog
 from localities.models import Locality
 from localities.selectors import band_for
-from tests.factories import FormFactory, UserFactory
+from tests.factories import FormFactory, UserFactory, grant_citywide_triage
 from tests.helpers import sign_in_verified
 
 pytestmark = pytest.mark.django_db
@@ -92,10 +92,17 @@ def test_filters(client, manager):
 def test_scope_of_queues(client, manager):
     unresolved = FormFactory(locality=None, postcode="ZZ9 9ZZ")
     assert client.get("/triage/yardley/").status_code == 404
+    # The unresolved queue needs city-wide triage.
+    assert client.get("/triage/").status_code == 302  # straight to their queue
+    assert client.get("/triage/unresolved/").status_code == 404
+    assert client.get(f"/triage/forms/{unresolved.reference}/").status_code == 404
+    grant_citywide_triage(manager)
     response = client.get("/triage/unresolved/")
     assert response.status_code == 200
     assert [r["form"] for r in response.context["rows"]] == [unresolved]
-    assert client.get("/triage/").status_code == 302
+    index = client.get("/triage/")
+    assert index.status_code == 200  # one locality and the unresolved queue
+    assert "/triage/unresolved/" in index.content.decode()
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from accounts.services import api_token_issue
 from casework.models import Case, CaseEvent, CaseMember, Person
 from family_connect.models import FamilyConnectForm, FormDecision, FormEvent
 from localities.models import CommunityService, Locality
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import OrganisationFactory, UserFactory, grant_citywide_triage
 from tests.family_connect.helpers import payload
 
 URL = "/api/v1/family-connect/"
@@ -161,7 +161,10 @@ def test_a_transfer_moves_the_form_and_keeps_its_received_time(requester, manage
 def test_an_unresolved_form_is_transferred_before_it_can_be_allocated(
     requester, manager, practitioner
 ):
+    # An unresolved form is out of reach without city-wide triage.
     form = submit(requester, household__postcode="ZZ9 9ZZ")
+    assert decide(manager, form, outcome="no_further_action").status_code == 404
+    manager = grant_citywide_triage(manager)
     refused = decide(
         manager, form, outcome="allocated", lead_practitioner=practitioner.email
     )

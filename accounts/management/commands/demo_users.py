@@ -6,13 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from accounts.models import Organisation
+from accounts.models import Organisation, User
 from accounts.roles import Role
 from accounts.services import user_save
 
 DEMO_PASSWORD = "early-help-demo-2026"
+CITYWIDE_MANAGER = "manager.erdington@demo.example"
 
 DEMO_USERS: list[tuple[str, str, str, list[str], str, str]] = [
     # email, role, name, localities, organisation, organisation kind
@@ -112,11 +114,17 @@ class Command(BaseCommand):
                 password=DEMO_PASSWORD,
                 full_name=name,
             )
+        # The Erdington manager also runs the city-wide unresolved queue.
+        User.objects.get(email=CITYWIDE_MANAGER).user_permissions.add(
+            Permission.objects.get(codename="triage_citywide")
+        )
         if options["quiet"]:
             return
         self.stdout.write("")
         self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD})")
         for email, role, _name, localities, _org, _kind in DEMO_USERS:
             where = f" — {', '.join(localities)}" if localities else ""
+            if email == CITYWIDE_MANAGER:
+                where += " and the unresolved queue"
             self.stdout.write(f"  {Role(role).label:<18} {email}{where}")
         self.stdout.write("")
