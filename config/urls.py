@@ -40,6 +40,7 @@ urlpatterns = [
     ),
     path("family-connect/", include("family_connect.urls")),
     path("triage/", include("localities.urls")),
+    path("cases/", include("casework.urls")),
 ]
 
 handler404 = "core.views.page_not_found"

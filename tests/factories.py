@@ -9,7 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import LocalityMembership, Organisation, User
 from accounts.roles import Role
-from casework.models import Case, Family, Person
+from casework.models import Case, CaseMember, Family, Person
 from family_connect.matching import name_key
 from family_connect.models import FamilyConnectForm, Reason
 from localities.models import Locality
@@ -84,6 +84,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
 class CaseFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Case
+        skip_postgeneration_save = True
 
     family = factory.SubFactory(FamilyFactory)
     locality = factory.LazyFunction(lambda: Locality.objects.get(slug="erdington"))
@@ -92,6 +93,15 @@ class CaseFactory(factory.django.DjangoModelFactory):
     )
     status = "allocated"
     opened_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def lead_member(self, create: bool, extracted: object, **kwargs: object) -> None:
+        # As allocation does: the lead is the first member of the team.
+        if create:
+            case = cast(Case, self)
+            CaseMember.objects.get_or_create(
+                case=case, user=case.lead_practitioner, defaults={"is_lead": True}
+            )
 
 
 class FormFactory(factory.django.DjangoModelFactory):

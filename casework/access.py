@@ -1,0 +1,70 @@
+"""Who may see which cases: the one choke point for cases (PRODUCT §1).
+
+Practitioners see the cases they lead or are team members of, in their
+localities; locality managers every case in their localities; requesters the
+cases whose team they are on (the plan view only, built with the plan). Everyone
+else sees none: auditors get theirs through open audit rounds. Out of scope
+answers 404, the same as a case that does not exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from accounts.roles import Role
+from casework.models import Case, CaseMember
+
+
+def _authenticated(user: Any) -> bool:
+    return (
+        user is not None and getattr(user, "is_authenticated", False) and user.is_active
+    )
+
+
+def case_queryset_for_user(user: Any) -> QuerySet[Case]:
+    cases = Case.objects.all()
+    if not _authenticated(user):
+        return cases.none()
+    on_team = Exists(CaseMember.objects.filter(case=OuterRef("pk"), user=user))
+    localities = user.memberships.values("locality_id")
+    if user.role == Role.LOCALITY_MANAGER:
+        return cases.filter(locality_id__in=localities)
+    if user.role == Role.PRACTITIONER:
+        return cases.filter(Q(lead_practitioner=user) | on_team).filter(
+            locality_id__in=localities
+        )
+    if user.role == Role.REQUESTER:
+        return cases.filter(on_team)
+    return cases.none()
+
+
+def case_get_for_user(user: Any, case_id: Any) -> Case | None:
+    """The case if the user may see it; else None (shown as 404)."""
+    try:
+        pk = int(case_id)
+    except (TypeError, ValueError):
+        return None
+    return (
+        case_queryset_for_user(user)
+        .select_related("family", "locality", "lead_practitioner")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def may_work_on(user: Any, case: Case) -> bool:
+    """Whether the user may change the case (assessment, plan, reviews, notes,
+    closure): its lead, a practitioner on its team, or a manager of its
+    locality. Requesters on the team update only the actions they own."""
+    if not _authenticated(user):
+        return False
+    if user.role == Role.LOCALITY_MANAGER:
+        return user.memberships.filter(locality_id=case.locality_id).exists()
+    if user.role == Role.PRACTITIONER:
+        return (
+            case.lead_practitioner_id == user.pk
+            or case.members.filter(user=user).exists()
+        )
+    return False

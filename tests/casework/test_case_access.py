@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.roles import Role
+from casework.models import CaseMember
+from core.models import AccessLog
+from tests.factories import (
+    CaseFactory,
+    OrganisationFactory,
+    PersonFactory,
+    UserFactory,
+)
+from tests.helpers import sign_in, sign_in_verified
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    lead = UserFactory(role=Role.PRACTITIONER, localities=["erdington"])
+    case = CaseFactory(lead_practitioner=lead)
+    PersonFactory(family=case.family)
+    other_case = CaseFactory(
+        lead_practitioner=UserFactory(role=Role.PRACTITIONER, localities=["erdington"])
+    )
+    school = OrganisationFactory(name="Example Primary", kind="school")
+    users = {
+        "lead": lead,
+        "team_member": UserFactory(role=Role.PRACTITIONER, localities=["erdington"]),
+        "same_locality": UserFactory(role=Role.PRACTITIONER, localities=["erdington"]),
+        "other_locality": UserFactory(role=Role.PRACTITIONER, localities=["yardley"]),
+        "requester_on_team": UserFactory(role=Role.REQUESTER, organisation=school),
+        "requester_not_on_team": UserFactory(role=Role.REQUESTER, organisation=school),
+        "manager": UserFactory(role=Role.LOCALITY_MANAGER, localities=["erdington"]),
+        "other_manager": UserFactory(
+            role=Role.LOCALITY_MANAGER, localities=["yardley"]
+        ),
+        "auditor": UserFactory(role=Role.AUDITOR, localities=["erdington"]),
+        "performance_lead": UserFactory(role=Role.PERFORMANCE_LEAD),
+        "administrator": UserFactory(role=Role.ADMINISTRATOR),
+    }
+    for name in ("team_member", "requester_on_team"):
+        CaseMember.objects.create(case=case, user=users[name])
+    return case, other_case, users
+
+
+# Which of the two cases each user may list and open.
+EXPECTED = {
+    "lead": {"case"},
+    "team_member": {"case"},
+    "same_locality": set(),
+    "other_locality": set(),
+    "requester_on_team": {"case"},
+    "requester_not_on_team": set(),
+    "manager": {"case", "other_case"},
+    "other_manager": set(),
+    "auditor": set(),
+    "performance_lead": set(),
+    "administrator": set(),
+}
+LISTS = {
+    "lead",
+    "team_member",
+    "same_locality",
+    "other_locality",
+    "requester_on_team",
+    "requester_not_on_team",
+    "manager",
+    "other_manager",
+}
+
+
+@pytest.mark.parametrize("who", list(EXPECTED))
+def test_case_role_matrix(client, world, who):
+    case, other_case, users = world
+    user = users[who]
+    if user.role == Role.REQUESTER:
+        sign_in(client, user)
+    else:
+        sign_in_verified(client, user)
+    by_name = {"case": case, "other_case": other_case}
+    response = client.get("/cases/")
+    if who in LISTS:
+        assert response.status_code == 200
+        listed = {row["case"].pk for row in response.context["rows"]}
+        assert listed == {by_name[n].pk for n in EXPECTED[who]}
+    else:
+        assert response.status_code == 404
+    for name, target in by_name.items():
+        page = client.get(f"/cases/{target.pk}/")
+        assert page.status_code == (200 if name in EXPECTED[who] else 404), (who, name)
+    assert client.get("/cases/999999/").status_code == 404
+
+
+def test_a_requester_on_the_team_sees_the_team_not_the_family(client, world):
+    case, _, users = world
+    sign_in(client, users["requester_on_team"])
+    html = client.get(f"/cases/{case.pk}/").content.decode()
+    person = case.family.people.first()
+    assert person.given_name not in html and case.family.postcode not in html
+    assert users["lead"].display_name in html
+
+
+def test_each_case_read_writes_one_access_log_entry(client, world):
+    case, _, users = world
+    sign_in_verified(client, users["lead"])
+    client.get(f"/cases/{case.pk}/")
+    assert (
+        AccessLog.objects.filter(
+            user=users["lead"],
+            object_type="casework.case",
+            object_id=str(case.pk),
+            action="view",
+        ).count()
+        == 1
+    )
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_caseload_and_case_page_query_counts_do_not_grow(client):
+    manager = UserFactory(role=Role.LOCALITY_MANAGER, localities=["erdington"])
+    sign_in_verified(client, manager)
+    lead = UserFactory(role=Role.PRACTITIONER, localities=["erdington"])
+    cases = CaseFactory.create_batch(10, lead_practitioner=lead)
+    for case in cases:
+        PersonFactory(family=case.family)
+    ten = _queries(client, "/cases/")
+    page_ten = _queries(client, f"/cases/{cases[0].pk}/")
+    more = CaseFactory.create_batch(190, lead_practitioner=lead)
+    for case in more:
+        PersonFactory(family=case.family)
+        PersonFactory(family=cases[0].family, given_name="Sibling")
+    assert _queries(client, "/cases/") == ten
+    assert _queries(client, f"/cases/{cases[0].pk}/") == page_ten
+    assert ten <= 20 and page_ten <= 20
