@@ -226,3 +226,85 @@ class SocialCareReferral(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.referred_at:%Y-%m-%d}"
+
+
+class WheelDomain(models.TextChoices):
+    """The five domains of the family wheel (PRODUCT §3.3)."""
+
+    HEALTHY_LIFESTYLES = "healthy_lifestyles", "Healthy lifestyles"
+    RELATIONSHIPS = "relationships", "Relationships"
+    LEARNING_DEVELOPMENT = "learning_development", "Learning and development"
+    COMMUNITY_ENGAGEMENT = "community_engagement", "Community engagement"
+    SAFEGUARDING = "safeguarding", "Safeguarding"
+
+
+def _score(low: int, high: int, name: str, field: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{field}__isnull": True})
+        | models.Q(**{f"{field}__gte": low, f"{field}__lte": high}),
+        name=name,
+    )
+
+
+class Assessment(TimeStampedModel):
+    """The Early Help Assessment of a case; its scores are the baseline."""
+
+    case = models.OneToOneField(
+        Case, on_delete=models.CASCADE, related_name="assessment"
+    )
+    worries = models.TextField("What we are worried about", blank=True)
+    working_well = models.TextField("What is working well", blank=True)
+    needs_to_happen = models.TextField("What needs to happen", blank=True)
+    family_voice = models.TextField("The family's voice", blank=True)
+    scaling = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="0 to 10: how close things are to being good enough to close.",
+    )
+    healthy_lifestyles = models.PositiveSmallIntegerField(null=True, blank=True)
+    relationships = models.PositiveSmallIntegerField(null=True, blank=True)
+    learning_development = models.PositiveSmallIntegerField(null=True, blank=True)
+    community_engagement = models.PositiveSmallIntegerField(null=True, blank=True)
+    safeguarding = models.PositiveSmallIntegerField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        constraints = [
+            _score(0, 10, "assessment_scaling_0_10", "scaling"),
+            *[
+                _score(1, 10, f"assessment_{domain}_1_10", domain)
+                for domain in WheelDomain.values
+            ],
+        ]
+
+    def __str__(self) -> str:
+        return f"Assessment of case {self.case_id}"
+
+
+class AssessmentPerson(models.Model):
+    """Each household member's overall score (1–10) and, for a child, their voice."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="people"
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    voice = models.TextField("The child's voice", blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "person"], name="assessment_person_unique"
+            ),
+            _score(1, 10, "assessment_person_score_1_10", "score"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id} {self.person_id}"

@@ -7,4 +7,5 @@ app_name = "casework"
 urlpatterns = [
     path("", views.caseload, name="caseload"),
     path("<int:case_id>/", views.case_detail, name="case"),
+    path("<int:case_id>/assessment/", views.assessment, name="assessment"),
 ]

@@ -4,18 +4,24 @@ from __future__ import annotations
 
 from typing import cast
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
 from accounts.roles import Role
-from casework.access import case_get_for_user
+from casework.access import case_get_for_user, may_work_on
+from casework.assessment import assessment_save
+from casework.forms import AssessmentForm
+from casework.models import Assessment, Person
 from casework.selectors import ASSESSMENT_TARGET, case_page_data, caseload_for_user
 from core.access_log import access_log_record, access_log_record_many
+from core.errors import DomainError
 
 CASEWORK_ROLES = (Role.PRACTITIONER, Role.LOCALITY_MANAGER, Role.REQUESTER)
 
@@ -66,3 +72,50 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         }
         return render(request, "casework/case_team_view.html", context)
     return render(request, "casework/case.html", {"case": case, **case_page_data(case)})
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Write the Early Help Assessment; save as you go, then complete it."""
+    user = cast(User, request.user)  # login_required
+    case = case_get_for_user(user, case_id)
+    if case is None or not may_work_on(user, case):
+        raise Http404
+    existing = Assessment.objects.filter(case=case).prefetch_related("people").first()
+    people = list(
+        Person.objects.filter(family_id=case.family_id).order_by("role", "pk")
+    )
+    form = AssessmentForm(
+        request.POST or None,
+        people=people,
+        initial=AssessmentForm.initial_from(existing),
+    )
+    if request.method == "POST" and form.is_valid():
+        complete = "complete" in request.POST
+        try:
+            assessment_save(
+                case_id=case.pk, actor=user, data=form.to_input(), complete=complete
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(
+                request,
+                "Assessment completed: these scores are the baseline."
+                if complete
+                else "Assessment saved.",
+            )
+            return redirect("casework:case", case_id=case.pk)
+    access_log_record(user=user, obj=case, request=request)
+    return render(
+        request,
+        "casework/assessment.html",
+        {
+            "case": case,
+            "form": form,
+            "completed": existing is not None and existing.completed_at is not None,
+            "assessment": existing,
+        },
+    )

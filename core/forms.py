@@ -30,6 +30,11 @@ class GovukFormMixin:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        self.govuk_classes()
+
+    def govuk_classes(self) -> None:
+        """Give every field's input its GOV.UK class (call again after adding
+        fields in ``__init__``)."""
         form: Any = self
         for field in form.fields.values():
             base = _base_class(field.widget)

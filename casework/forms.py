@@ -1,0 +1,119 @@
+"""Casework forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from casework.assessment import AssessmentInput
+from casework.models import Assessment, Person, WheelDomain
+from core.forms import GovukFormMixin
+
+
+def _choices(low: int, high: int) -> list[tuple[str, str]]:
+    return [("", "Not scored")] + [(str(n), str(n)) for n in range(low, high + 1)]
+
+
+class AssessmentForm(GovukFormMixin, forms.Form):
+    """The assessment page: the questions, the wheel, and one score per person
+    (and a voice per child), built for the household."""
+
+    worries = forms.CharField(
+        label="What we are worried about",
+        widget=forms.Textarea({"rows": 4}),
+        required=False,
+        max_length=10000,
+    )
+    working_well = forms.CharField(
+        label="What is working well",
+        widget=forms.Textarea({"rows": 4}),
+        required=False,
+        max_length=10000,
+    )
+    needs_to_happen = forms.CharField(
+        label="What needs to happen",
+        widget=forms.Textarea({"rows": 4}),
+        required=False,
+        max_length=10000,
+    )
+    family_voice = forms.CharField(
+        label="The family's voice",
+        widget=forms.Textarea({"rows": 4}),
+        required=False,
+        max_length=10000,
+    )
+    scaling = forms.TypedChoiceField(
+        label="Scaling: how close are things to being good enough to close?",
+        help_text="0 is as bad as it could be; 10 is good enough to close.",
+        choices=_choices(0, 10),
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, people: list[Person], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.people = people
+        for domain in WheelDomain:
+            self.fields[domain.value] = forms.TypedChoiceField(
+                label=f"Family wheel: {domain.label}",
+                choices=_choices(1, 10),
+                coerce=int,
+                empty_value=None,
+                required=False,
+            )
+        for person in people:
+            self.fields[f"person_{person.pk}"] = forms.TypedChoiceField(
+                label=f"Overall score for {person.given_name} {person.family_name}",
+                choices=_choices(1, 10),
+                coerce=int,
+                empty_value=None,
+                required=False,
+            )
+            if person.role == "child":
+                self.fields[f"voice_{person.pk}"] = forms.CharField(
+                    label=f"{person.given_name}'s voice",
+                    widget=forms.Textarea({"rows": 3}),
+                    required=False,
+                    max_length=10000,
+                )
+        self.govuk_classes()
+
+    @staticmethod
+    def initial_from(assessment: Assessment | None) -> dict[str, Any]:
+        if assessment is None:
+            return {}
+        initial: dict[str, Any] = {
+            name: getattr(assessment, name)
+            for name in (
+                "worries",
+                "working_well",
+                "needs_to_happen",
+                "family_voice",
+                "scaling",
+            )
+        }
+        for domain in WheelDomain.values:
+            initial[domain] = getattr(assessment, domain)
+        for row in assessment.people.all():
+            initial[f"person_{row.person_id}"] = row.score
+            initial[f"voice_{row.person_id}"] = row.voice
+        return initial
+
+    def to_input(self) -> AssessmentInput:
+        d = self.cleaned_data
+        return AssessmentInput(
+            worries=d["worries"],
+            working_well=d["working_well"],
+            needs_to_happen=d["needs_to_happen"],
+            family_voice=d["family_voice"],
+            scaling=d["scaling"],
+            wheel={domain: d[domain] for domain in WheelDomain.values},
+            person_scores={p.pk: d[f"person_{p.pk}"] for p in self.people},
+            child_voices={
+                p.pk: d.get(f"voice_{p.pk}", "")
+                for p in self.people
+                if p.role == "child"
+            },
+        )
