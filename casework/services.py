@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.db import transaction
+from django.utils import timezone
+
 from accounts.models import User
 from casework.models import (
     OPEN_STATUSES,
@@ -15,6 +18,7 @@ from casework.models import (
     SocialCareReferral,
 )
 from core.codes import MemberRole
+from core.errors import Conflict, InvalidInput
 from family_connect.matching import name_key
 from family_connect.models import FamilyConnectForm, FormMember
 
@@ -146,3 +150,62 @@ def _event(
     CaseEvent.objects.create(
         case=case, actor=actor, at=at, kind=kind, data={"form": form.reference}
     )
+
+
+# --- Team around the family -------------------------------------------------------
+
+TEAM_ROLES = ("requester", "practitioner", "locality_manager")
+
+
+def case_member_add(*, case_id: int, actor: User, email: str) -> CaseMember:
+    """Add a user from any organisation to the team around the family.
+    Preconditions: the caller checked ``access.may_work_on``."""
+    member_user = User.objects.filter(
+        email__iexact=(email or "").strip(), is_active=True, role__in=TEAM_ROLES
+    ).first()
+    if member_user is None:
+        raise InvalidInput(
+            "No partner or early help worker has this e-mail address", field="email"
+        )
+    now = timezone.now()
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case_id)
+        if case.status not in OPEN_STATUSES:
+            raise Conflict("The case is closed.")
+        member, created = CaseMember.objects.get_or_create(
+            case=case, user=member_user, defaults={"added_by": actor}
+        )
+        if not created:
+            raise InvalidInput(
+                f"{member_user.display_name} is already on the team", field="email"
+            )
+        CaseEvent.objects.create(
+            case=case,
+            actor=actor,
+            at=now,
+            kind="team_member_added",
+            data={"user": member_user.pk},
+        )
+    return member
+
+
+def case_member_remove(*, case_id: int, actor: User, member_id: int) -> None:
+    """Take someone off the team; the lead practitioner cannot be removed (change
+    the lead instead)."""
+    now = timezone.now()
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case_id)
+        member = CaseMember.objects.filter(case=case, pk=member_id).first()
+        if member is None:
+            raise InvalidInput("That person is not on the team")
+        if member.is_lead:
+            raise InvalidInput("The lead practitioner cannot be taken off the team")
+        user_id = member.user_id
+        member.delete()
+        CaseEvent.objects.create(
+            case=case,
+            actor=actor,
+            at=now,
+            kind="team_member_removed",
+            data={"user": user_id},
+        )

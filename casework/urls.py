@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.caseload, name="caseload"),
     path("<int:case_id>/", views.case_detail, name="case"),
     path("<int:case_id>/assessment/", views.assessment, name="assessment"),
+    path("<int:case_id>/team/", views.team_change, name="team"),
 ]

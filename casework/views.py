@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
 from accounts.roles import Role
@@ -20,6 +20,7 @@ from casework.assessment import assessment_save
 from casework.forms import AssessmentForm
 from casework.models import Assessment, Person
 from casework.selectors import ASSESSMENT_TARGET, case_page_data, caseload_for_user
+from casework.services import case_member_add, case_member_remove
 from core.access_log import access_log_record, access_log_record_many
 from core.errors import DomainError
 
@@ -71,7 +72,11 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             **{k: v for k, v in case_page_data(case).items() if k == "team"},
         }
         return render(request, "casework/case_team_view.html", context)
-    return render(request, "casework/case.html", {"case": case, **case_page_data(case)})
+    return render(
+        request,
+        "casework/case.html",
+        {"case": case, "can_work": may_work_on(user, case), **case_page_data(case)},
+    )
 
 
 @never_cache
@@ -119,3 +124,30 @@ def assessment(request: HttpRequest, case_id: int) -> HttpResponse:
             "assessment": existing,
         },
     )
+
+
+@never_cache
+@login_required
+@require_POST
+def team_change(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Add someone to the team around the family, or take them off."""
+    user = cast(User, request.user)  # login_required
+    case = case_get_for_user(user, case_id)
+    if case is None or not may_work_on(user, case):
+        raise Http404
+    try:
+        if request.POST.get("remove"):
+            case_member_remove(
+                case_id=case.pk, actor=user, member_id=int(request.POST["remove"])
+            )
+            messages.success(request, "Taken off the team.")
+        else:
+            member = case_member_add(
+                case_id=case.pk, actor=user, email=request.POST.get("email", "")
+            )
+            messages.success(request, f"{member.user.display_name} added to the team.")
+    except ValueError:
+        messages.error(request, "That person is not on the team")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("casework:case", case_id=case.pk)
