@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.roles import Role
-from casework.models import Case, CaseMember
+from casework.models import Case, CaseMember, Person
 
 
 def _authenticated(user: Any) -> bool:
@@ -68,3 +68,15 @@ def may_work_on(user: Any, case: Case) -> bool:
             or case.members.filter(user=user).exists()
         )
     return False
+
+
+def person_queryset_for_user(user: Any) -> QuerySet[Person]:
+    """People in the households of the cases the user works (not requesters:
+    partners on a team see the plan, not the family's records)."""
+    if not _authenticated(user) or user.role not in (
+        Role.PRACTITIONER,
+        Role.LOCALITY_MANAGER,
+    ):
+        return Person.objects.none()
+    families = case_queryset_for_user(user).values("family_id")
+    return Person.objects.filter(family_id__in=families)

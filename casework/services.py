@@ -209,3 +209,22 @@ def case_member_remove(*, case_id: int, actor: User, member_id: int) -> None:
             kind="team_member_removed",
             data={"user": user_id},
         )
+
+
+def social_care_referral_record(
+    *, person: Person, actor: User, referred_at: datetime, reason: str = ""
+) -> SocialCareReferral:
+    """Record a referral to children's social care made outside early help (for
+    the post-closure check). Preconditions: the caller resolved the person
+    through ``access.person_queryset_for_user``."""
+    if referred_at > timezone.now():
+        raise InvalidInput(
+            "The referral date cannot be in the future", field="referred_at"
+        )
+    return SocialCareReferral.objects.create(
+        person=person,
+        referred_at=referred_at,
+        source=SocialCareReferral.Source.EXTERNAL,
+        reason=(reason or "").strip(),
+        recorded_by=actor,
+    )

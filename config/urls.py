@@ -4,6 +4,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.api import MeView
+from casework.api import SocialCareReferralCreateView
 from family_connect.api import DecisionView, FormDetailView, FormListCreateView
 
 api_v1 = [
@@ -13,6 +14,11 @@ api_v1 = [
         "family-connect/<str:reference>/",
         FormDetailView.as_view(),
         name="form_detail",
+    ),
+    path(
+        "social-care-referrals/",
+        SocialCareReferralCreateView.as_view(),
+        name="social_care_referrals",
     ),
     path(
         "family-connect/<str:reference>/decision/",
