@@ -308,3 +308,102 @@ class AssessmentPerson(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment_id} {self.person_id}"
+
+
+class ClosureReason(models.TextChoices):
+    OUTCOMES_MET = "outcomes_met", "Outcomes met"
+    STEPPED_UP = "stepped_up", "Stepped up to children's social care"
+    DECLINED_OR_DISENGAGED = "declined_or_disengaged", "Declined or disengaged"
+    MOVED_AWAY = "moved_away", "Moved away"
+    TRANSFERRED = "transferred", "Transferred"
+    OTHER = "other", "Other"
+
+
+class Answer(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    NOT_ASKED = "not_asked", "Not asked"
+
+
+class CaseClosure(TimeStampedModel):
+    """How a case ended: reason, scores at closure, the children's answers and
+    the family's feedback; a manager signs it off."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="closure")
+    closed_at = models.DateTimeField(db_index=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(max_length=30, choices=ClosureReason.choices)
+    healthy_lifestyles = models.PositiveSmallIntegerField(null=True, blank=True)
+    relationships = models.PositiveSmallIntegerField(null=True, blank=True)
+    learning_development = models.PositiveSmallIntegerField(null=True, blank=True)
+    community_engagement = models.PositiveSmallIntegerField(null=True, blank=True)
+    safeguarding = models.PositiveSmallIntegerField(null=True, blank=True)
+    family_feedback_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    family_feedback_comment = models.TextField(blank=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            check_in("reason", ClosureReason, "closure_reason_valid"),
+            _score(1, 5, "closure_feedback_1_5", "family_feedback_score"),
+            *[
+                _score(1, 10, f"closure_{domain}_1_10", domain)
+                for domain in WheelDomain.values
+            ],
+        ]
+
+    def __str__(self) -> str:
+        return f"Closure of case {self.case_id}"
+
+
+class ClosurePerson(models.Model):
+    """A household member at closure: overall score; for a child, whether they
+    feel happy, healthy and safe."""
+
+    closure = models.ForeignKey(
+        CaseClosure, on_delete=models.CASCADE, related_name="people"
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    happy = models.CharField(max_length=10, choices=Answer.choices, blank=True)
+    healthy = models.CharField(max_length=10, choices=Answer.choices, blank=True)
+    safe = models.CharField(max_length=10, choices=Answer.choices, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["closure", "person"], name="closure_person_unique"
+            ),
+            _score(1, 10, "closure_person_score_1_10", "score"),
+            check_in("happy", Answer, "closure_person_happy_valid"),
+            check_in("healthy", Answer, "closure_person_healthy_valid"),
+            check_in("safe", Answer, "closure_person_safe_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.closure_id} {self.person_id}"
+
+
+class PostClosureCheck(models.Model):
+    """Due 3 calendar months after closure (INDICATORS.md window rule); the job
+    records, per child, what happened in the window."""
+
+    case = models.OneToOneField(
+        Case, on_delete=models.CASCADE, related_name="post_closure_check"
+    )
+    closed_at = models.DateTimeField()
+    window_end = models.DateTimeField(db_index=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    results = models.JSONField(default=dict, blank=True)
+
+    def __str__(self) -> str:
+        return f"Post-closure check of case {self.case_id}"

@@ -26,6 +26,14 @@ def add_months(day: date, months: int) -> date:
     return date(year, month0 + 1, min(day.day, last))
 
 
+def add_months_to_moment(moment: datetime, months: int) -> datetime:
+    """The same local (Europe/London) time of day ``months`` later, the day
+    clamped to the month's end: 30 November 10:00 + 3 → 28/29 February 10:00."""
+    local = moment.astimezone(LONDON)
+    day = add_months(local.date(), months)
+    return datetime.combine(day, local.time().replace(tzinfo=None), tzinfo=LONDON)
+
+
 def local_midnight(day: date) -> datetime:
     """The aware datetime of 00:00 on ``day`` in Europe/London."""
     return datetime.combine(day, time.min, tzinfo=LONDON)

@@ -1,0 +1,160 @@
+"""Closing a case (services): reason, scores, the children's answers, feedback,
+sign-off, and the post-closure check 3 calendar months later."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from casework.models import (
+    Answer,
+    Assessment,
+    Case,
+    CaseClosure,
+    CaseEvent,
+    CaseStatus,
+    ClosurePerson,
+    ClosureReason,
+    Person,
+    PostClosureCheck,
+    WheelDomain,
+)
+from casework.transitions import can_move
+from core.errors import Conflict, InvalidInput
+from core.periods import add_months_to_moment
+
+POST_CLOSURE_MONTHS = 3
+
+
+@dataclass(frozen=True)
+class ClosureInput:
+    reason: str
+    wheel: dict[str, int | None] = field(default_factory=dict)
+    person_scores: dict[int, int | None] = field(default_factory=dict)
+    # person id → {"happy": "yes", "healthy": "no", "safe": "not_asked"}
+    children: dict[int, dict[str, str]] = field(default_factory=dict)
+    feedback_score: int | None = None
+    feedback_comment: str = ""
+
+
+def _check(data: ClosureInput, case: Case, people: list[Person]) -> None:
+    if data.reason not in ClosureReason.values:
+        raise InvalidInput("Choose why the case is closing", field="reason")
+    if data.feedback_score is not None and not 1 <= data.feedback_score <= 5:
+        raise InvalidInput("Family feedback is a number from 1 to 5", field="feedback")
+    for child, answers in data.children.items():
+        for question, answer in answers.items():
+            if (
+                question not in ("happy", "healthy", "safe")
+                or answer not in Answer.values
+            ):
+                raise InvalidInput(
+                    "Answer happy, healthy and safe with yes, no or not asked",
+                    field=f"{question}_{child}",
+                )
+    if data.reason == ClosureReason.OUTCOMES_MET:
+        completed = Assessment.objects.filter(
+            case=case, completed_at__isnull=False
+        ).exists()
+        if not completed:
+            raise InvalidInput(
+                "A case can close with outcomes met only after its Early Help "
+                "Assessment is completed: there is no baseline to measure "
+                "progress against.",
+                field="reason",
+            )
+        for domain in WheelDomain:
+            if data.wheel.get(domain.value) is None:
+                raise InvalidInput(
+                    f"Score the {domain.label.lower()} domain at closure",
+                    field=domain.value,
+                )
+        for person in people:
+            if data.person_scores.get(person.pk) is None:
+                raise InvalidInput(
+                    f"Score {person.given_name} at closure (1 to 10)",
+                    field=f"person_{person.pk}",
+                )
+
+
+def case_close(*, case_id: int, actor: User, data: ClosureInput) -> CaseClosure:
+    """Close a case. Preconditions: the caller checked ``access.may_work_on``.
+    Locks the case: of two closures at the same moment, one succeeds and the
+    other gets ``Conflict``. Schedules the post-closure check."""
+    now = timezone.now()
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case_id)
+        if not can_move(case.status, CaseStatus.CLOSED):
+            raise Conflict("This case is already closed. Nothing was changed.")
+        people = list(Person.objects.filter(family_id=case.family_id))
+        _check(data, case, people)
+        # A reopened case closes again: its earlier closure is replaced, the
+        # events keep the history.
+        CaseClosure.objects.filter(case=case).delete()
+        closure = CaseClosure.objects.create(
+            case=case,
+            closed_at=now,
+            closed_by=actor,
+            reason=data.reason,
+            family_feedback_score=data.feedback_score,
+            family_feedback_comment=data.feedback_comment.strip(),
+            **{domain: data.wheel.get(domain) for domain in WheelDomain.values},
+        )
+        ClosurePerson.objects.bulk_create(
+            [
+                ClosurePerson(
+                    closure=closure,
+                    person=person,
+                    score=data.person_scores.get(person.pk),
+                    **(
+                        {
+                            q: data.children.get(person.pk, {}).get(q, Answer.NOT_ASKED)
+                            for q in ("happy", "healthy", "safe")
+                        }
+                        if person.role == "child"
+                        else {}
+                    ),
+                )
+                for person in people
+            ]
+        )
+        case.status = CaseStatus.CLOSED
+        case.closed_at = now
+        case.save(update_fields=["status", "closed_at", "updated_at"])
+        PostClosureCheck.objects.update_or_create(
+            case=case,
+            defaults={
+                "closed_at": now,
+                "window_end": add_months_to_moment(now, POST_CLOSURE_MONTHS),
+                "done_at": None,
+                "results": {},
+            },
+        )
+        CaseEvent.objects.create(
+            case=case, actor=actor, at=now, kind="closed", data={"reason": data.reason}
+        )
+    return closure
+
+
+def case_closure_sign_off(*, case_id: int, actor: User) -> CaseClosure:
+    """A locality manager signs the closure off. Preconditions: the caller
+    manages the case's locality."""
+    now = timezone.now()
+    with transaction.atomic():
+        closure = (
+            CaseClosure.objects.select_for_update().filter(case_id=case_id).first()
+        )
+        if closure is None:
+            raise Conflict("The case is not closed.")
+        if closure.signed_off_at is not None:
+            raise Conflict("The closure is already signed off.")
+        closure.signed_off_by = actor
+        closure.signed_off_at = now
+        closure.save(update_fields=["signed_off_by", "signed_off_at", "updated_at"])
+        CaseEvent.objects.create(
+            case_id=case_id, actor=actor, at=now, kind="closure_signed_off"
+        )
+    return closure

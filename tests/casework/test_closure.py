@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+
+from casework.assessment import assessment_save
+from casework.closure import ClosureInput, case_close, case_closure_sign_off
+from casework.models import (
+    CaseClosure,
+    CaseEvent,
+    ClosurePerson,
+    PostClosureCheck,
+    WheelDomain,
+)
+from core.errors import Conflict, InvalidInput
+from core.periods import add_months_to_moment
+from tests.casework.test_assessment import whole
+from tests.factories import CaseFactory, PersonFactory
+
+LONDON = ZoneInfo("Europe/London")
+
+
+@pytest.mark.parametrize(
+    ("closed", "window_end"),
+    [
+        (
+            datetime(2026, 3, 15, 10, 0, tzinfo=LONDON),
+            datetime(2026, 6, 15, 10, 0, tzinfo=LONDON),
+        ),
+        (
+            datetime(2026, 11, 30, 10, 0, tzinfo=LONDON),
+            datetime(2027, 2, 28, 10, 0, tzinfo=LONDON),
+        ),
+        (
+            datetime(2027, 11, 30, 10, 0, tzinfo=LONDON),
+            datetime(2028, 2, 29, 10, 0, tzinfo=LONDON),
+        ),
+        (
+            datetime(2026, 1, 31, 23, 30, tzinfo=LONDON),
+            datetime(2026, 4, 30, 23, 30, tzinfo=LONDON),
+        ),
+    ],
+)
+def test_the_post_closure_window_ends_three_calendar_months_later(closed, window_end):
+    assert add_months_to_moment(closed, 3) == window_end
+
+
+@pytest.fixture
+def case(db):
+    case = CaseFactory()
+    PersonFactory(family=case.family, given_name="Ayesha")
+    return case
+
+
+def closing(case, reason="outcomes_met") -> ClosureInput:
+    people = list(case.family.people.all())
+    return ClosureInput(
+        reason=reason,
+        wheel=dict.fromkeys(WheelDomain.values, 7),
+        person_scores={p.pk: 8 for p in people},
+        children={
+            p.pk: {"happy": "yes", "healthy": "yes", "safe": "no"} for p in people
+        },
+        feedback_score=5,
+        feedback_comment="Thank you.",
+    )
+
+
+def test_outcomes_met_needs_a_completed_assessment_and_nothing_changes(case):
+    with pytest.raises(InvalidInput) as raised:
+        case_close(case_id=case.pk, actor=case.lead_practitioner, data=closing(case))
+    assert "after its Early Help Assessment is completed" in raised.value.message
+    case.refresh_from_db()
+    assert case.status == "allocated" and case.closed_at is None
+    assert not CaseClosure.objects.exists() and not PostClosureCheck.objects.exists()
+
+
+def test_closing_records_everything_and_schedules_the_check(case):
+    lead = case.lead_practitioner
+    assessment_save(case_id=case.pk, actor=lead, data=whole(case), complete=True)
+    closure = case_close(case_id=case.pk, actor=lead, data=closing(case))
+    case.refresh_from_db()
+    assert case.status == "closed" and case.closed_at == closure.closed_at
+    child = ClosurePerson.objects.get(closure=closure)
+    assert (child.score, child.happy, child.healthy, child.safe) == (
+        8,
+        "yes",
+        "yes",
+        "no",
+    )
+    check = PostClosureCheck.objects.get(case=case)
+    assert check.window_end == add_months_to_moment(closure.closed_at, 3)
+    assert CaseEvent.objects.filter(case=case, kind="closed").count() == 1
+    with pytest.raises(Conflict):
+        case_close(case_id=case.pk, actor=lead, data=closing(case, "other"))
+    manager = case.lead_practitioner  # any actor the caller vouched for
+    case_closure_sign_off(case_id=case.pk, actor=manager)
+    with pytest.raises(Conflict):
+        case_closure_sign_off(case_id=case.pk, actor=manager)
+
+
+def test_moving_away_closes_without_scores(case):
+    closure = case_close(
+        case_id=case.pk,
+        actor=case.lead_practitioner,
+        data=ClosureInput(reason="moved_away"),
+    )
+    assert ClosurePerson.objects.get(closure=closure).happy == "not_asked"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_practitioners_closing_at_once_make_one_closure():
+    case = CaseFactory()
+    PersonFactory(family=case.family)
+    barrier = threading.Barrier(2)
+    results: list = [None, None]
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait()
+            case_close(
+                case_id=case.pk,
+                actor=case.lead_practitioner,
+                data=ClosureInput(reason="declined_or_disengaged"),
+            )
+            results[i] = "closed"
+        except Conflict:
+            results[i] = "conflict"
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(results) == ["closed", "conflict"]
+    assert CaseClosure.objects.count() == 1
+    assert CaseEvent.objects.filter(case=case, kind="closed").count() == 1
