@@ -4,6 +4,7 @@ sign-off, and the post-closure check 3 calendar months later."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +21,7 @@ from casework.models import (
     ClosureReason,
     Person,
     PostClosureCheck,
+    SocialCareReferral,
     WheelDomain,
 )
 from casework.transitions import can_move
@@ -158,3 +160,57 @@ def case_closure_sign_off(*, case_id: int, actor: User) -> CaseClosure:
             case_id=case_id, actor=actor, at=now, kind="closure_signed_off"
         )
     return closure
+
+
+def post_closure_checks_run(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Complete the post-closure checks whose window has ended: for each child,
+    whether a social care referral or a new support form for them arrived in
+    ``(closed_at, window_end]``. Idempotent: a done check is not redone."""
+    from family_connect.models import FormMember, RequestType
+
+    moment = now or timezone.now()
+    done = 0
+    due = PostClosureCheck.objects.filter(
+        done_at__isnull=True, window_end__lte=moment
+    ).order_by("window_end")[:limit]
+    for check_id in list(due.values_list("pk", flat=True)):
+        with transaction.atomic():
+            check = (
+                PostClosureCheck.objects.select_for_update()
+                .filter(pk=check_id, done_at__isnull=True)
+                .first()
+            )
+            if check is None:
+                continue
+            window = (check.closed_at, check.window_end)
+            children = list(
+                ClosurePerson.objects.filter(
+                    closure__case_id=check.case_id, person__role="child"
+                ).values_list("person_id", flat=True)
+            )
+            referred = set(
+                SocialCareReferral.objects.filter(
+                    person_id__in=children,
+                    referred_at__gt=window[0],
+                    referred_at__lte=window[1],
+                ).values_list("person_id", flat=True)
+            )
+            new_form = set(
+                FormMember.objects.filter(
+                    person_id__in=children,
+                    form__request_type=RequestType.SUPPORT,
+                    form__received_at__gt=window[0],
+                    form__received_at__lte=window[1],
+                ).values_list("person_id", flat=True)
+            )
+            check.results = {
+                str(pk): {
+                    "social_care_referral": pk in referred,
+                    "new_support_form": pk in new_form,
+                }
+                for pk in children
+            }
+            check.done_at = moment
+            check.save(update_fields=["results", "done_at"])
+            done += 1
+    return done

@@ -177,6 +177,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "core.tasks.notifications_sweep",
         "schedule": timedelta(minutes=5),
     },
+    "post-closure-checks": {
+        "task": "casework.tasks.post_closure_checks",
+        "schedule": timedelta(hours=6),
+    },
     "purge-expired-form-drafts": {
         "task": "family_connect.tasks.drafts_purge",
         "schedule": timedelta(hours=1),

@@ -141,3 +141,76 @@ def test_two_practitioners_closing_at_once_make_one_closure():
     assert sorted(results) == ["closed", "conflict"]
     assert CaseClosure.objects.count() == 1
     assert CaseEvent.objects.filter(case=case, kind="closed").count() == 1
+
+
+@pytest.mark.django_db
+def test_post_closure_check_counts_a_referral_at_the_window_end_not_a_second_later():
+    from datetime import timedelta
+
+    from casework.closure import post_closure_checks_run
+    from casework.models import SocialCareReferral
+    from casework.tasks import post_closure_checks
+    from family_connect.models import FormMember
+    from tests.factories import FormFactory
+
+    cases = []
+    for _ in range(3):
+        case = CaseFactory()
+        PersonFactory(family=case.family, given_name="Child")
+        PersonFactory(
+            family=case.family,
+            role="adult",
+            given_name="Mum",
+            relationship="mother",
+            date_of_birth=None,
+        )
+        case_close(
+            case_id=case.pk,
+            actor=case.lead_practitioner,
+            data=ClosureInput(reason="moved_away"),
+        )
+        cases.append(case)
+    on_time, late, by_form = cases
+    for case in cases:
+        check = PostClosureCheck.objects.get(case=case)
+        check.closed_at = datetime(2026, 5, 30, 10, 0, tzinfo=LONDON)
+        check.window_end = add_months_to_moment(check.closed_at, 3)
+        check.save()
+    end = datetime(2026, 8, 30, 10, 0, tzinfo=LONDON)
+    child = {c.pk: c.family.people.get(role="child") for c in cases}
+    SocialCareReferral.objects.create(
+        person=child[on_time.pk], referred_at=end, source="external"
+    )
+    SocialCareReferral.objects.create(
+        person=child[late.pk], referred_at=end + timedelta(seconds=1), source="external"
+    )
+    form = FormFactory(received_at=end - timedelta(days=1))
+    FormMember.objects.create(
+        form=form,
+        position=0,
+        role="child",
+        given_name="Child",
+        family_name="X",
+        date_of_birth=child[by_form.pk].date_of_birth,
+        person=child[by_form.pk],
+    )
+    assert post_closure_checks_run(now=end - timedelta(seconds=1)) == 0  # not yet due
+    assert post_closure_checks.delay().get() == 3
+    assert post_closure_checks_run() == 0  # done once
+    results = {c.pk: PostClosureCheck.objects.get(case=c).results for c in cases}
+    key = str(child[on_time.pk].pk)
+    assert results[on_time.pk][key] == {
+        "social_care_referral": True,
+        "new_support_form": False,
+    }
+    key = str(child[late.pk].pk)
+    assert results[late.pk][key] == {
+        "social_care_referral": False,
+        "new_support_form": False,
+    }
+    key = str(child[by_form.pk].pk)
+    assert results[by_form.pk][key] == {
+        "social_care_referral": False,
+        "new_support_form": True,
+    }
+    assert all(len(r) == 1 for r in results.values())  # children only
