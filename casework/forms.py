@@ -7,7 +7,8 @@ from typing import Any
 from django import forms
 
 from casework.assessment import AssessmentInput
-from casework.models import Assessment, Person, WheelDomain
+from casework.closure import ClosureInput
+from casework.models import Answer, Assessment, ClosureReason, Person, WheelDomain
 from core.forms import GovukFormMixin
 
 
@@ -116,4 +117,76 @@ class AssessmentForm(GovukFormMixin, forms.Form):
                 for p in self.people
                 if p.role == "child"
             },
+        )
+
+
+class ClosureForm(GovukFormMixin, forms.Form):
+    """Closing a case: reason, wheel and everyone's scores at closure, each
+    child's happy / healthy / safe, and the family's feedback."""
+
+    reason = forms.ChoiceField(
+        label="Why is the case closing?",
+        choices=ClosureReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose why the case is closing"},
+    )
+    feedback_score = forms.TypedChoiceField(
+        label="Family feedback: how helpful was early help? (1 to 5)",
+        choices=_choices(1, 5),
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    feedback_comment = forms.CharField(
+        label="What the family said",
+        widget=forms.Textarea({"rows": 3}),
+        required=False,
+        max_length=5000,
+    )
+
+    def __init__(self, *args: Any, people: list[Person], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.people = people
+        for domain in WheelDomain:
+            self.fields[domain.value] = forms.TypedChoiceField(
+                label=f"Family wheel at closure: {domain.label}",
+                choices=_choices(1, 10),
+                coerce=int,
+                empty_value=None,
+                required=False,
+            )
+        answers = [("", "Choose")] + list(Answer.choices)
+        for person in people:
+            self.fields[f"person_{person.pk}"] = forms.TypedChoiceField(
+                label=f"Overall score at closure for {person.given_name}",
+                choices=_choices(1, 10),
+                coerce=int,
+                empty_value=None,
+                required=False,
+            )
+            if person.role == "child":
+                for question in ("happy", "healthy", "safe"):
+                    self.fields[f"{question}_{person.pk}"] = forms.ChoiceField(
+                        label=f"Does {person.given_name} feel {question}?",
+                        choices=answers,
+                        required=False,
+                    )
+        self.govuk_classes()
+
+    def to_input(self) -> ClosureInput:
+        d = self.cleaned_data
+        return ClosureInput(
+            reason=d["reason"],
+            wheel={domain: d[domain] for domain in WheelDomain.values},
+            person_scores={p.pk: d[f"person_{p.pk}"] for p in self.people},
+            children={
+                p.pk: {
+                    q: d[f"{q}_{p.pk}"] or Answer.NOT_ASKED
+                    for q in ("happy", "healthy", "safe")
+                }
+                for p in self.people
+                if p.role == "child"
+            },
+            feedback_score=d["feedback_score"],
+            feedback_comment=d["feedback_comment"],
         )

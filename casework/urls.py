@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:case_id>/", views.case_detail, name="case"),
     path("<int:case_id>/assessment/", views.assessment, name="assessment"),
     path("<int:case_id>/team/", views.team_change, name="team"),
+    path("<int:case_id>/close/", views.close, name="close"),
 ]

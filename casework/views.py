@@ -17,7 +17,8 @@ from accounts.models import User
 from accounts.roles import Role
 from casework.access import case_get_for_user, may_work_on
 from casework.assessment import assessment_save
-from casework.forms import AssessmentForm
+from casework.closure import case_close
+from casework.forms import AssessmentForm, ClosureForm
 from casework.models import Assessment, Person
 from casework.selectors import ASSESSMENT_TARGET, case_page_data, caseload_for_user
 from casework.services import case_member_add, case_member_remove
@@ -151,3 +152,31 @@ def team_change(request: HttpRequest, case_id: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("casework:case", case_id=case.pk)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def close(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Close the case; a second person closing at the same moment is told it is
+    already closed."""
+    user = cast(User, request.user)  # login_required
+    case = case_get_for_user(user, case_id)
+    if case is None or not may_work_on(user, case):
+        raise Http404
+    people = list(
+        Person.objects.filter(family_id=case.family_id).order_by("role", "pk")
+    )
+    form = ClosureForm(request.POST or None, people=people)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_close(case_id=case.pk, actor=user, data=form.to_input())
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(
+                request, "Case closed. A manager will sign the closure off."
+            )
+            return redirect("casework:case", case_id=case.pk)
+    access_log_record(user=user, obj=case, request=request)
+    return render(request, "casework/close.html", {"case": case, "form": form})

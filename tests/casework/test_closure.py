@@ -214,3 +214,45 @@ def test_post_closure_check_counts_a_referral_at_the_window_end_not_a_second_lat
         "new_support_form": True,
     }
     assert all(len(r) == 1 for r in results.values())  # children only
+
+
+@pytest.mark.django_db
+def test_the_closure_page_explains_a_refused_closure_and_changes_nothing(client, case):
+    from tests.helpers import sign_in_verified
+
+    sign_in_verified(client, case.lead_practitioner)
+    url = f"/cases/{case.pk}/close/"
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"reason": "outcomes_met"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "There is a problem" in html
+    assert "after its Early Help Assessment is completed" in html
+    case.refresh_from_db()
+    assert case.status == "allocated"
+    child = case.family.people.get()
+    ok = client.post(
+        url,
+        {"reason": "moved_away", f"happy_{child.pk}": "yes", "feedback_score": "4"},
+    )
+    assert ok.status_code == 302
+    case.refresh_from_db()
+    assert case.status == "closed"
+    assert ClosurePerson.objects.get(person=child).happy == "yes"
+    again = client.post(url, {"reason": "other"})
+    assert "already closed" in again.content.decode()
+
+
+@pytest.mark.django_db
+def test_others_cannot_close(client, case):
+    from accounts.roles import Role
+    from tests.factories import UserFactory
+    from tests.helpers import sign_in_verified
+
+    sign_in_verified(
+        client, UserFactory(role=Role.PRACTITIONER, localities=["erdington"])
+    )
+    assert (
+        client.post(f"/cases/{case.pk}/close/", {"reason": "other"}).status_code == 404
+    )
+    case.refresh_from_db()
+    assert case.status == "allocated"
