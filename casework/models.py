@@ -407,3 +407,68 @@ class PostClosureCheck(models.Model):
 
     def __str__(self) -> str:
         return f"Post-closure check of case {self.case_id}"
+
+
+class PlanOutcome(TimeStampedModel):
+    """An outcome the family set in Our Family Plan, linked to a wheel domain."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="outcomes")
+    text = models.TextField()
+    domain = models.CharField(max_length=30, choices=WheelDomain.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [check_in("domain", WheelDomain, "plan_outcome_domain_valid")]
+
+    def __str__(self) -> str:
+        return self.text[:50]
+
+
+class ActionStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class PlanAction(TimeStampedModel):
+    """Who does what by when towards an outcome: any organisation's user, or the
+    family itself; at least one should come from a community resource."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="actions")
+    outcome = models.ForeignKey(
+        PlanOutcome, on_delete=models.CASCADE, related_name="actions"
+    )
+    what = models.TextField()
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_actions",
+    )
+    owner_is_family = models.BooleanField(default=False)
+    due_on = models.DateField()
+    status = models.CharField(
+        max_length=20, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED
+    )
+    community = models.BooleanField(
+        default=False, help_text="Delivered by a community resource."
+    )
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            check_in("status", ActionStatus, "plan_action_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(owner__isnull=False, owner_is_family=False)
+                | models.Q(owner__isnull=True, owner_is_family=True),
+                name="plan_action_one_owner",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.what[:50]

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:case_id>/assessment/", views.assessment, name="assessment"),
     path("<int:case_id>/team/", views.team_change, name="team"),
     path("<int:case_id>/close/", views.close, name="close"),
+    path("<int:case_id>/plan/", views.plan, name="plan"),
 ]

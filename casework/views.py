@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,11 +21,13 @@ from casework.access import case_get_for_user, may_work_on
 from casework.assessment import assessment_save
 from casework.closure import case_close
 from casework.forms import AssessmentForm, ClosureForm
-from casework.models import Assessment, Person
+from casework.models import ActionStatus, Assessment, Person, PlanAction, WheelDomain
+from casework.plan import plan_action_add, plan_action_progress, plan_outcome_add
 from casework.selectors import ASSESSMENT_TARGET, case_page_data, caseload_for_user
 from casework.services import case_member_add, case_member_remove
 from core.access_log import access_log_record, access_log_record_many
 from core.errors import DomainError
+from core.forms import GovukFormMixin
 
 CASEWORK_ROLES = (Role.PRACTITIONER, Role.LOCALITY_MANAGER, Role.REQUESTER)
 
@@ -180,3 +184,146 @@ def close(request: HttpRequest, case_id: int) -> HttpResponse:
             return redirect("casework:case", case_id=case.pk)
     access_log_record(user=user, obj=case, request=request)
     return render(request, "casework/close.html", {"case": case, "form": form})
+
+
+class OutcomeForm(GovukFormMixin, forms.Form):
+    text = forms.CharField(
+        label="Outcome, in the family's words",
+        widget=forms.Textarea({"rows": 2}),
+        max_length=2000,
+        error_messages={"required": "Enter the outcome, in the family's words"},
+    )
+    domain = forms.ChoiceField(
+        label="Part of the family wheel",
+        choices=[("", "Choose")] + list(WheelDomain.choices),
+        error_messages={"required": "Choose the part of the family wheel it is about"},
+    )
+
+
+class ActionForm(GovukFormMixin, forms.Form):
+    outcome = forms.TypedChoiceField(label="Towards the outcome", coerce=int)
+    what = forms.CharField(
+        label="What will be done",
+        widget=forms.Textarea({"rows": 2}),
+        max_length=2000,
+        error_messages={"required": "Enter what will be done"},
+    )
+    owner = forms.ChoiceField(label="Who will do it")
+    due_on = forms.DateField(
+        label="By when",
+        help_text="For example, 2026-12-18",
+        error_messages={"required": "Enter the date", "invalid": "Enter a real date"},
+    )
+    community = forms.BooleanField(
+        label="A community resource will deliver this", required=False
+    )
+
+    def __init__(self, *args: Any, case: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        outcome = self.fields["outcome"]
+        assert isinstance(outcome, forms.ChoiceField)
+        outcome.choices = [(o.pk, o.text[:80]) for o in case.outcomes.all()]
+        owner = self.fields["owner"]
+        assert isinstance(owner, forms.ChoiceField)
+        owner.choices = [("family", "The family")] + [
+            (str(m.user_id), m.user.display_name)
+            for m in case.members.select_related("user")
+        ]
+
+
+def _plan_case(request: HttpRequest, case_id: int) -> tuple[User, Any]:
+    user = cast(User, request.user)  # login_required
+    case = case_get_for_user(user, case_id)
+    if case is None:
+        raise Http404
+    return user, case
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Our Family Plan: everyone on the team sees it; the case's workers write
+    it; each owner updates their own actions."""
+    user, case = _plan_case(request, case_id)
+    can_work = may_work_on(user, case)
+    outcome_form = OutcomeForm(
+        request.POST if request.POST.get("add") == "outcome" else None
+    )
+    action_form = ActionForm(
+        request.POST if request.POST.get("add") == "action" else None, case=case
+    )
+    if request.method == "POST":
+        try:
+            if request.POST.get("add") == "outcome" and can_work:
+                if outcome_form.is_valid():
+                    plan_outcome_add(
+                        case_id=case.pk, actor=user, **outcome_form.cleaned_data
+                    )
+                    return redirect("casework:plan", case_id=case.pk)
+            elif request.POST.get("add") == "action" and can_work:
+                if action_form.is_valid():
+                    d = action_form.cleaned_data
+                    owner = (
+                        None
+                        if d["owner"] == "family"
+                        else User.objects.filter(pk=int(d["owner"])).first()
+                    )
+                    plan_action_add(
+                        case_id=case.pk,
+                        actor=user,
+                        outcome_id=d["outcome"],
+                        what=d["what"],
+                        owner=owner,
+                        owner_is_family=d["owner"] == "family",
+                        due_on=d["due_on"],
+                        community=d["community"],
+                    )
+                    return redirect("casework:plan", case_id=case.pk)
+            elif request.POST.get("action"):
+                action = case.actions.filter(pk=int(request.POST["action"])).first()
+                if action is None:
+                    raise Http404
+                plan_action_progress(
+                    action_id=action.pk,
+                    actor=user,
+                    status=request.POST.get("status", ""),
+                )
+                return redirect("casework:plan", case_id=case.pk)
+            else:
+                raise Http404
+        except ValueError:
+            raise Http404 from None
+        except DomainError as exc:
+            target = (
+                outcome_form if request.POST.get("add") == "outcome" else action_form
+            )
+            if request.POST.get("add"):
+                target.add_error(
+                    exc.field if exc.field in target.fields else None, exc.message
+                )
+            else:
+                messages.error(request, exc.message)
+    access_log_record(user=user, obj=case, request=request)
+    outcomes = list(
+        case.outcomes.prefetch_related(
+            Prefetch("actions", queryset=PlanAction.objects.select_related("owner"))
+        )
+    )
+    actions = [a for o in outcomes for a in o.actions.all()]
+    return render(
+        request,
+        "casework/plan.html",
+        {
+            "case": case,
+            "outcomes": outcomes,
+            "can_work": can_work,
+            "outcome_form": outcome_form,
+            "action_form": action_form,
+            "form": outcome_form if outcome_form.errors else action_form,
+            "no_community_action": bool(actions)
+            and not any(a.community for a in actions),
+            "statuses": ActionStatus.choices,
+            "today": timezone.localdate(),
+        },
+    )
