@@ -9,6 +9,7 @@ from django import forms
 from casework.assessment import AssessmentInput
 from casework.closure import ClosureInput
 from casework.models import Answer, Assessment, ClosureReason, Person, WheelDomain
+from casework.reviews import ReviewInput
 from core.forms import GovukFormMixin
 
 
@@ -189,4 +190,67 @@ class ClosureForm(GovukFormMixin, forms.Form):
             },
             feedback_score=d["feedback_score"],
             feedback_comment=d["feedback_comment"],
+        )
+
+
+class ReviewForm(GovukFormMixin, forms.Form):
+    held_on = forms.DateField(
+        label="Date of the review",
+        help_text="For example, 2026-11-20",
+        error_messages={"required": "Enter the date", "invalid": "Enter a real date"},
+    )
+    attendees = forms.CharField(
+        label="Who attended", widget=forms.Textarea({"rows": 2}), max_length=2000
+    )
+    progress = forms.CharField(
+        label="Progress made", widget=forms.Textarea({"rows": 4}), max_length=10000
+    )
+    plan_changes = forms.CharField(
+        label="Changes to the plan",
+        widget=forms.Textarea({"rows": 3}),
+        max_length=10000,
+        required=False,
+    )
+    scaling = forms.TypedChoiceField(
+        label="Scaling: how close are things to being good enough to close?",
+        choices=_choices(0, 10),
+        coerce=int,
+        empty_value=None,
+    )
+    next_review_on = forms.DateField(
+        label="Next review",
+        help_text="Leave empty for the usual interval",
+        required=False,
+    )
+
+    def __init__(self, *args: Any, people: list[Person], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.people = people
+        for domain in WheelDomain:
+            self.fields[domain.value] = forms.TypedChoiceField(
+                label=f"Family wheel: {domain.label}",
+                choices=_choices(1, 10),
+                coerce=int,
+                empty_value=None,
+            )
+        for person in people:
+            self.fields[f"person_{person.pk}"] = forms.TypedChoiceField(
+                label=f"Overall score for {person.given_name}",
+                choices=_choices(1, 10),
+                coerce=int,
+                empty_value=None,
+            )
+        self.govuk_classes()
+
+    def to_input(self) -> ReviewInput:
+        d = self.cleaned_data
+        return ReviewInput(
+            held_on=d["held_on"],
+            attendees=d["attendees"],
+            progress=d["progress"],
+            plan_changes=d["plan_changes"],
+            scaling=d["scaling"],
+            wheel={domain: d[domain] for domain in WheelDomain.values},
+            person_scores={p.pk: d[f"person_{p.pk}"] for p in self.people},
+            next_review_on=d["next_review_on"],
         )

@@ -472,3 +472,53 @@ class PlanAction(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.what[:50]
+
+
+class Review(TimeStampedModel):
+    """A review of the plan, every 6 weeks by default: scores again."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reviews")
+    held_at = models.DateTimeField(db_index=True)
+    attendees = models.TextField()
+    progress = models.TextField()
+    plan_changes = models.TextField(blank=True)
+    scaling = models.PositiveSmallIntegerField()
+    healthy_lifestyles = models.PositiveSmallIntegerField()
+    relationships = models.PositiveSmallIntegerField()
+    learning_development = models.PositiveSmallIntegerField()
+    community_engagement = models.PositiveSmallIntegerField()
+    safeguarding = models.PositiveSmallIntegerField()
+    next_review_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["held_at", "pk"]
+        constraints = [
+            _score(0, 10, "review_scaling_0_10", "scaling"),
+            *[
+                _score(1, 10, f"review_{domain}_1_10", domain)
+                for domain in WheelDomain.values
+            ],
+        ]
+
+    def __str__(self) -> str:
+        return f"Review of case {self.case_id} on {self.held_at:%Y-%m-%d}"
+
+
+class ReviewPerson(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="people")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "person"], name="review_person_unique"
+            ),
+            _score(1, 10, "review_person_score_1_10", "score"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review_id} {self.person_id}"

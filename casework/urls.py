@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:case_id>/team/", views.team_change, name="team"),
     path("<int:case_id>/close/", views.close, name="close"),
     path("<int:case_id>/plan/", views.plan, name="plan"),
+    path("<int:case_id>/reviews/", views.reviews, name="reviews"),
 ]

@@ -20,9 +20,10 @@ from accounts.roles import Role
 from casework.access import case_get_for_user, may_work_on
 from casework.assessment import assessment_save
 from casework.closure import case_close
-from casework.forms import AssessmentForm, ClosureForm
+from casework.forms import AssessmentForm, ClosureForm, ReviewForm
 from casework.models import ActionStatus, Assessment, Person, PlanAction, WheelDomain
 from casework.plan import plan_action_add, plan_action_progress, plan_outcome_add
+from casework.reviews import next_review_due, review_record
 from casework.selectors import ASSESSMENT_TARGET, case_page_data, caseload_for_user
 from casework.services import case_member_add, case_member_remove
 from core.access_log import access_log_record, access_log_record_many
@@ -325,5 +326,47 @@ def plan(request: HttpRequest, case_id: int) -> HttpResponse:
             and not any(a.community for a in actions),
             "statuses": ActionStatus.choices,
             "today": timezone.localdate(),
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def reviews(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The plan's reviews, when the next is due, and a new review."""
+    user = cast(User, request.user)  # login_required
+    case = case_get_for_user(user, case_id)
+    if case is None or not may_work_on(user, case):
+        raise Http404
+    people = list(
+        Person.objects.filter(family_id=case.family_id).order_by("role", "pk")
+    )
+    form = ReviewForm(request.POST or None, people=people)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review_record(case_id=case.pk, actor=user, data=form.to_input())
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "Review recorded.")
+            return redirect("casework:reviews", case_id=case.pk)
+    held = list(case.reviews.select_related("recorded_by"))
+    assessed_at = (
+        Assessment.objects.filter(case=case)
+        .values_list("completed_at", flat=True)
+        .first()
+    )
+    due = next_review_due(case, held[-1] if held else None, assessed_at)
+    access_log_record(user=user, obj=case, request=request)
+    return render(
+        request,
+        "casework/reviews.html",
+        {
+            "case": case,
+            "reviews": held,
+            "due": due,
+            "overdue": due is not None and due < timezone.localdate(),
+            "form": form,
         },
     )

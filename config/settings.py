@@ -47,6 +47,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else ""
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 SERVICE_NAME = "Early Help Connect"
+# Reviews of Our Family Plan fall due this many weeks apart (PRODUCT §3.3).
+REVIEW_INTERVAL_WEEKS = env_int("REVIEW_INTERVAL_WEEKS", 6)
 # The service's public address, for links in e-mails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Shown in the phase banner; staff know from it which environment they are in.

@@ -1,0 +1,118 @@
+"""Reviews of Our Family Plan (services and due dates)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from casework.models import (
+    Case,
+    CaseEvent,
+    CaseStatus,
+    Person,
+    Review,
+    ReviewPerson,
+    WheelDomain,
+)
+from core.errors import Conflict, InvalidInput
+from core.periods import local_date
+
+
+@dataclass(frozen=True)
+class ReviewInput:
+    held_on: dt.date
+    attendees: str
+    progress: str
+    scaling: int
+    wheel: dict[str, int]
+    person_scores: dict[int, int]
+    plan_changes: str = ""
+    next_review_on: dt.date | None = None
+
+
+def review_interval() -> dt.timedelta:
+    return dt.timedelta(weeks=settings.REVIEW_INTERVAL_WEEKS)
+
+
+def next_review_due(
+    case: Case, last: Review | None, assessed_at: dt.datetime | None
+) -> dt.date | None:
+    """When the next review falls due: as the last review set it, else one
+    interval after the assessment was completed; None before the plan stage."""
+    if last is not None:
+        return last.next_review_on
+    if assessed_at is not None:
+        return local_date(assessed_at) + review_interval()
+    return None
+
+
+def review_record(*, case_id: int, actor: User, data: ReviewInput) -> Review:
+    """Record a review with its scores. Preconditions: ``access.may_work_on``;
+    the case is at the plan stage (its assessment is completed)."""
+    today = timezone.localdate()
+    if data.held_on > today:
+        raise InvalidInput(
+            "The review date must be today or in the past", field="held_on"
+        )
+    if not data.attendees.strip():
+        raise InvalidInput("Enter who attended", field="attendees")
+    if not data.progress.strip():
+        raise InvalidInput("Enter the progress made", field="progress")
+    if not 0 <= data.scaling <= 10:
+        raise InvalidInput("Scaling is a number from 0 to 10", field="scaling")
+    for domain in WheelDomain:
+        if not 1 <= (data.wheel.get(domain.value) or 0) <= 10:
+            raise InvalidInput(
+                f"Score the {domain.label.lower()} domain", field=domain.value
+            )
+    next_on = data.next_review_on or data.held_on + review_interval()
+    if next_on <= data.held_on:
+        raise InvalidInput(
+            "The next review must come after this one", field="next_review_on"
+        )
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case_id)
+        if case.status != CaseStatus.PLAN:
+            raise Conflict(
+                "Reviews are held once the assessment is completed and the plan is "
+                "in place."
+            )
+        people = list(Person.objects.filter(family_id=case.family_id))
+        for person in people:
+            if not 1 <= (data.person_scores.get(person.pk) or 0) <= 10:
+                raise InvalidInput(
+                    f"Score {person.given_name} (1 to 10)", field=f"person_{person.pk}"
+                )
+        held_at = dt.datetime.combine(
+            data.held_on, dt.time(12), tzinfo=timezone.get_current_timezone()
+        )
+        review = Review.objects.create(
+            case=case,
+            held_at=held_at,
+            attendees=data.attendees.strip(),
+            progress=data.progress.strip(),
+            plan_changes=data.plan_changes.strip(),
+            scaling=data.scaling,
+            next_review_on=next_on,
+            recorded_by=actor,
+            **{d: data.wheel[d] for d in WheelDomain.values},
+        )
+        ReviewPerson.objects.bulk_create(
+            [
+                ReviewPerson(review=review, person=p, score=data.person_scores[p.pk])
+                for p in people
+            ]
+        )
+        CaseEvent.objects.create(
+            case=case,
+            actor=actor,
+            at=timezone.now(),
+            kind="review_held",
+            data={"review": review.pk},
+        )
+    return review
