@@ -522,3 +522,31 @@ class ReviewPerson(models.Model):
 
     def __str__(self) -> str:
         return f"{self.review_id} {self.person_id}"
+
+
+class NoteKind(models.TextChoices):
+    VISIT = "visit", "Visit"
+    CALL = "call", "Call"
+    MEETING = "meeting", "Meeting"
+    MESSAGE = "message", "Message"
+    NOTE = "note", "Note"
+
+
+class CaseNote(TimeStampedModel):
+    """A chronology entry; significant events stand out in the timeline."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    kind = models.CharField(max_length=10, choices=NoteKind.choices)
+    happened_at = models.DateTimeField(db_index=True)
+    text = models.TextField()
+    significant = models.BooleanField(default=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["happened_at", "pk"]
+        constraints = [check_in("kind", NoteKind, "case_note_kind_valid")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.happened_at:%Y-%m-%d}"

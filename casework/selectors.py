@@ -49,6 +49,31 @@ def case_page_data(case: Case) -> dict[str, Any]:
                 "reference", "received_at", "status", "route"
             )
         ),
-        "events": list(case.events.select_related("actor").order_by("at", "pk")),
+        "timeline": case_timeline(case),
         "assessment_due": case.opened_at + ASSESSMENT_TARGET,
     }
+
+
+def case_timeline(case: Case) -> list[dict[str, Any]]:
+    """Notes and events in one list, newest first (two queries)."""
+    entries: list[dict[str, Any]] = [
+        {
+            "at": e.at,
+            "kind": e.kind.replace("_", " ").capitalize(),
+            "who": e.actor.display_name if e.actor else "",
+            "text": "",
+            "significant": False,
+        }
+        for e in case.events.select_related("actor")
+    ]
+    entries += [
+        {
+            "at": n.happened_at,
+            "kind": n.get_kind_display(),
+            "who": n.author.display_name,
+            "text": n.text,
+            "significant": n.significant,
+        }
+        for n in case.notes.select_related("author")
+    ]
+    return sorted(entries, key=lambda e: e["at"], reverse=True)

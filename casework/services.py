@@ -13,7 +13,9 @@ from casework.models import (
     Case,
     CaseEvent,
     CaseMember,
+    CaseNote,
     Family,
+    NoteKind,
     Person,
     SocialCareReferral,
 )
@@ -228,3 +230,34 @@ def social_care_referral_record(
         reason=(reason or "").strip(),
         recorded_by=actor,
     )
+
+
+def case_note_add(
+    *,
+    case_id: int,
+    actor: User,
+    kind: str,
+    text: str,
+    significant: bool,
+    happened_at: datetime | None = None,
+) -> CaseNote:
+    """Add a chronology note. Preconditions: ``access.may_work_on``. Notes stay
+    possible after closure (a late message still belongs to the record)."""
+    text = (text or "").strip()
+    if kind not in NoteKind.values:
+        raise InvalidInput("Choose what kind of note it is", field="kind")
+    if not text:
+        raise InvalidInput("Enter the note", field="text")
+    when = happened_at or timezone.now()
+    if when > timezone.now():
+        raise InvalidInput("A note cannot be in the future", field="happened_at")
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case_id)
+        return CaseNote.objects.create(
+            case=case,
+            kind=kind,
+            text=text,
+            significant=significant,
+            happened_at=when,
+            author=actor,
+        )

@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:case_id>/close/", views.close, name="close"),
     path("<int:case_id>/plan/", views.plan, name="plan"),
     path("<int:case_id>/reviews/", views.reviews, name="reviews"),
+    path("<int:case_id>/notes/", views.note, name="note"),
 ]

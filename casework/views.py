@@ -21,11 +21,18 @@ from casework.access import case_get_for_user, may_work_on
 from casework.assessment import assessment_save
 from casework.closure import case_close
 from casework.forms import AssessmentForm, ClosureForm, ReviewForm
-from casework.models import ActionStatus, Assessment, Person, PlanAction, WheelDomain
+from casework.models import (
+    ActionStatus,
+    Assessment,
+    NoteKind,
+    Person,
+    PlanAction,
+    WheelDomain,
+)
 from casework.plan import plan_action_add, plan_action_progress, plan_outcome_add
 from casework.reviews import next_review_due, review_record
 from casework.selectors import ASSESSMENT_TARGET, case_page_data, caseload_for_user
-from casework.services import case_member_add, case_member_remove
+from casework.services import case_member_add, case_member_remove, case_note_add
 from core.access_log import access_log_record, access_log_record_many
 from core.errors import DomainError
 from core.forms import GovukFormMixin
@@ -81,7 +88,12 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(
         request,
         "casework/case.html",
-        {"case": case, "can_work": may_work_on(user, case), **case_page_data(case)},
+        {
+            "case": case,
+            "can_work": may_work_on(user, case),
+            "note_kinds": NoteKind.choices,
+            **case_page_data(case),
+        },
     )
 
 
@@ -370,3 +382,27 @@ def reviews(request: HttpRequest, case_id: int) -> HttpResponse:
             "form": form,
         },
     )
+
+
+@never_cache
+@login_required
+@require_POST
+def note(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Add a note to the chronology."""
+    user = cast(User, request.user)  # login_required
+    case = case_get_for_user(user, case_id)
+    if case is None or not may_work_on(user, case):
+        raise Http404
+    try:
+        case_note_add(
+            case_id=case.pk,
+            actor=user,
+            kind=request.POST.get("kind", ""),
+            text=request.POST.get("text", ""),
+            significant=request.POST.get("significant") == "1",
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Note added.")
+    return redirect("casework:case", case_id=case.pk)
