@@ -76,4 +76,6 @@ def case_timeline(case: Case) -> list[dict[str, Any]]:
         }
         for n in case.notes.select_related("author")
     ]
-    return sorted(entries, key=lambda e: e["at"], reverse=True)
+    # Newest first; entries at the same moment keep their recorded order, reversed.
+    order = {id(e): i for i, e in enumerate(entries)}
+    return sorted(entries, key=lambda e: (e["at"], order[id(e)]), reverse=True)
