@@ -179,6 +179,16 @@ class CaseEvent(models.Model):
         return f"{self.case_id} {self.kind}"
 
 
+class StepUpOutcome(models.TextChoices):
+    ACCEPTED_FOR_ASSESSMENT = "accepted_for_assessment", "Accepted for assessment"
+    NFA_RETURNED_TO_EARLY_HELP = (
+        "nfa_returned_to_early_help",
+        "No further action: back to early help",
+    )
+    CHILD_PROTECTION = "child_protection", "Child protection"
+    OTHER = "other", "Other"
+
+
 class SocialCareReferral(TimeStampedModel):
     """A referral of a person to children's social care: stepped up at triage or
     from an open case, or made elsewhere and recorded here (PRODUCT §3.3, §6)."""
@@ -215,13 +225,16 @@ class SocialCareReferral(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    outcome = models.CharField(max_length=30, choices=StepUpOutcome.choices, blank=True)
+    outcome_recorded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(source__in=["triage", "case", "external"]),
                 name="social_care_referral_source_valid",
-            )
+            ),
+            check_in("outcome", StepUpOutcome, "social_care_referral_outcome_valid"),
         ]
 
     def __str__(self) -> str:

@@ -18,6 +18,7 @@ from casework.models import (
     NoteKind,
     Person,
     SocialCareReferral,
+    StepUpOutcome,
 )
 from core.codes import MemberRole
 from core.errors import Conflict, InvalidInput
@@ -261,3 +262,68 @@ def case_note_add(
             happened_at=when,
             author=actor,
         )
+
+
+def case_step_up(
+    *, case_id: int, actor: User, person_ids: list[int], reason: str
+) -> list[SocialCareReferral]:
+    """Refer people on an open case to the social care front door. The case stays
+    open (PRODUCT §3.3) unless it is later closed with reason ``stepped_up``.
+    Preconditions: ``access.may_work_on``."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("Enter why you are stepping up", field="reason")
+    now = timezone.now()
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case_id)
+        if case.status not in OPEN_STATUSES:
+            raise Conflict("The case is closed.")
+        people = list(
+            Person.objects.filter(family_id=case.family_id, pk__in=person_ids)
+        )
+        if not people:
+            raise InvalidInput("Choose who you are referring", field="people")
+        referrals = SocialCareReferral.objects.bulk_create(
+            [
+                SocialCareReferral(
+                    person=person,
+                    referred_at=now,
+                    source=SocialCareReferral.Source.CASE,
+                    case=case,
+                    reason=reason,
+                    recorded_by=actor,
+                )
+                for person in people
+            ]
+        )
+        CaseEvent.objects.create(
+            case=case,
+            actor=actor,
+            at=now,
+            kind="stepped_up",
+            data={"people": [p.pk for p in people]},
+        )
+    return referrals
+
+
+def step_up_outcome_record(
+    *, referral_id: int, actor: User, outcome: str
+) -> SocialCareReferral:
+    """Record what social care decided about a step-up referral."""
+    if outcome not in StepUpOutcome.values:
+        raise InvalidInput("Choose the outcome", field="outcome")
+    now = timezone.now()
+    with transaction.atomic():
+        referral = SocialCareReferral.objects.select_for_update().get(pk=referral_id)
+        referral.outcome = outcome
+        referral.outcome_recorded_at = now
+        referral.save(update_fields=["outcome", "outcome_recorded_at", "updated_at"])
+        if referral.case_id is not None:
+            CaseEvent.objects.create(
+                case_id=referral.case_id,
+                actor=actor,
+                at=now,
+                kind="step_up_outcome",
+                data={"referral": referral.pk, "outcome": outcome},
+            )
+    return referral

@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:case_id>/plan/", views.plan, name="plan"),
     path("<int:case_id>/reviews/", views.reviews, name="reviews"),
     path("<int:case_id>/notes/", views.note, name="note"),
+    path("<int:case_id>/step-up/", views.step_up, name="step_up"),
 ]

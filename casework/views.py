@@ -27,12 +27,19 @@ from casework.models import (
     NoteKind,
     Person,
     PlanAction,
+    StepUpOutcome,
     WheelDomain,
 )
 from casework.plan import plan_action_add, plan_action_progress, plan_outcome_add
 from casework.reviews import next_review_due, review_record
 from casework.selectors import ASSESSMENT_TARGET, case_page_data, caseload_for_user
-from casework.services import case_member_add, case_member_remove, case_note_add
+from casework.services import (
+    case_member_add,
+    case_member_remove,
+    case_note_add,
+    case_step_up,
+    step_up_outcome_record,
+)
 from core.access_log import access_log_record, access_log_record_many
 from core.errors import DomainError
 from core.forms import GovukFormMixin
@@ -406,3 +413,59 @@ def note(request: HttpRequest, case_id: int) -> HttpResponse:
     else:
         messages.success(request, "Note added.")
     return redirect("casework:case", case_id=case.pk)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def step_up(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Step up to the social care front door while the case stays open, and
+    record what social care decided."""
+    user = cast(User, request.user)  # login_required
+    case = case_get_for_user(user, case_id)
+    if case is None or not may_work_on(user, case):
+        raise Http404
+    error = None
+    if request.method == "POST":
+        try:
+            if request.POST.get("referral"):
+                referral = case.social_care_referrals.filter(
+                    pk=int(request.POST["referral"])
+                ).first()
+                if referral is None:
+                    raise Http404
+                step_up_outcome_record(
+                    referral_id=referral.pk,
+                    actor=user,
+                    outcome=request.POST.get("outcome", ""),
+                )
+                messages.success(request, "Outcome recorded.")
+            else:
+                case_step_up(
+                    case_id=case.pk,
+                    actor=user,
+                    person_ids=[int(p) for p in request.POST.getlist("people")],
+                    reason=request.POST.get("reason", ""),
+                )
+                messages.success(request, "Step-up recorded. The case stays open.")
+            return redirect("casework:step_up", case_id=case.pk)
+        except ValueError:
+            raise Http404 from None
+        except DomainError as exc:
+            error = exc.message
+    access_log_record(user=user, obj=case, request=request)
+    return render(
+        request,
+        "casework/step_up.html",
+        {
+            "case": case,
+            "people": Person.objects.filter(family_id=case.family_id).order_by(
+                "role", "pk"
+            ),
+            "referrals": case.social_care_referrals.select_related("person").order_by(
+                "-referred_at"
+            ),
+            "outcomes": StepUpOutcome.choices,
+            "error": error,
+        },
+    )
