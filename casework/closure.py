@@ -214,3 +214,31 @@ def post_closure_checks_run(*, now: datetime | None = None, limit: int = 500) ->
             check.save(update_fields=["results", "done_at"])
             done += 1
     return done
+
+
+def case_reopen(*, case_id: int, actor: User, reason: str) -> Case:
+    """Reopen a case closed within the last 28 days, back to ``plan``; its
+    post-closure check is cancelled. Preconditions: ``access.may_work_on``."""
+    from casework.transitions import REOPEN_WITHIN
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("Enter why the case is reopening", field="reason")
+    now = timezone.now()
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case_id)
+        if not can_move(case.status, CaseStatus.PLAN) or case.closed_at is None:
+            raise Conflict("Only a closed case can be reopened.")
+        if now - case.closed_at > REOPEN_WITHIN:
+            raise Conflict(
+                "The case closed more than 28 days ago: ask for a new Family "
+                "Connect Form instead."
+            )
+        case.status = CaseStatus.PLAN
+        case.closed_at = None
+        case.save(update_fields=["status", "closed_at", "updated_at"])
+        PostClosureCheck.objects.filter(case=case, done_at__isnull=True).delete()
+        CaseEvent.objects.create(
+            case=case, actor=actor, at=now, kind="reopened", data={"reason": reason}
+        )
+    return case

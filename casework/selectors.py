@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from casework.access import case_queryset_for_user
-from casework.models import OPEN_STATUSES, Case, CaseMember, Person
+from casework.models import OPEN_STATUSES, Case, CaseClosure, CaseMember, Person
 
 ASSESSMENT_TARGET = timedelta(days=30)
 
@@ -50,6 +50,9 @@ def case_page_data(case: Case) -> dict[str, Any]:
             )
         ),
         "timeline": case_timeline(case),
+        "closure": CaseClosure.objects.filter(case=case)
+        .select_related("signed_off_by")
+        .first(),
         "assessment_due": case.opened_at + ASSESSMENT_TARGET,
     }
 

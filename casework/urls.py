@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:case_id>/assessment/", views.assessment, name="assessment"),
     path("<int:case_id>/team/", views.team_change, name="team"),
     path("<int:case_id>/close/", views.close, name="close"),
+    path("<int:case_id>/closure/", views.closure_action, name="closure"),
     path("<int:case_id>/plan/", views.plan, name="plan"),
     path("<int:case_id>/reviews/", views.reviews, name="reviews"),
     path("<int:case_id>/notes/", views.note, name="note"),

@@ -19,7 +19,7 @@ from accounts.models import User
 from accounts.roles import Role
 from casework.access import case_get_for_user, may_work_on
 from casework.assessment import assessment_save
-from casework.closure import case_close
+from casework.closure import case_close, case_closure_sign_off, case_reopen
 from casework.forms import AssessmentForm, ClosureForm, ReviewForm
 from casework.models import (
     ActionStatus,
@@ -469,3 +469,30 @@ def step_up(request: HttpRequest, case_id: int) -> HttpResponse:
             "error": error,
         },
     )
+
+
+@never_cache
+@login_required
+@require_POST
+def closure_action(request: HttpRequest, case_id: int) -> HttpResponse:
+    """A manager signs a closure off; the case's workers reopen a recent one."""
+    user = cast(User, request.user)  # login_required
+    case = case_get_for_user(user, case_id)
+    if case is None or not may_work_on(user, case):
+        raise Http404
+    try:
+        if request.POST.get("do") == "sign_off":
+            if user.role != Role.LOCALITY_MANAGER:
+                raise Http404
+            case_closure_sign_off(case_id=case.pk, actor=user)
+            messages.success(request, "Closure signed off.")
+        elif request.POST.get("do") == "reopen":
+            case_reopen(
+                case_id=case.pk, actor=user, reason=request.POST.get("reason", "")
+            )
+            messages.success(request, "Case reopened.")
+        else:
+            raise Http404
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("casework:case", case_id=case.pk)

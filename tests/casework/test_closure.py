@@ -256,3 +256,52 @@ def test_others_cannot_close(client, case):
     )
     case.refresh_from_db()
     assert case.status == "allocated"
+
+
+@pytest.mark.django_db
+def test_sign_off_by_a_manager_and_reopening_within_28_days(client, case):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.roles import Role
+    from tests.factories import UserFactory
+    from tests.helpers import sign_in_verified
+
+    case_close(
+        case_id=case.pk,
+        actor=case.lead_practitioner,
+        data=ClosureInput(reason="moved_away"),
+    )
+    lead_client = client
+    sign_in_verified(lead_client, case.lead_practitioner)
+    url = f"/cases/{case.pk}/closure/"
+    assert lead_client.post(url, {"do": "sign_off"}).status_code == 404  # not a manager
+    from django.test import Client
+
+    manager_client = Client()
+    sign_in_verified(
+        manager_client,
+        UserFactory(role=Role.LOCALITY_MANAGER, localities=["erdington"]),
+    )
+    manager_client.post(url, {"do": "sign_off"})
+    assert CaseClosure.objects.get(case=case).signed_off_at is not None
+    lead_client.post(url, {"do": "reopen", "reason": ""})
+    case.refresh_from_db()
+    assert case.status == "closed"
+    lead_client.post(url, {"do": "reopen", "reason": "Moved back to the city."})
+    case.refresh_from_db()
+    assert case.status == "plan" and case.closed_at is None
+    assert not PostClosureCheck.objects.filter(case=case).exists()
+    # Closed again, 29 days ago: too late to reopen.
+    case_close(
+        case_id=case.pk,
+        actor=case.lead_practitioner,
+        data=ClosureInput(reason="moved_away"),
+    )
+    type(case).objects.filter(pk=case.pk).update(
+        closed_at=timezone.now() - timedelta(days=29)
+    )
+    lead_client.post(url, {"do": "reopen", "reason": "x"})
+    case.refresh_from_db()
+    assert case.status == "closed"
