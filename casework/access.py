@@ -80,3 +80,13 @@ def person_queryset_for_user(user: Any) -> QuerySet[Person]:
         return Person.objects.none()
     families = case_queryset_for_user(user).values("family_id")
     return Person.objects.filter(family_id__in=families)
+
+
+def may_lead(user: Any, case: Case) -> bool:
+    """Whether the user may change who is on the team: the lead practitioner or
+    a manager of the case's locality."""
+    if not _authenticated(user):
+        return False
+    if user.role == Role.LOCALITY_MANAGER:
+        return user.memberships.filter(locality_id=case.locality_id).exists()
+    return user.role == Role.PRACTITIONER and case.lead_practitioner_id == user.pk

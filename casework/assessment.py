@@ -115,7 +115,11 @@ def assessment_save(
                 CaseEvent(case=case, actor=actor, at=now, kind="assessment_started")
             )
         if complete:
-            if not can_move(case.status, CaseStatus.PLAN):
+            # A case reopened before its assessment was completed is at the plan
+            # stage already: completing the assessment gives it its baseline.
+            if case.status != CaseStatus.PLAN and not can_move(
+                case.status, CaseStatus.PLAN
+            ):
                 raise Conflict("The case is not at the assessment stage.")
             case.status = CaseStatus.PLAN
             events.append(

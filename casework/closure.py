@@ -146,13 +146,14 @@ def case_closure_sign_off(*, case_id: int, actor: User) -> CaseClosure:
     manages the case's locality."""
     now = timezone.now()
     with transaction.atomic():
-        closure = (
-            CaseClosure.objects.select_for_update().filter(case_id=case_id).first()
-        )
-        if closure is None:
+        case = Case.objects.select_for_update().get(pk=case_id)
+        closure = CaseClosure.objects.filter(case=case).first()
+        if case.status != CaseStatus.CLOSED or closure is None:
             raise Conflict("The case is not closed.")
         if closure.signed_off_at is not None:
             raise Conflict("The closure is already signed off.")
+        if closure.closed_by_id == actor.pk:
+            raise Conflict("Another manager must sign off a closure you made.")
         closure.signed_off_by = actor
         closure.signed_off_at = now
         closure.save(update_fields=["signed_off_by", "signed_off_at", "updated_at"])
@@ -162,12 +163,55 @@ def case_closure_sign_off(*, case_id: int, actor: User) -> CaseClosure:
     return closure
 
 
+def _children_with_new_support_form(
+    children: list[int], window: tuple[datetime, datetime]
+) -> set[int]:
+    """The children named on a support form received in the window (not closed as
+    a duplicate or withdrawn): linked to them by triage, or, when triage has not
+    linked it yet, with the same names and date of birth."""
+    from django.db.models import Q
+
+    from family_connect.models import (
+        FamilyConnectForm,
+        FormMember,
+        FormStatus,
+        RequestType,
+    )
+
+    people = {p.pk: p for p in Person.objects.filter(pk__in=children)}
+    forms = FamilyConnectForm.objects.filter(
+        request_type=RequestType.SUPPORT,
+        received_at__gt=window[0],
+        received_at__lte=window[1],
+    ).exclude(status__in=[FormStatus.DUPLICATE, FormStatus.WITHDRAWN])
+    same_child = Q(person_id__in=children)
+    for person in people.values():
+        if person.date_of_birth is not None:
+            same_child |= Q(
+                person__isnull=True,
+                date_of_birth=person.date_of_birth,
+                given_name__iexact=person.given_name,
+                family_name__iexact=person.family_name,
+            )
+    found: set[int] = set()
+    for member in FormMember.objects.filter(same_child, form__in=forms):
+        if member.person_id in people:
+            found.add(member.person_id)
+            continue
+        for person in people.values():
+            if (
+                member.date_of_birth == person.date_of_birth
+                and member.given_name.casefold() == person.given_name.casefold()
+                and member.family_name.casefold() == person.family_name.casefold()
+            ):
+                found.add(person.pk)
+    return found
+
+
 def post_closure_checks_run(*, now: datetime | None = None, limit: int = 500) -> int:
     """Complete the post-closure checks whose window has ended: for each child,
     whether a social care referral or a new support form for them arrived in
     ``(closed_at, window_end]``. Idempotent: a done check is not redone."""
-    from family_connect.models import FormMember, RequestType
-
     moment = now or timezone.now()
     done = 0
     due = PostClosureCheck.objects.filter(
@@ -195,14 +239,7 @@ def post_closure_checks_run(*, now: datetime | None = None, limit: int = 500) ->
                     referred_at__lte=window[1],
                 ).values_list("person_id", flat=True)
             )
-            new_form = set(
-                FormMember.objects.filter(
-                    person_id__in=children,
-                    form__request_type=RequestType.SUPPORT,
-                    form__received_at__gt=window[0],
-                    form__received_at__lte=window[1],
-                ).values_list("person_id", flat=True)
-            )
+            new_form = _children_with_new_support_form(children, window)
             check.results = {
                 str(pk): {
                     "social_care_referral": pk in referred,
@@ -237,6 +274,9 @@ def case_reopen(*, case_id: int, actor: User, reason: str) -> Case:
         case.status = CaseStatus.PLAN
         case.closed_at = None
         case.save(update_fields=["status", "closed_at", "updated_at"])
+        # The case is open again: its closure (kept in the events) no longer
+        # counts, and there is nothing to check three months on.
+        CaseClosure.objects.filter(case=case).delete()
         PostClosureCheck.objects.filter(case=case, done_at__isnull=True).delete()
         CaseEvent.objects.create(
             case=case, actor=actor, at=now, kind="reopened", data={"reason": reason}

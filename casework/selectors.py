@@ -31,6 +31,14 @@ def caseload_for_user(user: Any, *, include_closed: bool = False) -> QuerySet[Ca
     )
 
 
+def case_team(case: Case) -> list[CaseMember]:
+    return list(
+        CaseMember.objects.filter(case=case)
+        .select_related("user", "user__organisation")
+        .order_by("-is_lead", "user__full_name")
+    )
+
+
 def case_page_data(case: Case) -> dict[str, Any]:
     """What the case page shows, in a fixed number of queries."""
     return {
@@ -39,11 +47,7 @@ def case_page_data(case: Case) -> dict[str, Any]:
                 "role", "date_of_birth", "pk"
             )
         ),
-        "team": list(
-            CaseMember.objects.filter(case=case)
-            .select_related("user", "user__organisation")
-            .order_by("-is_lead", "user__full_name")
-        ),
+        "team": case_team(case),
         "forms": list(
             case.forms.order_by("received_at").only(
                 "reference", "received_at", "status", "route"

@@ -175,6 +175,17 @@ def case_member_add(*, case_id: int, actor: User, email: str) -> CaseMember:
         case = Case.objects.select_for_update().get(pk=case_id)
         if case.status not in OPEN_STATUSES:
             raise Conflict("The case is closed.")
+        if (
+            member_user.role != "requester"
+            and not member_user.memberships.filter(
+                locality_id=case.locality_id
+            ).exists()
+        ):
+            raise InvalidInput(
+                f"{member_user.display_name} works in another locality: ask their "
+                "manager to transfer the case, or add a partner instead",
+                field="email",
+            )
         member, created = CaseMember.objects.get_or_create(
             case=case, user=member_user, defaults={"added_by": actor}
         )
@@ -198,6 +209,8 @@ def case_member_remove(*, case_id: int, actor: User, member_id: int) -> None:
     now = timezone.now()
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case_id)
+        if case.status not in OPEN_STATUSES:
+            raise Conflict("The case is closed.")
         member = CaseMember.objects.filter(case=case, pk=member_id).first()
         if member is None:
             raise InvalidInput("That person is not on the team")

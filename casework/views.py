@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
 from accounts.roles import Role
-from casework.access import case_get_for_user, may_work_on
+from casework.access import case_get_for_user, may_lead, may_work_on
 from casework.assessment import assessment_save
 from casework.closure import case_close, case_closure_sign_off, case_reopen
 from casework.forms import AssessmentForm, ClosureForm, ReviewForm
@@ -32,7 +32,12 @@ from casework.models import (
 )
 from casework.plan import plan_action_add, plan_action_progress, plan_outcome_add
 from casework.reviews import next_review_due, review_record
-from casework.selectors import ASSESSMENT_TARGET, case_page_data, caseload_for_user
+from casework.selectors import (
+    ASSESSMENT_TARGET,
+    case_page_data,
+    case_team,
+    caseload_for_user,
+)
 from casework.services import (
     case_member_add,
     case_member_remove,
@@ -62,7 +67,10 @@ def caseload(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "case": case,
-            "children": [p for p in case.family.people.all() if p.role == "child"],
+            # Partners on a team see the team and the plan, not the family.
+            "children": []
+            if user.role == Role.REQUESTER
+            else [p for p in case.family.people.all() if p.role == "child"],
             "assessment_due": case.opened_at + ASSESSMENT_TARGET,
             "assessment_overdue": case.status == "allocated"
             and now > case.opened_at + ASSESSMENT_TARGET,
@@ -87,19 +95,21 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     access_log_record(user=user, obj=case, request=request)
     if user.role == Role.REQUESTER:
         # Team members from partner organisations see the team and the plan only.
-        context = {
-            "case": case,
-            **{k: v for k, v in case_page_data(case).items() if k == "team"},
-        }
+        context = {"case": case, "team": case_team(case)}
         return render(request, "casework/case_team_view.html", context)
+    data = case_page_data(case)
+    access_log_record_many(
+        user=user, objs=data["people"], action="view", request=request
+    )
     return render(
         request,
         "casework/case.html",
         {
             "case": case,
             "can_work": may_work_on(user, case),
+            "can_lead": may_lead(user, case),
             "note_kinds": NoteKind.choices,
-            **case_page_data(case),
+            **data,
         },
     )
 
@@ -158,7 +168,7 @@ def team_change(request: HttpRequest, case_id: int) -> HttpResponse:
     """Add someone to the team around the family, or take them off."""
     user = cast(User, request.user)  # login_required
     case = case_get_for_user(user, case_id)
-    if case is None or not may_work_on(user, case):
+    if case is None or not may_lead(user, case):
         raise Http404
     try:
         if request.POST.get("remove"):

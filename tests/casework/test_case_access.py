@@ -142,3 +142,23 @@ def test_caseload_and_case_page_query_counts_do_not_grow(client):
     assert _queries(client, "/cases/") == ten
     assert _queries(client, f"/cases/{cases[0].pk}/") == page_ten
     assert ten <= 20 and page_ten <= 20
+
+
+def test_partners_caseload_has_no_childrens_names(client, world):
+    case, _, users = world
+    sign_in(client, users["requester_on_team"])
+    html = client.get("/cases/").content.decode()
+    assert case.family.people.first().given_name not in html
+
+
+def test_the_case_page_logs_each_person_shown(client, world):
+    case, _, users = world
+    sign_in_verified(client, users["lead"])
+    client.get(f"/cases/{case.pk}/")
+    person = case.family.people.first()
+    assert (
+        AccessLog.objects.filter(
+            user=users["lead"], object_type="casework.person", object_id=str(person.pk)
+        ).count()
+        == 1
+    )

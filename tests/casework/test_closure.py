@@ -97,7 +97,12 @@ def test_closing_records_everything_and_schedules_the_check(case):
     assert CaseEvent.objects.filter(case=case, kind="closed").count() == 1
     with pytest.raises(Conflict):
         case_close(case_id=case.pk, actor=lead, data=closing(case, "other"))
-    manager = case.lead_practitioner  # any actor the caller vouched for
+    with pytest.raises(Conflict):  # not by the person who closed it
+        case_closure_sign_off(case_id=case.pk, actor=lead)
+    from accounts.roles import Role
+    from tests.factories import UserFactory
+
+    manager = UserFactory(role=Role.LOCALITY_MANAGER, localities=["erdington"])
     case_closure_sign_off(case_id=case.pk, actor=manager)
     with pytest.raises(Conflict):
         case_closure_sign_off(case_id=case.pk, actor=manager)
@@ -305,3 +310,65 @@ def test_sign_off_by_a_manager_and_reopening_within_28_days(client, case):
     lead_client.post(url, {"do": "reopen", "reason": "x"})
     case.refresh_from_db()
     assert case.status == "closed"
+
+
+@pytest.mark.django_db
+def test_reopening_removes_the_closure_and_the_assessment_can_still_be_completed(case):
+    from casework.closure import case_reopen
+
+    lead = case.lead_practitioner
+    case_close(
+        case_id=case.pk, actor=lead, data=ClosureInput(reason="declined_or_disengaged")
+    )
+    case_reopen(case_id=case.pk, actor=lead, reason="Family asked again.")
+    case.refresh_from_db()
+    assert case.status == "plan" and not CaseClosure.objects.filter(case=case).exists()
+    with pytest.raises(Conflict):  # nothing to sign off on an open case
+        case_closure_sign_off(case_id=case.pk, actor=lead)
+    assessment_save(case_id=case.pk, actor=lead, data=whole(case), complete=True)
+    case.refresh_from_db()
+    assert case.status == "plan"
+    case_close(case_id=case.pk, actor=lead, data=closing(case))
+    assert CaseClosure.objects.get(case=case).reason == "outcomes_met"
+
+
+@pytest.mark.django_db
+def test_post_closure_check_finds_an_unlinked_form_and_ignores_duplicates():
+    from datetime import timedelta
+
+    from casework.closure import post_closure_checks_run
+    from family_connect.models import FormMember
+    from tests.factories import FormFactory
+
+    results = {}
+    for status in ("submitted", "duplicate"):
+        case = CaseFactory()
+        child = PersonFactory(
+            family=case.family, given_name=f"Zara{status}", family_name="Ali"
+        )
+        case_close(
+            case_id=case.pk,
+            actor=case.lead_practitioner,
+            data=ClosureInput(reason="moved_away"),
+        )
+        check = PostClosureCheck.objects.get(case=case)
+        form = FormFactory(
+            received_at=check.closed_at + timedelta(days=30), status=status
+        )
+        FormMember.objects.create(
+            form=form,
+            position=0,
+            role="child",
+            given_name=f"ZARA{status}",  # as typed, without triage's link
+            family_name="ali",
+            date_of_birth=child.date_of_birth,
+        )
+        PostClosureCheck.objects.filter(pk=check.pk).update(
+            window_end=check.closed_at + timedelta(days=60)
+        )
+        post_closure_checks_run(now=check.closed_at + timedelta(days=61))
+        results[status] = PostClosureCheck.objects.get(pk=check.pk).results[
+            str(child.pk)
+        ]
+    assert results["submitted"]["new_support_form"] is True
+    assert results["duplicate"]["new_support_form"] is False

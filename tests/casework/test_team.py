@@ -37,7 +37,9 @@ def test_the_lead_adds_a_schools_dsl_who_then_sees_the_case(client):
     assert CaseMember.objects.filter(case=case, is_lead=True).exists()
 
 
-@pytest.mark.parametrize("who", ["same_locality", "requester_on_team", "auditor"])
+@pytest.mark.parametrize(
+    "who", ["same_locality", "requester_on_team", "auditor", "practitioner_on_team"]
+)
 def test_others_cannot_change_the_team(client, who):
     case = CaseFactory()
     if who == "requester_on_team":
@@ -45,8 +47,10 @@ def test_others_cannot_change_the_team(client, who):
         CaseMember.objects.create(case=case, user=user)
         sign_in(client, user)
     else:
-        role = Role.PRACTITIONER if who == "same_locality" else Role.AUDITOR
+        role = Role.AUDITOR if who == "auditor" else Role.PRACTITIONER
         user = UserFactory(role=role, localities=["erdington"])
+        if who == "practitioner_on_team":  # only the lead or a manager changes it
+            CaseMember.objects.create(case=case, user=user)
         sign_in_verified(client, user)
     stranger = UserFactory(role=Role.REQUESTER, organisation=OrganisationFactory())
     before = set(CaseMember.objects.filter(case=case).values_list("user_id", flat=True))
@@ -54,3 +58,11 @@ def test_others_cannot_change_the_team(client, who):
     assert response.status_code == 404
     after = set(CaseMember.objects.filter(case=case).values_list("user_id", flat=True))
     assert after == before
+
+
+def test_a_practitioner_from_another_locality_cannot_join_the_team(client):
+    case = CaseFactory()
+    sign_in_verified(client, case.lead_practitioner)
+    outsider = UserFactory(role=Role.PRACTITIONER, localities=["yardley"])
+    client.post(f"/cases/{case.pk}/team/", {"email": outsider.email})
+    assert not CaseMember.objects.filter(case=case, user=outsider).exists()
