@@ -149,6 +149,7 @@ def assessment(request: HttpRequest, case_id: int) -> HttpResponse:
             )
             return redirect("casework:case", case_id=case.pk)
     access_log_record(user=user, obj=case, request=request)
+    access_log_record_many(user=user, objs=people, action="view", request=request)
     return render(
         request,
         "casework/assessment.html",
@@ -213,6 +214,7 @@ def close(request: HttpRequest, case_id: int) -> HttpResponse:
             )
             return redirect("casework:case", case_id=case.pk)
     access_log_record(user=user, obj=case, request=request)
+    access_log_record_many(user=user, objs=people, action="view", request=request)
     return render(request, "casework/close.html", {"case": case, "form": form})
 
 
@@ -388,6 +390,7 @@ def reviews(request: HttpRequest, case_id: int) -> HttpResponse:
     )
     due = next_review_due(case, held[-1] if held else None, assessed_at)
     access_log_record(user=user, obj=case, request=request)
+    access_log_record_many(user=user, objs=people, action="view", request=request)
     return render(
         request,
         "casework/reviews.html",
@@ -463,15 +466,17 @@ def step_up(request: HttpRequest, case_id: int) -> HttpResponse:
             raise Http404 from None
         except DomainError as exc:
             error = exc.message
+    people = list(
+        Person.objects.filter(family_id=case.family_id).order_by("role", "pk")
+    )
     access_log_record(user=user, obj=case, request=request)
+    access_log_record_many(user=user, objs=people, action="view", request=request)
     return render(
         request,
         "casework/step_up.html",
         {
             "case": case,
-            "people": Person.objects.filter(family_id=case.family_id).order_by(
-                "role", "pk"
-            ),
+            "people": people,
             "referrals": case.social_care_referrals.select_related("person").order_by(
                 "-referred_at"
             ),

@@ -162,3 +162,14 @@ def test_the_case_page_logs_each_person_shown(client, world):
         ).count()
         == 1
     )
+
+
+@pytest.mark.parametrize("page", ["assessment/", "close/", "reviews/", "step-up/"])
+def test_case_work_pages_log_the_people_they_show(client, world, page):
+    case, _, users = world
+    sign_in_verified(client, users["lead"])
+    assert client.get(f"/cases/{case.pk}/{page}").status_code == 200
+    person = case.family.people.first()
+    assert AccessLog.objects.filter(
+        user=users["lead"], object_type="casework.person", object_id=str(person.pk)
+    ).exists()
