@@ -6,6 +6,7 @@ app_name = "casework"
 
 urlpatterns = [
     path("", views.caseload, name="caseload"),
+    path("dashboard/", views.dashboard, name="dashboard"),
     path("<int:case_id>/", views.case_detail, name="case"),
     path("<int:case_id>/assessment/", views.assessment, name="assessment"),
     path("<int:case_id>/team/", views.team_change, name="team"),

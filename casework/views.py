@@ -37,6 +37,7 @@ from casework.selectors import (
     case_page_data,
     case_team,
     caseload_for_user,
+    dashboard_for_user,
 )
 from casework.services import (
     case_member_add,
@@ -511,3 +512,15 @@ def closure_action(request: HttpRequest, case_id: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("casework:case", case_id=case.pk)
+
+
+@never_cache
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """What needs doing: assessments due, reviews overdue, actions due, and for
+    managers closures waiting for sign-off."""
+    user = cast(User, request.user)  # login_required
+    if user.role not in (Role.PRACTITIONER, Role.LOCALITY_MANAGER):
+        raise Http404
+    data = dashboard_for_user(user, timezone.localdate())
+    return render(request, "casework/dashboard.html", data)
