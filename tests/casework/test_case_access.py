@@ -173,3 +173,43 @@ def test_case_work_pages_log_the_people_they_show(client, world, page):
     assert AccessLog.objects.filter(
         user=users["lead"], object_type="casework.person", object_id=str(person.pk)
     ).exists()
+
+
+# Every casework page of one case: who may open it (GET).
+WORK_PAGES = ["assessment/", "plan/", "reviews/", "close/", "step-up/"]
+MAY_WORK = {"lead", "team_member", "manager"}
+SEES_PLAN = MAY_WORK | {"requester_on_team"}
+
+
+@pytest.mark.parametrize("who", list(EXPECTED))
+def test_casework_pages_role_matrix(client, world, who):
+    case, _, users = world
+    user = users[who]
+    if user.role == Role.REQUESTER:
+        sign_in(client, user)
+    else:
+        sign_in_verified(client, user)
+    for page in WORK_PAGES:
+        allowed = who in (SEES_PLAN if page == "plan/" else MAY_WORK)
+        response = client.get(f"/cases/{case.pk}/{page}")
+        assert response.status_code == (200 if allowed else 404), (who, page)
+    # Writes by anyone who may not work the case change nothing.
+    before = case.events.count()
+    for page, data in [
+        ("notes/", {"kind": "note", "text": "x"}),
+        ("team/", {"email": users["performance_lead"].email}),
+        ("close/", {"reason": "other"}),
+        (
+            "step-up/",
+            {"people": [p.pk for p in case.family.people.all()], "reason": "x"},
+        ),
+        ("closure/", {"do": "reopen", "reason": "x"}),
+    ]:
+        response = client.post(f"/cases/{case.pk}/{page}", data)
+        if who not in MAY_WORK:
+            assert response.status_code == 404, (who, page)
+    if who not in MAY_WORK:
+        assert case.events.count() == before
+    dashboard = client.get("/cases/dashboard/").status_code
+    expected = 200 if user.role in (Role.PRACTITIONER, Role.LOCALITY_MANAGER) else 404
+    assert dashboard == expected
