@@ -17,6 +17,17 @@ def _choices(low: int, high: int) -> list[tuple[str, str]]:
     return [("", "Not scored")] + [(str(n), str(n)) for n in range(low, high + 1)]
 
 
+def _score_field(label: str, *, required: bool) -> forms.TypedChoiceField:
+    """A 1–10 score chosen from a list (wheel domains and people)."""
+    return forms.TypedChoiceField(
+        label=label,
+        choices=_choices(1, 10),
+        coerce=int,
+        empty_value=None,
+        required=required,
+    )
+
+
 class AssessmentForm(GovukFormMixin, forms.Form):
     """The assessment page: the questions, the wheel, and one score per person
     (and a voice per child), built for the household."""
@@ -58,19 +69,12 @@ class AssessmentForm(GovukFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.people = people
         for domain in WheelDomain:
-            self.fields[domain.value] = forms.TypedChoiceField(
-                label=f"Family wheel: {domain.label}",
-                choices=_choices(1, 10),
-                coerce=int,
-                empty_value=None,
-                required=False,
+            self.fields[domain.value] = _score_field(
+                f"Family wheel: {domain.label}", required=False
             )
         for person in people:
-            self.fields[f"person_{person.pk}"] = forms.TypedChoiceField(
-                label=f"Overall score for {person.given_name} {person.family_name}",
-                choices=_choices(1, 10),
-                coerce=int,
-                empty_value=None,
+            self.fields[f"person_{person.pk}"] = _score_field(
+                f"Overall score for {person.given_name} {person.family_name}",
                 required=False,
             )
             if person.role == "child":
@@ -149,21 +153,13 @@ class ClosureForm(GovukFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.people = people
         for domain in WheelDomain:
-            self.fields[domain.value] = forms.TypedChoiceField(
-                label=f"Family wheel at closure: {domain.label}",
-                choices=_choices(1, 10),
-                coerce=int,
-                empty_value=None,
-                required=False,
+            self.fields[domain.value] = _score_field(
+                f"Family wheel at closure: {domain.label}", required=False
             )
         answers = [("", "Choose")] + list(Answer.choices)
         for person in people:
-            self.fields[f"person_{person.pk}"] = forms.TypedChoiceField(
-                label=f"Overall score at closure for {person.given_name}",
-                choices=_choices(1, 10),
-                coerce=int,
-                empty_value=None,
-                required=False,
+            self.fields[f"person_{person.pk}"] = _score_field(
+                f"Overall score at closure for {person.given_name}", required=False
             )
             if person.role == "child":
                 for question in ("happy", "healthy", "safe"):
@@ -227,18 +223,12 @@ class ReviewForm(GovukFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.people = people
         for domain in WheelDomain:
-            self.fields[domain.value] = forms.TypedChoiceField(
-                label=f"Family wheel: {domain.label}",
-                choices=_choices(1, 10),
-                coerce=int,
-                empty_value=None,
+            self.fields[domain.value] = _score_field(
+                f"Family wheel: {domain.label}", required=True
             )
         for person in people:
-            self.fields[f"person_{person.pk}"] = forms.TypedChoiceField(
-                label=f"Overall score for {person.given_name}",
-                choices=_choices(1, 10),
-                coerce=int,
-                empty_value=None,
+            self.fields[f"person_{person.pk}"] = _score_field(
+                f"Overall score for {person.given_name}", required=True
             )
         self.govuk_classes()
 

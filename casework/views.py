@@ -24,6 +24,7 @@ from casework.forms import AssessmentForm, ClosureForm, ReviewForm
 from casework.models import (
     ActionStatus,
     Assessment,
+    Case,
     NoteKind,
     Person,
     PlanAction,
@@ -51,6 +52,16 @@ from core.errors import DomainError
 from core.forms import GovukFormMixin
 
 CASEWORK_ROLES = (Role.PRACTITIONER, Role.LOCALITY_MANAGER, Role.REQUESTER)
+
+
+def _workable_case(request: HttpRequest, case_id: int) -> tuple[User, Case]:
+    """The signed-in user and the case, if they may work on it; 404 otherwise
+    (the same answer as a case that does not exist)."""
+    user = cast(User, request.user)  # login_required
+    case = case_get_for_user(user, case_id)
+    if case is None or not may_work_on(user, case):
+        raise Http404
+    return user, case
 
 
 @never_cache
@@ -120,10 +131,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def assessment(request: HttpRequest, case_id: int) -> HttpResponse:
     """Write the Early Help Assessment; save as you go, then complete it."""
-    user = cast(User, request.user)  # login_required
-    case = case_get_for_user(user, case_id)
-    if case is None or not may_work_on(user, case):
-        raise Http404
+    user, case = _workable_case(request, case_id)
     existing = Assessment.objects.filter(case=case).prefetch_related("people").first()
     people = list(
         Person.objects.filter(family_id=case.family_id).order_by("role", "pk")
@@ -196,10 +204,7 @@ def team_change(request: HttpRequest, case_id: int) -> HttpResponse:
 def close(request: HttpRequest, case_id: int) -> HttpResponse:
     """Close the case; a second person closing at the same moment is told it is
     already closed."""
-    user = cast(User, request.user)  # login_required
-    case = case_get_for_user(user, case_id)
-    if case is None or not may_work_on(user, case):
-        raise Http404
+    user, case = _workable_case(request, case_id)
     people = list(
         Person.objects.filter(family_id=case.family_id).order_by("role", "pk")
     )
@@ -367,10 +372,7 @@ def plan(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def reviews(request: HttpRequest, case_id: int) -> HttpResponse:
     """The plan's reviews, when the next is due, and a new review."""
-    user = cast(User, request.user)  # login_required
-    case = case_get_for_user(user, case_id)
-    if case is None or not may_work_on(user, case):
-        raise Http404
+    user, case = _workable_case(request, case_id)
     people = list(
         Person.objects.filter(family_id=case.family_id).order_by("role", "pk")
     )
@@ -410,10 +412,7 @@ def reviews(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_POST
 def note(request: HttpRequest, case_id: int) -> HttpResponse:
     """Add a note to the chronology."""
-    user = cast(User, request.user)  # login_required
-    case = case_get_for_user(user, case_id)
-    if case is None or not may_work_on(user, case):
-        raise Http404
+    user, case = _workable_case(request, case_id)
     try:
         case_note_add(
             case_id=case.pk,
@@ -435,10 +434,7 @@ def note(request: HttpRequest, case_id: int) -> HttpResponse:
 def step_up(request: HttpRequest, case_id: int) -> HttpResponse:
     """Step up to the social care front door while the case stays open, and
     record what social care decided."""
-    user = cast(User, request.user)  # login_required
-    case = case_get_for_user(user, case_id)
-    if case is None or not may_work_on(user, case):
-        raise Http404
+    user, case = _workable_case(request, case_id)
     error = None
     if request.method == "POST":
         try:
@@ -492,10 +488,7 @@ def step_up(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_POST
 def closure_action(request: HttpRequest, case_id: int) -> HttpResponse:
     """A manager signs a closure off; the case's workers reopen a recent one."""
-    user = cast(User, request.user)  # login_required
-    case = case_get_for_user(user, case_id)
-    if case is None or not may_work_on(user, case):
-        raise Http404
+    user, case = _workable_case(request, case_id)
     try:
         if request.POST.get("do") == "sign_off":
             if user.role != Role.LOCALITY_MANAGER:
