@@ -3,7 +3,9 @@
 Practitioners see the cases they lead or are team members of, in their
 localities; locality managers every case in their localities; requesters the
 cases whose team they are on (the plan view only, built with the plan). Everyone
-else sees none: auditors get theirs through open audit rounds. Out of scope
+else sees none: auditors get theirs through open audit rounds. Team membership
+and audit assignments are object-level grants (``casework.grants``), read here in
+SQL. Out of scope
 answers 404, the same as a case that does not exist.
 """
 
@@ -11,10 +13,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from accounts.roles import Role
-from casework.models import Case, CaseMember, Person
+from casework.grants import VIEW, WORK, granted, has_case_grant
+from casework.models import Case, Person
 
 
 def _authenticated(user: Any) -> bool:
@@ -27,7 +30,7 @@ def case_queryset_for_user(user: Any) -> QuerySet[Case]:
     cases = Case.objects.all()
     if not _authenticated(user):
         return cases.none()
-    on_team = Exists(CaseMember.objects.filter(case=OuterRef("pk"), user=user))
+    on_team = granted(user, VIEW)
     localities = user.memberships.values("locality_id")
     if user.role == Role.LOCALITY_MANAGER:
         return cases.filter(locality_id__in=localities)
@@ -63,10 +66,7 @@ def may_work_on(user: Any, case: Case) -> bool:
     if user.role == Role.LOCALITY_MANAGER:
         return user.memberships.filter(locality_id=case.locality_id).exists()
     if user.role == Role.PRACTITIONER:
-        return (
-            case.lead_practitioner_id == user.pk
-            or case.members.filter(user=user).exists()
-        )
+        return case.lead_practitioner_id == user.pk or has_case_grant(user, case, WORK)
     return False
 
 

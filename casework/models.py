@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from core.codes import Ethnicity, MemberRole, Relationship, Sex, check_in
 from core.models import TimeStampedModel
@@ -155,6 +156,27 @@ class CaseMember(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.user_id}"
+
+
+class CaseUserObjectPermission(UserObjectPermissionBase):
+    """An object-level grant on one case (django-guardian, with a direct foreign
+    key so access checks join on an indexed integer): team members and
+    auditors. Written only through ``casework.grants``."""
+
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        pass
+
+
+class CaseGroupObjectPermission(GroupObjectPermissionBase):
+    """Group grants on one case (unused by the product; present so guardian
+    never falls back to its text-keyed generic table for cases)."""
+
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        pass
 
 
 class CaseEvent(models.Model):

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from casework.grants import team_member_create, team_member_delete
 from casework.models import (
     OPEN_STATUSES,
     Case,
@@ -65,9 +66,7 @@ def case_open_for_form(
         lead_practitioner=lead_practitioner,
         opened_at=at,
     )
-    CaseMember.objects.create(
-        case=case, user=lead_practitioner, is_lead=True, added_by=actor
-    )
+    team_member_create(case=case, user=lead_practitioner, added_by=actor, is_lead=True)
     _event(case, actor, at, "opened", form)
     return case, True
 
@@ -186,13 +185,11 @@ def case_member_add(*, case_id: int, actor: User, email: str) -> CaseMember:
                 "manager to transfer the case, or add a partner instead",
                 field="email",
             )
-        member, created = CaseMember.objects.get_or_create(
-            case=case, user=member_user, defaults={"added_by": actor}
-        )
-        if not created:
+        if CaseMember.objects.filter(case=case, user=member_user).exists():
             raise InvalidInput(
                 f"{member_user.display_name} is already on the team", field="email"
             )
+        member = team_member_create(case=case, user=member_user, added_by=actor)
         CaseEvent.objects.create(
             case=case,
             actor=actor,
@@ -211,13 +208,17 @@ def case_member_remove(*, case_id: int, actor: User, member_id: int) -> None:
         case = Case.objects.select_for_update().get(pk=case_id)
         if case.status not in OPEN_STATUSES:
             raise Conflict("The case is closed.")
-        member = CaseMember.objects.filter(case=case, pk=member_id).first()
+        member = (
+            CaseMember.objects.select_related("user")
+            .filter(case=case, pk=member_id)
+            .first()
+        )
         if member is None:
             raise InvalidInput("That person is not on the team")
         if member.is_lead:
             raise InvalidInput("The lead practitioner cannot be taken off the team")
         user_id = member.user_id
-        member.delete()
+        team_member_delete(member)
         CaseEvent.objects.create(
             case=case,
             actor=actor,

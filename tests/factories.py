@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import cast
+from typing import Any, cast
 
 import factory
 from django.utils import timezone
@@ -99,9 +99,16 @@ class CaseFactory(factory.django.DjangoModelFactory):
         # As allocation does: the lead is the first member of the team.
         if create:
             case = cast(Case, self)
-            CaseMember.objects.get_or_create(
-                case=case, user=case.lead_practitioner, defaults={"is_lead": True}
-            )
+            if not CaseMember.objects.filter(case=case, is_lead=True).exists():
+                join_team(case, case.lead_practitioner, is_lead=True)
+
+
+def join_team(case: Case, user: Any, *, is_lead: bool = False) -> CaseMember:
+    """Put a user on a case's team with the grants their role allows, as the
+    team service does."""
+    from casework.grants import team_member_create
+
+    return team_member_create(case=case, user=user, added_by=None, is_lead=is_lead)
 
 
 class FormFactory(factory.django.DjangoModelFactory):

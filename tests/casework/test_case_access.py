@@ -5,13 +5,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.roles import Role
-from casework.models import CaseMember
 from core.models import AccessLog
 from tests.factories import (
     CaseFactory,
     OrganisationFactory,
     PersonFactory,
     UserFactory,
+    join_team,
 )
 from tests.helpers import sign_in, sign_in_verified
 
@@ -43,7 +43,7 @@ def world():
         "administrator": UserFactory(role=Role.ADMINISTRATOR),
     }
     for name in ("team_member", "requester_on_team"):
-        CaseMember.objects.create(case=case, user=users[name])
+        join_team(case, users[name])
     return case, other_case, users
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from casework.assessment import assessment_save
 from casework.closure import ClosureInput, case_close
-from casework.models import CaseMember, PlanAction, PlanOutcome
+from casework.models import PlanAction, PlanOutcome
 from casework.reviews import review_record
 from tests.casework.test_assessment import whole
 from tests.casework.test_reviews import review_of
@@ -48,7 +48,6 @@ def test_the_dashboard_lists_what_is_due(client):
     )
     closed = CaseFactory(lead_practitioner=worker)
     case_close(case_id=closed.pk, actor=worker, data=ClosureInput(reason="moved_away"))
-    CaseMember.objects.get_or_create(case=closed, user=worker)
 
     sign_in_verified(client, worker)
     response = client.get("/cases/dashboard/")

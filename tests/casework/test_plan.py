@@ -4,8 +4,8 @@ import pytest
 from django.test import Client
 
 from accounts.roles import Role
-from casework.models import CaseEvent, CaseMember, PlanAction, PlanOutcome
-from tests.factories import CaseFactory, OrganisationFactory, UserFactory
+from casework.models import CaseEvent, PlanAction, PlanOutcome
+from tests.factories import CaseFactory, OrganisationFactory, UserFactory, join_team
 from tests.helpers import sign_in, sign_in_verified
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ def setup(client):
     dsl = UserFactory(
         role=Role.REQUESTER, organisation=OrganisationFactory(name="School")
     )
-    CaseMember.objects.create(case=case, user=dsl)
+    join_team(case, dsl)
     sign_in_verified(client, case.lead_practitioner)
     return case, dsl
 

@@ -8,7 +8,13 @@ from rest_framework.test import APIClient
 from accounts.roles import Role
 from accounts.services import api_token_issue
 from casework.models import SocialCareReferral
-from tests.factories import CaseFactory, OrganisationFactory, PersonFactory, UserFactory
+from tests.factories import (
+    CaseFactory,
+    OrganisationFactory,
+    PersonFactory,
+    UserFactory,
+    join_team,
+)
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/social-care-referrals/"
@@ -61,10 +67,8 @@ def test_only_people_in_your_cases(who):
     case = CaseFactory()
     child = PersonFactory(family=case.family)
     if who == "requester_on_team":
-        from casework.models import CaseMember
-
         user = UserFactory(role=Role.REQUESTER, organisation=OrganisationFactory())
-        CaseMember.objects.create(case=case, user=user)
+        join_team(case, user)
     else:
         role = Role.PRACTITIONER if who == "other_practitioner" else Role.AUDITOR
         user = UserFactory(role=role, localities=["erdington"])

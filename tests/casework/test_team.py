@@ -5,7 +5,7 @@ from django.test import Client
 
 from accounts.roles import Role
 from casework.models import CaseEvent, CaseMember
-from tests.factories import CaseFactory, OrganisationFactory, UserFactory
+from tests.factories import CaseFactory, OrganisationFactory, UserFactory, join_team
 from tests.helpers import sign_in, sign_in_verified
 
 pytestmark = pytest.mark.django_db
@@ -44,13 +44,13 @@ def test_others_cannot_change_the_team(client, who):
     case = CaseFactory()
     if who == "requester_on_team":
         user = UserFactory(role=Role.REQUESTER, organisation=OrganisationFactory())
-        CaseMember.objects.create(case=case, user=user)
+        join_team(case, user)
         sign_in(client, user)
     else:
         role = Role.AUDITOR if who == "auditor" else Role.PRACTITIONER
         user = UserFactory(role=role, localities=["erdington"])
         if who == "practitioner_on_team":  # only the lead or a manager changes it
-            CaseMember.objects.create(case=case, user=user)
+            join_team(case, user)
         sign_in_verified(client, user)
     stranger = UserFactory(role=Role.REQUESTER, organisation=OrganisationFactory())
     before = set(CaseMember.objects.filter(case=case).values_list("user_id", flat=True))
