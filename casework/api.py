@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from casework.access import person_queryset_for_user
 from casework.models import SocialCareReferral
-from casework.services import social_care_referral_record
-from core.access_log import access_log_record
-
-
-class SocialCareReferralSerializer(serializers.Serializer):
-    person = serializers.IntegerField(help_text="The person's id in Early Help Connect")
-    referred_at = serializers.DateTimeField(help_text="ISO 8601 with an offset")
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+from casework.referrals import ReferralInput, referral_record_for_user
 
 
 class SocialCareReferralResponse(serializers.ModelSerializer):
@@ -30,27 +22,27 @@ class SocialCareReferralCreateView(GenericAPIView):
     """Record a referral to children's social care made outside early help, for a
     person in a case you work (practitioners and locality managers)."""
 
-    serializer_class = SocialCareReferralSerializer
+    serializer_class = ReferralInput
 
-    @extend_schema(responses={201: SocialCareReferralResponse})
+    @extend_schema(
+        responses={
+            201: SocialCareReferralResponse,
+            200: OpenApiResponse(
+                SocialCareReferralResponse,
+                description="Already recorded: the same person at the same moment",
+            ),
+        }
+    )
     def post(self, request: Request) -> Response:
-        serializer = SocialCareReferralSerializer(data=request.data)
+        serializer = ReferralInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        person = (
-            person_queryset_for_user(request.user).filter(pk=data["person"]).first()
-        )
-        if person is None:
-            raise serializers.ValidationError(
-                {"person": ["No person with this id in the cases you work."]}
-            )
-        access_log_record(user=request.user, obj=person, channel="api", request=request)
-        referral = social_care_referral_record(
-            person=person,
-            actor=request.user,
-            referred_at=data["referred_at"],
-            reason=data.get("reason", ""),
+        referral, created = referral_record_for_user(
+            user=request.user,  # type: ignore[arg-type]  # authenticated
+            data=serializer.validated_data,
+            channel="api",
+            request=request,
         )
         return Response(
-            SocialCareReferralResponse(referral).data, status=status.HTTP_201_CREATED
+            SocialCareReferralResponse(referral).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )

@@ -9,8 +9,12 @@ from django import forms
 from casework.assessment import AssessmentInput
 from casework.closure import ClosureInput
 from casework.models import Answer, Assessment, ClosureReason, Person, WheelDomain
+from casework.people import PersonInput
 from casework.reviews import ReviewInput
+from core.codes import Ethnicity, Relationship, Sex
 from core.forms import GovukFormMixin
+from core.uploads import MAX_BYTES
+from family_connect.forms import DateField
 
 
 def _choices(low: int, high: int) -> list[tuple[str, str]]:
@@ -244,3 +248,99 @@ class ReviewForm(GovukFormMixin, forms.Form):
             person_scores={p.pk: d[f"person_{p.pk}"] for p in self.people},
             next_review_on=d["next_review_on"],
         )
+
+
+# --- Person records ----------------------------------------------------------------
+
+
+def _optional(choices: Any) -> list[tuple[str, str]]:
+    return [("", "Not known")] + list(choices)
+
+
+class PersonForm(GovukFormMixin, forms.Form):
+    given_name = forms.CharField(label="First name", max_length=100)
+    family_name = forms.CharField(label="Last name", max_length=100)
+    date_of_birth = DateField(
+        label="Date of birth", required=False, help_text="For example, 27 3 2015"
+    )
+    expected = forms.BooleanField(
+        label="Not born yet (the date is the due date)", required=False
+    )
+    sex = forms.ChoiceField(label="Sex", choices=_optional(Sex.choices), required=False)
+    ethnicity = forms.ChoiceField(
+        label="Ethnicity", choices=_optional(Ethnicity.choices), required=False
+    )
+    relationship = forms.ChoiceField(
+        label="Relationship to the children",
+        choices=_optional(Relationship.choices),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial", {f: getattr(person, f) for f in PersonInput.__dataclass_fields__}
+        )
+        super().__init__(*args, **kwargs)
+        if person.role == "child":
+            del self.fields["relationship"]
+        else:
+            del self.fields["expected"]
+
+    def to_input(self) -> PersonInput:
+        d = self.cleaned_data
+        return PersonInput(
+            given_name=d["given_name"],
+            family_name=d["family_name"],
+            date_of_birth=d.get("date_of_birth"),
+            expected=bool(d.get("expected")),
+            sex=d.get("sex") or "",
+            ethnicity=d.get("ethnicity") or "",
+            relationship=d.get("relationship") or "",
+        )
+
+
+class AddressForm(GovukFormMixin, forms.Form):
+    address_line = forms.CharField(
+        label="Address", max_length=200, required=False, help_text="House and street"
+    )
+    postcode = forms.CharField(label="Postcode", max_length=10)
+
+
+class MoveForm(GovukFormMixin, forms.Form):
+    case = forms.IntegerField(
+        label="Case number of the household they now live in",
+        help_text="A case you work on: they join that case's household.",
+        min_value=1,
+    )
+
+
+class ReferralForm(GovukFormMixin, forms.Form):
+    referred_on = DateField(
+        label="Date of the referral", help_text="For example, 1 10 2026"
+    )
+    referred_time = forms.TimeField(
+        label="Time (optional)",
+        required=False,
+        help_text="For example, 14:30. If you do not know it, we record midday.",
+        widget=forms.TimeInput({"class": "govuk-input--width-5"}, format="%H:%M"),
+    )
+    reason = forms.CharField(
+        label="Why (optional)",
+        widget=forms.Textarea({"rows": 3}),
+        required=False,
+        max_length=5000,
+    )
+
+
+class ReferralUploadForm(GovukFormMixin, forms.Form):
+    file = forms.FileField(
+        label="Upload a CSV file",
+        help_text="Use the template's columns. At most 500 rows and 2 MB.",
+        error_messages={"required": "Select a CSV file"},
+    )
+
+    def clean_file(self) -> bytes:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError("The file must be smaller than 2 MB")
+        return bytes(upload.read())

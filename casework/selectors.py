@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from casework.access import case_queryset_for_user
 from casework.models import (
@@ -188,4 +189,93 @@ def dashboard_for_user(user: Any, today: Any) -> dict[str, Any]:
         "reviews_overdue": reviews_overdue,
         "actions": actions,
         "awaiting_sign_off": awaiting_sign_off,
+    }
+
+
+# --- Person records ----------------------------------------------------------------
+
+
+def record_history(obj: Any) -> list[dict[str, Any]]:
+    """Who changed a family or person record, when, and from what to what
+    (newest first; one query)."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    entries = (
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj),
+            object_id=str(obj.pk),
+        )
+        .select_related("user")
+        .order_by("-action_time", "-pk")
+    )
+    history = []
+    for entry in entries:
+        try:
+            change = json.loads(entry.change_message)
+        except ValueError:
+            change = {}
+        before, after = change.get("before") or {}, change.get("after") or {}
+        history.append(
+            {
+                "at": entry.action_time,
+                "who": getattr(entry.user, "display_name", ""),
+                "changes": [
+                    {"field": name, "before": before.get(name), "after": value}
+                    for name, value in sorted(after.items())
+                ],
+            }
+        )
+    return history
+
+
+def person_involvement(user: Any, person: Person) -> dict[str, Any]:
+    """Who else is involved with a person, within what the viewer may see:
+    the cases of their household and of the forms about them, those forms, and
+    everyone on those cases' teams or who asked for help (a fixed number of
+    queries)."""
+    from family_connect.access import form_queryset_for_user
+    from family_connect.models import FamilyConnectForm
+
+    visible_cases = case_queryset_for_user(user)
+    forms_about = FamilyConnectForm.objects.filter(members__person=person).values("pk")
+    forms = list(
+        FamilyConnectForm.objects.filter(pk__in=forms_about)
+        .filter(
+            Q(pk__in=form_queryset_for_user(user).values("pk"))
+            | Q(case__in=visible_cases.values("pk"))
+        )
+        .select_related("organisation", "requester__organisation", "locality")
+        .order_by("-received_at")
+    )
+    case_ids = Q(family_id=person.family_id) if person.family_id else Q(pk__in=[])
+    case_ids |= Q(pk__in=[f.case_id for f in forms if f.case_id])
+    cases = list(
+        visible_cases.filter(case_ids)
+        .select_related("locality", "lead_practitioner")
+        .order_by("-opened_at")
+    )
+    members = (
+        CaseMember.objects.filter(case__in=[c.pk for c in cases])
+        .select_related("user", "user__organisation")
+        .order_by("user__full_name", "case_id")
+    )
+    people: dict[int, dict[str, Any]] = {}
+    for m in members:
+        entry = people.setdefault(
+            m.user_id, {"user": m.user, "cases": [], "forms": [], "lead": False}
+        )
+        entry["cases"].append(m.case_id)
+        entry["lead"] = entry["lead"] or m.is_lead
+    for f in forms:
+        if f.requester_id is not None and f.requester is not None:
+            entry = people.setdefault(
+                f.requester_id,
+                {"user": f.requester, "cases": [], "forms": [], "lead": False},
+            )
+            entry["forms"].append(f.reference)
+    return {
+        "cases": cases,
+        "forms": forms,
+        "involved": sorted(people.values(), key=lambda e: e["user"].display_name),
     }

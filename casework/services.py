@@ -230,21 +230,38 @@ def case_member_remove(*, case_id: int, actor: User, member_id: int) -> None:
 
 def social_care_referral_record(
     *, person: Person, actor: User, referred_at: datetime, reason: str = ""
-) -> SocialCareReferral:
+) -> tuple[SocialCareReferral, bool]:
     """Record a referral to children's social care made outside early help (for
-    the post-closure check). Preconditions: the caller resolved the person
-    through ``access.person_queryset_for_user``."""
+    the post-closure check); returns it and whether it is new. The same person
+    referred at the same moment is one referral, so keying it in, the API and
+    a CSV uploaded twice never count it twice. Preconditions: the caller
+    resolved the person through ``access.person_queryset_for_user``."""
     if referred_at > timezone.now():
         raise InvalidInput(
             "The referral date cannot be in the future", field="referred_at"
         )
-    return SocialCareReferral.objects.create(
-        person=person,
-        referred_at=referred_at,
-        source=SocialCareReferral.Source.EXTERNAL,
-        reason=(reason or "").strip(),
-        recorded_by=actor,
-    )
+    reason = (reason or "").strip()
+    if len(reason) > 5000:
+        raise InvalidInput(
+            "The reason must be 5000 characters or fewer", field="reason"
+        )
+    with transaction.atomic():
+        Person.objects.select_for_update().get(pk=person.pk)
+        existing = SocialCareReferral.objects.filter(
+            person=person,
+            referred_at=referred_at,
+            source=SocialCareReferral.Source.EXTERNAL,
+        ).first()
+        if existing is not None:
+            return existing, False
+        referral = SocialCareReferral.objects.create(
+            person=person,
+            referred_at=referred_at,
+            source=SocialCareReferral.Source.EXTERNAL,
+            reason=reason,
+            recorded_by=actor,
+        )
+    return referral, True
 
 
 def case_note_add(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casework import views
+from casework import people_views, views
 
 app_name = "casework"
 
@@ -16,4 +16,30 @@ urlpatterns = [
     path("<int:case_id>/reviews/", views.reviews, name="reviews"),
     path("<int:case_id>/notes/", views.note, name="note"),
     path("<int:case_id>/step-up/", views.step_up, name="step_up"),
+    path("people/<int:person_id>/", people_views.person_detail, name="person"),
+    path(
+        "people/<int:person_id>/details/",
+        people_views.person_edit,
+        name="person_edit",
+    ),
+    path(
+        "people/<int:person_id>/address/",
+        people_views.person_address,
+        name="person_address",
+    ),
+    path(
+        "people/<int:person_id>/move/",
+        people_views.person_move_view,
+        name="person_move",
+    ),
+    path(
+        "social-care-referrals/upload/",
+        people_views.referrals_upload_view,
+        name="referrals_upload",
+    ),
+    path(
+        "social-care-referrals/template.csv",
+        people_views.referrals_template,
+        name="referrals_template",
+    ),
 ]

@@ -10,10 +10,8 @@ each locality's triage inbox get one e-mail for the whole upload.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import hashlib
-import io
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,15 +19,12 @@ from typing import Any
 from django.db import transaction
 
 from accounts.models import User
-from core.errors import DomainError, InvalidInput
+from core.errors import DomainError
 from core.notifications import Message, notifications_queue
+from core.uploads import RowError, csv_rows, csv_template
 from family_connect.models import FamilyConnectForm, Route
 from family_connect.services import form_submit, triage_inboxes
 from family_connect.validation import submission_validate
-
-MAX_BYTES = 2 * 1024 * 1024
-# Rows are saved while the uploader waits; keep a file well inside a request.
-MAX_ROWS = 500
 
 COLUMNS = [
     "postcode",
@@ -99,13 +94,6 @@ _MEMBER_COLUMNS = {
 }
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    message: str
-
-
 @dataclass
 class BulkResult:
     created: list[FamilyConnectForm] = field(default_factory=list)
@@ -115,11 +103,7 @@ class BulkResult:
 
 
 def template_csv() -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS)
-    writer.writeheader()
-    writer.writerow(EXAMPLE)
-    return out.getvalue()
+    return csv_template(COLUMNS, EXAMPLE)
 
 
 def _yes_no(value: str) -> bool | str:
@@ -205,46 +189,11 @@ def _errors_for_row(row: int, errors: dict[str, Any]) -> list[RowError]:
     return found
 
 
-def _read(content: bytes) -> list[dict[str, str]]:
-    if len(content) > MAX_BYTES:
-        raise InvalidInput("The file must be smaller than 2 MB.")
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InvalidInput("The file must be a CSV file saved as UTF-8.") from None
-    if "\x00" in text:
-        raise InvalidInput("The file must be a CSV file saved as UTF-8.")
-    reader = csv.DictReader(io.StringIO(text))
-    try:
-        headers = [h.strip() for h in (reader.fieldnames or [])]
-    except csv.Error as exc:
-        raise InvalidInput(f"The file is not a CSV file we can read ({exc}).") from None
-    missing = sorted(REQUIRED - set(headers))
-    if missing:
-        raise InvalidInput(
-            "The file is missing these columns: "
-            + ", ".join(missing)
-            + ". Download the template to see the columns."
-        )
-    reader.fieldnames = headers
-    rows = []
-    try:
-        for i, row in enumerate(reader):
-            if i >= MAX_ROWS:
-                raise InvalidInput(f"The file must have at most {MAX_ROWS} rows.")
-            rows.append(row)
-    except csv.Error as exc:
-        raise InvalidInput(f"The file is not a CSV file we can read ({exc}).") from None
-    if not rows:
-        raise InvalidInput("The file has no rows under its headings.")
-    return rows
-
-
 def bulk_upload(*, content: bytes, actor: User) -> BulkResult:
     """Check every row, then create a form for each valid one (each in its own
     transaction). Rows are numbered as a spreadsheet shows them: the heading is
     row 1. Raises InvalidInput when the file itself cannot be read."""
-    rows = _read(content)
+    rows = csv_rows(content, required=REQUIRED)
     result = BulkResult(rows=len(rows))
     valid = []
     for i, row in enumerate(rows, start=2):

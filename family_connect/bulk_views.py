@@ -11,9 +11,10 @@ from django.views.decorators.http import require_http_methods
 
 from core.errors import InvalidInput
 from core.forms import GovukFormMixin
+from core.uploads import MAX_BYTES
 from family_connect.access import may_bulk_upload
-from family_connect.bulk import MAX_BYTES, template_csv
 from family_connect.bulk import bulk_upload as bulk_upload_service
+from family_connect.bulk import template_csv
 
 
 class UploadForm(GovukFormMixin, forms.Form):

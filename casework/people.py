@@ -1,0 +1,188 @@
+"""Family and person records: changes with their history, and moving a person to
+another household.
+
+Every change locks the record, writes the new values and one change-log entry
+(who, when, before and after; ``core.change_log``) in the same transaction, so
+the history on the person page is complete. A person is in one household at a
+time: moving them changes their household, and the old one keeps its history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from casework.models import Family, Person
+from core.change_log import change_record
+from core.codes import Ethnicity, Relationship, Sex
+from core.errors import InvalidInput
+from family_connect.matching import name_key
+from localities.postcodes import locality_for_postcode, postcode_normalise
+
+PERSON_FIELDS = (
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "expected",
+    "sex",
+    "ethnicity",
+    "relationship",
+)
+FAMILY_FIELDS = ("postcode", "address_line")
+
+
+@dataclass(frozen=True)
+class PersonInput:
+    given_name: str
+    family_name: str
+    date_of_birth: dt.date | None
+    expected: bool = False
+    sex: str = ""
+    ethnicity: str = ""
+    relationship: str = ""
+
+
+def _values(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+    return {f: getattr(obj, f) for f in fields}
+
+
+def _changed(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in after.items() if before.get(k) != v}
+
+
+def _person_clean(data: PersonInput, role: str) -> PersonInput:
+    given, family = data.given_name.strip(), data.family_name.strip()
+    if not given:
+        raise InvalidInput("Enter their first name", field="given_name")
+    if not family:
+        raise InvalidInput("Enter their last name", field="family_name")
+    if len(given) > 100 or len(family) > 100:
+        raise InvalidInput("Names must be 100 characters or fewer", field="given_name")
+    today = timezone.localdate()
+    if data.date_of_birth and data.date_of_birth > today and not data.expected:
+        raise InvalidInput(
+            "Date of birth must be today or in the past", field="date_of_birth"
+        )
+    if data.expected and role != "child":
+        raise InvalidInput("Only a child can be expected", field="expected")
+    for name, codes in (
+        ("sex", Sex),
+        ("ethnicity", Ethnicity),
+        ("relationship", Relationship),
+    ):
+        value = getattr(data, name)
+        if value and value not in codes.values:
+            raise InvalidInput(f"Choose a {name} from the list", field=name)
+    return PersonInput(
+        given_name=given,
+        family_name=family,
+        date_of_birth=data.date_of_birth,
+        expected=data.expected,
+        sex=data.sex,
+        ethnicity=data.ethnicity,
+        relationship=data.relationship,
+    )
+
+
+def person_update(*, person_id: int, actor: User, data: PersonInput) -> Person:
+    """Correct a person's details. Preconditions: the caller resolved the person
+    through ``access.person_queryset_for_user``."""
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person_id)
+        clean = _person_clean(data, person.role)
+        before = _values(person, PERSON_FIELDS)
+        after = {f: getattr(clean, f) for f in PERSON_FIELDS}
+        changed = _changed(before, after)
+        if not changed:
+            return person
+        for name, value in changed.items():
+            setattr(person, name, value)
+        person.given_name_key = name_key(person.given_name)
+        person.family_name_key = name_key(person.family_name)
+        person.save()
+        change_record(
+            actor=actor,
+            obj=person,
+            before={k: before[k] for k in changed},
+            after=changed,
+        )
+    return person
+
+
+def family_update(
+    *, family_id: int, actor: User, postcode: str, address_line: str
+) -> Family:
+    """Record a household's new address; the locality follows the postcode
+    (open cases stay with their locality until a manager transfers them)."""
+    normalised = postcode_normalise(postcode)
+    if normalised is None:
+        raise InvalidInput("Enter a real postcode, like B23 6TJ", field="postcode")
+    address_line = (address_line or "").strip()
+    if len(address_line) > 200:
+        raise InvalidInput(
+            "The address must be 200 characters or fewer", field="address_line"
+        )
+    with transaction.atomic():
+        family = Family.objects.select_for_update().get(pk=family_id)
+        before = {**_values(family, FAMILY_FIELDS), "locality": family.locality_id}
+        locality = locality_for_postcode(normalised)
+        after = {
+            "postcode": normalised,
+            "address_line": address_line,
+            "locality": locality.pk if locality else family.locality_id,
+        }
+        changed = _changed(before, after)
+        if not changed:
+            return family
+        family.postcode = normalised
+        family.address_line = address_line
+        if locality is not None:
+            family.locality = locality
+        family.save()
+        change_record(
+            actor=actor,
+            obj=family,
+            before={k: before[k] for k in changed},
+            after=changed,
+        )
+    return family
+
+
+def person_move(*, person_id: int, actor: User, family_id: int) -> Person:
+    """Move a person to another household (they are in one at a time); both
+    the person's and the two households' histories record it. Preconditions:
+    the caller resolved the person and the household through the access
+    module."""
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person_id)
+        if person.family_id == family_id:
+            raise InvalidInput("They already live in this household", field="family")
+        target = Family.objects.select_for_update().get(pk=family_id)
+        source_id = person.family_id
+        person.family = target
+        person.save(update_fields=["family", "updated_at"])
+        change_record(
+            actor=actor,
+            obj=person,
+            before={"family": source_id},
+            after={"family": target.pk},
+        )
+        if source_id is not None:
+            change_record(
+                actor=actor,
+                obj=Family(pk=source_id),
+                before={"member": person.pk},
+                after={"member": None},
+            )
+        change_record(
+            actor=actor,
+            obj=target,
+            before={"member": None},
+            after={"member": person.pk},
+        )
+    return person

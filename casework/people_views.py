@@ -1,0 +1,243 @@
+"""Person pages: the record and its history, who else is involved, corrections,
+moving household, and social care referrals made outside early help (keyed in
+or uploaded as CSV)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from accounts.models import User
+from accounts.roles import Role
+from casework.access import case_get_for_user, person_queryset_for_user
+from casework.forms import (
+    AddressForm,
+    MoveForm,
+    PersonForm,
+    ReferralForm,
+    ReferralUploadForm,
+)
+from casework.models import Person
+from casework.people import family_update, person_move, person_update
+from casework.referrals import referrals_upload
+from casework.referrals import template_csv as referrals_template_csv
+from casework.selectors import person_involvement, record_history
+from casework.services import social_care_referral_record
+from core.access_log import access_log_record
+from core.errors import DomainError
+from core.forms import GovukFormMixin
+
+MIDDAY = dt.time(12, 0)
+
+
+def _person(request: HttpRequest, person_id: int) -> tuple[User, Person]:
+    """The signed-in user and the person, if they work a case of the person's
+    household; 404 otherwise. Logs the read."""
+    user = cast(User, request.user)  # login_required
+    person = (
+        person_queryset_for_user(user)
+        .select_related("family", "family__locality")
+        .filter(pk=person_id)
+        .first()
+    )
+    if person is None:
+        raise Http404
+    access_log_record(user=user, obj=person, request=request)
+    return user, person
+
+
+def _form_error(form: GovukFormMixin, exc: DomainError) -> None:
+    f: Any = form
+    f.add_error(exc.field if exc.field in f.fields else None, exc.message)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    """The person's record, household, referrals, who else is involved and the
+    history of their record; a referral made elsewhere is recorded here."""
+    user, person = _person(request, person_id)
+    form = ReferralForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        when = timezone.make_aware(
+            dt.datetime.combine(
+                form.cleaned_data["referred_on"],
+                form.cleaned_data.get("referred_time") or MIDDAY,
+            )
+        )
+        try:
+            _referral, created = social_care_referral_record(
+                person=person,
+                actor=user,
+                referred_at=when,
+                reason=form.cleaned_data.get("reason", ""),
+            )
+        except DomainError as exc:
+            if exc.field == "referred_at":
+                exc.field = "referred_on"
+            _form_error(form, exc)
+        else:
+            messages.success(
+                request,
+                "Referral recorded."
+                if created
+                else "This referral was already recorded: nothing changed.",
+            )
+            return redirect("casework:person", person_id=person.pk)
+    household = (
+        list(
+            Person.objects.filter(family_id=person.family_id)
+            .exclude(pk=person.pk)
+            .order_by("role", "date_of_birth", "pk")
+        )
+        if person.family_id
+        else []
+    )
+    history = record_history(person)
+    if person.family is not None:
+        history = sorted(
+            history + record_history(person.family), key=lambda e: e["at"], reverse=True
+        )
+    return render(
+        request,
+        "casework/person.html",
+        {
+            "person": person,
+            "household": household,
+            "referrals": person.social_care_referrals.order_by("-referred_at"),
+            "history": history,
+            "form": form,
+            **person_involvement(user, person),
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
+    user, person = _person(request, person_id)
+    form = PersonForm(request.POST or None, person=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person_update(person_id=person.pk, actor=user, data=form.to_input())
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, "Details saved.")
+            return redirect("casework:person", person_id=person.pk)
+    return render(
+        request,
+        "casework/person_form.html",
+        {"person": person, "form": form, "title": "Change their details"},
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_address(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Record the household's new address (for everyone who lives there)."""
+    user, person = _person(request, person_id)
+    family = person.family
+    if family is None:
+        raise Http404
+    form = AddressForm(
+        request.POST or None,
+        initial={"postcode": family.postcode, "address_line": family.address_line},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            family_update(
+                family_id=family.pk,
+                actor=user,
+                postcode=form.cleaned_data["postcode"],
+                address_line=form.cleaned_data["address_line"],
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, "Address saved for the whole household.")
+            return redirect("casework:person", person_id=person.pk)
+    return render(
+        request,
+        "casework/person_form.html",
+        {"person": person, "form": form, "title": "Change the household's address"},
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_move_view(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Move the person into the household of another case the user works."""
+    user, person = _person(request, person_id)
+    form = MoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        case = case_get_for_user(user, form.cleaned_data["case"])
+        if case is None or user.role == Role.REQUESTER:
+            form.add_error("case", "No case with this number in the cases you work")
+        else:
+            try:
+                person_move(person_id=person.pk, actor=user, family_id=case.family_id)
+            except DomainError as exc:
+                form.add_error("case", exc.message)
+            else:
+                messages.success(request, f"Moved to the household of case {case.pk}.")
+                return redirect("casework:person", person_id=person.pk)
+    return render(
+        request,
+        "casework/person_form.html",
+        {"person": person, "form": form, "title": "Move to another household"},
+    )
+
+
+def _may_upload_referrals(user: Any) -> bool:
+    """Practitioners and managers: each row is then checked against the people
+    in the cases they work."""
+    return getattr(user, "role", "") in (Role.PRACTITIONER, Role.LOCALITY_MANAGER)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def referrals_upload_view(request: HttpRequest) -> HttpResponse:
+    """Upload a CSV of referrals to social care made outside early help."""
+    user = cast(User, request.user)  # login_required
+    if not _may_upload_referrals(user):
+        raise Http404
+    result = None
+    form = ReferralUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = referrals_upload(
+                content=form.cleaned_data["file"], actor=user, request=request
+            )
+        except DomainError as exc:
+            form.add_error("file", exc.message)
+    return render(
+        request, "casework/referrals_upload.html", {"form": form, "result": result}
+    )
+
+
+@login_required
+def referrals_template(request: HttpRequest) -> HttpResponse:
+    if not _may_upload_referrals(request.user):
+        raise Http404
+    response = HttpResponse(
+        referrals_template_csv(), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        'attachment; filename="social-care-referrals-template.csv"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response
