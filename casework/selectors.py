@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from datetime import timedelta
 from typing import Any
@@ -17,6 +18,8 @@ from casework.models import (
     CaseStatus,
     Person,
 )
+from core.codes import Ethnicity, Relationship, Sex
+from localities.models import Locality
 
 ASSESSMENT_TARGET = timedelta(days=30)
 
@@ -195,6 +198,49 @@ def dashboard_for_user(user: Any, today: Any) -> dict[str, Any]:
 # --- Person records ----------------------------------------------------------------
 
 
+HISTORY_LABELS = {
+    "given_name": "First name",
+    "family_name": "Last name",
+    "date_of_birth": "Date of birth",
+    "expected": "Not born yet",
+    "sex": "Sex",
+    "ethnicity": "Ethnicity",
+    "relationship": "Relationship",
+    "postcode": "Postcode",
+    "address_line": "Address",
+    "locality": "Locality",
+    "family": "Household",
+    "member": "Household member",
+}
+_CODES: dict[str, Any] = {
+    "sex": Sex,
+    "ethnicity": Ethnicity,
+    "relationship": Relationship,
+}
+
+
+def _history_value(name: str, value: Any, localities: dict[int, str]) -> Any:
+    """A stored before/after value as people read it."""
+    if value is None or value == "":
+        return None
+    if name in _CODES:
+        return dict(_CODES[name].choices).get(value, value)
+    if name == "locality":
+        return localities.get(value, value)
+    if name == "family":
+        return f"Household {value}"
+    if name == "member":
+        return f"Person {value}"
+    if name == "expected":
+        return "Yes" if value else "No"
+    if name == "date_of_birth":
+        try:
+            return dt.date.fromisoformat(str(value)).strftime("%-d %B %Y")
+        except ValueError:
+            return value
+    return value
+
+
 def record_history(obj: Any) -> list[dict[str, Any]]:
     """Who changed a family or person record, when, and from what to what
     (newest first; one query)."""
@@ -209,6 +255,7 @@ def record_history(obj: Any) -> list[dict[str, Any]]:
         .select_related("user")
         .order_by("-action_time", "-pk")
     )
+    names = dict(Locality.objects.values_list("pk", "name"))
     history = []
     for entry in entries:
         try:
@@ -221,7 +268,11 @@ def record_history(obj: Any) -> list[dict[str, Any]]:
                 "at": entry.action_time,
                 "who": getattr(entry.user, "display_name", ""),
                 "changes": [
-                    {"field": name, "before": before.get(name), "after": value}
+                    {
+                        "field": HISTORY_LABELS.get(name, name),
+                        "before": _history_value(name, before.get(name), names),
+                        "after": _history_value(name, value, names),
+                    }
                     for name, value in sorted(after.items())
                 ],
             }

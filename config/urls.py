@@ -4,7 +4,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.api import MeView
-from casework.api import SocialCareReferralCreateView
+from casework.api import CaseDetailView, CaseListView, SocialCareReferralCreateView
 from family_connect.api import DecisionView, FormDetailView, FormListCreateView
 
 api_v1 = [
@@ -15,6 +15,8 @@ api_v1 = [
         FormDetailView.as_view(),
         name="form_detail",
     ),
+    path("cases/", CaseListView.as_view(), name="case_list"),
+    path("cases/<int:case_id>/", CaseDetailView.as_view(), name="case_detail"),
     path(
         "social-care-referrals/",
         SocialCareReferralCreateView.as_view(),

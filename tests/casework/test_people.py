@@ -174,7 +174,7 @@ def test_correcting_details_records_who_changed_what(client, world):
     history = page.context["history"]
     assert history[0]["who"] == case.lead_practitioner.display_name
     assert history[0]["changes"] == [
-        {"field": "given_name", "before": "Amir", "after": "Amira"}
+        {"field": "First name", "before": "Amir", "after": "Amira"}
     ]
 
 
