@@ -4,6 +4,7 @@ case holds (the shape that keeps them fast on a long case)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -50,7 +51,9 @@ def add_outcomes(case, n: int) -> None:
         outcome = plan_outcome_add(
             case_id=case.pk, actor=lead, text=f"Outcome {i}", domain="relationships"
         )
-        partner = UserFactory(role=Role.REQUESTER, organisation=OrganisationFactory())
+        partner: Any = UserFactory(
+            role=Role.REQUESTER, organisation=OrganisationFactory()
+        )
         join_team(case, partner)
         for owner in (lead, partner):
             plan_action_add(
