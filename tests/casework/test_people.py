@@ -118,7 +118,15 @@ def test_a_manager_of_both_localities_sees_both_cases(client, world):
 
 
 @pytest.mark.parametrize(
-    "who", ["other_locality", "same_locality_not_on_case", "requester", "auditor"]
+    "who",
+    [
+        "other_locality",
+        "same_locality_not_on_case",
+        "requester",
+        "auditor",
+        "performance_lead",
+        "other_manager",
+    ],
 )
 @pytest.mark.parametrize("page", ["", "details/", "address/", "move/"])
 def test_everyone_else_gets_404_and_changes_nothing(client, world, who, page):
@@ -126,8 +134,16 @@ def test_everyone_else_gets_404_and_changes_nothing(client, world, who, page):
     if who == "requester":
         sign_in(client, world["dsl"])
     else:
-        role = Role.AUDITOR if who == "auditor" else Role.PRACTITIONER
-        locality = "yardley" if who == "other_locality" else "erdington"
+        role = {
+            "auditor": Role.AUDITOR,
+            "performance_lead": Role.PERFORMANCE_LEAD,
+            "other_manager": Role.LOCALITY_MANAGER,
+        }.get(who, Role.PRACTITIONER)
+        locality = (
+            "erdington"
+            if who in ("same_locality_not_on_case", "auditor")
+            else "hodge-hill"
+        )
         sign_in_verified(client, UserFactory(role=role, localities=[locality]))
     url = f"/cases/people/{child.pk}/{page}"
     assert client.get(url).status_code == 404

@@ -134,10 +134,15 @@ def test_an_unusable_file_records_nothing(client, case_with_children, text, mess
     assert not SocialCareReferral.objects.exists()
 
 
-def test_only_practitioners_and_managers_may_upload(client, case_with_children):
+@pytest.mark.parametrize(
+    "role", [Role.REQUESTER, Role.AUDITOR, Role.PERFORMANCE_LEAD, Role.ADMINISTRATOR]
+)
+def test_only_practitioners_and_managers_may_upload(client, case_with_children, role):
     case, amir, _ = case_with_children
-    requester = UserFactory(role=Role.REQUESTER, organisation=OrganisationFactory())
-    sign_in(client, requester)
+    if role == Role.REQUESTER:
+        sign_in(client, UserFactory(role=role, organisation=OrganisationFactory()))
+    else:
+        sign_in_verified(client, UserFactory(role=role, localities=["erdington"]))
     assert client.get(UPLOAD).status_code == 404
     response = upload(client, f"person,referred_at\n{amir.pk},2026-10-01\n")
     assert response.status_code == 404
