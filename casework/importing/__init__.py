@@ -1,0 +1,1 @@
+"""The records import (IMPORT.md): one episode per JSON line."""
