@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.models import User
 from casework.models import (
@@ -22,6 +21,7 @@ from casework.models import (
     WheelDomain,
 )
 from casework.transitions import can_move
+from core import clock
 from core.errors import Conflict, InvalidInput
 
 TEXTS = ("worries", "working_well", "needs_to_happen", "family_voice")
@@ -67,7 +67,7 @@ def assessment_save(
     """Save the assessment; with ``complete`` it must be whole and the case moves
     to ``plan``. Preconditions: the caller checked ``access.may_work_on``. A
     completed assessment is the baseline and cannot be changed."""
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case_id)
         if case.status == CaseStatus.CLOSED:

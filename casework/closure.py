@@ -25,6 +25,7 @@ from casework.models import (
     WheelDomain,
 )
 from casework.transitions import can_move
+from core import clock
 from core.errors import Conflict, InvalidInput
 from core.periods import add_months_to_moment
 
@@ -86,7 +87,7 @@ def case_close(*, case_id: int, actor: User, data: ClosureInput) -> CaseClosure:
     """Close a case. Preconditions: the caller checked ``access.may_work_on``.
     Locks the case: of two closures at the same moment, one succeeds and the
     other gets ``Conflict``. Schedules the post-closure check."""
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case_id)
         if not can_move(case.status, CaseStatus.CLOSED):
@@ -144,7 +145,7 @@ def case_close(*, case_id: int, actor: User, data: ClosureInput) -> CaseClosure:
 def case_closure_sign_off(*, case_id: int, actor: User) -> CaseClosure:
     """A locality manager signs the closure off. Preconditions: the caller
     manages the case's locality."""
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case_id)
         closure = CaseClosure.objects.filter(case=case).first()
@@ -261,7 +262,7 @@ def case_reopen(*, case_id: int, actor: User, reason: str) -> Case:
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("Enter why the case is reopening", field="reason")
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case_id)
         if not can_move(case.status, CaseStatus.PLAN) or case.closed_at is None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.models import User
 from casework.access import may_work_on
@@ -19,6 +18,7 @@ from casework.models import (
     PlanOutcome,
     WheelDomain,
 )
+from core import clock
 from core.errors import Conflict, InvalidInput, NotAllowed
 
 
@@ -48,7 +48,7 @@ def plan_outcome_add(
         CaseEvent.objects.create(
             case=case,
             actor=actor,
-            at=timezone.now(),
+            at=clock.now(),
             kind="plan_outcome_added",
             data={"outcome": outcome.pk},
         )
@@ -99,7 +99,7 @@ def plan_action_add(
         CaseEvent.objects.create(
             case=case,
             actor=actor,
-            at=timezone.now(),
+            at=clock.now(),
             kind="plan_action_added",
             data={"action": action.pk},
         )
@@ -128,7 +128,7 @@ def plan_action_progress(*, action_id: int, actor: User, status: str) -> PlanAct
         CaseEvent.objects.create(
             case_id=action.case_id,
             actor=actor,
-            at=timezone.now(),
+            at=clock.now(),
             kind="plan_action_updated",
             data={"action": action.pk, "from": before, "to": status},
         )

@@ -19,6 +19,7 @@ from casework.models import (
     ReviewPerson,
     WheelDomain,
 )
+from core import clock
 from core.errors import Conflict, InvalidInput
 from core.periods import local_date
 
@@ -111,7 +112,7 @@ def review_record(*, case_id: int, actor: User, data: ReviewInput) -> Review:
         CaseEvent.objects.create(
             case=case,
             actor=actor,
-            at=timezone.now(),
+            at=clock.now(),
             kind="review_held",
             data={"review": review.pk},
         )

@@ -21,6 +21,7 @@ from casework.models import (
     SocialCareReferral,
     StepUpOutcome,
 )
+from core import clock
 from core.codes import MemberRole
 from core.errors import Conflict, InvalidInput
 from family_connect.matching import name_key
@@ -169,7 +170,7 @@ def case_member_add(*, case_id: int, actor: User, email: str) -> CaseMember:
         raise InvalidInput(
             "No partner or early help worker has this e-mail address", field="email"
         )
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case_id)
         if case.status not in OPEN_STATUSES:
@@ -203,7 +204,7 @@ def case_member_add(*, case_id: int, actor: User, email: str) -> CaseMember:
 def case_member_remove(*, case_id: int, actor: User, member_id: int) -> None:
     """Take someone off the team; the lead practitioner cannot be removed (change
     the lead instead)."""
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case_id)
         if case.status not in OPEN_STATUSES:
@@ -280,7 +281,7 @@ def case_note_add(
         raise InvalidInput("Choose what kind of note it is", field="kind")
     if not text:
         raise InvalidInput("Enter the note", field="text")
-    when = happened_at or timezone.now()
+    when = happened_at or clock.now()
     if when > timezone.now():
         raise InvalidInput("A note cannot be in the future", field="happened_at")
     with transaction.atomic():
@@ -304,7 +305,7 @@ def case_step_up(
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("Enter why you are stepping up", field="reason")
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case_id)
         if case.status not in OPEN_STATUSES:
@@ -343,7 +344,7 @@ def step_up_outcome_record(
     """Record what social care decided about a step-up referral."""
     if outcome not in StepUpOutcome.values:
         raise InvalidInput("Choose the outcome", field="outcome")
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         referral = SocialCareReferral.objects.select_for_update().get(pk=referral_id)
         referral.outcome = outcome

@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from casework.models import OPEN_STATUSES, Case
+from core import clock
 from core.errors import Conflict, InvalidInput, NotAllowed
 from core.notifications import Message, notifications_queue
 from family_connect import matching
@@ -148,7 +149,7 @@ def _locality_for(data: SubmissionInput, actor: User | None) -> Locality | None:
 def _form_create(
     *, data: SubmissionInput, actor: User | None, notify: bool
 ) -> FamilyConnectForm:
-    now = timezone.now()
+    now = clock.now()
     locality = _locality_for(data, actor)
     keyed_by_staff = data.route in (Route.PHONE, Route.BULK) or (
         actor is not None and actor.role != Role.REQUESTER
@@ -480,7 +481,7 @@ def match_candidate_decide(
     to that family (allocation then uses it, or joins its open case); confirming
     a person links the form's member to them. Nothing is merged. Preconditions:
     the caller resolved the form through triage access; the form is undecided."""
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         candidate = MatchCandidate.objects.select_related("form").get(pk=candidate_id)
         form = FamilyConnectForm.objects.select_for_update().get(pk=candidate.form_id)
@@ -536,7 +537,7 @@ def form_feedback_give(*, form_id: int, score: int) -> FormFeedback:
         if form.status == FormStatus.SUBMITTED:
             raise NotAllowed("You can say how it went once a decision is made.")
         feedback, created = FormFeedback.objects.get_or_create(
-            form=form, defaults={"score": score, "given_at": timezone.now()}
+            form=form, defaults={"score": score, "given_at": clock.now()}
         )
         if created:
             FormEvent.objects.create(

@@ -14,11 +14,11 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
 from casework.services import case_open_for_form, social_care_referrals_for_step_up
+from core import clock
 from core.errors import Conflict, InvalidInput, NotAllowed
 from core.notifications import Message, notifications_queue
 from family_connect.access import triages_citywide
@@ -93,7 +93,7 @@ def _decide(
     reason: str,
     **links: Any,
 ) -> Decided:
-    now = timezone.now()
+    now = clock.now()
     reason = _reason(reason)
     with transaction.atomic():
         form = _locked(form_id, actor)
@@ -321,7 +321,7 @@ def form_transfer(
 ) -> FamilyConnectForm:
     """Move an undecided form to another locality's queue; its received time, and
     so its 7-day clock, stay as they are."""
-    now = timezone.now()
+    now = clock.now()
     reason = _reason(reason)
     with transaction.atomic():
         form = _locked(form_id, actor)
