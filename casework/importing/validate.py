@@ -436,7 +436,7 @@ def episode_validate(
     request["closed_to_social_care_on"] = closed_on
 
     decision_raw = c.obj(req, "decision", "request.decision", optional=True)
-    decision = None
+    decision: dict[str, Any] | None = None
     if decision_raw is not None:
         decision = {
             "outcome": c.code(
@@ -471,7 +471,7 @@ def episode_validate(
         if not isinstance(t, dict):
             c.bad(path, "must be an object")
             continue
-        transfer = {
+        transfer: dict[str, Any] = {
             "to_locality": c.code(
                 t, "to_locality", f"{path}.to_locality", sorted(ref.localities)
             ),
@@ -506,7 +506,7 @@ def episode_validate(
     )
     request["requester_feedback"] = None
     if feedback_raw is not None:
-        feedback = {
+        feedback: dict[str, Any] = {
             "score": c.number(
                 feedback_raw, "score", "request.requester_feedback.score", 1, 5
             ),
