@@ -69,6 +69,9 @@ def _check(data: ClosureInput, case: Case, people: list[Person]) -> None:
                 "progress against.",
                 field="reason",
             )
+        if clock.replaying():
+            # Replayed history keeps the scores the old system held.
+            return
         for domain in WheelDomain:
             if data.wheel.get(domain.value) is None:
                 raise InvalidInput(

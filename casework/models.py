@@ -249,6 +249,14 @@ class SocialCareReferral(TimeStampedModel):
     )
     outcome = models.CharField(max_length=30, choices=StepUpOutcome.choices, blank=True)
     outcome_recorded_at = models.DateTimeField(null=True, blank=True)
+    # The imported episode that recorded it (a changed line replaces its own).
+    episode = models.ForeignKey(
+        "ImportedEpisode",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="social_care_referrals",
+    )
 
     class Meta:
         constraints = [
@@ -518,11 +526,12 @@ class Review(TimeStampedModel):
     progress = models.TextField()
     plan_changes = models.TextField(blank=True)
     scaling = models.PositiveSmallIntegerField()
-    healthy_lifestyles = models.PositiveSmallIntegerField()
-    relationships = models.PositiveSmallIntegerField()
-    learning_development = models.PositiveSmallIntegerField()
-    community_engagement = models.PositiveSmallIntegerField()
-    safeguarding = models.PositiveSmallIntegerField()
+    # Whole in every live review; imported history may lack some scores.
+    healthy_lifestyles = models.PositiveSmallIntegerField(null=True, blank=True)
+    relationships = models.PositiveSmallIntegerField(null=True, blank=True)
+    learning_development = models.PositiveSmallIntegerField(null=True, blank=True)
+    community_engagement = models.PositiveSmallIntegerField(null=True, blank=True)
+    safeguarding = models.PositiveSmallIntegerField(null=True, blank=True)
     next_review_on = models.DateField()
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -585,3 +594,23 @@ class CaseNote(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind} {self.happened_at:%Y-%m-%d}"
+
+
+class ImportedEpisode(models.Model):
+    """One episode of a records import (IMPORT.md): the form it became and a
+    digest of its line, so importing the line again changes nothing and a
+    changed line replaces only its own episode."""
+
+    external_id = models.CharField(max_length=64, unique=True)
+    digest = models.CharField(max_length=64)
+    form = models.OneToOneField(
+        "family_connect.FamilyConnectForm",
+        on_delete=models.PROTECT,
+        related_name="imported_episode",
+    )
+    household_external_id = models.CharField(max_length=64, db_index=True)
+    received_at = models.DateTimeField()
+    imported_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.external_id

@@ -30,8 +30,8 @@ class ReviewInput:
     attendees: str
     progress: str
     scaling: int
-    wheel: dict[str, int]
-    person_scores: dict[int, int]
+    wheel: dict[str, int | None]
+    person_scores: dict[int, int | None]
     plan_changes: str = ""
     next_review_on: dt.date | None = None
 
@@ -60,14 +60,18 @@ def review_record(*, case_id: int, actor: User, data: ReviewInput) -> Review:
         raise InvalidInput(
             "The review date must be today or in the past", field="held_on"
         )
-    if not data.attendees.strip():
+    # Replayed history keeps the scores the old system held, without the
+    # written record; live reviews are whole.
+    whole = not clock.replaying()
+    if whole and not data.attendees.strip():
         raise InvalidInput("Enter who attended", field="attendees")
-    if not data.progress.strip():
+    if whole and not data.progress.strip():
         raise InvalidInput("Enter the progress made", field="progress")
     if not 0 <= data.scaling <= 10:
         raise InvalidInput("Scaling is a number from 0 to 10", field="scaling")
     for domain in WheelDomain:
-        if not 1 <= (data.wheel.get(domain.value) or 0) <= 10:
+        score = data.wheel.get(domain.value)
+        if (whole or score is not None) and not 1 <= (score or 0) <= 10:
             raise InvalidInput(
                 f"Score the {domain.label.lower()} domain", field=domain.value
             )
@@ -85,12 +89,17 @@ def review_record(*, case_id: int, actor: User, data: ReviewInput) -> Review:
             )
         people = list(Person.objects.filter(family_id=case.family_id))
         for person in people:
-            if not 1 <= (data.person_scores.get(person.pk) or 0) <= 10:
+            score = data.person_scores.get(person.pk)
+            if (whole or score is not None) and not 1 <= (score or 0) <= 10:
                 raise InvalidInput(
                     f"Score {person.given_name} (1 to 10)", field=f"person_{person.pk}"
                 )
-        held_at = dt.datetime.combine(
-            data.held_on, dt.time(12), tzinfo=timezone.get_current_timezone()
+        held_at = (
+            clock.now()
+            if clock.replaying()
+            else dt.datetime.combine(
+                data.held_on, dt.time(12), tzinfo=timezone.get_current_timezone()
+            )
         )
         review = Review.objects.create(
             case=case,
@@ -101,12 +110,13 @@ def review_record(*, case_id: int, actor: User, data: ReviewInput) -> Review:
             scaling=data.scaling,
             next_review_on=next_on,
             recorded_by=actor,
-            **{d: data.wheel[d] for d in WheelDomain.values},
+            **{d: data.wheel.get(d) for d in WheelDomain.values},
         )
         ReviewPerson.objects.bulk_create(
             [
-                ReviewPerson(review=review, person=p, score=data.person_scores[p.pk])
+                ReviewPerson(review=review, person=p, score=score)
                 for p in people
+                if (score := data.person_scores.get(p.pk)) is not None
             ]
         )
         CaseEvent.objects.create(

@@ -9,6 +9,7 @@ second finds it decided and gets ``Conflict``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -56,14 +57,15 @@ def _manages(actor: User, locality_id: int | None) -> bool:
 
 def _locked(form_id: int, actor: User) -> FamilyConnectForm:
     form = FamilyConnectForm.objects.select_for_update().get(pk=form_id)
-    if not _manages(actor, form.locality_id):
+    # Replayed history names the manager who decided, who may have left since.
+    if not clock.replaying() and not _manages(actor, form.locality_id):
         raise NotAllowed("Only a manager of the form's locality can decide it.")
     return form
 
 
 def _reason(reason: str) -> str:
     reason = (reason or "").strip()
-    if not reason:
+    if not reason and not clock.replaying():
         raise InvalidInput("Enter the reason for the decision", field="reason")
     if len(reason) > 5000:
         raise InvalidInput(
@@ -108,6 +110,12 @@ def _decide(
             form.duplicate_of = duplicate_of
         if outcome == FormStatus.ALLOCATED:
             links, messages = _allocate(form, actor, now, links)
+        elif duplicate_of is None and outcome == FormStatus.DUPLICATE:
+            if not clock.replaying():
+                raise InvalidInput(
+                    "Enter the reference of the form it duplicates.",
+                    field="duplicate_of",
+                )
         elif outcome == FormStatus.STEPPED_UP:
             social_care_referrals_for_step_up(
                 form=form, actor=actor, at=now, reason=reason
@@ -169,18 +177,24 @@ def _allocate(
         raise InvalidInput(
             "Transfer the form to a locality before allocating it.", field="locality"
         )
-    if (
-        lead is None
-        or not lead.is_active
-        or lead.role not in (Role.PRACTITIONER, Role.LOCALITY_MANAGER)
-        or not lead.memberships.filter(locality_id=form.locality_id).exists()
+    if lead is None or (
+        # Replayed history names the lead of the time, who may have left since.
+        not clock.replaying()
+        and (
+            not lead.is_active
+            or lead.role not in (Role.PRACTITIONER, Role.LOCALITY_MANAGER)
+            or not lead.memberships.filter(locality_id=form.locality_id).exists()
+        )
     ):
         raise InvalidInput(
             "Choose a lead practitioner who works in the form's locality.",
             field="lead_practitioner",
         )
     case, created = case_open_for_form(
-        form=form, lead_practitioner=lead, actor=actor, at=now
+        form=form,
+        lead_practitioner=lead,
+        actor=actor,
+        at=links.get("opened_at") or now,
     )
     form.case = case
     told = case.lead_practitioner
@@ -230,7 +244,12 @@ def _requester_told(form: FamilyConnectForm) -> list[Message]:
 
 
 def form_allocate(
-    *, form_id: int, actor: User, lead_practitioner: User, reason: str
+    *,
+    form_id: int,
+    actor: User,
+    lead_practitioner: User,
+    reason: str,
+    opened_at: datetime | None = None,
 ) -> Decided:
     """Allocate to a lead practitioner: opens the family's case, or joins the open
     one. The form must have a locality."""
@@ -240,20 +259,30 @@ def form_allocate(
         outcome=FormStatus.ALLOCATED,
         reason=reason,
         lead_practitioner=lead_practitioner,
+        opened_at=opened_at,
     )
 
 
 def form_signpost(
-    *, form_id: int, actor: User, community_service: CommunityService, reason: str
+    *,
+    form_id: int,
+    actor: User,
+    community_service: CommunityService | None,
+    reason: str,
 ) -> Decided:
     """Signpost the family to a named community service: an active one of the
-    form's locality, or a city-wide one."""
+    form's locality, or a city-wide one (replayed history may not name it)."""
     locality_id = (
         FamilyConnectForm.objects.filter(pk=form_id)
         .values_list("locality_id", flat=True)
         .first()
     )
-    if not community_service.active or community_service.locality_id not in (
+    if community_service is None:
+        if not clock.replaying():
+            raise InvalidInput(
+                "Choose the community service.", field="community_service"
+            )
+    elif not community_service.active or community_service.locality_id not in (
         None,
         locality_id,
     ):
@@ -296,7 +325,11 @@ def form_no_further_action(*, form_id: int, actor: User, reason: str) -> Decided
 
 
 def form_mark_duplicate(
-    *, form_id: int, actor: User, duplicate_of: FamilyConnectForm, reason: str
+    *,
+    form_id: int,
+    actor: User,
+    duplicate_of: FamilyConnectForm | None,
+    reason: str,
 ) -> Decided:
     """Close a form as a duplicate of another that is being worked with (not
     itself, not one closed as a duplicate or withdrawn; an allocated form cannot

@@ -1,0 +1,223 @@
+"""Reading an ``early-help-episode/1`` file line by line (IMPORT.md).
+
+Memory stays flat however long the file: lines are read one at a time, and the
+only thing remembered across lines — which episode ids the file has already
+given, with the digest of their content — lives in a throwaway SQLite file on
+disk. Each line is checked, then imported in its own transaction; a rejected
+line is reported at once (``line 42: request.received_at: ...``) and the
+others carry on. ``strict`` checks the whole file first and imports nothing if
+any line is bad (or if any episode is refused while importing); ``dry_run``
+only checks.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from casework.importing.load import (
+    IMPORTED,
+    UNCHANGED,
+    UPDATED,
+    Directory,
+    episode_import,
+    line_digest,
+)
+from casework.importing.validate import Reference, episode_validate
+from core.errors import DomainError
+from family_connect.models import Reason
+from localities.models import Locality
+from localities.postcodes import locality_for_postcode
+
+
+@dataclass
+class ImportReport:
+    read: int = 0
+    imported: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    audits_not_imported: int = 0
+    created_users: list[str] = field(default_factory=list)
+    checked_only: bool = False
+
+
+class _Rejected(Exception):
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+def reference_load() -> Reference:
+    cache: dict[str, str | None] = {}
+
+    def resolve(postcode: str) -> str | None:
+        district = postcode.split(" ")[0]
+        if district not in cache:
+            locality = locality_for_postcode(postcode)
+            cache[district] = locality.slug if locality else None
+        return cache[district]
+
+    return Reference(
+        reasons=frozenset(Reason.objects.values_list("code", flat=True)),
+        localities=frozenset(Locality.objects.values_list("slug", flat=True)),
+        locality_for_postcode=resolve,
+        today=timezone.localdate(),
+    )
+
+
+class _Seen:
+    """Episode ids already given by this file, and their digests, on disk."""
+
+    def __init__(self) -> None:
+        self._dir = tempfile.TemporaryDirectory(prefix="ehc-import-")
+        self._db = sqlite3.connect(str(Path(self._dir.name) / "seen.sqlite"))
+        self._db.execute("PRAGMA journal_mode=OFF")
+        self._db.execute("PRAGMA synchronous=OFF")
+        self._db.execute("CREATE TABLE seen (id TEXT PRIMARY KEY, digest TEXT)")
+
+    def check(self, external_id: str, digest: str) -> str | None:
+        """None for a new id; "same" for an identical repeat; "different"."""
+        row = self._db.execute(
+            "SELECT digest FROM seen WHERE id = ?", (external_id,)
+        ).fetchone()
+        if row is None:
+            self._db.execute("INSERT INTO seen VALUES (?, ?)", (external_id, digest))
+            return None
+        return "same" if row[0] == digest else "different"
+
+    def close(self) -> None:
+        self._db.close()
+        self._dir.cleanup()
+
+
+def _lines(path: Path) -> Iterator[tuple[int, str]]:
+    with path.open(encoding="utf-8-sig") as handle:
+        for number, line in enumerate(handle, start=1):
+            if line.strip():
+                yield number, line
+
+
+def _checked(
+    lines: Iterable[tuple[int, str]], ref: Reference, seen: _Seen
+) -> Iterator[tuple[int, dict[str, Any] | None, str, list[str]]]:
+    """Each line: its number, the episode (or None), its digest, problems."""
+    for number, line in lines:
+        try:
+            raw = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield number, None, "", [f"not valid JSON ({exc.msg})"]
+            continue
+        episode, problems = episode_validate(raw, ref)
+        if episode is None:
+            yield number, None, "", [str(p) for p in problems]
+            continue
+        digest = line_digest(raw)
+        repeat = seen.check(episode["external_id"], digest)
+        if repeat == "different":
+            yield (
+                number,
+                None,
+                "",
+                [
+                    f"external_id: {episode['external_id']} appears earlier in the "
+                    "file with different content"
+                ],
+            )
+            continue
+        if repeat == "same":
+            yield number, {"repeat": True}, digest, []
+            continue
+        yield number, episode, digest, []
+
+
+def records_import(
+    path: Path,
+    *,
+    dry_run: bool = False,
+    strict: bool = False,
+    report_line: Callable[[int, str], None] = lambda n, m: None,
+    progress: Callable[[ImportReport], None] = lambda r: None,
+) -> ImportReport:
+    ref = reference_load()
+    report = ImportReport(checked_only=dry_run)
+    if strict or dry_run:
+        seen = _Seen()
+        try:
+            for number, _episode, _digest, problems in _checked(
+                _lines(path), ref, seen
+            ):
+                report.read += 1
+                if problems:
+                    report.rejected += 1
+                    for message in problems:
+                        report_line(number, message)
+                progress(report)
+        finally:
+            seen.close()
+        if dry_run or report.rejected:
+            return report
+        report = ImportReport()
+        try:
+            with transaction.atomic():
+                _import_all(path, ref, report, report_line, progress, strict=True)
+        except _Rejected:
+            report.imported = report.updated = report.unchanged = 0
+            report.created_users = []
+        return report
+    _import_all(path, ref, report, report_line, progress, strict=False)
+    return report
+
+
+def _import_all(
+    path: Path,
+    ref: Reference,
+    report: ImportReport,
+    report_line: Callable[[int, str], None],
+    progress: Callable[[ImportReport], None],
+    *,
+    strict: bool,
+) -> None:
+    directory = Directory()
+    seen = _Seen()
+    try:
+        for number, episode, digest, problems in _checked(_lines(path), ref, seen):
+            report.read += 1
+            if problems:
+                report.rejected += 1
+                for message in problems:
+                    report_line(number, message)
+            elif episode is not None and episode.get("repeat"):
+                report.unchanged += 1
+            elif episode is not None:
+                try:
+                    outcome = episode_import(
+                        episode, digest=digest, directory=directory
+                    )
+                except DomainError as exc:
+                    report.rejected += 1
+                    path_hint = f"{exc.field}: " if exc.field else ""
+                    report_line(number, f"{path_hint}{exc.message}")
+                    directory.rolled_back()
+                    if strict:
+                        raise _Rejected([exc.message]) from exc
+                else:
+                    if outcome == IMPORTED:
+                        report.imported += 1
+                    elif outcome == UPDATED:
+                        report.updated += 1
+                    elif outcome == UNCHANGED:
+                        report.unchanged += 1
+                    report.audits_not_imported += len(episode["audits"])
+            progress(report)
+    finally:
+        seen.close()
+    report.created_users = list(directory.created_users)
