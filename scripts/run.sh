@@ -9,4 +9,7 @@ export TWO_FACTOR_REQUIRED=${TWO_FACTOR_REQUIRED:-0}
 unset DATABASE_URL REDIS_URL CELERY_BROKER_URL
 .venv/bin/python manage.py migrate --no-input
 .venv/bin/python manage.py demo_users
+# About 2,000 families' episodes over the last year, once (a minute or two).
+.venv/bin/python manage.py seed_demo --scale small --seed 1 --if-empty \
+  --output "${TMPDIR:-/tmp}/early-help-demo-small.jsonl"
 exec .venv/bin/python manage.py runserver "${ADDRESS:-127.0.0.1:8000}"

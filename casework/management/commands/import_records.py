@@ -74,9 +74,13 @@ class Command(BaseCommand):
             if options["strict"] and report.rejected:
                 self.stdout.write("strict: nothing was imported")
             if report.created_users:
+                shown = report.created_users[:10]
+                more = len(report.created_users) - len(shown)
                 self.stdout.write(
-                    "users created inactive (no password, no sign-in): "
-                    + ", ".join(report.created_users)
+                    f"{len(report.created_users)} users created inactive (no "
+                    "password, no sign-in): "
+                    + ", ".join(shown)
+                    + (f" and {more} more" if more else "")
                 )
             if report.audits_not_imported:
                 self.stdout.write(
