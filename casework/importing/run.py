@@ -13,6 +13,7 @@ only checks.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -23,6 +24,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from casework.importing.bulk import bulk_ready, episodes_import_bulk
 from casework.importing.load import (
     IMPORTED,
     UNCHANGED,
@@ -32,10 +34,13 @@ from casework.importing.load import (
     line_digest,
 )
 from casework.importing.validate import Reference, episode_validate
+from casework.models import ImportedEpisode
 from core.errors import DomainError
 from family_connect.models import Reason
 from localities.models import Locality
 from localities.postcodes import locality_for_postcode
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -177,6 +182,9 @@ def records_import(
     return report
 
 
+BATCH = 500
+
+
 def _import_all(
     path: Path,
     ref: Reference,
@@ -188,6 +196,60 @@ def _import_all(
 ) -> None:
     directory = Directory()
     seen = _Seen()
+    pending: list[tuple[int, dict[str, Any], str]] = []
+
+    def one(number: int, episode: dict[str, Any], digest: str) -> None:
+        try:
+            outcome = episode_import(episode, digest=digest, directory=directory)
+        except DomainError as exc:
+            report.rejected += 1
+            path_hint = f"{exc.field}: " if exc.field else ""
+            report_line(number, f"{path_hint}{exc.message}")
+            directory.rolled_back()
+            if strict:
+                raise _Rejected([exc.message]) from exc
+            return
+        if outcome == IMPORTED:
+            report.imported += 1
+        elif outcome == UPDATED:
+            report.updated += 1
+        elif outcome == UNCHANGED:
+            report.unchanged += 1
+        report.audits_not_imported += len(episode["audits"])
+
+    def flush() -> None:
+        """New episodes in one batch; the rest (and a failed batch) one by one
+        through the services."""
+        if not pending:
+            return
+        ids = [e["external_id"] for _n, e, _d in pending]
+        existing = set(
+            ImportedEpisode.objects.filter(external_id__in=ids).values_list(
+                "external_id", flat=True
+            )
+        )
+        fresh = [item for item in pending if item[1]["external_id"] not in existing]
+        rest = [item for item in pending if item[1]["external_id"] in existing]
+        if fresh:
+            try:
+                episodes_import_bulk(fresh, directory=directory)
+            except Exception:
+                logger.warning(
+                    "A batch of %s episodes went through the services one by one",
+                    len(fresh),
+                    exc_info=True,
+                )
+                directory.rolled_back()
+                rest = pending
+            else:
+                report.imported += len(fresh)
+                report.audits_not_imported += sum(
+                    len(e["audits"]) for _n, e, _d in fresh
+                )
+        for number, episode, digest in sorted(rest, key=lambda item: item[0]):
+            one(number, episode, digest)
+        pending.clear()
+
     try:
         for number, episode, digest, problems in _checked(_lines(path), ref, seen):
             report.read += 1
@@ -195,29 +257,19 @@ def _import_all(
                 report.rejected += 1
                 for message in problems:
                     report_line(number, message)
+                if strict:
+                    raise _Rejected(problems)
             elif episode is not None and episode.get("repeat"):
                 report.unchanged += 1
+            elif episode is not None and bulk_ready(episode):
+                pending.append((number, episode, digest))
+                if len(pending) >= BATCH:
+                    flush()
             elif episode is not None:
-                try:
-                    outcome = episode_import(
-                        episode, digest=digest, directory=directory
-                    )
-                except DomainError as exc:
-                    report.rejected += 1
-                    path_hint = f"{exc.field}: " if exc.field else ""
-                    report_line(number, f"{path_hint}{exc.message}")
-                    directory.rolled_back()
-                    if strict:
-                        raise _Rejected([exc.message]) from exc
-                else:
-                    if outcome == IMPORTED:
-                        report.imported += 1
-                    elif outcome == UPDATED:
-                        report.updated += 1
-                    elif outcome == UNCHANGED:
-                        report.unchanged += 1
-                    report.audits_not_imported += len(episode["audits"])
+                flush()
+                one(number, episode, digest)
             progress(report)
+        flush()
     finally:
         seen.close()
     report.created_users = list(directory.created_users)

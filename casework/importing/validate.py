@@ -11,6 +11,7 @@ loaded once per file.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -43,6 +44,19 @@ _MOMENT = re.compile(
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_ID = 64
+WHEEL_DOMAINS = frozenset(WheelDomain.values)
+
+
+@functools.cache
+def _codes(choices: Any) -> frozenset[str]:
+    return frozenset(choices.values)
+
+
+def _allowed(codes: Any) -> frozenset[str]:
+    """The codes of a choices class (computed once) or of a list."""
+    if isinstance(codes, type):
+        return _codes(codes)
+    return frozenset(codes)
 
 
 @dataclass(frozen=True)
@@ -127,7 +141,7 @@ class _Check:
         *,
         optional: bool = False,
     ) -> str | None:
-        allowed = list(getattr(codes, "values", codes))
+        allowed = _allowed(codes)
         value = parent.get(key)
         if value is None or value == "":
             if not optional:
@@ -286,7 +300,7 @@ class _Check:
         wheel_raw = self.obj(raw, "wheel", f"{path}.wheel", optional=True) or {}
         wheel = {}
         for key, value in wheel_raw.items():
-            if key not in WheelDomain.values:
+            if key not in WHEEL_DOMAINS:
                 self.bad(
                     f"{path}.wheel.{key}",
                     f"unknown family wheel domain; use one of "
