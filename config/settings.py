@@ -265,6 +265,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Believe the client address in X-Real-IP only behind a proxy that sets it.
 TRUST_X_REAL_IP = env_bool("TRUST_X_REAL_IP", False)
+# The benchmark's floor views (bench/): off everywhere else (they answer 404).
+BENCHMARK_VIEWS = env_bool("BENCHMARK_VIEWS", False)
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # /healthz is polled over plain HTTP by the container health checks.

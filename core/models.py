@@ -114,3 +114,13 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class BenchmarkRow(models.Model):
+    """One row written by the benchmark's bare insert view (the floor that form
+    submission throughput is compared with). Empty outside benchmark runs."""
+
+    data = models.JSONField()
+
+    def __str__(self) -> str:
+        return f"Benchmark row {self.pk}"

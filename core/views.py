@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import logging
 from typing import cast
 
@@ -7,15 +8,17 @@ import redis
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from accounts.roles import ROLE_SUMMARIES, Role
 from accounts.selectors import localities_for_user
 from accounts.two_factor import needs_two_factor
+from core.models import BenchmarkRow
 
 logger = logging.getLogger(__name__)
 
@@ -80,3 +83,32 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 def server_error(request: HttpRequest) -> HttpResponse:
     return render(request, "500.html", status=500)
+
+
+# --- Benchmark floor views (only with BENCHMARK_VIEWS=1) -----------------------
+
+
+@never_cache
+@login_required
+@require_GET
+def benchmark_floor(request: HttpRequest) -> HttpResponse:
+    """The floor a page is compared with: signed in, the base template, one
+    query."""
+    if not settings.BENCHMARK_VIEWS:
+        raise Http404
+    count = User.objects.filter(pk=cast(User, request.user).pk).count()
+    return render(request, "core/benchmark_floor.html", {"count": count})
+
+
+@csrf_exempt
+@require_POST
+def benchmark_insert(request: HttpRequest) -> JsonResponse:
+    """The floor for submissions: one JSON row inserted, nothing else."""
+    if not settings.BENCHMARK_VIEWS:
+        raise Http404
+    try:
+        data = json.loads(request.body or b"{}")
+    except ValueError:
+        return JsonResponse({"error": "not JSON"}, status=400)
+    row = BenchmarkRow.objects.create(data=data)
+    return JsonResponse({"id": row.pk}, status=201)
