@@ -223,13 +223,22 @@ def _import_all(
         if not pending:
             return
         ids = [e["external_id"] for _n, e, _d in pending]
-        existing = set(
+        existing = dict(
             ImportedEpisode.objects.filter(external_id__in=ids).values_list(
-                "external_id", flat=True
+                "external_id", "digest"
             )
         )
         fresh = [item for item in pending if item[1]["external_id"] not in existing]
-        rest = [item for item in pending if item[1]["external_id"] in existing]
+        same = [
+            item for item in pending if existing.get(item[1]["external_id"]) == item[2]
+        ]
+        report.unchanged += len(same)
+        rest = [
+            item
+            for item in pending
+            if item[1]["external_id"] in existing
+            and existing[item[1]["external_id"]] != item[2]
+        ]
         if fresh:
             try:
                 episodes_import_bulk(fresh, directory=directory)
@@ -240,7 +249,7 @@ def _import_all(
                     exc_info=True,
                 )
                 directory.rolled_back()
-                rest = pending
+                rest = [*fresh, *rest]
             else:
                 report.imported += len(fresh)
                 report.audits_not_imported += sum(
