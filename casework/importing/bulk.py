@@ -18,6 +18,7 @@ episodes go through the services instead.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Callable
 from operator import attrgetter
@@ -27,6 +28,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.models import Permission
 from django.db import connection, transaction
 from django.db.models import JSONField, Max, Q
+from django.db.models.base import ModelState
 from django.utils import timezone
 from psycopg.types.json import Jsonb
 
@@ -152,6 +154,37 @@ def _insert(model: Any, objs: list[Any]) -> None:
     ):
         for obj in objs:
             copy.write_row([get(obj) for get in getters])
+
+
+@functools.cache
+def _shape(model: Any) -> tuple[dict[str, Any], dict[str, str]]:
+    """A model's column defaults and its relation names → column names."""
+    defaults = {
+        f.attname: f.get_default()
+        for f in model._meta.concrete_fields
+        if not f.primary_key
+    }
+    relations = {
+        f.name: f.attname for f in model._meta.concrete_fields if f.is_relation
+    }
+    return defaults, relations
+
+
+def _fast(model: Any, **values: Any) -> Any:
+    """A model instance for a row that is only written (never saved again or
+    read back), built without ``Model.__init__``: the batched path makes tens of
+    thousands of them. Related objects must already have their primary keys."""
+    defaults, relations = _shape(model)
+    obj = model.__new__(model)
+    obj.__dict__.update(defaults)
+    for name, value in values.items():
+        if name in relations:
+            obj.__dict__[relations[name]] = value.pk if value is not None else None
+        else:
+            obj.__dict__[name] = value
+    obj._state = ModelState()
+    obj._state.adding = True
+    return obj
 
 
 def _column_getter(f: Any, now: dt.datetime) -> Callable[[Any], Any]:
@@ -393,7 +426,8 @@ def _write(items: list[tuple[int, dict[str, Any], str]], directory: Directory) -
         r = e["request"]
         for i, m in enumerate(e["household"]["members"]):
             members.append(
-                FormMember(
+                _fast(
+                    FormMember,
                     form=form,
                     position=i,
                     external_id=m["external_id"],
@@ -409,13 +443,16 @@ def _write(items: list[tuple[int, dict[str, Any], str]], directory: Directory) -
                 )
             )
         reasons += [
-            FamilyConnectForm.reasons.through(
-                familyconnectform_id=form.pk, reason_id=reason_ids[code]
+            _fast(
+                FamilyConnectForm.reasons.through,
+                familyconnectform_id=form.pk,
+                reason_id=reason_ids[code],
             )
             for code in r["reasons"]
         ]
         form_events.append(
-            FormEvent(
+            _fast(
+                FormEvent,
                 form=form,
                 at=r["received_at"],
                 actor=None,
@@ -443,7 +480,8 @@ def _write(items: list[tuple[int, dict[str, Any], str]], directory: Directory) -
                 )
             )
             form_events.append(
-                FormEvent(
+                _fast(
+                    FormEvent,
                     form=form,
                     at=t["at"],
                     actor=mover,
@@ -472,7 +510,8 @@ def _write(items: list[tuple[int, dict[str, Any], str]], directory: Directory) -
                 )
             )
             form_events.append(
-                FormEvent(
+                _fast(
+                    FormEvent,
                     form=form,
                     at=decision["decided_at"],
                     actor=e["_decider"],
@@ -500,7 +539,8 @@ def _write(items: list[tuple[int, dict[str, Any], str]], directory: Directory) -
                     )
                 )
             form_events.append(
-                FormEvent(
+                _fast(
+                    FormEvent,
                     form=form,
                     at=at,
                     actor=actor,
@@ -521,7 +561,8 @@ def _write(items: list[tuple[int, dict[str, Any], str]], directory: Directory) -
                 FormFeedback(form=form, score=fb["score"], given_at=fb["given_at"])
             )
             form_events.append(
-                FormEvent(
+                _fast(
+                    FormEvent,
                     form=form,
                     at=fb["given_at"],
                     actor=None,
@@ -598,7 +639,7 @@ def _casework(
             c = e["case"]
             decider = e["_decider"]
             team.append(
-                CaseMember(case=case, user=lead, is_lead=True, added_by=decider)
+                _fast(CaseMember, case=case, user=lead, is_lead=True, added_by=decider)
             )
             codenames = (
                 ["view_case", "change_case"]
@@ -606,13 +647,17 @@ def _casework(
                 else ["view_case"]
             )
             grants += [
-                CaseUserObjectPermission(
-                    user=lead, permission=perms[code], content_object=case
+                _fast(
+                    CaseUserObjectPermission,
+                    user=lead,
+                    permission=perms[code],
+                    content_object=case,
                 )
                 for code in codenames
             ]
             case_events.append(
-                CaseEvent(
+                _fast(
+                    CaseEvent,
                     case=case,
                     actor=decider,
                     at=c["opened_at"],
@@ -647,8 +692,12 @@ def _casework(
                 )
                 for kind in ("assessment_started", "assessment_completed"):
                     case_events.append(
-                        CaseEvent(
-                            case=case, actor=lead, at=a["completed_at"], kind=kind
+                        _fast(
+                            CaseEvent,
+                            case=case,
+                            actor=lead,
+                            at=a["completed_at"],
+                            kind=kind,
                         )
                     )
             for rv in c["reviews"]:
@@ -674,8 +723,12 @@ def _casework(
                         ],
                     )
                 )
-                event = CaseEvent(
-                    case=case, actor=lead, at=rv["held_at"], kind="review_held"
+                event = _fast(
+                    CaseEvent,
+                    case=case,
+                    actor=lead,
+                    at=rv["held_at"],
+                    kind="review_held",
                 )
                 review_events.append((event, review))
                 case_events.append(event)
@@ -692,7 +745,8 @@ def _casework(
                     outcome_recorded_at=s["referred_at"] if s["outcome"] else None,
                 )
                 referrals.append(referral)
-                event = CaseEvent(
+                event = _fast(
+                    CaseEvent,
                     case=case,
                     actor=lead,
                     at=s["referred_at"],
@@ -702,7 +756,8 @@ def _casework(
                 step_up_events.append((event, [referral]))
                 case_events.append(event)
                 if s["outcome"]:
-                    outcome_event = CaseEvent(
+                    outcome_event = _fast(
+                        CaseEvent,
                         case=case,
                         actor=lead,
                         at=s["referred_at"],
@@ -757,7 +812,8 @@ def _casework(
                     )
                 )
                 case_events.append(
-                    CaseEvent(
+                    _fast(
+                        CaseEvent,
                         case=case,
                         actor=lead,
                         at=cl["closed_at"],

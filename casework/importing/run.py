@@ -182,7 +182,7 @@ def records_import(
     return report
 
 
-BATCH = 500
+BATCH = 2000
 
 
 def _import_all(
