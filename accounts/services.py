@@ -126,7 +126,7 @@ def api_token_user(raw: str) -> User | None:
     if not raw or len(raw) > 200:
         return None
     token = (
-        ApiToken.objects.select_related("user")
+        ApiToken.objects.select_related("user", "user__organisation")
         .filter(
             digest=api_token_digest(raw), revoked_at__isnull=True, user__is_active=True
         )

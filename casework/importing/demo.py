@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -44,6 +44,7 @@ class Context:
 
     districts: dict[str, list[str]]  # locality slug → its postcode districts
     until: dt.date
+    demo_share: float = 0.15  # of a locality's cases led by its demo sign-in
 
 
 def _moment(r: random.Random, day: dt.date, start_hour: int = 8) -> dt.datetime:
@@ -91,6 +92,8 @@ def demo_episodes(
     default_count, years = SCALES[scale]
     count = default_count if count is None else count
     r = random.Random(f"{scale}:{seed}")  # noqa: S311  # reproducible demo data
+    if scale != "small":
+        context = replace(context, demo_share=1 / P.PRACTITIONERS_PER_LOCALITY)
     first_day = context.until - dt.timedelta(days=365 * years)
     span = (context.until - first_day).days
     households = _Households()
@@ -329,7 +332,7 @@ def _case(
 ) -> dict[str, Any]:
     opened = decided
     case: dict[str, Any] = {
-        "lead_practitioner": P.practitioner(locality, r),
+        "lead_practitioner": P.practitioner(locality, r, context.demo_share),
         "opened_at": _iso(opened),
     }
     until = dt.datetime.combine(context.until, dt.time(0), tzinfo=LONDON)
@@ -340,7 +343,7 @@ def _case(
     if completed >= until or r.random() < P.NO_ASSESSMENT_RATE:
         # Some families disengage or move before the assessment is done.
         closed = opened + dt.timedelta(days=r.randrange(10, 60))
-        if closed < until and r.random() < 0.6:
+        if closed < until:
             case["closure"] = {
                 "closed_at": _iso(closed),
                 "reason": r.choice(["declined_or_disengaged", "moved_away"]),

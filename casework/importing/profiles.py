@@ -636,9 +636,11 @@ NAMES = {
     "not_stated": _mix(_WB, _PK, _BC),
 }
 
-PRACTITIONERS_PER_LOCALITY = 12
+# About 200 practitioners across the city (QUALITY §1).
+PRACTITIONERS_PER_LOCALITY = 20
 DEMO_PRACTITIONERS = {
-    # The demo sign-ins get a share of their localities' cases.
+    # The demo sign-ins lead a share of their localities' cases: a visible
+    # caseload in the small demo, an ordinary one at city scale.
     "erdington": "practitioner.erdington@demo.example",
     "ladywood": "practitioner.ladywood@demo.example",
 }
@@ -648,8 +650,8 @@ def manager(locality: str) -> str:
     return f"manager.{locality}@demo.example"
 
 
-def practitioner(locality: str, r: random.Random) -> str:
-    if locality in DEMO_PRACTITIONERS and r.random() < 0.15:
+def practitioner(locality: str, r: random.Random, demo_share: float) -> str:
+    if locality in DEMO_PRACTITIONERS and r.random() < demo_share:
         return DEMO_PRACTITIONERS[locality]
     return (
         f"practitioner.{locality}."

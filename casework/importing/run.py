@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from casework.importing.bulk import bulk_ready, episodes_import_bulk
@@ -179,7 +179,18 @@ def records_import(
             report.created_users = []
         return report
     _import_all(path, ref, report, report_line, progress, strict=False)
+    if report.imported or report.updated:
+        statistics_refresh()
     return report
+
+
+def statistics_refresh() -> None:
+    """Bring PostgreSQL's planner statistics up to date after a large import:
+    rows written in bulk are not sampled until autovacuum gets round to them,
+    and until then the planner chooses plans for empty tables."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 BATCH = 2000

@@ -253,3 +253,18 @@ def test_the_latest_episode_holds_the_households_address(tmp_path):
     assert family.address_line == "7 New Street"
     assert Person.objects.get(external_id="P-S1-0").given_name == "Aisha"
     assert Family.objects.count() == 1 and Person.objects.count() == 2
+
+
+def test_planner_statistics_are_refreshed_after_an_import_that_wrote(tmp_path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    path = write(tmp_path, [good(), signposted(1)])
+
+    def analyzed() -> bool:
+        with CaptureQueriesContext(connection) as ctx:
+            assert run(path)[0] == 0
+        return any(q["sql"].strip().upper() == "ANALYZE" for q in ctx)
+
+    assert analyzed()
+    assert not analyzed()  # nothing written the second time
