@@ -14,7 +14,7 @@ from django.db import models
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from core.codes import Ethnicity, MemberRole, Relationship, Sex, check_in
-from core.models import TimeStampedModel
+from core.models import ChoiceLabelsModel, TimeStampedModel
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -408,7 +408,7 @@ class CaseClosure(TimeStampedModel):
         return f"Closure of case {self.case_id}"
 
 
-class ClosurePerson(models.Model):
+class ClosurePerson(ChoiceLabelsModel):
     """A household member at closure: overall score; for a child, whether they
     feel happy, healthy and safe."""
 

@@ -14,7 +14,7 @@ from core.codes import (
     Sex,
     check_in,
 )
-from core.models import TimeStampedModel
+from core.models import ChoiceLabelsModel, TimeStampedModel
 
 
 class Route(models.TextChoices):
@@ -197,7 +197,7 @@ class FamilyConnectForm(TimeStampedModel):
         return self.reference
 
 
-class FormMember(models.Model):
+class FormMember(ChoiceLabelsModel):
     """A child or adult in the household, as the requester described them."""
 
     form = models.ForeignKey(
@@ -253,7 +253,7 @@ class FormMember(models.Model):
         return f"{self.given_name} {self.family_name}".strip()
 
 
-class FormEvent(models.Model):
+class FormEvent(ChoiceLabelsModel):
     """Who did what to a form, and when; written in the same transaction."""
 
     class Kind(models.TextChoices):

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, F, Max, Q, QuerySet, Value
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
 from family_connect.access import form_queryset_for_user
-from family_connect.models import FamilyConnectForm, FormStatus
+from family_connect.models import FamilyConnectForm, FormStatus, Reason
 from localities.models import Locality
 
 TARGET = timedelta(hours=168)
@@ -77,7 +77,16 @@ def triage_queue(
         forms = forms.filter(_band_q(band, now))
     return (
         forms.select_related("organisation")
-        .prefetch_related("reasons")
+        # A list per form, not a queryset per form: fifty forms a page.
+        .prefetch_related(
+            Prefetch(
+                "reasons",
+                queryset=Reason.objects.only("label", "position").order_by(
+                    "position", "label"
+                ),
+                to_attr="reason_list",
+            )
+        )
         .order_by("received_at", "pk")
     )
 
