@@ -2,11 +2,11 @@
 
 Practitioners see the cases they lead or are team members of, in their
 localities; locality managers every case in their localities; requesters the
-cases whose team they are on (the plan view only, built with the plan). Everyone
-else sees none: auditors get theirs through open audit rounds. Team membership
-and audit assignments are object-level grants (``casework.grants``), read here in
-SQL. Out of scope
-answers 404, the same as a case that does not exist.
+cases whose team they are on (the plan view only, built with the plan);
+auditors (and moderators) the cases of their open audit rounds, read-only.
+Everyone else sees none. Team membership and audit assignments are object-level
+grants (``casework.grants``), read here in SQL. Out of scope answers 404, the
+same as a case that does not exist.
 """
 
 from __future__ import annotations
@@ -39,6 +39,9 @@ def case_queryset_for_user(user: Any) -> QuerySet[Case]:
             locality_id__in=localities
         )
     if user.role == Role.REQUESTER:
+        return cases.filter(on_team)
+    if user.role == Role.AUDITOR:
+        # Granted on assignment, revoked when the round closes (``audits``).
         return cases.filter(on_team)
     return cases.none()
 

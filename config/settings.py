@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -190,6 +191,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "purge-expired-sign-in-lockouts": {
         "task": "accounts.tasks.access_attempts_purge",
         "schedule": timedelta(hours=1),
+    },
+    "monthly-audit-report": {
+        "task": "audits.tasks.audit_report_monthly",
+        # 01:30 on the 1st, Europe/London (CELERY_TIMEZONE).
+        "schedule": crontab(minute=30, hour=1, day_of_month=1),
     },
 }
 

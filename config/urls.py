@@ -4,6 +4,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.api import MeView
+from audits.api import GradeDistributionView
 from casework.api import CaseDetailView, CaseListView, SocialCareReferralCreateView
 from family_connect.api import DecisionView, FormDetailView, FormListCreateView
 
@@ -27,6 +28,11 @@ api_v1 = [
         DecisionView.as_view(),
         name="form_decision",
     ),
+    path(
+        "audits/grade-distribution/",
+        GradeDistributionView.as_view(),
+        name="audit_grade_distribution",
+    ),
 ]
 
 urlpatterns = [
@@ -49,6 +55,7 @@ urlpatterns = [
     path("family-connect/", include("family_connect.urls")),
     path("triage/", include("localities.urls")),
     path("cases/", include("casework.urls")),
+    path("audits/", include("audits.urls")),
 ]
 
 handler404 = "core.views.page_not_found"

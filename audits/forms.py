@@ -1,0 +1,246 @@
+"""Forms of the audit pages: parse and check shape; the services hold the rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from audits.models import AuditGrade, AuditQuestion, CaseAudit
+from audits.services import GradingInput, RoundInput
+from core.codes import AuditType
+from core.forms import GovukFormMixin
+from localities.models import Locality
+
+
+def _emails(text: str) -> list[str]:
+    return [e.strip() for e in text.replace(",", "\n").splitlines() if e.strip()]
+
+
+class RoundForm(GovukFormMixin, forms.Form):
+    title = forms.CharField(
+        label="Title",
+        max_length=200,
+        help_text="For example, Monthly city-wide audit, May 2026",
+        error_messages={"required": "Enter a title"},
+    )
+    type = forms.ChoiceField(
+        label="Type of audit",
+        choices=AuditType.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the type of audit"},
+    )
+    period_start = forms.DateField(
+        label="Period starts",
+        help_text="For example, 2026-05-01",
+        error_messages={"required": "Enter the date", "invalid": "Enter a real date"},
+    )
+    period_end = forms.DateField(
+        label="Period ends",
+        help_text="For example, 2026-05-31",
+        error_messages={"required": "Enter the date", "invalid": "Enter a real date"},
+    )
+    localities = forms.MultipleChoiceField(
+        label="Localities",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one locality"},
+    )
+    sample_size = forms.IntegerField(
+        label="Cases to draw from each locality",
+        min_value=1,
+        max_value=50,
+        error_messages={
+            "required": "Enter how many cases to draw",
+            "invalid": "Enter a whole number",
+            "min_value": "Draw at least 1 case",
+            "max_value": "Draw at most 50 cases from each locality",
+        },
+    )
+    due_on = forms.DateField(
+        label="Audits due by",
+        help_text="For example, 2026-06-30",
+        error_messages={"required": "Enter the date", "invalid": "Enter a real date"},
+    )
+    auditors = forms.CharField(
+        label="Auditors' e-mail addresses",
+        help_text="One per line, from different agencies",
+        widget=forms.Textarea({"rows": 4}),
+        error_messages={"required": "Enter at least one auditor"},
+    )
+    moderator = forms.EmailField(
+        label="Moderator's e-mail address",
+        error_messages={
+            "required": "Enter the moderator's e-mail address",
+            "invalid": "Enter an e-mail address, like name@example.org",
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["localities"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = list(
+            Locality.objects.order_by("name").values_list("slug", "name")
+        )
+
+    def to_input(self) -> RoundInput:
+        d = self.cleaned_data
+        return RoundInput(
+            type=d["type"],
+            title=d["title"],
+            period_start=d["period_start"],
+            period_end=d["period_end"],
+            locality_slugs=list(d["localities"]),
+            sample_size=d["sample_size"],
+            due_on=d["due_on"],
+            auditor_emails=_emails(d["auditors"]),
+            moderator_email=d["moderator"],
+        )
+
+
+def grade_choices() -> list[tuple[str, str]]:
+    return list(AuditGrade.objects.order_by("position").values_list("code", "label"))
+
+
+class GradingForm(GovukFormMixin, forms.Form):
+    """A grade (and comment) per question of the audit's template, then the
+    overall grade and the narrative. Blank is allowed while saving as you go."""
+
+    grade = forms.ChoiceField(
+        label="Overall grade", widget=forms.RadioSelect, required=False
+    )
+    strengths = forms.CharField(
+        label="Strengths", widget=forms.Textarea({"rows": 4}), required=False
+    )
+    improvements = forms.CharField(
+        label="Areas for improvement",
+        widget=forms.Textarea({"rows": 4}),
+        required=False,
+    )
+    family_feedback_sought = forms.BooleanField(
+        label="The family's feedback was sought", required=False
+    )
+    family_feedback = forms.CharField(
+        label="What the family said",
+        widget=forms.Textarea({"rows": 3}),
+        required=False,
+    )
+
+    def __init__(
+        self, *args: Any, questions: list[AuditQuestion], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        choices = grade_choices()
+        grade = self.fields["grade"]
+        assert isinstance(grade, forms.ChoiceField)
+        grade.choices = choices
+        self.questions = questions
+        for q in questions:
+            self.fields[f"q{q.pk}"] = forms.ChoiceField(
+                label=q.text,
+                choices=choices,
+                widget=forms.RadioSelect,
+                required=False,
+            )
+            self.fields[f"c{q.pk}"] = forms.CharField(
+                label="Comment (optional)",
+                widget=forms.Textarea({"rows": 2}),
+                required=False,
+            )
+        self.govuk_classes()
+
+    @staticmethod
+    def initial_from(audit: CaseAudit) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            "grade": audit.grade_id or "",
+            "strengths": audit.strengths,
+            "improvements": audit.improvements,
+            "family_feedback_sought": audit.family_feedback_sought,
+            "family_feedback": audit.family_feedback,
+        }
+        for answer in audit.answers.all():
+            initial[f"q{answer.question_id}"] = answer.grade_id or ""
+            initial[f"c{answer.question_id}"] = answer.comment
+        return initial
+
+    def domains(self) -> list[dict[str, Any]]:
+        """The questions' fields grouped by domain, in template order."""
+        grouped: dict[int, dict[str, Any]] = {}
+        for q in self.questions:
+            entry = grouped.setdefault(
+                q.domain_id, {"title": q.domain.title, "questions": []}
+            )
+            entry["questions"].append((self[f"q{q.pk}"], self[f"c{q.pk}"]))
+        return list(grouped.values())
+
+    def to_input(self) -> GradingInput:
+        d = self.cleaned_data
+        return GradingInput(
+            answers={q.pk: d.get(f"q{q.pk}") or "" for q in self.questions},
+            comments={q.pk: d.get(f"c{q.pk}") or "" for q in self.questions},
+            grade=d.get("grade") or "",
+            strengths=d.get("strengths") or "",
+            improvements=d.get("improvements") or "",
+            family_feedback_sought=bool(d.get("family_feedback_sought")),
+            family_feedback=d.get("family_feedback") or "",
+        )
+
+
+class ModerationForm(GovukFormMixin, forms.Form):
+    grade = forms.ChoiceField(
+        label="Final grade",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the final grade"},
+    )
+    reason = forms.CharField(
+        label="Reason for changing the grade",
+        help_text="Needed only when you change the auditor's grade",
+        widget=forms.Textarea({"rows": 3}),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        grade = self.fields["grade"]
+        assert isinstance(grade, forms.ChoiceField)
+        grade.choices = grade_choices()
+
+
+class ActionForm(GovukFormMixin, forms.Form):
+    what = forms.CharField(
+        label="What needs to happen",
+        max_length=500,
+        widget=forms.Textarea({"rows": 2}),
+        error_messages={"required": "Say what needs to happen"},
+    )
+    owner = forms.EmailField(
+        label="Owner's e-mail address",
+        error_messages={
+            "required": "Enter the owner's e-mail address",
+            "invalid": "Enter an e-mail address, like name@example.org",
+        },
+    )
+    due_on = forms.DateField(
+        label="Due by",
+        help_text="For example, 2026-07-31",
+        error_messages={"required": "Enter the date", "invalid": "Enter a real date"},
+    )
+
+
+PERIOD_KINDS = [
+    ("month", "Month"),
+    ("half_year", "Half year (April to September, October to March)"),
+    ("year", "Financial year (April to March)"),
+]
+
+
+class ReportFilterForm(GovukFormMixin, forms.Form):
+    month = forms.CharField(
+        label="Month",
+        help_text="As YYYY-MM, for example 2026-05",
+        max_length=7,
+        required=False,
+    )
+    kind = forms.ChoiceField(
+        label="Period", choices=PERIOD_KINDS, required=False, initial="month"
+    )
