@@ -16,6 +16,7 @@ from audits.models import (
     ActionStatus,
     AuditAction,
     AuditAnswer,
+    AuditDomain,
     AuditEvent,
     AuditGrade,
     AuditQuestion,
@@ -458,3 +459,46 @@ def audit_action_complete(*, action_id: int, actor: User) -> AuditAction:
             data={"action": action.pk},
         )
     return action
+
+
+def audit_template_in_use(template: AuditTemplate) -> bool:
+    """A template that a round or an audit has used is frozen: audits keep the
+    questions they were graded on."""
+    return template.rounds.exists() or template.audits.exists()
+
+
+def audit_template_new_version(*, template_id: int, actor: User) -> AuditTemplate:
+    """Copy a template's domains and questions into its next version, which new
+    rounds use from now on; the old version stays as it was."""
+    with transaction.atomic():
+        old = AuditTemplate.objects.select_for_update().get(pk=template_id)
+        latest = (
+            AuditTemplate.objects.filter(name=old.name).order_by("-version").first()
+        )
+        assert latest is not None
+        AuditTemplate.objects.filter(name=old.name, current=True).update(current=False)
+        new = AuditTemplate.objects.create(
+            name=old.name, version=latest.version + 1, current=True
+        )
+        for domain in old.domains.prefetch_related("questions"):
+            copy = AuditDomain.objects.create(
+                template=new, position=domain.position, title=domain.title
+            )
+            AuditQuestion.objects.bulk_create(
+                [
+                    AuditQuestion(
+                        domain=copy,
+                        position=q.position,
+                        text=q.text,
+                        guidance=q.guidance,
+                    )
+                    for q in domain.questions.all()
+                ]
+            )
+        AuditEvent.objects.create(
+            at=clock.now(),
+            actor=actor,
+            kind="template_versioned",
+            data={"template": old.name, "from": old.version, "to": new.version},
+        )
+    return new
