@@ -502,3 +502,25 @@ def audit_template_new_version(*, template_id: int, actor: User) -> AuditTemplat
             data={"template": old.name, "from": old.version, "to": new.version},
         )
     return new
+
+
+def case_audits_from_history(
+    *, case: Case, audits: list[dict], auditors: list[User]
+) -> list[CaseAudit]:
+    """Finalised audits brought in by the records import (IMPORT.md): no round,
+    the recorded grade is the final grade, assigned when it was finalised. The
+    caller saves them (one episode's, or a batch's, at once)."""
+    return [
+        CaseAudit(
+            case=case,
+            locality_id=case.locality_id,
+            type=a["type"],
+            auditor=auditor,
+            assigned_at=a["finalised_at"],
+            status=CaseAuditStatus.FINALISED,
+            grade_id=a["grade"],
+            final_grade_id=a["grade"],
+            finalised_at=a["finalised_at"],
+        )
+        for a, auditor in zip(audits, auditors, strict=True)
+    ]

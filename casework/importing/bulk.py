@@ -34,6 +34,8 @@ from psycopg.types.json import Jsonb
 
 from accounts.models import User
 from accounts.roles import Role
+from audits.models import CaseAudit
+from audits.services import case_audits_from_history
 from casework.closure import POST_CLOSURE_MONTHS
 from casework.importing.load import PERSON_FIELDS, Directory
 from casework.models import (
@@ -350,6 +352,9 @@ def _write(items: list[tuple[int, dict[str, Any], str]], directory: Directory) -
                 Role.PRACTITIONER,
                 localities.get(final_slug or ""),
             )
+            e["_auditors"] = [
+                directory.user(a["auditor"], Role.AUDITOR, None) for a in e["audits"]
+            ]
 
     # --- Cases -------------------------------------------------------------------
     cases: list[Case] = []
@@ -604,6 +609,7 @@ def _casework(
     reviews: list[tuple[Review, list[ReviewPerson]]] = []
     closures: list[tuple[CaseClosure, list[ClosurePerson]]] = []
     checks: list[PostClosureCheck] = []
+    case_audits: list[CaseAudit] = []
     referrals: list[SocialCareReferral] = []
     outcome_events: list[tuple[CaseEvent, SocialCareReferral]] = []
     review_events: list[tuple[CaseEvent, Review]] = []
@@ -635,6 +641,9 @@ def _casework(
                     )
         case: Case | None = e.get("_case")
         if case is not None:
+            case_audits += case_audits_from_history(
+                case=case, audits=e["audits"], auditors=e["_auditors"]
+            )
             lead: User = e["_lead"]
             c = e["case"]
             decider = e["_decider"]
@@ -847,6 +856,7 @@ def _casework(
     _insert(ClosurePerson, [p for _, ps in closures for p in ps])
     _insert(PostClosureCheck, checks)
     SocialCareReferral.objects.bulk_create(referrals)
+    CaseAudit.objects.bulk_create(case_audits)
     for event, review in review_events:
         event.data = {"review": review.pk}
     for event, made in step_up_events:

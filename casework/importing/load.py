@@ -28,6 +28,8 @@ from django.utils import timezone
 
 from accounts.models import Organisation, User
 from accounts.roles import Role
+from audits.models import CaseAudit
+from audits.services import case_audits_from_history
 from casework.assessment import AssessmentInput, assessment_save
 from casework.closure import ClosureInput, case_close
 from casework.models import (
@@ -44,6 +46,7 @@ from casework.services import (
     step_up_outcome_record,
 )
 from core import clock
+from core.errors import Conflict
 from family_connect.matching import name_key
 from family_connect.models import FamilyConnectForm, FormMember, FormStatus
 from family_connect.services import form_feedback_give, form_submit
@@ -172,6 +175,12 @@ def _episode_remove(existing: ImportedEpisode) -> tuple[str, str]:
         form.decision.delete()
     form.delete()
     if case_id is not None:
+        if CaseAudit.objects.filter(case_id=case_id, round__isnull=False).exists():
+            raise Conflict(
+                "The case this episode opened has been audited in an audit round "
+                "here, so the episode cannot be replaced."
+            )
+        CaseAudit.objects.filter(case_id=case_id).delete()
         SocialCareReferral.objects.filter(case_id=case_id).delete()
         Case.objects.filter(pk=case_id).delete()
     return kept
@@ -363,6 +372,16 @@ def _decide(
             ).form.case
             assert case is not None
             _case(episode, case, lead)
+            CaseAudit.objects.bulk_create(
+                case_audits_from_history(
+                    case=case,
+                    audits=episode["audits"],
+                    auditors=[
+                        directory.user(a["auditor"], Role.AUDITOR, None)
+                        for a in episode["audits"]
+                    ],
+                )
+            )
             return
         if outcome == FormStatus.SIGNPOSTED:
             form_signpost(

@@ -50,7 +50,6 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     rejected: int = 0
-    audits_not_imported: int = 0
     created_users: list[str] = field(default_factory=list)
     checked_only: bool = False
 
@@ -231,7 +230,6 @@ def _import_all(
             report.updated += 1
         elif outcome == UNCHANGED:
             report.unchanged += 1
-        report.audits_not_imported += len(episode["audits"])
 
     def flush() -> None:
         """New episodes in one batch; the rest (and a failed batch) one by one
@@ -268,9 +266,6 @@ def _import_all(
                 rest = [*fresh, *rest]
             else:
                 report.imported += len(fresh)
-                report.audits_not_imported += sum(
-                    len(e["audits"]) for _n, e, _d in fresh
-                )
         for number, episode, digest in sorted(rest, key=lambda item: item[0]):
             one(number, episode, digest)
         pending.clear()

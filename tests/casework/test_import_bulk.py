@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.db import models, transaction
 
+from audits.models import CaseAudit
 from casework import models as cw
 from casework.importing import run as import_run
 from casework.importing.run import records_import
@@ -41,6 +42,7 @@ TABLES: list[Any] = [
     cw.ClosurePerson,
     cw.PostClosureCheck,
     cw.SocialCareReferral,
+    CaseAudit,
 ]
 SKIP = {"id", "created_at", "updated_at", "reference", "status_key", "imported_at"}
 
@@ -190,5 +192,6 @@ def test_the_batched_path_writes_what_the_services_write(tmp_path, monkeypatch):
     assert report.rejected == 0 and report.imported == 254
     assert warnings == [] and sum(batches) > 200
     batched = snapshot()
+    assert len(by_services["audits.CaseAudit"]) >= 2  # audit history is compared too
     for table in by_services:
         assert batched[table] == by_services[table], table

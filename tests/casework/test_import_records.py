@@ -13,6 +13,7 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
+from audits.models import CaseAudit
 from casework.models import (
     Assessment,
     Case,
@@ -44,6 +45,7 @@ MODELS = [
     Person,
     User,
     ImportedEpisode,
+    CaseAudit,
 ]
 
 
@@ -97,7 +99,6 @@ def test_an_episode_is_replayed_with_the_files_moments(tmp_path):
     assert (code, err) == (0, ""), out
     assert "read 3, imported 3, updated 0, unchanged 0, rejected 0" in out
     assert "manager@example.org" in out and "worker@example.org" in out
-    assert "1 audit results were checked but not stored" in out
 
     form = ImportedEpisode.objects.get(external_id="EP-000001").form
     utc = dt.UTC
@@ -131,6 +132,15 @@ def test_an_episode_is_replayed_with_the_files_moments(tmp_path):
         case=case, kind="assessment_completed"
     ).get().at == (assessment.completed_at)
     assert not Notification.objects.exists()
+    # The audit history arrives finalised, without a round, and counts in reports.
+    audit = CaseAudit.objects.get(case=case)
+    assert (audit.status, audit.round, audit.final_grade_id) == (
+        "finalised",
+        None,
+        audit.grade_id,
+    )
+    assert audit.auditor.role == "auditor" and not audit.auditor.is_active
+    assert audit.locality == case.locality
     undecided_form = ImportedEpisode.objects.get(external_id="EP-U2").form
     assert undecided_form.status == "submitted"
 
@@ -269,3 +279,29 @@ def test_planner_statistics_are_refreshed_after_an_import_that_wrote(tmp_path):
 
     assert refreshes() == ["VACUUM ANALYZE"]
     assert refreshes() == []  # nothing written the second time
+
+
+def test_an_episode_whose_case_a_round_has_audited_is_not_replaced(tmp_path):
+    from audits.services import audit_sample_draw
+    from tests.audits.factories import make_round
+
+    episodes = [good()]
+    run(write(tmp_path, episodes))
+    case = ImportedEpisode.objects.get(external_id="EP-000001").form.case
+    audit_round, lead, _a, _m = make_round(
+        sample_size=1,
+        locality_slugs=[case.locality.slug],
+        period_start=dt.date(2024, 6, 1),
+        period_end=dt.date(2024, 6, 30),
+    )
+    CaseAudit.objects.filter(case=case).update(
+        assigned_at=dt.datetime(2023, 1, 1, tzinfo=dt.UTC),
+        finalised_at=dt.datetime(2023, 1, 1, tzinfo=dt.UTC),
+    )
+    audit_sample_draw(round_id=audit_round.pk, actor=lead, seed=1)
+    before = counts()
+    changed = copy.deepcopy(episodes)
+    changed[0]["case"]["closure"]["reason"] = "moved_away"
+    code, out, err = run(write(tmp_path, changed, "changed.jsonl"))
+    assert code == 1 and "audited in an audit round" in err
+    assert counts() == before

@@ -82,10 +82,5 @@ class Command(BaseCommand):
                     + ", ".join(shown)
                     + (f" and {more} more" if more else "")
                 )
-            if report.audits_not_imported:
-                self.stdout.write(
-                    f"{report.audits_not_imported} audit results were checked but "
-                    "not stored: audits are not available yet"
-                )
         if report.rejected:
             sys.exit(1)
