@@ -136,17 +136,22 @@ class GradingForm(GovukFormMixin, forms.Form):
         grade.choices = choices
         self.questions = questions
         for q in questions:
-            self.fields[f"q{q.pk}"] = forms.ChoiceField(
+            question = forms.ChoiceField(
                 label=q.text,
                 choices=choices,
                 widget=forms.RadioSelect,
                 required=False,
             )
+            question.needed_to_submit = True  # type: ignore[attr-defined]
+            question.inline = True  # type: ignore[attr-defined]
+            self.fields[f"q{q.pk}"] = question
             self.fields[f"c{q.pk}"] = forms.CharField(
-                label="Comment (optional)",
+                label="Comment",
                 widget=forms.Textarea({"rows": 2}),
                 required=False,
             )
+        for name in ("grade", "strengths", "improvements"):
+            self.fields[name].needed_to_submit = True  # type: ignore[attr-defined]
         self.govuk_classes()
 
     @staticmethod

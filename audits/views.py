@@ -145,7 +145,9 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
             if request.POST.get("do") == "draw":
                 drawn = audit_sample_draw(round_id=audit_round.pk, actor=user)
                 messages.success(
-                    request, f"{len(drawn)} cases drawn. The round is open."
+                    request,
+                    f"{len(drawn)} case{'' if len(drawn) == 1 else 's'} drawn. "
+                    "The round is open.",
                 )
             elif request.POST.get("do") == "close":
                 audit_round_close(round_id=audit_round.pk, actor=user)

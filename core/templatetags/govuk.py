@@ -77,7 +77,12 @@ def govuk_field(
         "field": bound,
         "kind": kind,
         "heading": heading,
-        "optional": not bound.field.required and kind not in ("checkbox",),
+        # A field may be blank while a draft is saved yet needed to submit
+        # (``needed_to_submit``): it is not labelled optional.
+        "optional": not bound.field.required
+        and kind not in ("checkbox",)
+        and not getattr(bound.field, "needed_to_submit", False),
+        "inline": getattr(bound.field, "inline", False),
         "described_by": " ".join(described),
         "options": options,
         "anchor": govuk_anchor(bound),

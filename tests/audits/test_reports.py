@@ -199,3 +199,10 @@ def test_the_pdf_text_has_the_figures(seed_001, django_capture_on_commit_callbac
     for figure in ("50.41%", "40.50%", "9.09%", "Grand Total", "100.00%"):
         assert figure in half_year, figure
     assert io.BytesIO(bytes(job.pdf)).read(5) == b"%PDF-"
+
+
+def test_the_schema_documents_the_grade_distribution():
+    schema = reader().get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    operation = schema["paths"]["/api/v1/audits/grade-distribution/"]["get"]
+    names = {p["name"] for p in operation["parameters"]}
+    assert {"from", "to", "locality", "type"} <= names
