@@ -64,6 +64,21 @@ def _workable_case(request: HttpRequest, case_id: int) -> tuple[User, Case]:
     return user, case
 
 
+def _readable_case(request: HttpRequest, case_id: int) -> tuple[User, Case, bool]:
+    """The case file's pages (assessment, reviews): read by anyone who sees the
+    whole case (its workers, and auditors while their round is open), changed
+    only by those who may work on it. Partners on the team see the team view
+    only. Returns whether the user may change it; 404 as for a missing case."""
+    user = cast(User, request.user)  # login_required
+    case = case_get_for_user(user, case_id)
+    if case is None or user.role == Role.REQUESTER:
+        raise Http404
+    can_work = may_work_on(user, case)
+    if request.method == "POST" and not can_work:
+        raise Http404
+    return user, case, can_work
+
+
 @never_cache
 @login_required
 def caseload(request: HttpRequest) -> HttpResponse:
@@ -131,7 +146,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def assessment(request: HttpRequest, case_id: int) -> HttpResponse:
     """Write the Early Help Assessment; save as you go, then complete it."""
-    user, case = _workable_case(request, case_id)
+    user, case, can_work = _readable_case(request, case_id)
     existing = Assessment.objects.filter(case=case).prefetch_related("people").first()
     people = list(
         Person.objects.filter(family_id=case.family_id).order_by("role", "pk")
@@ -141,6 +156,9 @@ def assessment(request: HttpRequest, case_id: int) -> HttpResponse:
         people=people,
         initial=AssessmentForm.initial_from(existing),
     )
+    if not can_work:
+        for field in form.fields.values():
+            field.disabled = True
     if request.method == "POST" and form.is_valid():
         complete = "complete" in request.POST
         try:
@@ -167,6 +185,7 @@ def assessment(request: HttpRequest, case_id: int) -> HttpResponse:
             "form": form,
             "completed": existing is not None and existing.completed_at is not None,
             "assessment": existing,
+            "can_work": can_work,
         },
     )
 
@@ -372,7 +391,7 @@ def plan(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def reviews(request: HttpRequest, case_id: int) -> HttpResponse:
     """The plan's reviews, when the next is due, and a new review."""
-    user, case = _workable_case(request, case_id)
+    user, case, can_work = _readable_case(request, case_id)
     people = list(
         Person.objects.filter(family_id=case.family_id).order_by("role", "pk")
     )
@@ -403,6 +422,7 @@ def reviews(request: HttpRequest, case_id: int) -> HttpResponse:
             "due": due,
             "overdue": due is not None and due < timezone.localdate(),
             "form": form,
+            "can_work": can_work,
         },
     )
 

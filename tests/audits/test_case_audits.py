@@ -204,6 +204,12 @@ def test_the_auditor_reads_exactly_the_assigned_case_only_while_the_round_is_ope
         user=the_auditor, object_type="casework.case", object_id=str(assigned.pk)
     ).exists()
     assert client.get(f"/cases/{other.pk}/").status_code == 404
+    # The whole file reads: assessment, plan and reviews, without their forms.
+    for page in ("assessment", "plan", "reviews"):
+        response = client.get(f"/cases/{assigned.pk}/{page}/")
+        assert response.status_code == 200, page
+        assert b"Complete the assessment" not in response.content
+        assert b"Record the review" not in response.content
 
     # Read-only: every write on the case answers 404 and changes nothing.
     notes = CaseNote.objects.count()
@@ -213,6 +219,7 @@ def test_the_auditor_reads_exactly_the_assigned_case_only_while_the_round_is_ope
         (f"/cases/{assigned.pk}/close/", {"reason": "moved_away"}),
         (f"/cases/{assigned.pk}/team/", {"email": the_auditor.email}),
         (f"/cases/{assigned.pk}/step-up/", {"reason": "x"}),
+        (f"/cases/{assigned.pk}/reviews/", {"scaling": "5"}),
     ):
         assert client.post(path, data).status_code == 404, path
     assert CaseNote.objects.count() == notes
