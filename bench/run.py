@@ -27,6 +27,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
 UNTIL = "2026-11-23"  # fixed, so a scale and seed always give the same data
+# The audit report for the financial year to the last full month before UNTIL.
+AUDIT_MONTH = "2026-10"
+AUDIT_REPORT = f"/audits/reports/?month={AUDIT_MONTH}&kind=year"
 
 TARGETS = {
     "import_episodes_per_second": ">= 500",
@@ -39,6 +42,7 @@ TARGETS = {
     "submission_p95_ms": "<= 200",
     "scorecard_run_seconds": "<= 20",
     "scorecard_pdf_seconds": "<= 10",
+    "audit_pdf_seconds": "<= 5",
     "worker_rss_mib_after": "<= 250",
 }
 
@@ -141,8 +145,13 @@ def _sessions() -> dict[str, Any]:
         email="bench.requester@bench.invalid",
         defaults={"role": Role.REQUESTER, "is_active": True, "organisation": school},
     )
+    lead, _ = User.objects.get_or_create(
+        email="bench.lead@bench.invalid",
+        defaults={"role": Role.PERFORMANCE_LEAD, "is_active": True},
+    )
     return {
         "locality": busiest.slug,
+        "performance_lead": session_for(lead),
         "manager": session_for(manager),
         "practitioner": session_for(practitioner),
         "practitioner_cases": Case.objects.filter(
@@ -151,7 +160,11 @@ def _sessions() -> dict[str, Any]:
         "case": case.pk if case else None,
         "manager_token": api_token_issue(user=manager, name="bench"),
         "requester_token": api_token_issue(user=requester, name="bench"),
-        "users": {"manager": manager, "practitioner": practitioner},
+        "users": {
+            "manager": manager,
+            "practitioner": practitioner,
+            "performance_lead": lead,
+        },
     }
 
 
@@ -185,6 +198,7 @@ def _pages(port: int, s: dict[str, Any], requests: int) -> dict[str, Any]:
         "my_caseload": ("/cases/", {"session": s["practitioner"]}),
         "case_page": (f"/cases/{s['case']}/", {"session": s["practitioner"]}),
         "form_list_api": ("/api/v1/family-connect/", {"token": s["manager_token"]}),
+        "audit_report": (AUDIT_REPORT, {"session": s["performance_lead"]}),
     }
     out: dict[str, Any] = {}
     for name, (path, auth) in pages.items():
@@ -205,8 +219,7 @@ def _pages(port: int, s: dict[str, Any], requests: int) -> dict[str, Any]:
     for name, row in out.items():
         if name != "floor":
             row["ratio_to_floor"] = round(row["median_ms"] / floor, 2)
-    for name in ("scorecard_dashboard", "audit_report"):
-        out[name] = None  # not built yet
+    out["scorecard_dashboard"] = None  # not built yet
     return out
 
 
@@ -223,6 +236,7 @@ def _query_counts(s: dict[str, Any]) -> dict[str, int]:
         ("triage_queue", f"/triage/{s['locality']}/", "manager"),
         ("my_caseload", "/cases/", "practitioner"),
         ("case_page", f"/cases/{s['case']}/", "practitioner"),
+        ("audit_report", AUDIT_REPORT, "performance_lead"),
     ):
         client = Client(HTTP_HOST="127.0.0.1")
         user = s["users"][who]
@@ -321,6 +335,31 @@ def _load(
         "errors": errors[0],
         "per_second": round(len(times) / elapsed, 1),
         "p95_ms": round(_percentile(times, 0.95), 1) if times else None,
+    }
+
+
+def _audit_pdf() -> dict[str, Any]:
+    """The monthly audit PDF for AUDIT_MONTH, built in-process as the worker
+    builds it: seconds and the finalised audits it counts."""
+    from audits.models import AuditReport
+    from audits.monthly import audit_report_build
+    from audits.reports import finalised_in
+    from core.periods import Month, financial_year_of
+
+    month = Month.parse(AUDIT_MONTH)
+    AuditReport.objects.filter(period=AUDIT_MONTH).delete()
+    job = AuditReport.objects.create(period=AUDIT_MONTH)
+    started = time.monotonic()
+    audit_report_build(report_id=job.pk)
+    seconds = time.monotonic() - started
+    job.refresh_from_db()
+    first, last = financial_year_of(month)
+    return {
+        "period": AUDIT_MONTH,
+        "status": job.status,
+        "seconds": round(seconds, 2),
+        "bytes": len(bytes(job.pdf or b"")),
+        "audits_in_year": finalised_in(first, last).count(),
     }
 
 
@@ -443,6 +482,7 @@ def main() -> None:
             "seconds_each": args.load_seconds,
             "threads": args.threads,
         }
+        report["audit_pdf"] = _audit_pdf()
         report["scorecard"] = {
             "run_seconds": None,
             "pdf_seconds": None,
