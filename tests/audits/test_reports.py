@@ -199,6 +199,17 @@ def test_the_pdf_text_has_the_figures(seed_001, django_capture_on_commit_callbac
     for figure in ("50.41%", "40.50%", "9.09%", "Grand Total", "100.00%"):
         assert figure in half_year, figure
     assert io.BytesIO(bytes(job.pdf)).read(5) == b"%PDF-"
+    with django_capture_on_commit_callbacks(execute=True):
+        audit_report_request(period=Month(2021, 3), actor=None)
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"],
+        input=bytes(AuditReport.objects.get(period="2021-03").pdf),
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    half_year = text[text.index("October 2020 to March 2021") :]
+    for figure in ("41.67%", "52.08%", "6.25%", "Grand Total", "100.00%"):
+        assert figure in half_year, figure
 
 
 def test_the_schema_documents_the_grade_distribution():

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audits.models import AuditRound, CaseAudit
-from audits.sampling import draw
+from audits.sampling import assign, draw
 from audits.services import audit_sample_draw
 from core.errors import Conflict, InvalidInput
 from localities.models import Locality
@@ -139,3 +139,21 @@ def test_a_round_is_drawn_once():
     with pytest.raises(Conflict):
         audit_sample_draw(round_id=audit_round.pk, actor=lead, seed=2)
     assert CaseAudit.objects.filter(round=audit_round).count() == 2
+
+
+def test_cases_go_to_auditors_from_other_agencies_than_the_lead_practitioners():
+    from types import SimpleNamespace as NS
+
+    health, police = (
+        NS(pk=1, email="a@x", organisation_id=10),
+        NS(pk=2, email="b@x", organisation_id=20),
+    )
+    cases = [
+        NS(pk=100 + i, lead_practitioner=NS(organisation_id=10)) for i in range(3)
+    ] + [NS(pk=200, lead_practitioner=NS(organisation_id=None))]
+    chosen = assign(cases, [health, police])
+    # Nobody audits their own agency's case while another agency can.
+    assert all(chosen[c.pk] is police for c in cases[:3])
+    assert chosen[200] is health  # the load evens out where the agency allows
+    only_health = assign(cases[:1], [health])
+    assert only_health[100] is health  # a one-agency panel still audits
