@@ -29,6 +29,18 @@ class AuditGrade(TimeStampedModel):
         return self.label
 
 
+def _grade() -> models.ForeignKey:
+    """A grade on the scale, by its code (blank until given)."""
+    return models.ForeignKey(
+        AuditGrade,
+        to_field="code",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+
 class AuditTemplate(TimeStampedModel):
     """The domains and questions an audit is graded on. A version that an audit
     has used never changes: editing it makes the next version."""
@@ -193,27 +205,13 @@ class CaseAudit(TimeStampedModel):
         db_index=True,
     )
     assigned_at = models.DateTimeField()
-    grade = models.ForeignKey(
-        AuditGrade,
-        to_field="code",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    grade = _grade()
     strengths = models.TextField(blank=True)
     improvements = models.TextField(blank=True)
     family_feedback_sought = models.BooleanField(default=False)
     family_feedback = models.TextField(blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
-    moderated_grade = models.ForeignKey(
-        AuditGrade,
-        to_field="code",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    moderated_grade = _grade()
     moderation_reason = models.TextField(blank=True)
     moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -222,14 +220,7 @@ class CaseAudit(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    final_grade = models.ForeignKey(
-        AuditGrade,
-        to_field="code",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    final_grade = _grade()
     finalised_at = models.DateTimeField(null=True, blank=True, db_index=True)
     external_id = models.CharField(max_length=100, blank=True)
 
@@ -274,14 +265,7 @@ class AuditAnswer(models.Model):
     question = models.ForeignKey(
         AuditQuestion, on_delete=models.PROTECT, related_name="answers"
     )
-    grade = models.ForeignKey(
-        AuditGrade,
-        to_field="code",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    grade = _grade()
     comment = models.TextField(blank=True)
 
     class Meta:

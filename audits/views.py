@@ -362,6 +362,9 @@ def report_pdf_request(request: HttpRequest) -> HttpResponse:
     except ValueError as exc:
         messages.error(request, str(exc))
         return redirect("audits:report")
+    if period > Month.of(timezone.localdate()):
+        messages.error(request, "Choose a month that has already started.")
+        return redirect("audits:report")
     audit_report_request(period=period, actor=user)
     messages.success(
         request, f"The audit report for {period.label()} is being produced."

@@ -82,8 +82,9 @@ def test_on_demand_from_the_report_page_with_progress_and_download(
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/audits/reports/pdf/", {"month": "2026-10"})
     assert AuditReport.objects.count() == 1
-    response = client.post("/audits/reports/pdf/", {"month": "October"})
-    assert response.status_code == 302 and AuditReport.objects.count() == 1
+    for bad in ("October", "2999-01"):
+        response = client.post("/audits/reports/pdf/", {"month": bad})
+        assert response.status_code == 302 and AuditReport.objects.count() == 1
 
 
 @pytest.mark.parametrize("role", [Role.AUDITOR, Role.PRACTITIONER, Role.ADMINISTRATOR])
