@@ -179,6 +179,7 @@ def _fast(model: Any, **values: Any) -> Any:
     defaults, relations = _shape(model)
     obj = model.__new__(model)
     obj.__dict__.update(defaults)
+    obj.__dict__[model._meta.pk.attname] = None  # bulk_create asks whether it is set
     for name, value in values.items():
         if name in relations:
             obj.__dict__[relations[name]] = value.pk if value is not None else None

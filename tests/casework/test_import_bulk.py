@@ -195,3 +195,20 @@ def test_the_batched_path_writes_what_the_services_write(tmp_path, monkeypatch):
     assert len(by_services["audits.CaseAudit"]) >= 2  # audit history is compared too
     for table in by_services:
         assert batched[table] == by_services[table], table
+
+
+def test_the_batched_path_also_writes_without_copy(tmp_path, monkeypatch):
+    """Where COPY is not available (the embedded SQLite demo) the same rows go
+    through ``bulk_create``; nothing falls back to the services."""
+    from django.db import connection
+
+    path = tmp_path / "few.jsonl"
+    path.write_text("".join(json.dumps(e) + "\n" for e in episodes()[:30]))
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+    warnings: list[str] = []
+    monkeypatch.setattr(
+        import_run.logger, "warning", lambda *a, **k: warnings.append(a[0])
+    )
+    report = records_import(path)
+    assert report.rejected == 0 and report.imported == 30
+    assert warnings == []
