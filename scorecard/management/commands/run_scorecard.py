@@ -1,0 +1,26 @@
+"""``python manage.py run_scorecard --period YYYY-MM``: compute and store a
+release for that month; prints the release id (PRODUCT §4.1)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from core.periods import Month
+from scorecard.services import scorecard_run
+
+
+class Command(BaseCommand):
+    help = "Compute the scorecard for a month and store it as a new release."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--period", required=True, help="YYYY-MM")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            period = Month.parse(options["period"])
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        release = scorecard_run(period=period)
+        self.stdout.write(str(release.pk))

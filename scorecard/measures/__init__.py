@@ -1,0 +1,9 @@
+"""One set-based function per indicator (INDICATORS.md), each computing every
+locality and the city in a few queries."""
+
+from __future__ import annotations
+
+from scorecard.measures import eh01, eh02, eh06, eh07
+from scorecard.measures.base import Measure
+
+MEASURES: list[Measure] = [eh01.measure, eh02.measure, eh06.measure, eh07.measure]

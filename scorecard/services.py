@@ -1,0 +1,82 @@
+"""Scorecard runs (services): compute every measure for a month and store an
+immutable release."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from accounts.models import User
+from core import clock
+from core.periods import Month
+from localities.models import Locality
+from scorecard.measures import MEASURES
+from scorecard.measures.base import Period
+from scorecard.models import Release, ReleaseStatus, Value
+
+logger = logging.getLogger(__name__)
+
+
+def code_version() -> str:
+    """The code a release was computed with: ``CODE_VERSION`` from the
+    environment (set by the deployment), else the checkout's commit."""
+    if os.environ.get("CODE_VERSION"):
+        return os.environ["CODE_VERSION"][:100]
+    git = Path(settings.BASE_DIR) / ".git"
+    try:
+        head = (git / "HEAD").read_text().strip()
+        if head.startswith("ref: "):
+            return (git / head[5:]).read_text().strip()[:12]
+        return head[:12]
+    except OSError:
+        return "unknown"
+
+
+def scorecard_run(*, period: Month, actor: User | None = None) -> Release:
+    """Compute the month's scorecard for every locality and the city and store
+    it as a new release; earlier releases of the month stay as they were."""
+    release = Release.objects.create(
+        period=str(period),
+        started_at=clock.now(),
+        code_version=code_version(),
+        requested_by=actor,
+    )
+    try:
+        localities = dict(Locality.objects.values_list("pk", "slug"))
+        by_slug = {slug: pk for pk, slug in localities.items()}
+        context = Period(month=period, now=clock.now(), localities=localities)
+        values: list[Value] = []
+        for done, measure in enumerate(MEASURES, start=1):
+            for ref, cells in measure(context).items():
+                values += [
+                    Value(
+                        release=release,
+                        ref=ref,
+                        locality_id=by_slug[scope] if scope is not None else None,
+                        value=cell.value,
+                        numerator=cell.numerator,
+                        denominator=cell.denominator,
+                        provisional=cell.provisional,
+                    )
+                    for scope, cell in cells.items()
+                ]
+            Release.objects.filter(pk=release.pk).update(
+                progress=int(90 * done / len(MEASURES))
+            )
+        with transaction.atomic():
+            Value.objects.bulk_create(values)
+            Release.objects.filter(pk=release.pk).update(
+                status=ReleaseStatus.DONE, progress=100, generated_at=clock.now()
+            )
+    except Exception as exc:
+        logger.exception("The scorecard run for %s failed", period)
+        Release.objects.filter(pk=release.pk).update(
+            status=ReleaseStatus.FAILED, error=str(exc)[:500]
+        )
+        raise
+    release.refresh_from_db()
+    return release
