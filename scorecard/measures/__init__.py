@@ -3,7 +3,15 @@ locality and the city in a few queries."""
 
 from __future__ import annotations
 
-from scorecard.measures import eh01, eh02, eh06, eh07
+from scorecard.measures import eh01, eh02, eh03, eh04_eh05, eh06, eh07, eh08
 from scorecard.measures.base import Measure
 
-MEASURES: list[Measure] = [eh01.measure, eh02.measure, eh06.measure, eh07.measure]
+MEASURES: list[Measure] = [
+    eh01.measure,
+    eh02.measure,
+    eh03.measure,
+    eh04_eh05.measure,
+    eh06.measure,
+    eh07.measure,
+    eh08.measure,
+]

@@ -89,3 +89,32 @@ def percent_cells(
     }
     cells[CITY] = percent_cell(sum(numerators.values()), sum(denominators.values()))
     return cells
+
+
+def median(values: list[float]) -> float:
+    """The middle value; with an even count, the mean of the two middle ones."""
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def median_cells(
+    period: Period, samples: list[tuple[int | None, float]]
+) -> dict[Scope, Cell]:
+    """Medians of (locality id, value) samples by locality and for the city:
+    no numerator, the cohort size as denominator; an empty cohort has no value
+    (settled reading 4)."""
+
+    def cell(values: list[float]) -> Cell:
+        return Cell(median(values) if values else None, None, len(values))
+
+    by_locality: dict[int | None, list[float]] = {}
+    for pk, value in samples:
+        by_locality.setdefault(pk, []).append(value)
+    cells: dict[Scope, Cell] = {
+        slug: cell(by_locality.get(pk, [])) for pk, slug in period.localities.items()
+    }
+    cells[CITY] = cell([value for _pk, value in samples])
+    return cells
