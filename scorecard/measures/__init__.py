@@ -3,7 +3,17 @@ locality and the city in a few queries."""
 
 from __future__ import annotations
 
-from scorecard.measures import eh01, eh02, eh03, eh04_eh05, eh06, eh07, eh08
+from scorecard.measures import (
+    caseload,
+    eh01,
+    eh02,
+    eh03,
+    eh04_eh05,
+    eh06,
+    eh07,
+    eh08,
+    outcomes,
+)
 from scorecard.measures.base import Measure
 
 MEASURES: list[Measure] = [
@@ -14,4 +24,6 @@ MEASURES: list[Measure] = [
     eh06.measure,
     eh07.measure,
     eh08.measure,
+    caseload.measure,
+    outcomes.measure,
 ]
