@@ -65,7 +65,7 @@ def test_eh11_and_eh12_thirty_days_is_thirty_times_24_hours():
     assert (eh12.numerator, eh12.denominator, eh12.value) == (1, 2, 50.0)
 
 
-def closed_case(baseline: dict | None, closure: dict, people: list[tuple]):
+def closed_case(baseline, closure, people):
     """people: (role, baseline score, closure score, happy)."""
     c = case(dt.datetime(2024, 1, 10, tzinfo=UTC), MID_MAY)
     assessment = None
