@@ -13,6 +13,7 @@ from scorecard.measures import (
     eh07,
     eh08,
     outcomes,
+    quality,
 )
 from scorecard.measures.base import Measure
 
@@ -26,4 +27,5 @@ MEASURES: list[Measure] = [
     eh08.measure,
     caseload.measure,
     outcomes.measure,
+    quality.measure,
 ]

@@ -118,3 +118,23 @@ def median_cells(
     }
     cells[CITY] = cell([value for _pk, value in samples])
     return cells
+
+
+def mean_cell(total: int, n: int) -> Cell:
+    """A mean score: numerator the sum, denominator the number of scores."""
+    if not n:
+        return Cell(None, 0.0, 0)
+    return Cell(total / n, float(total), n)
+
+
+def mean_cells(
+    period: Period,
+    totals: Mapping[int | None, int],
+    counts: Mapping[int | None, int],
+) -> dict[Scope, Cell]:
+    cells: dict[Scope, Cell] = {
+        slug: mean_cell(totals.get(pk, 0), counts.get(pk, 0))
+        for pk, slug in period.localities.items()
+    }
+    cells[CITY] = mean_cell(sum(totals.values()), sum(counts.values()))
+    return cells
