@@ -12,6 +12,7 @@ from scorecard.measures import (
     eh06,
     eh07,
     eh08,
+    escalation,
     outcomes,
     quality,
 )
@@ -27,5 +28,6 @@ MEASURES: list[Measure] = [
     eh08.measure,
     caseload.measure,
     outcomes.measure,
+    escalation.measure,
     quality.measure,
 ]

@@ -1,0 +1,196 @@
+"""Escalation and de-escalation (INDICATORS.md, settled readings 10–15).
+
+- EH21a–d: children on cases closed in M, each with the 3-month window
+  ``(closed, closed + 3 calendar months]``: (a) with a social care referral
+  inside it — any referral of that child except a step-up from the closed case
+  itself — and (b) without; (c) not named on a ``support`` form received inside
+  it, and (d) named on one. Values appear for a scope only once every window in
+  its cohort has ended.
+- EH22: (case, child) pairs on cases open during M: a step-up for that child
+  from that case dated in M while the case was open (both ends included).
+- EH23: distinct children named on ``step_down`` forms received in M, of the
+  partner-supplied EH23D figure for the month (no figure: not calculated).
+
+Each reads the month's cohort in a few queries and works through it in memory.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from django.db.models import Count, F, Q, Value
+from django.db.models.functions import Coalesce
+
+from casework.models import Case, ClosurePerson, Person, SocialCareReferral
+from core.periods import add_months_to_moment
+from family_connect.models import FormMember, FormStatus, RequestType, Route
+from scorecard.measures.base import (
+    CITY,
+    Cell,
+    Period,
+    Scope,
+    counted_forms,
+    percent_cell,
+)
+from scorecard.models import PartnerFigure
+
+UNCALCULABLE = Cell(None, None, None)
+WINDOW_MONTHS = 3
+
+
+def measure(period: Period) -> dict[str, dict[Scope, Cell]]:
+    return {**_after_closure(period), **_eh22(period), **_eh23(period)}
+
+
+def _after_closure(period: Period) -> dict[str, dict[Scope, Cell]]:
+    pairs = list(
+        ClosurePerson.objects.filter(
+            person__role="child",
+            closure__closed_at__gte=period.start,
+            closure__closed_at__lt=period.end,
+        ).values_list(
+            "closure__case_id",
+            "closure__case__locality_id",
+            "closure__closed_at",
+            "person_id",
+        )
+    )
+    windows = [
+        (case, loc, person, closed, add_months_to_moment(closed, WINDOW_MONTHS))
+        for case, loc, closed, person in pairs
+    ]
+    people = {w[2] for w in windows}
+    first = min((w[3] for w in windows), default=period.start)
+    last = max((w[4] for w in windows), default=period.end)
+    referrals: dict[int, list[tuple[datetime, str, int | None]]] = defaultdict(list)
+    for person, at, source, case in SocialCareReferral.objects.filter(
+        person_id__in=people, referred_at__gt=first, referred_at__lte=last
+    ).values_list("person_id", "referred_at", "source", "case_id"):
+        referrals[person].append((at, source, case))
+    forms: dict[int, list[datetime]] = defaultdict(list)
+    for person, at in (
+        FormMember.objects.filter(
+            person_id__in=people,
+            form__request_type=RequestType.SUPPORT,
+            form__received_at__gt=first,
+            form__received_at__lte=last,
+        )
+        .exclude(form__status__in=(FormStatus.DUPLICATE, FormStatus.WITHDRAWN))
+        .values_list("person_id", "form__received_at")
+    ):
+        forms[person].append(at)
+
+    def referred(case: int, person: int, start: datetime, end: datetime) -> bool:
+        return any(
+            start < at <= end
+            and not (source == SocialCareReferral.Source.CASE and on_case == case)
+            for at, source, on_case in referrals[person]
+        )
+
+    def helped(person: int, start: datetime, end: datetime) -> bool:
+        return any(start < at <= end for at in forms[person])
+
+    scopes: dict[Scope, list] = {slug: [] for slug in period.localities.values()}
+    scopes[CITY] = []
+    for w in windows:
+        scopes[period.localities.get(w[1])].append(w)
+        if w[1] in period.localities:
+            scopes[CITY].append(w)
+    out: dict[str, dict[Scope, Cell]] = {
+        r: {} for r in ("EH21a", "EH21b", "EH21c", "EH21d")
+    }
+    for scope, cohort in scopes.items():
+        if any(end > period.now for *_rest, end in cohort):
+            for ref in out:
+                out[ref][scope] = UNCALCULABLE
+            continue
+        n = len(cohort)
+        a = sum(
+            1
+            for case, _l, person, start, end in cohort
+            if referred(case, person, start, end)
+        )
+        c = sum(
+            1 for _c, _l, person, start, end in cohort if not helped(person, start, end)
+        )
+        out["EH21a"][scope] = percent_cell(a, n)
+        out["EH21b"][scope] = percent_cell(n - a, n)
+        out["EH21c"][scope] = percent_cell(c, n)
+        out["EH21d"][scope] = percent_cell(n - c, n)
+    return out
+
+
+def _eh22(period: Period) -> dict[str, dict[Scope, Cell]]:
+    cases = list(
+        Case.objects.filter(opened_at__lt=period.end)
+        .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=period.start))
+        .values_list("pk", "locality_id", "family_id", "opened_at", "closed_at")
+    )
+    children = dict(
+        Person.objects.filter(role="child", family_id__in={c[2] for c in cases})
+        .values("family_id")
+        .annotate(n=Count("pk"))
+        .values_list("family_id", "n")
+        .order_by()
+    )
+    by_case = {c[0]: c for c in cases}
+    stepped: set[tuple[int, int]] = set()
+    for case_id, person, at in SocialCareReferral.objects.filter(
+        source=SocialCareReferral.Source.CASE,
+        case_id__in=by_case,
+        person__role="child",
+        referred_at__gte=period.start,
+        referred_at__lt=period.end,
+    ).values_list("case_id", "person_id", "referred_at"):
+        _pk, _loc, _fam, opened, closed = by_case[case_id]
+        if opened <= at and (closed is None or at <= closed):
+            stepped.add((case_id, person))
+    num: dict[int | None, int] = defaultdict(int)
+    den: dict[int | None, int] = defaultdict(int)
+    for _pk, loc, family, _o, _c in cases:
+        den[loc] += children.get(family, 0)
+    for case_id, _person in stepped:
+        num[by_case[case_id][1]] += 1
+    cells: dict[Scope, Cell] = {
+        slug: percent_cell(num.get(pk, 0), den.get(pk, 0))
+        for pk, slug in period.localities.items()
+    }
+    cells[CITY] = percent_cell(sum(num.values()), sum(den.values()))
+    return {"EH22": cells}
+
+
+def _eh23(period: Period) -> dict[str, dict[Scope, Cell]]:
+    child = Coalesce(F("person_id"), Value(0) - F("pk"))
+    members = FormMember.objects.filter(
+        role="child",
+        form__in=counted_forms().filter(
+            route=Route.STEP_DOWN,
+            received_at__gte=period.start,
+            received_at__lt=period.end,
+        ),
+    )
+    by_locality = {
+        r["scope"]: r["n"]
+        for r in members.values(scope=F("form__locality_id"))
+        .annotate(n=Count(child, distinct=True))
+        .order_by()
+    }
+    city = members.aggregate(n=Count(child, distinct=True))["n"] or 0
+    figures: dict[int | None, float] = dict(
+        PartnerFigure.objects.filter(
+            indicator__ref="EH23D", period=str(period.month)
+        ).values_list("locality_id", "value")
+    )
+
+    def cell(numerator: int, figure: float | None) -> Cell:
+        if figure is None:
+            return UNCALCULABLE
+        return percent_cell(numerator, int(figure))
+
+    cells: dict[Scope, Cell] = {
+        slug: cell(by_locality.get(pk, 0), figures.get(pk))
+        for pk, slug in period.localities.items()
+    }
+    cells[CITY] = cell(city, figures.get(None))
+    return {"EH23": cells}
