@@ -192,6 +192,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "accounts.tasks.access_attempts_purge",
         "schedule": timedelta(hours=1),
     },
+    "monthly-scorecard": {
+        "task": "scorecard.tasks.scorecard_monthly",
+        # 02:00 on the 1st, Europe/London (PRODUCT §3.5).
+        "schedule": crontab(minute=0, hour=2, day_of_month=1),
+    },
     "monthly-audit-report": {
         "task": "audits.tasks.audit_report_monthly",
         # 01:30 on the 1st, Europe/London (CELERY_TIMEZONE).

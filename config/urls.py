@@ -7,6 +7,7 @@ from accounts.api import MeView
 from audits.api import GradeDistributionView
 from casework.api import CaseDetailView, CaseListView, SocialCareReferralCreateView
 from family_connect.api import DecisionView, FormDetailView, FormListCreateView
+from scorecard.api import ScorecardView
 
 api_v1 = [
     path("me/", MeView.as_view(), name="me"),
@@ -33,6 +34,7 @@ api_v1 = [
         GradeDistributionView.as_view(),
         name="audit_grade_distribution",
     ),
+    path("scorecard/<str:period>/", ScorecardView.as_view(), name="scorecard"),
 ]
 
 urlpatterns = [

@@ -80,3 +80,20 @@ def scorecard_run(*, period: Month, actor: User | None = None) -> Release:
         raise
     release.refresh_from_db()
     return release
+
+
+def scorecard_run_scheduled(*, period: Month) -> Release:
+    """The beat job's run for a month: made once. A redelivered or repeated
+    scheduled task finds the release it made (or is making) instead of making
+    another; a failed one is run again. Runs asked for by people always make a
+    new release."""
+    existing = (
+        Release.objects.filter(
+            period=str(period),
+            requested_by__isnull=True,
+            status__in=(ReleaseStatus.DONE, ReleaseStatus.RUNNING),
+        )
+        .order_by("-pk")
+        .first()
+    )
+    return existing or scorecard_run(period=period)

@@ -1,0 +1,85 @@
+"""``GET /api/v1/scorecard/{YYYY-MM}/?locality=SLUG`` (PRODUCT §4.1): the
+latest release for that month, city or one locality."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.periods import Month
+from localities.models import Locality
+from scorecard.access import may_read_scorecard
+from scorecard.selectors import latest_release, release_rows
+
+
+class IndicatorValueSerializer(serializers.Serializer):
+    ref = serializers.CharField()
+    title = serializers.CharField()
+    value = serializers.FloatField(allow_null=True, help_text="Unrounded")
+    numerator = serializers.FloatField(allow_null=True)
+    denominator = serializers.IntegerField(allow_null=True)
+    dot = serializers.CharField(help_text="Direction of travel")
+    provisional = serializers.BooleanField()
+
+
+class ScorecardSerializer(serializers.Serializer):
+    period = serializers.CharField()
+    locality = serializers.CharField(allow_null=True)
+    release = serializers.IntegerField()
+    generated_at = serializers.DateTimeField()
+    indicators = IndicatorValueSerializer(many=True)
+
+
+class ScorecardView(APIView):
+    """The latest release of a month's scorecard."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "locality", str, description="A locality slug; none: the city"
+            )
+        ],
+        responses=ScorecardSerializer,
+    )
+    def get(self, request: Request, period: str) -> Response:
+        if not may_read_scorecard(request.user):
+            raise NotFound()
+        try:
+            month = Month.parse(period)
+        except ValueError as exc:
+            raise serializers.ValidationError({"period": [str(exc)]}) from exc
+        locality = None
+        slug = request.query_params.get("locality")
+        if slug:
+            locality = Locality.objects.filter(slug=slug).first()
+            if locality is None:
+                raise serializers.ValidationError(
+                    {"locality": ["No locality has that slug"]}
+                )
+        release = latest_release(month)
+        if release is None:
+            raise NotFound("No scorecard has been released for that month.")
+        return Response(
+            {
+                "period": str(month),
+                "locality": locality.slug if locality else None,
+                "release": release.pk,
+                "generated_at": release.generated_at,
+                "indicators": [
+                    {
+                        "ref": row.indicator.ref,
+                        "title": row.indicator.title,
+                        "value": row.value.value,
+                        "numerator": row.value.numerator,
+                        "denominator": row.value.denominator,
+                        "dot": row.dot,
+                        "provisional": row.value.provisional,
+                    }
+                    for row in release_rows(release, locality)
+                ],
+            }
+        )

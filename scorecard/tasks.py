@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from celery import shared_task
+from django.utils import timezone
+
+from core.periods import local_date, previous_month
+from scorecard.services import scorecard_run_scheduled
+
+
+@shared_task(acks_late=True, time_limit=600, soft_time_limit=580)
+def scorecard_monthly() -> int:
+    """02:00 on the 1st: the previous month's scorecard, released once."""
+    period = previous_month(local_date(timezone.now()))
+    return scorecard_run_scheduled(period=period).pk
