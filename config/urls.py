@@ -7,7 +7,7 @@ from accounts.api import MeView
 from audits.api import GradeDistributionView
 from casework.api import CaseDetailView, CaseListView, SocialCareReferralCreateView
 from family_connect.api import DecisionView, FormDetailView, FormListCreateView
-from scorecard.api import ScorecardView
+from scorecard.api import ScorecardPDFView, ScorecardView
 
 api_v1 = [
     path("me/", MeView.as_view(), name="me"),
@@ -35,6 +35,9 @@ api_v1 = [
         name="audit_grade_distribution",
     ),
     path("scorecard/<str:period>/", ScorecardView.as_view(), name="scorecard"),
+    path(
+        "scorecard/<str:period>/pdf/", ScorecardPDFView.as_view(), name="scorecard_pdf"
+    ),
 ]
 
 urlpatterns = [

@@ -3,9 +3,14 @@ latest release for that month, city or one locality."""
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
+from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -13,6 +18,7 @@ from rest_framework.views import APIView
 from core.periods import Month
 from localities.models import Locality
 from scorecard.access import may_read_scorecard
+from scorecard.documents import scorecard_pdf
 from scorecard.selectors import latest_release, release_rows
 
 
@@ -83,3 +89,42 @@ class ScorecardView(APIView):
                 ],
             }
         )
+
+
+class PDFRenderer(BaseRenderer):
+    """Lets a client ask for ``application/pdf``; errors still go out as JSON."""
+
+    media_type = "application/pdf"
+    format = "pdf"
+
+    def render(
+        self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None
+    ) -> bytes:
+        if isinstance(data, bytes):
+            return data
+        return json.dumps(data).encode()
+
+
+class ScorecardPDFView(APIView):
+    """The PDF of the month's latest release: the city, then each locality,
+    then the definitions."""
+
+    renderer_classes = [JSONRenderer, PDFRenderer]
+
+    @extend_schema(responses={(200, "application/pdf"): bytes})
+    def get(self, request: Request, period: str) -> HttpResponse:
+        if not may_read_scorecard(request.user):
+            raise NotFound()
+        try:
+            month = Month.parse(period)
+        except ValueError as exc:
+            raise serializers.ValidationError({"period": [str(exc)]}) from exc
+        release = latest_release(month)
+        if release is None:
+            raise NotFound("No scorecard has been released for that month.")
+        response = HttpResponse(scorecard_pdf(release), content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="scorecard-{month}-release-{release.pk}.pdf"'
+        )
+        response["Cache-Control"] = "no-store"
+        return response

@@ -173,3 +173,18 @@ class Value(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ref} = {self.value}"
+
+
+class ReleasePDF(models.Model):
+    """The PDF of a release, made once on first request (a release never
+    changes, so neither does its PDF)."""
+
+    release = models.OneToOneField(
+        Release, on_delete=models.PROTECT, related_name="pdf"
+    )
+    pdf = models.BinaryField()
+    generated_at = models.DateTimeField()
+    seconds = models.FloatField()
+
+    def __str__(self) -> str:
+        return f"PDF of release {self.release_id}"

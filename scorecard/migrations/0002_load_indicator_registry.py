@@ -3,7 +3,7 @@ indicators from the outcome framework (seed 002)."""
 
 from django.db import migrations
 
-PARTNERSHIP = "Early Help Partnership (computed)"
+PARTNERSHIP = "Early help partnership"
 H, L, N = "higher", "lower", "neutral"
 
 # ref, section, title, definition, unit, polarity
