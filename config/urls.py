@@ -61,6 +61,7 @@ urlpatterns = [
     path("triage/", include("localities.urls")),
     path("cases/", include("casework.urls")),
     path("audits/", include("audits.urls")),
+    path("scorecard/", include("scorecard.urls")),
 ]
 
 handler404 = "core.views.page_not_found"

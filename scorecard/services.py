@@ -36,15 +36,45 @@ def code_version() -> str:
         return "unknown"
 
 
-def scorecard_run(*, period: Month, actor: User | None = None) -> Release:
-    """Compute the month's scorecard for every locality and the city and store
-    it as a new release; earlier releases of the month stay as they were."""
-    release = Release.objects.create(
+def _release_start(period: Month, actor: User | None) -> Release:
+    return Release.objects.create(
         period=str(period),
         started_at=clock.now(),
         code_version=code_version(),
         requested_by=actor,
     )
+
+
+def scorecard_run(*, period: Month, actor: User | None = None) -> Release:
+    """Compute the month's scorecard for every locality and the city now and
+    store it as a new release; earlier releases of the month stay as they were."""
+    release = _release_start(period, actor)
+    scorecard_compute(release_id=release.pk)
+    release.refresh_from_db()
+    return release
+
+
+def scorecard_run_request(*, period: Month, actor: User) -> Release:
+    """Start a run for a person: the release row (with its progress) now, the
+    computing in a worker after commit."""
+    from scorecard.tasks import scorecard_compute_task
+
+    with transaction.atomic():
+        release = _release_start(period, actor)
+        release_id = release.pk
+        transaction.on_commit(
+            lambda: scorecard_compute_task.delay(release_id=release_id)
+        )
+    return release
+
+
+def scorecard_compute(*, release_id: int) -> bool:
+    """Compute a started release. Idempotent: a release that is done, failed or
+    already has values is left as it is (a redelivered task does nothing)."""
+    release = Release.objects.get(pk=release_id)
+    if release.status != ReleaseStatus.RUNNING or release.values.exists():
+        return False
+    period = Month.parse(release.period)
     try:
         localities = dict(Locality.objects.values_list("pk", "slug"))
         by_slug = {slug: pk for pk, slug in localities.items()}
@@ -78,8 +108,7 @@ def scorecard_run(*, period: Month, actor: User | None = None) -> Release:
             status=ReleaseStatus.FAILED, error=str(exc)[:500]
         )
         raise
-    release.refresh_from_db()
-    return release
+    return True
 
 
 def scorecard_run_scheduled(*, period: Month) -> Release:

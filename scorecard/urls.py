@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from scorecard import views
+
+app_name = "scorecard"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("export.csv", views.export, name="export"),
+    path("run/", views.run, name="run"),
+    path("runs/<int:release_id>/", views.run_status, name="run_status"),
+    path("indicators/<str:ref>/", views.indicator, name="indicator"),
+]

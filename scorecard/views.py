@@ -1,0 +1,174 @@
+"""The scorecard dashboard: a month and a scope (the city or a locality), each
+indicator's last 12 months, direction of travel and trend; one indicator
+across the city and every locality; CSV and PDF; runs on demand with progress."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from core.exports import csv_response
+from core.periods import Month, months_between, previous_month
+from localities.models import Locality
+from scorecard.access import may_read_scorecard
+from scorecard.models import Indicator, Release
+from scorecard.report import scorecard_lines
+from scorecard.selectors import latest_release
+from scorecard.services import scorecard_run_request
+
+
+def _reader(request: HttpRequest) -> User:
+    user = cast(User, request.user)  # login_required
+    if not may_read_scorecard(user):
+        raise Http404
+    return user
+
+
+def _month(request: HttpRequest) -> Month:
+    try:
+        return Month.parse(request.GET.get("month", ""))
+    except ValueError:
+        return previous_month(timezone.localdate())
+
+
+@never_cache
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    _reader(request)
+    month = _month(request)
+    localities = list(Locality.objects.order_by("name"))
+    chosen = next(
+        (loc for loc in localities if loc.slug == request.GET.get("locality")), None
+    )
+    release = latest_release(month)
+    lines = scorecard_lines(month)[chosen.pk if chosen else None] if release else []
+    return render(
+        request,
+        "scorecard/dashboard.html",
+        {
+            "month": month,
+            "months": months_between(month.plus(-11), month),
+            "localities": localities,
+            "chosen": chosen,
+            "release": release,
+            "lines": lines,
+            "releases": Release.objects.filter(period=str(month)).order_by("-pk")[:5],
+        },
+    )
+
+
+@never_cache
+@login_required
+def indicator(request: HttpRequest, ref: str) -> HttpResponse:
+    """One indicator for the month: the city against every locality."""
+    _reader(request)
+    found = Indicator.objects.filter(ref=ref, active=True).first()
+    if found is None:
+        raise Http404
+    month = _month(request)
+    release = latest_release(month)
+    rows: list[tuple[str, Any]] = []
+    if release is not None:
+        lines = scorecard_lines(month)
+        names = dict(Locality.objects.values_list("pk", "name"))
+        for scope, scope_lines in lines.items():
+            line = next(x for x in scope_lines if x.indicator.ref == ref)
+            rows.append(("Birmingham (city)" if scope is None else names[scope], line))
+        rows.sort(key=lambda r: (r[0] != "Birmingham (city)", r[0]))
+    return render(
+        request,
+        "scorecard/indicator.html",
+        {
+            "indicator": found,
+            "month": month,
+            "months": months_between(month.plus(-11), month),
+            "release": release,
+            "rows": rows,
+        },
+    )
+
+
+@never_cache
+@login_required
+def export(request: HttpRequest) -> HttpResponse:
+    """The month's latest release as CSV: every scope and indicator."""
+    _reader(request)
+    month = _month(request)
+    release = latest_release(month)
+    if release is None:
+        raise Http404
+    names = dict(Locality.objects.values_list("pk", "slug"))
+    titles = dict(Indicator.objects.values_list("ref", "title"))
+    rows = (
+        [
+            str(month),
+            release.pk,
+            names.get(v.locality_id, "city") if v.locality_id else "city",
+            v.ref,
+            titles.get(v.ref, ""),
+            "" if v.value is None else v.value,
+            "" if v.numerator is None else v.numerator,
+            "" if v.denominator is None else v.denominator,
+            "yes" if v.provisional else "no",
+        ]
+        for v in release.values.order_by("ref", "locality_id")
+    )
+    return csv_response(
+        f"scorecard-{month}-release-{release.pk}.csv",
+        [
+            "period",
+            "release",
+            "scope",
+            "ref",
+            "title",
+            "value",
+            "numerator",
+            "denominator",
+            "provisional",
+        ],
+        rows,
+    )
+
+
+@login_required
+@require_POST
+def run(request: HttpRequest) -> HttpResponse:
+    """Start a run for a month (the beat job does last month on the 1st)."""
+    user = _reader(request)
+    try:
+        month = Month.parse(request.POST.get("month", ""))
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return redirect("scorecard:dashboard")
+    if month > Month.of(timezone.localdate()):
+        messages.error(request, "Choose a month that has already started.")
+        return redirect("scorecard:dashboard")
+    release = scorecard_run_request(period=month, actor=user)
+    return redirect("scorecard:run_status", release_id=release.pk)
+
+
+@never_cache
+@login_required
+def run_status(request: HttpRequest, release_id: int) -> HttpResponse:
+    _reader(request)
+    release = Release.objects.filter(pk=release_id).first()
+    if release is None:
+        raise Http404
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse(
+            {
+                "release": release.pk,
+                "period": release.period,
+                "status": release.status,
+                "progress": release.progress,
+            }
+        )
+    return render(request, "scorecard/run_status.html", {"release": release})
