@@ -15,3 +15,7 @@ def may_read_scorecard(user: Any) -> bool:
         and user.is_active
         and user.role in (Role.PERFORMANCE_LEAD, Role.LOCALITY_MANAGER)
     )
+
+
+def may_enter_partner_figures(user: Any) -> bool:
+    return may_read_scorecard(user) and user.role == Role.PERFORMANCE_LEAD

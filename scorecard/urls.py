@@ -12,4 +12,10 @@ urlpatterns = [
     path("run/", views.run, name="run"),
     path("runs/<int:release_id>/", views.run_status, name="run_status"),
     path("indicators/<str:ref>/", views.indicator, name="indicator"),
+    path("partner-figures/", views.partner_figures, name="partner_figures"),
+    path(
+        "partner-figures/template.csv",
+        views.partner_figures_template,
+        name="partner_figures_template",
+    ),
 ]

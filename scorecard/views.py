@@ -15,11 +15,19 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from core.errors import DomainError
 from core.exports import csv_response
 from core.periods import Month, months_between, previous_month
+from core.uploads import csv_template
 from localities.models import Locality
-from scorecard.access import may_read_scorecard
-from scorecard.models import Indicator, Release
+from scorecard.access import may_enter_partner_figures, may_read_scorecard
+from scorecard.models import Indicator, PartnerFigure, Release
+from scorecard.partners import (
+    COLUMNS,
+    FigureInput,
+    partner_figure_record,
+    partner_figures_upload,
+)
 from scorecard.report import scorecard_lines
 from scorecard.selectors import latest_release
 from scorecard.services import scorecard_run_request
@@ -61,6 +69,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "release": release,
             "lines": lines,
             "releases": Release.objects.filter(period=str(month)).order_by("-pk")[:5],
+            "can_enter": may_enter_partner_figures(request.user),
         },
     )
 
@@ -172,3 +181,67 @@ def run_status(request: HttpRequest, release_id: int) -> HttpResponse:
             }
         )
     return render(request, "scorecard/run_status.html", {"release": release})
+
+
+@never_cache
+@login_required
+def partner_figures(request: HttpRequest) -> HttpResponse:
+    """Partner-supplied monthly figures: key one in, or upload a CSV."""
+    user = cast(User, request.user)  # login_required
+    if not may_enter_partner_figures(user):
+        raise Http404
+    errors: dict[str, str] = {}
+    row_errors: list[Any] = []
+    if request.method == "POST":
+        try:
+            upload = request.FILES.get("file")
+            if upload is not None:
+                saved, row_errors = partner_figures_upload(
+                    content=upload.read(), actor=user
+                )
+                if saved:
+                    messages.success(request, f"{saved} figures saved.")
+                    return redirect("scorecard:partner_figures")
+            else:
+                partner_figure_record(
+                    data=FigureInput(
+                        ref=request.POST.get("ref", ""),
+                        period=request.POST.get("period", ""),
+                        locality=request.POST.get("locality", ""),
+                        value=request.POST.get("value", ""),
+                    ),
+                    actor=user,
+                )
+                messages.success(request, "Figure saved.")
+                return redirect("scorecard:partner_figures")
+        except DomainError as exc:
+            errors[exc.field or "file"] = exc.message
+    return render(
+        request,
+        "scorecard/partner_figures.html",
+        {
+            "indicators": Indicator.objects.filter(source="partner", active=True),
+            "localities": Locality.objects.order_by("name"),
+            "figures": PartnerFigure.objects.select_related(
+                "indicator", "locality", "entered_by"
+            ).order_by("-period", "indicator__position")[:50],
+            "errors": errors,
+            "row_errors": row_errors,
+            "posted": request.POST,
+        },
+    )
+
+
+@login_required
+def partner_figures_template(request: HttpRequest) -> HttpResponse:
+    if not may_enter_partner_figures(request.user):
+        raise Http404
+    response = HttpResponse(
+        csv_template(
+            COLUMNS,
+            {"ref": "EH23D", "period": "2026-10", "locality": "", "value": "42"},
+        ),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="partner-figures.csv"'
+    return response

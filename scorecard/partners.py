@@ -1,0 +1,96 @@
+"""Partner-supplied monthly figures (services): keyed in or uploaded as CSV by
+performance leads; one figure per indicator, month and scope, the latest entry
+replacing an earlier one."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from accounts.models import User
+from core.errors import InvalidInput
+from core.periods import Month
+from core.uploads import RowError, csv_rows
+from localities.models import Locality
+from scorecard.models import Indicator, PartnerFigure, Source
+
+COLUMNS = ["ref", "period", "locality", "value"]
+
+
+@dataclass(frozen=True)
+class FigureInput:
+    ref: str
+    period: str
+    locality: str  # a slug, or blank for the city
+    value: str
+
+
+def _checked(data: FigureInput) -> tuple[Indicator, Month, Locality | None, float]:
+    indicator = Indicator.objects.filter(
+        ref=data.ref.strip(), source=Source.PARTNER, active=True
+    ).first()
+    if indicator is None:
+        raise InvalidInput("Choose a partner-supplied indicator", field="ref")
+    try:
+        month = Month.parse(data.period)
+    except ValueError as exc:
+        raise InvalidInput(str(exc), field="period") from None
+    locality = None
+    if data.locality.strip():
+        locality = Locality.objects.filter(slug=data.locality.strip()).first()
+        if locality is None:
+            raise InvalidInput(
+                "No locality has that slug (for example, erdington)", field="locality"
+            )
+    try:
+        value = float(data.value.replace(",", "").strip())
+    except ValueError:
+        raise InvalidInput("Enter the figure as a number", field="value") from None
+    if not math.isfinite(value) or value < 0:
+        raise InvalidInput("Enter the figure as a number, 0 or more", field="value")
+    return indicator, month, locality, value
+
+
+def partner_figure_record(*, data: FigureInput, actor: User) -> PartnerFigure:
+    """Record one figure. Preconditions: ``access.may_read_scorecard`` and the
+    actor is a performance lead."""
+    indicator, month, locality, value = _checked(data)
+    with transaction.atomic():
+        figure, _created = PartnerFigure.objects.update_or_create(
+            indicator=indicator,
+            period=str(month),
+            locality=locality,
+            defaults={"value": value, "entered_by": actor},
+        )
+    return figure
+
+
+def partner_figures_upload(
+    *, content: bytes, actor: User
+) -> tuple[int, list[RowError]]:
+    """Record every row of an uploaded CSV, or none: with any bad row nothing is
+    saved and every problem is reported by row."""
+    rows = csv_rows(content, required=COLUMNS)
+    checked = []
+    errors: list[RowError] = []
+    for number, row in enumerate(rows, start=2):
+        data = FigureInput(
+            ref=row.get("ref") or "",
+            period=row.get("period") or "",
+            locality=row.get("locality") or "",
+            value=row.get("value") or "",
+        )
+        try:
+            _checked(data)
+        except InvalidInput as exc:
+            errors.append(RowError(number, exc.field or "", exc.message))
+        else:
+            checked.append(data)
+    if errors:
+        return 0, errors
+    with transaction.atomic():
+        for data in checked:
+            partner_figure_record(data=data, actor=actor)
+    return len(checked), []
