@@ -17,6 +17,7 @@ REFERENCE_DATA_LOADERS = [
     "localities.migrations.0002_load_localities_wards_districts",
     "family_connect.migrations.0002_load_reasons",
     "audits.migrations.0002_load_grade_scale_and_default_template",
+    "scorecard.migrations.0002_load_indicator_registry",
 ]
 
 

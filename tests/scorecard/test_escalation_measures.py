@@ -149,3 +149,30 @@ def test_eh23_needs_the_partner_figure():
     )
     city = escalation.measure(period(2024, 5))["EH23"][CITY]
     assert (city.numerator, city.denominator, city.value) == (1, 4, 25.0)
+
+
+def test_eh21_window_keeps_the_wall_clock_time_across_the_clock_change():
+    # 31 August 10:00 BST → 30 November 10:00 GMT (settled reading 10).
+    closed = dt.datetime(2026, 8, 31, 9, 0, tzinfo=UTC)
+    case = CaseFactory(
+        locality=loc("erdington"),
+        opened_at=closed - dt.timedelta(days=60),
+        closed_at=closed,
+        status="closed",
+    )
+    inside, outside = (
+        PersonFactory(family=case.family, role="child") for _ in range(2)
+    )
+    closure = CaseClosure.objects.create(
+        case=case, closed_at=closed, closed_by=case.lead_practitioner, reason="other"
+    )
+    for child in (inside, outside):
+        ClosurePerson.objects.create(closure=closure, person=child)
+    end = dt.datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
+    referral(inside, end)
+    referral(outside, end + S)
+    rows = escalation.measure(period(2026, 8, now=end))
+    assert rows["EH21a"]["erdington"].numerator == 1
+    assert escalation.measure(period(2026, 8, now=end - S))["EH21a"]["erdington"] == (
+        escalation.UNCALCULABLE
+    )
