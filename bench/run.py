@@ -30,6 +30,7 @@ UNTIL = "2026-11-23"  # fixed, so a scale and seed always give the same data
 # The audit report for the financial year to the last full month before UNTIL.
 AUDIT_MONTH = "2026-10"
 AUDIT_REPORT = f"/audits/reports/?month={AUDIT_MONTH}&kind=year"
+SCORECARD = f"/scorecard/?month={AUDIT_MONTH}"
 
 TARGETS = {
     "import_episodes_per_second": ">= 500",
@@ -200,6 +201,7 @@ def _pages(port: int, s: dict[str, Any], requests: int) -> dict[str, Any]:
         "case_page": (f"/cases/{s['case']}/", {"session": s["practitioner"]}),
         "form_list_api": ("/api/v1/family-connect/", {"token": s["manager_token"]}),
         "audit_report": (AUDIT_REPORT, {"session": s["performance_lead"]}),
+        "scorecard_dashboard": (SCORECARD, {"session": s["performance_lead"]}),
     }
     out: dict[str, Any] = {}
     for name, (path, auth) in pages.items():
@@ -220,7 +222,6 @@ def _pages(port: int, s: dict[str, Any], requests: int) -> dict[str, Any]:
     for name, row in out.items():
         if name != "floor":
             row["ratio_to_floor"] = round(row["median_ms"] / floor, 2)
-    out["scorecard_dashboard"] = None  # not built yet
     return out
 
 
@@ -238,6 +239,7 @@ def _query_counts(s: dict[str, Any]) -> dict[str, int]:
         ("my_caseload", "/cases/", "practitioner"),
         ("case_page", f"/cases/{s['case']}/", "practitioner"),
         ("audit_report", AUDIT_REPORT, "performance_lead"),
+        ("scorecard_dashboard", SCORECARD, "performance_lead"),
     ):
         client = Client(HTTP_HOST="127.0.0.1")
         user = s["users"][who]
@@ -504,6 +506,8 @@ def main() -> None:
                     break
             except OSError:
                 time.sleep(0.2)
+        # The scorecard first: the dashboard is measured with its releases.
+        scorecard = _scorecard()
         report["pages"] = _pages(port, sessions, args.requests)
         report["queries_per_page"] = _query_counts(sessions)
         body = json.dumps(SUBMISSION).encode()
@@ -528,7 +532,7 @@ def main() -> None:
             "threads": args.threads,
         }
         report["audit_pdf"] = _audit_pdf()
-        report["scorecard"] = _scorecard()
+        report["scorecard"] = scorecard
         report["worker_rss_mib_after"] = _worker_rss(gunicorn.pid)
     finally:
         os.killpg(gunicorn.pid, signal.SIGTERM)

@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models import Q
+
 from core.periods import Month, months_between
 from localities.models import Locality
 from scorecard.dot import LABELS, direction
@@ -77,22 +79,32 @@ def latest_releases(months: list[Month]) -> dict[str, int]:
     return latest
 
 
-def scorecard_lines(month: Month) -> dict[int | None, list[Line]]:
-    """Lines for every scope (locality id; None for the city) for the 12 months
-    to ``month``: three queries whatever the number of scopes."""
+def scorecard_lines(
+    month: Month, scopes: list[int | None] | None = None
+) -> dict[int | None, list[Line]]:
+    """Lines for each scope (locality id; None for the city), every scope
+    unless ``scopes`` names some, for the 12 months to ``month``: three queries
+    whatever the number of scopes."""
     months = months_between(month.plus(-11), month)
     releases = latest_releases(months)
     period_of = {pk: period for period, pk in releases.items()}
     series: dict[tuple[int | None, str], dict[str, float | None]] = {}
     provisional: set[tuple[int | None, str]] = set()
-    for release_id, locality_id, ref, value, is_provisional in Value.objects.filter(
-        release_id__in=releases.values()
-    ).values_list("release_id", "locality_id", "ref", "value", "provisional"):
+    found = Value.objects.filter(release_id__in=releases.values())
+    if scopes is not None:
+        wanted = Q(locality_id__in=[pk for pk in scopes if pk is not None])
+        if None in scopes:
+            wanted |= Q(locality__isnull=True)
+        found = found.filter(wanted)
+    for release_id, locality_id, ref, value, is_provisional in found.values_list(
+        "release_id", "locality_id", "ref", "value", "provisional"
+    ):
         series.setdefault((locality_id, ref), {})[period_of[release_id]] = value
         if is_provisional and period_of[release_id] == str(month):
             provisional.add((locality_id, ref))
     indicators = list(Indicator.objects.filter(active=True, source="computed"))
-    scopes: list[int | None] = [None, *Locality.objects.values_list("pk", flat=True)]
+    if scopes is None:
+        scopes = [None, *Locality.objects.values_list("pk", flat=True)]
     out: dict[int | None, list[Line]] = {}
     for scope in scopes:
         lines = []

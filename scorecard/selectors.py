@@ -8,15 +8,14 @@ from dataclasses import dataclass
 from core.periods import Month
 from localities.models import Locality
 from scorecard.dot import direction
-from scorecard.models import Indicator, Release, ReleaseStatus, Value
+from scorecard.models import Indicator, Release, Value
+from scorecard.report import latest_releases
 
 
 def latest_release(period: Month) -> Release | None:
-    return (
-        Release.objects.filter(period=str(period), status=ReleaseStatus.DONE)
-        .order_by("-generated_at", "-pk")
-        .first()
-    )
+    """The month's latest released run (the one everything serves)."""
+    pk = latest_releases([period]).get(str(period))
+    return Release.objects.get(pk=pk) if pk is not None else None
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         (loc for loc in localities if loc.slug == request.GET.get("locality")), None
     )
     release = latest_release(month)
-    lines = scorecard_lines(month)[chosen.pk if chosen else None] if release else []
+    scope = chosen.pk if chosen else None
+    lines = scorecard_lines(month, [scope])[scope] if release else []
     return render(
         request,
         "scorecard/dashboard.html",

@@ -119,3 +119,20 @@ def test_who_sees_the_scorecard(client, role, status):
     assert (response.status_code == 404) == (status == 404)
     if status == 404:
         assert Release.objects.count() == before
+
+
+def test_lines_for_one_scope_are_the_same_as_for_every_scope():
+    from scorecard.report import scorecard_lines
+
+    released()
+    ladywood, erdington = loc("ladywood").pk, loc("erdington").pk
+    every = scorecard_lines(Month(2024, 5))
+    for scope in (ladywood, erdington, None):
+        one = scorecard_lines(Month(2024, 5), [scope])
+        assert list(one) == [scope]
+        assert one[scope] == every[scope]
+    eh01 = {
+        scope: next(x for x in every[scope] if x.indicator.ref == "EH01").current
+        for scope in (ladywood, erdington, None)
+    }
+    assert eh01 == {ladywood: "0", erdington: "6", None: "6"}
