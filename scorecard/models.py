@@ -98,6 +98,10 @@ class PartnerFigure(TimeStampedModel):
             ),
         ]
 
+    def __str__(self) -> str:
+        where = self.locality.slug if self.locality is not None else "city"
+        return f"{self.indicator.ref} {self.period} {where}"
+
 
 class ReleaseStatus(models.TextChoices):
     RUNNING = "running", "Being computed"

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from accounts.models import User
+from core.change_log import change_record
 from core.errors import InvalidInput
 from core.periods import Month
 from core.uploads import RowError, csv_rows
@@ -58,12 +59,25 @@ def partner_figure_record(*, data: FigureInput, actor: User) -> PartnerFigure:
     actor is a performance lead."""
     indicator, month, locality, value = _checked(data)
     with transaction.atomic():
-        figure, _created = PartnerFigure.objects.update_or_create(
-            indicator=indicator,
-            period=str(month),
-            locality=locality,
-            defaults={"value": value, "entered_by": actor},
+        figure = (
+            PartnerFigure.objects.select_for_update()
+            .filter(indicator=indicator, period=str(month), locality=locality)
+            .first()
         )
+        before = None if figure is None else {"value": figure.value}
+        if figure is None:
+            figure = PartnerFigure.objects.create(
+                indicator=indicator,
+                period=str(month),
+                locality=locality,
+                value=value,
+                entered_by=actor,
+            )
+        else:
+            figure.value, figure.entered_by = value, actor
+            figure.save(update_fields=["value", "entered_by", "updated_at"])
+        # Who entered what, and what it replaced.
+        change_record(actor=actor, obj=figure, before=before, after={"value": value})
     return figure
 
 

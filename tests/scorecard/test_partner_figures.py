@@ -3,6 +3,8 @@ file saves nothing; EH23 reads EH23D."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -31,6 +33,17 @@ def test_keying_in_a_figure_and_replacing_it(client, lead):
     assert (figure.value, figure.locality, figure.entered_by) == (45.0, None, lead)
     client.post(URL, {**data, "locality": "erdington", "value": "4"})
     assert PartnerFigure.objects.count() == 2
+    # Each entry is in the change log with what it replaced.
+    from django.contrib.admin.models import LogEntry
+
+    entries = [
+        json.loads(e.change_message)
+        for e in LogEntry.objects.filter(object_id=str(figure.pk)).order_by("pk")
+    ]
+    assert entries == [
+        {"before": None, "after": {"value": 42.0}},
+        {"before": {"value": 42.0}, "after": {"value": 45.0}},
+    ]
 
 
 @pytest.mark.parametrize(
