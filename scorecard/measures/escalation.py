@@ -7,7 +7,10 @@
   it, and (d) named on one. Values appear for a scope only once every window in
   its cohort has ended.
 - EH22: (case, child) pairs on cases open during M: a step-up for that child
-  from that case dated in M while the case was open (both ends included).
+  from that case dated in M while the case was open (both ends included); the
+  ``EH22:<outcome>`` rows break the pairs down by the outcome of those
+  step-ups, a pair counting once per outcome it has (settled reading 14), of
+  the same cohort.
 - EH23: distinct children named on ``step_down`` forms received in M, of the
   partner-supplied EH23D figure for the month (no figure: not calculated).
 
@@ -22,7 +25,13 @@ from datetime import datetime
 from django.db.models import Count, F, Q, Value
 from django.db.models.functions import Coalesce
 
-from casework.models import Case, ClosurePerson, Person, SocialCareReferral
+from casework.models import (
+    Case,
+    ClosurePerson,
+    Person,
+    SocialCareReferral,
+    StepUpOutcome,
+)
 from core.periods import add_months_to_moment
 from family_connect.models import FormMember, FormStatus, RequestType, Route
 from scorecard.measures.base import (
@@ -32,6 +41,7 @@ from scorecard.measures.base import (
     Scope,
     counted_forms,
     percent_cell,
+    percent_cells,
 )
 from scorecard.models import PartnerFigure
 
@@ -121,6 +131,12 @@ def _after_closure(period: Period) -> dict[str, dict[Scope, Cell]]:
     return out
 
 
+# The EH22 breakdown: a row per step-up outcome, and one for step-ups whose
+# outcome is not known yet.
+AWAITING_OUTCOME = "awaiting_outcome"
+EH22_OUTCOMES = [*StepUpOutcome.values, AWAITING_OUTCOME]
+
+
 def _eh22(period: Period) -> dict[str, dict[Scope, Cell]]:
     cases = list(
         Case.objects.filter(opened_at__lt=period.end)
@@ -135,29 +151,31 @@ def _eh22(period: Period) -> dict[str, dict[Scope, Cell]]:
         .order_by()
     )
     by_case = {c[0]: c for c in cases}
-    stepped: set[tuple[int, int]] = set()
-    for case_id, person, at in SocialCareReferral.objects.filter(
+    # (case, child) → the outcomes of its qualifying step-ups
+    stepped: dict[tuple[int, int], set[str]] = defaultdict(set)
+    for case_id, person, at, outcome in SocialCareReferral.objects.filter(
         source=SocialCareReferral.Source.CASE,
         case_id__in=by_case,
         person__role="child",
         referred_at__gte=period.start,
         referred_at__lt=period.end,
-    ).values_list("case_id", "person_id", "referred_at"):
+    ).values_list("case_id", "person_id", "referred_at", "outcome"):
         _pk, _loc, _fam, opened, closed = by_case[case_id]
         if opened <= at and (closed is None or at <= closed):
-            stepped.add((case_id, person))
-    num: dict[int | None, int] = defaultdict(int)
+            stepped[(case_id, person)].add(outcome or AWAITING_OUTCOME)
     den: dict[int | None, int] = defaultdict(int)
     for _pk, loc, family, _o, _c in cases:
         den[loc] += children.get(family, 0)
-    for case_id, _person in stepped:
-        num[by_case[case_id][1]] += 1
-    cells: dict[Scope, Cell] = {
-        slug: percent_cell(num.get(pk, 0), den.get(pk, 0))
-        for pk, slug in period.localities.items()
+    num: dict[str, dict[int | None, int]] = defaultdict(lambda: defaultdict(int))
+    for (case_id, _person), outcomes in stepped.items():
+        loc = by_case[case_id][1]
+        num["EH22"][loc] += 1
+        for outcome in outcomes:
+            num[f"EH22:{outcome}"][loc] += 1
+    return {
+        ref: percent_cells(period, num[ref], den)
+        for ref in ["EH22", *(f"EH22:{o}" for o in EH22_OUTCOMES)]
     }
-    cells[CITY] = percent_cell(sum(num.values()), sum(den.values()))
-    return {"EH22": cells}
 
 
 def _eh23(period: Period) -> dict[str, dict[Scope, Cell]]:

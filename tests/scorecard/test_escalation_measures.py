@@ -40,9 +40,9 @@ def closed_with_child(where="erdington"):
     return case, child
 
 
-def referral(child, at, source="external", case=None):
+def referral(child, at, source="external", case=None, outcome=""):
     SocialCareReferral.objects.create(
-        person=child, referred_at=at, source=source, case=case
+        person=child, referred_at=at, source=source, case=case, outcome=outcome
     )
 
 
@@ -120,6 +120,42 @@ def test_eh22_counts_case_child_pairs_with_a_step_up_in_the_month_while_open():
     rows = escalation.measure(period(2024, 5))
     eh22 = rows["EH22"]["erdington"]
     assert (eh22.numerator, eh22.denominator) == (1, 3)
+
+
+def test_eh22_breaks_the_pairs_down_by_outcome_once_per_outcome():
+    may = dt.datetime(2024, 5, 10, 10, 0, tzinfo=UTC)
+    case = CaseFactory(locality=loc("erdington"), opened_at=may - dt.timedelta(days=40))
+    twice, once, waiting, _none = (
+        PersonFactory(family=case.family, role="child") for _ in range(4)
+    )
+    # Two step-ups with the same outcome count once; two outcomes count once each.
+    referral(twice, may, source="case", case=case, outcome="child_protection")
+    referral(twice, may + S, source="case", case=case, outcome="child_protection")
+    referral(twice, may + 2 * S, source="case", case=case, outcome="other")
+    referral(once, may, source="case", case=case, outcome="accepted_for_assessment")
+    referral(waiting, may, source="case", case=case)
+    elsewhere = CaseFactory(locality=loc("ladywood"), opened_at=may)
+    child = PersonFactory(family=elsewhere.family, role="child")
+    referral(child, may, source="case", case=elsewhere, outcome="child_protection")
+    rows = escalation.measure(period(2024, 5))
+
+    def cell(ref, scope="erdington"):
+        c = rows[ref][scope]
+        return (c.numerator, c.denominator, c.value)
+
+    assert cell("EH22") == (3, 4, 75.0)
+    assert cell("EH22:child_protection") == (1, 4, 25.0)
+    assert cell("EH22:other") == (1, 4, 25.0)
+    assert cell("EH22:accepted_for_assessment") == (1, 4, 25.0)
+    assert cell("EH22:awaiting_outcome") == (1, 4, 25.0)
+    assert cell("EH22:nfa_returned_to_early_help") == (0, 4, 0.0)
+    assert cell("EH22:child_protection", CITY) == (2, 5, 40.0)
+    assert cell("EH22:other", "ladywood") == (0, 1, 0.0)
+    assert cell("EH22:other", "yardley") == (0, 0, None)  # no children on cases
+    registered = set(
+        Indicator.objects.filter(ref__startswith="EH22:").values_list("ref", flat=True)
+    )
+    assert registered == {r for r in rows if r.startswith("EH22:")}
 
 
 def test_eh23_needs_the_partner_figure():
