@@ -9,14 +9,19 @@ network scheme — without opening it.
 
 from __future__ import annotations
 
+import io
 import mimetypes
+import multiprocessing
+import os
 import posixpath
+from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from pypdf import PdfReader, PdfWriter
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -93,3 +98,37 @@ def render_pdf_from_html(
 def render_pdf(template_name: str, context: dict) -> bytes:
     """Render a print template (``templates/pdf/...``) to PDF bytes."""
     return render_pdf_from_html(render_to_string(template_name, context))
+
+
+def render_pdf_parts(
+    template_name: str, contexts: Sequence[dict], *, processes: int | None = None
+) -> bytes:
+    """Render a long document as parts — the print template once per context,
+    each part its own document with its own page numbers — laid out side by
+    side in forked processes (one per CPU unless ``processes`` says), then
+    joined in order into one PDF.
+
+    The children only lay out HTML strings made here: they touch neither the
+    database nor anything else the parent holds open."""
+    htmls = [render_to_string(template_name, context) for context in contexts]
+    workers = min(len(htmls), processes or os.cpu_count() or 1)
+    if workers <= 1:
+        parts = [render_pdf_from_html(html) for html in htmls]
+    else:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(render_pdf_from_html, htmls, chunksize=1)
+    return join_pdfs(parts)
+
+
+def join_pdfs(parts: Sequence[bytes]) -> bytes:
+    """One PDF of the parts' pages, in order, titled as the first part."""
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(PdfReader(io.BytesIO(part)))
+    if parts:
+        metadata = PdfReader(io.BytesIO(parts[0])).metadata
+        if metadata:
+            writer.add_metadata(dict(metadata))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

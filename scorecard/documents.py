@@ -1,5 +1,6 @@
 """The scorecard PDF (services): the outcome framework's layout, a city page,
-then one page per locality, then the definitions. Made once per release."""
+then one page per locality, then the definitions. Made once per release; each
+scope is its own part, with its own page numbers."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import time
 from django.db import IntegrityError, transaction
 
 from core import clock
-from core.pdf import render_pdf
+from core.pdf import render_pdf_parts
 from core.periods import Month, months_between
 from localities.models import Locality
 from scorecard.models import Indicator, Release, ReleasePDF
@@ -22,23 +23,27 @@ def scorecard_pdf(release: Release) -> bytes:
         return bytes(stored.pdf)
     started = time.monotonic()
     month = Month.parse(release.period)
-    lines = scorecard_lines(month)
-    pages = [{"title": "Birmingham (city)", "lines": lines[None]}] + [
-        {"title": locality.name, "lines": lines[locality.pk]}
+    by_scope = scorecard_lines(month)
+    scopes = [("Birmingham (city)", by_scope[None])] + [
+        (locality.name, by_scope[locality.pk])
         for locality in Locality.objects.order_by("name")
     ]
-    pdf = render_pdf(
-        "pdf/scorecard.html",
+    common = {
+        "release": release,
+        "month": month,
+        "months": months_between(month.plus(-11), month),
+    }
+    # A part per scope, then the definitions: laid out side by side.
+    parts = [{**common, "title": title, "lines": lines} for title, lines in scopes]
+    parts.append(
         {
-            "release": release,
-            "month": month,
-            "months": months_between(month.plus(-11), month),
-            "pages": pages,
-            "indicators": Indicator.objects.filter(active=True).order_by(
-                "position", "ref"
+            **common,
+            "indicators": list(
+                Indicator.objects.filter(active=True).order_by("position", "ref")
             ),
-        },
+        }
     )
+    pdf = render_pdf_parts("pdf/scorecard.html", parts)
     try:
         with transaction.atomic():
             ReleasePDF.objects.create(

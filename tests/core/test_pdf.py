@@ -1,5 +1,6 @@
 """The PDF renderer fetches nothing but data: URLs and the project's static files."""
 
+import io
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.request import urlopen
@@ -101,3 +102,32 @@ def test_the_projects_own_static_files_are_served():
 )
 def test_static_lookup_refuses_anything_outside_static(url):
     assert static_path_for_url(url) is None
+
+
+def test_parts_laid_out_side_by_side_join_in_order(tmp_path, settings):
+    from pypdf import PdfReader
+
+    from core.pdf import render_pdf_parts
+
+    (tmp_path / "part.html").write_text(
+        "<html><head><title>{{ title }}</title></head>"
+        "<body><h1>{{ title }}</h1><p>{{ body }}</p></body></html>"
+    )
+    settings.TEMPLATES = [
+        {
+            "BACKEND": "django.template.backends.django.DjangoTemplates",
+            "DIRS": [tmp_path],
+        }
+    ]
+    contexts = [{"title": f"Part {n}", "body": f"Body of part {n}"} for n in range(5)]
+    serial = render_pdf_parts("part.html", contexts, processes=1)
+    parallel = render_pdf_parts("part.html", contexts, processes=3)
+
+    def texts(pdf):
+        return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+    assert texts(serial) == texts(parallel)
+    assert [t.splitlines()[0] for t in texts(parallel)] == [
+        f"Part {n}" for n in range(5)
+    ]
+    assert PdfReader(io.BytesIO(parallel)).metadata.title == "Part 0"

@@ -71,7 +71,21 @@ def test_the_pdf_of_the_latest_release(tmp_path):
     eh01 = next(line for line in lines if line.indicator.ref == "EH01")
     assert (eh01.current, eh01.dot_words) == ("5", "Higher")  # 4 → 5, neutral
     assert "Higher" in city_pages
-    assert "Definitions" in pages[-1] or "Definitions" in text
+    # The city, the localities by name, then the definitions: each its own
+    # part, numbered from its first page.
+    titles = [
+        "Birmingham (city)",
+        *Locality.objects.order_by("name").values_list("name", flat=True),
+    ]
+    firsts = [
+        next(n for n, page in enumerate(pages) if f"scorecard: {title}," in page)
+        for title in titles
+    ]
+    assert firsts == sorted(firsts) and firsts[0] == 0
+    assert all("Page 1 of" in pages[n] for n in firsts)
+    definitions = next(n for n, page in enumerate(pages) if "Definitions" in page)
+    assert definitions > firsts[-1] and "Page 1 of" in pages[definitions]
+    assert reader.metadata.title == "Early help scorecard: May 2024"
     # Made once: the second request serves the stored PDF.
     assert ReleasePDF.objects.filter(release=release).count() == 1
     again = client.get("/api/v1/scorecard/2024-05/pdf/")
