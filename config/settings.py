@@ -5,7 +5,7 @@ in-process, e-mail to the console)."""
 from __future__ import annotations
 
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -304,6 +304,11 @@ LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", "English"), ("ur", "اردو")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
+
+# The first day counted by EH02, families referred into early help (INDICATORS.md).
+EARLY_HELP_START_DATE = date.fromisoformat(
+    os.environ.get("EARLY_HELP_START_DATE", "2020-04-01")
+)
 USE_I18N = True
 USE_TZ = True
 

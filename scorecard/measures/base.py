@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.conf import settings
 from django.db.models import QuerySet
 
 from core.periods import Month
@@ -33,7 +34,9 @@ class Period:
     month: Month
     now: datetime
     localities: Mapping[int, str]  # locality id → slug
-    early_help_start: date = date(2020, 4, 1)
+    early_help_start: date = field(
+        default_factory=lambda: settings.EARLY_HELP_START_DATE
+    )
     start: datetime = field(init=False)
     end: datetime = field(init=False)
 

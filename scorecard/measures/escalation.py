@@ -153,14 +153,19 @@ def _eh22(period: Period) -> dict[str, dict[Scope, Cell]]:
     by_case = {c[0]: c for c in cases}
     # (case, child) → the outcomes of its qualifying step-ups
     stepped: dict[tuple[int, int], set[str]] = defaultdict(set)
-    for case_id, person, at, outcome in SocialCareReferral.objects.filter(
+    for case_id, person, family, at, outcome in SocialCareReferral.objects.filter(
         source=SocialCareReferral.Source.CASE,
         case_id__in=by_case,
         person__role="child",
         referred_at__gte=period.start,
         referred_at__lt=period.end,
-    ).values_list("case_id", "person_id", "referred_at", "outcome"):
-        _pk, _loc, _fam, opened, closed = by_case[case_id]
+    ).values_list(
+        "case_id", "person_id", "person__family_id", "referred_at", "outcome"
+    ):
+        _pk, _loc, case_family, opened, closed = by_case[case_id]
+        # Only the cohort's children: those in the case's household.
+        if family != case_family:
+            continue
         if opened <= at and (closed is None or at <= closed):
             stepped[(case_id, person)].add(outcome or AWAITING_OUTCOME)
     den: dict[int | None, int] = defaultdict(int)

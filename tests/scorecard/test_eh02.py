@@ -68,3 +68,11 @@ def test_a_household_counts_in_each_locality_and_once_in_the_city():
     assert cells["erdington"].value == 1 and cells["ladywood"].value == 1
     assert cells["yardley"].value == 0
     assert cells[CITY].value == 2  # not the sum of the localities
+
+
+def test_the_start_date_is_a_setting(settings):
+    at = dt.datetime(2021, 6, 1, 10, tzinfo=UTC)
+    FormFactory(received_at=at, locality=loc("erdington"))
+    assert eh02.measure(period(2024, 3))["EH02"][CITY].value == 1
+    settings.EARLY_HELP_START_DATE = dt.date(2022, 4, 1)
+    assert eh02.measure(period(2024, 3))["EH02"][CITY].value == 0

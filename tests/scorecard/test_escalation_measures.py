@@ -122,6 +122,18 @@ def test_eh22_counts_case_child_pairs_with_a_step_up_in_the_month_while_open():
     assert (eh22.numerator, eh22.denominator) == (1, 3)
 
 
+def test_eh22_counts_only_children_of_its_cohort():
+    """A child stepped up from the case who has since moved household is no
+    longer among the case's children, and not counted above its cohort."""
+    may = dt.datetime(2024, 5, 10, 10, 0, tzinfo=UTC)
+    case = CaseFactory(locality=loc("erdington"), opened_at=may - dt.timedelta(days=40))
+    PersonFactory(family=case.family, role="child")
+    moved = PersonFactory(role="child")  # now in another household
+    referral(moved, may, source="case", case=case)
+    eh22 = escalation.measure(period(2024, 5))["EH22"]["erdington"]
+    assert (eh22.numerator, eh22.denominator) == (0, 1)
+
+
 def test_eh22_breaks_the_pairs_down_by_outcome_once_per_outcome():
     may = dt.datetime(2024, 5, 10, 10, 0, tzinfo=UTC)
     case = CaseFactory(locality=loc("erdington"), opened_at=may - dt.timedelta(days=40))
