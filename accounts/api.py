@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.selectors import localities_for_user
+from core.view_access import signed_in
 
 
 class MeSerializer(serializers.Serializer):
@@ -16,6 +17,7 @@ class MeSerializer(serializers.Serializer):
     localities = serializers.ListField(child=serializers.CharField())
 
 
+@signed_in("the user's own account")
 class MeView(APIView):
     """Who the caller is: e-mail, role, organisation and locality slugs."""
 

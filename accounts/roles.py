@@ -12,6 +12,7 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", "Auditor"
     PERFORMANCE_LEAD = "performance_lead", "Performance lead"
     ADMINISTRATOR = "administrator", "Administrator"
+    DATA_PROTECTION = "data_protection", "Data protection officer"
 
 
 # Staff roles must pass two-factor before anything beyond the home page. Requesters
@@ -23,6 +24,7 @@ STAFF_ROLES = frozenset(
         Role.AUDITOR,
         Role.PERFORMANCE_LEAD,
         Role.ADMINISTRATOR,
+        Role.DATA_PROTECTION,
     }
 )
 
@@ -53,5 +55,9 @@ ROLE_SUMMARIES = {
     Role.ADMINISTRATOR: (
         "Manage users, organisations and reference data: localities, wards, "
         "reasons, audit templates and indicators."
+    ),
+    Role.DATA_PROTECTION: (
+        "Answer for the records held about people: who viewed a person's "
+        "records, subject access requests and retention."
     ),
 }

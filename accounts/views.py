@@ -19,8 +19,10 @@ from django_otp import login as otp_login
 from accounts.forms import SignInForm, TokenForm
 from accounts.middleware import LAST_SEEN_AT, SIGNED_IN_AT
 from accounts.two_factor import confirmed_device, pending_device
+from core.view_access import public, signed_in
 
 
+@public("signing in")
 class SignInView(auth_views.LoginView):
     form_class = SignInForm
     template_name = "accounts/sign_in.html"
@@ -34,6 +36,7 @@ class SignInView(auth_views.LoginView):
         return response
 
 
+@public("signing out ends the session")
 class SignOutView(auth_views.LogoutView):
     pass
 
@@ -41,6 +44,7 @@ class SignOutView(auth_views.LogoutView):
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@signed_in("the user's own authenticator")
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     """Enrol an authenticator app: show the key as a QR code and as text, then
     confirm it with a first code."""
@@ -68,6 +72,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@signed_in("the user's own second factor")
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
     device = confirmed_device(request.user)
     if device is None:

@@ -13,6 +13,7 @@ from audits.access import may_read_reports
 from audits.reports import grade_distribution
 from core.codes import AuditType
 from core.periods import Month
+from core.view_access import scoped
 from localities.models import Locality
 
 
@@ -27,6 +28,7 @@ class GradeDistributionSerializer(serializers.Serializer):
     rows = GradeRowSerializer(many=True)
 
 
+@scoped(may_read_reports)
 class GradeDistributionView(APIView):
     """Final grades of the case audits finalised in the months ``from``..``to``
     (inclusive), every grade of the scale in order, zero counts included."""

@@ -55,6 +55,7 @@ from audits.services import (
 )
 from core.errors import DomainError
 from core.periods import Month, previous_month
+from core.view_access import scoped
 
 # Auditors, those who run rounds or read reports, and owners of follow-up
 # actions (practitioners and managers).
@@ -72,6 +73,7 @@ def _user(request: HttpRequest) -> User:
 
 @never_cache
 @login_required
+@scoped(case_audit_queryset_for_user, action_queryset_for_user, round_queryset_for_user)
 def index(request: HttpRequest) -> HttpResponse:
     """Audits assigned to me, to moderate, rounds I run, actions I own."""
     user = _user(request)
@@ -114,6 +116,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@scoped(may_run_rounds)
 def round_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not may_run_rounds(user):
@@ -133,6 +136,7 @@ def round_new(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@scoped(round_get_for_user)
 def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     user = _user(request)
     audit_round = round_get_for_user(user, round_id)
@@ -183,6 +187,7 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@scoped(case_audit_get_for_user)
 def case_audit(request: HttpRequest, audit_id: int) -> HttpResponse:
     """The auditor grades the case here (the case file opens read-only from a
     link); the moderator moderates; both add follow-up actions."""
@@ -288,6 +293,7 @@ def case_audit(request: HttpRequest, audit_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@scoped(action_queryset_for_user, may_update_action)
 def action_done(request: HttpRequest, action_id: int) -> HttpResponse:
     user = _user(request)
     action = (
@@ -323,6 +329,7 @@ def _report_period(request: HttpRequest) -> tuple[ReportFilterForm, Any]:
 
 @never_cache
 @login_required
+@scoped(may_read_reports)
 def report(request: HttpRequest) -> HttpResponse:
     """Final-grade distribution for a month, half year or financial year, by
     locality and type; open and overdue actions; themes; the monthly PDFs."""
@@ -351,6 +358,7 @@ def report(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@scoped(may_read_reports)
 def report_pdf_request(request: HttpRequest) -> HttpResponse:
     """Produce a month's audit PDF now (the beat job does the previous month on
     the 1st)."""
@@ -374,6 +382,7 @@ def report_pdf_request(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
+@scoped(may_read_reports)
 def report_pdf_status(request: HttpRequest, period: str) -> HttpResponse:
     """Progress of a month's PDF (HTML with a refresh, or JSON for scripts)."""
     user = _user(request)
@@ -391,6 +400,7 @@ def report_pdf_status(request: HttpRequest, period: str) -> HttpResponse:
 
 @never_cache
 @login_required
+@scoped(may_read_reports)
 def report_pdf(request: HttpRequest, period: str) -> HttpResponse:
     user = _user(request)
     if not may_read_reports(user):

@@ -93,3 +93,18 @@ def may_lead(user: Any, case: Case) -> bool:
     if user.role == Role.LOCALITY_MANAGER:
         return user.memberships.filter(locality_id=case.locality_id).exists()
     return user.role == Role.PRACTITIONER and case.lead_practitioner_id == user.pk
+
+
+def may_upload_referrals(user: Any) -> bool:
+    """Practitioners and managers upload referrals made outside early help:
+    each row is then checked against the people in the cases they work."""
+    return _authenticated(user) and user.role in (
+        Role.PRACTITIONER,
+        Role.LOCALITY_MANAGER,
+    )
+
+
+def may_answer_for_records(user: Any) -> bool:
+    """The data protection officer: who viewed a person's records, subject
+    access exports and retention."""
+    return _authenticated(user) and user.role == Role.DATA_PROTECTION

@@ -15,7 +15,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.roles import Role
-from casework.access import case_queryset_for_user
+from casework.access import (
+    case_queryset_for_user,
+    may_upload_referrals,
+    person_queryset_for_user,
+)
 from casework.models import (
     OPEN_STATUSES,
     Case,
@@ -26,6 +30,7 @@ from casework.models import (
 )
 from casework.referrals import ReferralInput, referral_record_for_user
 from core.access_log import access_log_record_many
+from core.view_access import scoped
 
 
 class SocialCareReferralResponse(serializers.ModelSerializer):
@@ -34,6 +39,7 @@ class SocialCareReferralResponse(serializers.ModelSerializer):
         fields = ["id", "person", "referred_at", "source", "reason"]
 
 
+@scoped(may_upload_referrals, person_queryset_for_user)
 class SocialCareReferralCreateView(GenericAPIView):
     """Record a referral to children's social care made outside early help, for a
     person in a case you work (practitioners and locality managers)."""
@@ -164,6 +170,7 @@ def _log_case_reads(
     )
 
 
+@scoped(case_queryset_for_user)
 class CaseListView(GenericAPIView):
     """The cases you may see: practitioners their own, locality managers their
     localities', partners the cases whose team they are on (team view)."""
@@ -206,6 +213,7 @@ class CaseListView(GenericAPIView):
         return self.get_paginated_response(data)
 
 
+@scoped(case_queryset_for_user)
 class CaseDetailView(GenericAPIView):
     """One case, within your scope (else 404)."""
 

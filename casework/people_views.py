@@ -17,7 +17,11 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
 from accounts.roles import Role
-from casework.access import case_get_for_user, person_queryset_for_user
+from casework.access import (
+    case_get_for_user,
+    may_upload_referrals,
+    person_queryset_for_user,
+)
 from casework.forms import (
     AddressForm,
     MoveForm,
@@ -34,6 +38,7 @@ from casework.services import social_care_referral_record
 from core.access_log import access_log_record
 from core.errors import DomainError
 from core.forms import GovukFormMixin
+from core.view_access import scoped
 
 MIDDAY = dt.time(12, 0)
 
@@ -62,6 +67,7 @@ def _form_error(form: GovukFormMixin, exc: DomainError) -> None:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@scoped(person_queryset_for_user)
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     """The person's record, household, referrals, who else is involved and the
     history of their record; a referral made elsewhere is recorded here."""
@@ -124,6 +130,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@scoped(person_queryset_for_user)
 def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     user, person = _person(request, person_id)
     form = PersonForm(request.POST or None, person=person)
@@ -145,6 +152,7 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@scoped(person_queryset_for_user)
 def person_address(request: HttpRequest, person_id: int) -> HttpResponse:
     """Record the household's new address (for everyone who lives there)."""
     user, person = _person(request, person_id)
@@ -178,6 +186,7 @@ def person_address(request: HttpRequest, person_id: int) -> HttpResponse:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@scoped(person_queryset_for_user, case_get_for_user)
 def person_move_view(request: HttpRequest, person_id: int) -> HttpResponse:
     """Move the person into the household of another case the user works."""
     user, person = _person(request, person_id)
@@ -201,19 +210,14 @@ def person_move_view(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
-def _may_upload_referrals(user: Any) -> bool:
-    """Practitioners and managers: each row is then checked against the people
-    in the cases they work."""
-    return getattr(user, "role", "") in (Role.PRACTITIONER, Role.LOCALITY_MANAGER)
-
-
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@scoped(may_upload_referrals)
 def referrals_upload_view(request: HttpRequest) -> HttpResponse:
     """Upload a CSV of referrals to social care made outside early help."""
     user = cast(User, request.user)  # login_required
-    if not _may_upload_referrals(user):
+    if not may_upload_referrals(user):
         raise Http404
     result = None
     form = ReferralUploadForm(request.POST or None, request.FILES or None)
@@ -230,8 +234,9 @@ def referrals_upload_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@scoped(may_upload_referrals)
 def referrals_template(request: HttpRequest) -> HttpResponse:
-    if not _may_upload_referrals(request.user):
+    if not may_upload_referrals(request.user):
         raise Http404
     response = HttpResponse(
         referrals_template_csv(), content_type="text/csv; charset=utf-8"

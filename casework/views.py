@@ -17,7 +17,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
 from accounts.roles import Role
-from casework.access import case_get_for_user, may_lead, may_work_on
+from casework.access import (
+    case_get_for_user,
+    case_queryset_for_user,
+    may_lead,
+    may_work_on,
+)
 from casework.assessment import assessment_save
 from casework.closure import case_close, case_closure_sign_off, case_reopen
 from casework.forms import AssessmentForm, ClosureForm, ReviewForm
@@ -50,6 +55,7 @@ from casework.services import (
 from core.access_log import access_log_record, access_log_record_many
 from core.errors import DomainError
 from core.forms import GovukFormMixin
+from core.view_access import scoped
 
 CASEWORK_ROLES = (Role.PRACTITIONER, Role.LOCALITY_MANAGER, Role.REQUESTER)
 
@@ -81,6 +87,7 @@ def _readable_case(request: HttpRequest, case_id: int) -> tuple[User, Case, bool
 
 @never_cache
 @login_required
+@scoped(case_queryset_for_user)
 def caseload(request: HttpRequest) -> HttpResponse:
     """My cases (practitioners), the locality's cases (managers), the families
     whose team I am on (requesters)."""
@@ -114,6 +121,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
+@scoped(case_get_for_user)
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     user = cast(User, request.user)  # login_required
     case = case_get_for_user(user, case_id)
@@ -144,6 +152,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@scoped(case_get_for_user, may_work_on)
 def assessment(request: HttpRequest, case_id: int) -> HttpResponse:
     """Write the Early Help Assessment; save as you go, then complete it."""
     user, case, can_work = _readable_case(request, case_id)
@@ -193,6 +202,7 @@ def assessment(request: HttpRequest, case_id: int) -> HttpResponse:
 @never_cache
 @login_required
 @require_POST
+@scoped(case_get_for_user, may_lead)
 def team_change(request: HttpRequest, case_id: int) -> HttpResponse:
     """Add someone to the team around the family, or take them off."""
     user = cast(User, request.user)  # login_required
@@ -220,6 +230,7 @@ def team_change(request: HttpRequest, case_id: int) -> HttpResponse:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@scoped(case_get_for_user, may_work_on)
 def close(request: HttpRequest, case_id: int) -> HttpResponse:
     """Close the case; a second person closing at the same moment is told it is
     already closed."""
@@ -299,6 +310,7 @@ def _plan_case(request: HttpRequest, case_id: int) -> tuple[User, Any]:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@scoped(case_get_for_user, may_work_on)
 def plan(request: HttpRequest, case_id: int) -> HttpResponse:
     """Our Family Plan: everyone on the team sees it; the case's workers write
     it; each owner updates their own actions."""
@@ -389,6 +401,7 @@ def plan(request: HttpRequest, case_id: int) -> HttpResponse:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@scoped(case_get_for_user, may_work_on)
 def reviews(request: HttpRequest, case_id: int) -> HttpResponse:
     """The plan's reviews, when the next is due, and a new review."""
     user, case, can_work = _readable_case(request, case_id)
@@ -430,6 +443,7 @@ def reviews(request: HttpRequest, case_id: int) -> HttpResponse:
 @never_cache
 @login_required
 @require_POST
+@scoped(case_get_for_user, may_work_on)
 def note(request: HttpRequest, case_id: int) -> HttpResponse:
     """Add a note to the chronology."""
     user, case = _workable_case(request, case_id)
@@ -451,6 +465,7 @@ def note(request: HttpRequest, case_id: int) -> HttpResponse:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@scoped(case_get_for_user, may_work_on)
 def step_up(request: HttpRequest, case_id: int) -> HttpResponse:
     """Step up to the social care front door while the case stays open, and
     record what social care decided."""
@@ -506,6 +521,7 @@ def step_up(request: HttpRequest, case_id: int) -> HttpResponse:
 @never_cache
 @login_required
 @require_POST
+@scoped(case_get_for_user, may_work_on)
 def closure_action(request: HttpRequest, case_id: int) -> HttpResponse:
     """A manager signs a closure off; the case's workers reopen a recent one."""
     user, case = _workable_case(request, case_id)
@@ -529,6 +545,7 @@ def closure_action(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @never_cache
 @login_required
+@scoped(case_queryset_for_user)
 def dashboard(request: HttpRequest) -> HttpResponse:
     """What needs doing: assessments due, reviews overdue, actions due, and for
     managers closures waiting for sign-off."""

@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
+from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.api import MeView
 from audits.api import GradeDistributionView
 from casework.api import CaseDetailView, CaseListView, SocialCareReferralCreateView
+from core.view_access import public, signed_in
 from family_connect.api import DecisionView, FormDetailView, FormListCreateView
 from scorecard.api import ScorecardPDFView, ScorecardView
 
@@ -43,23 +45,36 @@ api_v1 = [
 urlpatterns = [
     path("", include("core.urls")),
     path("", include("accounts.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path(
+        "i18n/setlang/",
+        public("choosing the language of the pages")(set_language),
+        name="set_language",
+    ),
     # One way in: the administration site signs in through the service's own page.
     path(
         "admin/login/",
-        RedirectView.as_view(pattern_name="accounts:sign_in", query_string=True),
+        public("the administration site's sign-in, sent to the service's own")(
+            RedirectView.as_view(pattern_name="accounts:sign_in", query_string=True)
+        ),
     ),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path(
+        "api/schema/",
+        signed_in("the API's description")(SpectacularAPIView.as_view()),
+        name="api_schema",
+    ),
     path(
         "api/docs/",
-        SpectacularSwaggerSplitView.as_view(url_name="api_schema"),
+        signed_in("the API's description")(
+            SpectacularSwaggerSplitView.as_view(url_name="api_schema")
+        ),
         name="api_docs",
     ),
     path("family-connect/", include("family_connect.urls")),
     path("triage/", include("localities.urls")),
     path("cases/", include("casework.urls")),
+    path("privacy/", include("casework.privacy_urls")),
     path("audits/", include("audits.urls")),
     path("scorecard/", include("scorecard.urls")),
 ]

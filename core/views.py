@@ -19,6 +19,7 @@ from accounts.roles import ROLE_SUMMARIES, Role
 from accounts.selectors import localities_for_user
 from accounts.two_factor import needs_two_factor
 from core.models import BenchmarkRow
+from core.view_access import public, signed_in
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +29,7 @@ HOME_TEMPLATES = {role: f"core/home/{role.value}.html" for role in Role}
 @never_cache
 @login_required
 @require_GET
+@signed_in("the home page: links for the user's role, no records")
 def home(request: HttpRequest) -> HttpResponse:
     """The signed-in user's home page: their role, localities and organisation."""
     user = cast(User, request.user)  # login_required
@@ -45,6 +47,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_GET
+@public("the health check: no data")
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 when the database (and, when configured, Redis) answer; 503 otherwise."""
     checks: dict[str, str] = {}
@@ -91,6 +94,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 @require_GET
+@signed_in("the benchmark floor, only with BENCHMARK_VIEWS")
 def benchmark_floor(request: HttpRequest) -> HttpResponse:
     """The floor a page is compared with: signed in, the base template, one
     query."""
@@ -102,6 +106,7 @@ def benchmark_floor(request: HttpRequest) -> HttpResponse:
 
 @csrf_exempt
 @require_POST
+@public("the benchmark floor, only with BENCHMARK_VIEWS")
 def benchmark_insert(request: HttpRequest) -> JsonResponse:
     """The floor for submissions: one JSON row inserted, nothing else."""
     if not settings.BENCHMARK_VIEWS:

@@ -15,7 +15,13 @@ from rest_framework.response import Response
 from accounts.models import User
 from core.access_log import access_log_record, access_log_record_many
 from core.errors import Conflict
-from family_connect.access import form_get_for_user, form_shows_details
+from core.view_access import scoped
+from family_connect.access import (
+    form_get_for_user,
+    form_queryset_for_user,
+    form_shows_details,
+    routes_for_user,
+)
 from family_connect.models import FamilyConnectForm, FormMember, FormStatus, Route
 from family_connect.selectors import form_list_for_user
 from family_connect.services import form_submit, may_submit
@@ -121,6 +127,7 @@ class FormReadSerializer(serializers.ModelSerializer):
         }
 
 
+@scoped(form_queryset_for_user, routes_for_user)
 class FormListCreateView(GenericAPIView):
     """Submit a Family Connect Form, or list the forms you may see."""
 
@@ -184,6 +191,7 @@ class FormListCreateView(GenericAPIView):
         return response
 
 
+@scoped(form_get_for_user)
 class FormDetailView(GenericAPIView):
     """A form, its status, locality and decision, if it is within your scope."""
 
@@ -217,6 +225,7 @@ class DecisionRequestSerializer(serializers.Serializer):
     )
 
 
+@scoped(form_get_for_user)
 class DecisionView(GenericAPIView):
     """Record triage's decision on a form (locality managers). ``409`` when the
     form has already been decided."""

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from core.errors import InvalidInput
 from core.forms import GovukFormMixin
 from core.uploads import MAX_BYTES
+from core.view_access import scoped
 from family_connect.access import may_bulk_upload
 from family_connect.bulk import bulk_upload as bulk_upload_service
 from family_connect.bulk import template_csv
@@ -34,6 +35,7 @@ class UploadForm(GovukFormMixin, forms.Form):
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@scoped(may_bulk_upload)
 def bulk_upload(request: HttpRequest) -> HttpResponse:
     if not may_bulk_upload(request.user):
         raise Http404
@@ -51,6 +53,7 @@ def bulk_upload(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@scoped(may_bulk_upload)
 def bulk_template(request: HttpRequest) -> HttpResponse:
     if not may_bulk_upload(request.user):
         raise Http404

@@ -25,8 +25,13 @@ from core.errors import DomainError, NotAllowed
 from core.forms import GovukFormMixin
 from core.http import client_ip
 from core.ratelimit import rate_limited
+from core.view_access import public, scoped
 from family_connect import journey
-from family_connect.access import form_shows_details, routes_for_user
+from family_connect.access import (
+    form_queryset_for_user,
+    form_shows_details,
+    routes_for_user,
+)
 from family_connect.forms import AdultForm, ChildForm, SubmitForm
 from family_connect.journey import LOOP_STEPS, STEP_BY_SLUG, Answers
 from family_connect.models import (
@@ -141,6 +146,7 @@ def _back_url(draft: FormDraft, slug: str, routes: list[str], change: bool) -> s
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@public("the Family Connect Form: families and professionals, by their own draft")
 def start(request: HttpRequest) -> HttpResponse:
     """The start page; "Start now" opens a draft for the user's route."""
     routes = _routes(request)
@@ -182,6 +188,7 @@ def _no_draft(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 @_sent_meanwhile
+@public("the Family Connect Form: families and professionals, by their own draft")
 def step(request: HttpRequest, slug: str) -> HttpResponse:
     draft = _draft(request)
     if draft is None:
@@ -282,6 +289,7 @@ def _suggested_family_name(answers: Answers) -> str:
 @never_cache
 @require_http_methods(["GET", "POST"])
 @_sent_meanwhile
+@public("the Family Connect Form: families and professionals, by their own draft")
 def person(request: HttpRequest, kind: str, index: int | None = None) -> HttpResponse:
     """Add or change one child or adult."""
     if kind not in PERSON_FORMS:
@@ -346,6 +354,7 @@ def person(request: HttpRequest, kind: str, index: int | None = None) -> HttpRes
 @never_cache
 @require_POST
 @_sent_meanwhile
+@public("the Family Connect Form: families and professionals, by their own draft")
 def person_remove(request: HttpRequest, kind: str, index: int) -> HttpResponse:
     if kind not in PERSON_FORMS:
         raise Http404
@@ -368,6 +377,7 @@ def person_remove(request: HttpRequest, kind: str, index: int) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@public("the Family Connect Form: families and professionals, by their own draft")
 def check(request: HttpRequest) -> HttpResponse:
     """Check your answers, then send the form (once, however often it is sent)."""
     draft = _draft(request)
@@ -432,6 +442,7 @@ def _submitted_form(request: HttpRequest) -> FamilyConnectForm | None:
 
 
 @never_cache
+@public("the Family Connect Form: families and professionals, by their own draft")
 def confirmation(request: HttpRequest) -> HttpResponse:
     form = _submitted_form(request)
     if form is None:
@@ -447,6 +458,7 @@ def confirmation(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
+@public("the Family Connect Form: families and professionals, by their own draft")
 def save_for_later(request: HttpRequest) -> HttpResponse:
     """The private link to come back to the answers saved so far."""
     draft = _draft(request)
@@ -464,6 +476,7 @@ def save_for_later(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
+@public("the Family Connect Form: families and professionals, by their own draft")
 def resume(request: HttpRequest, token: str) -> HttpResponse:
     """Open a saved draft from its private link, in this browser."""
     if _too_many(request, "fc-resume", PAGE_LIMIT):
@@ -507,6 +520,7 @@ class FeedbackForm(GovukFormMixin, forms.Form):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@public("a form's status, by its unguessable status link")
 def status(request: HttpRequest, token: str) -> HttpResponse:
     """A form's status and decision, and nothing else, for whoever holds the
     link; once decided, the one feedback question."""
@@ -549,6 +563,7 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
 
 @never_cache
 @login_required
+@scoped(form_queryset_for_user)
 def my_forms(request: HttpRequest) -> HttpResponse:
     """The forms the user's organisation (or the user) sent, with status and
     decision."""

@@ -16,6 +16,7 @@ from core.access_log import access_log_record, access_log_record_many
 from core.codes import LevelOfNeed
 from core.errors import DomainError
 from core.forms import GovukFormMixin
+from core.view_access import scoped
 from family_connect.access import form_get_for_user, triages_citywide
 from family_connect.models import FamilyConnectForm, Reason, RequestType, Route
 from family_connect.services import match_candidate_decide
@@ -40,6 +41,7 @@ PAGE_SIZE = 50
 
 @never_cache
 @login_required
+@scoped(triage_localities_for_user)
 def triage_index(request: HttpRequest) -> HttpResponse:
     localities = list(triage_localities_for_user(request.user))
     if not localities:
@@ -76,6 +78,7 @@ def _filters(request: HttpRequest) -> QueueFilters:
 
 @never_cache
 @login_required
+@scoped(queue_for_user)
 def queue(request: HttpRequest, slug: str) -> HttpResponse:
     """A locality's triage queue (or the city-wide unresolved one), oldest first,
     each form's age against the 7-day target."""
@@ -141,6 +144,7 @@ def _triage_form(request: HttpRequest, reference: str) -> FamilyConnectForm:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@scoped(form_get_for_user, queue_for_user)
 def form_triage(request: HttpRequest, reference: str) -> HttpResponse:
     """Every answer on a form, its match candidates and events, and the decision."""
     form = _triage_form(request, reference)
@@ -214,6 +218,7 @@ def form_triage(request: HttpRequest, reference: str) -> HttpResponse:
 @never_cache
 @login_required
 @require_POST
+@scoped(form_get_for_user, queue_for_user)
 def candidate_decide(
     request: HttpRequest, reference: str, candidate_id: int
 ) -> HttpResponse:
@@ -242,6 +247,7 @@ def _managed_locality(request: HttpRequest, slug: str) -> Locality:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@scoped(queue_for_user)
 def team(request: HttpRequest, slug: str) -> HttpResponse:
     """The locality at a glance: forms waiting per band, breaches this month, and
     each practitioner's caseload against capacity (which the manager sets)."""
@@ -299,6 +305,7 @@ class CommunityServiceForm(GovukFormMixin, forms.Form):
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@scoped(queue_for_user)
 def community_services(request: HttpRequest, slug: str) -> HttpResponse:
     """The directory of community services families are signposted to."""
     locality = _managed_locality(request, slug)

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.periods import Month
+from core.view_access import scoped
 from localities.models import Locality
 from scorecard.access import may_read_scorecard
 from scorecard.documents import scorecard_pdf
@@ -40,6 +41,7 @@ class ScorecardSerializer(serializers.Serializer):
     indicators = IndicatorValueSerializer(many=True)
 
 
+@scoped(may_read_scorecard)
 class ScorecardView(APIView):
     """The latest release of a month's scorecard."""
 
@@ -105,6 +107,7 @@ class PDFRenderer(BaseRenderer):
         return json.dumps(data).encode()
 
 
+@scoped(may_read_scorecard)
 class ScorecardPDFView(APIView):
     """The PDF of the month's latest release: the city, then each locality,
     then the definitions."""

@@ -19,6 +19,7 @@ from core.errors import DomainError
 from core.exports import csv_response
 from core.periods import Month, months_between, previous_month
 from core.uploads import csv_template
+from core.view_access import scoped
 from localities.models import Locality
 from scorecard.access import may_enter_partner_figures, may_read_scorecard
 from scorecard.models import Indicator, PartnerFigure, Release
@@ -49,6 +50,7 @@ def _month(request: HttpRequest) -> Month:
 
 @never_cache
 @login_required
+@scoped(may_read_scorecard)
 def dashboard(request: HttpRequest) -> HttpResponse:
     _reader(request)
     month = _month(request)
@@ -77,6 +79,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
+@scoped(may_read_scorecard)
 def indicator(request: HttpRequest, ref: str) -> HttpResponse:
     """One indicator for the month: the city against every locality."""
     _reader(request)
@@ -108,6 +111,7 @@ def indicator(request: HttpRequest, ref: str) -> HttpResponse:
 
 @never_cache
 @login_required
+@scoped(may_read_scorecard)
 def export(request: HttpRequest) -> HttpResponse:
     """The month's latest release as CSV: every scope and indicator."""
     _reader(request)
@@ -150,6 +154,7 @@ def export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@scoped(may_read_scorecard)
 def run(request: HttpRequest) -> HttpResponse:
     """Start a run for a month (the beat job does last month on the 1st)."""
     user = _reader(request)
@@ -167,6 +172,7 @@ def run(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
+@scoped(may_read_scorecard)
 def run_status(request: HttpRequest, release_id: int) -> HttpResponse:
     _reader(request)
     release = Release.objects.filter(pk=release_id).first()
@@ -186,6 +192,7 @@ def run_status(request: HttpRequest, release_id: int) -> HttpResponse:
 
 @never_cache
 @login_required
+@scoped(may_enter_partner_figures)
 def partner_figures(request: HttpRequest) -> HttpResponse:
     """Partner-supplied monthly figures: key one in, or upload a CSV."""
     user = cast(User, request.user)  # login_required
@@ -234,6 +241,7 @@ def partner_figures(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@scoped(may_enter_partner_figures)
 def partner_figures_template(request: HttpRequest) -> HttpResponse:
     if not may_enter_partner_figures(request.user):
         raise Http404

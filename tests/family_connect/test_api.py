@@ -342,7 +342,9 @@ def test_schema_documents_the_family_connect_endpoints(requester):
     del schema
 
 
-def test_interactive_docs_are_served_from_our_own_static_files(client):
+def test_interactive_docs_are_served_from_our_own_static_files(client, requester):
+    assert client.get("/api/docs/").status_code in (401, 403)
+    client.force_login(requester)
     response = client.get("/api/docs/")
     assert response.status_code == 200
     html = response.content.decode()

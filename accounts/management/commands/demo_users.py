@@ -83,6 +83,14 @@ DEMO_USERS: list[tuple[str, str, str, list[str], str, str]] = [
         Organisation.Kind.COUNCIL,
     ),
     (
+        "privacy@demo.example",
+        Role.DATA_PROTECTION,
+        "Grace Okafor",
+        [],
+        "City Council",
+        Organisation.Kind.COUNCIL,
+    ),
+    (
         "admin@demo.example",
         Role.ADMINISTRATOR,
         "Helen Morris",
