@@ -470,4 +470,4 @@ def test_the_access_matrix(client, world, who):
             and "no-store" not in cache
         ):
             wrong.append((route, side, "may be cached", cache))
-    assert wrong == []
+    assert wrong == [], "\n".join(map(str, wrong))
