@@ -1,20 +1,24 @@
-"""The data protection officer's pages: who viewed a person's records."""
+"""The data protection officer's pages: who viewed a person's records, and
+subject access exports (a readable PDF and JSON)."""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from casework.access import may_answer_for_records
 from casework.models import Person
-from casework.privacy import who_viewed
+from casework.privacy import readable_sections, subject_access_export, who_viewed
+from core import clock
 from core.access_log import access_log_record
 from core.forms import GovukFormMixin
+from core.models import AccessLog
+from core.pdf import render_pdf
 from core.view_access import scoped
 
 RECORD_KINDS = {
@@ -69,3 +73,76 @@ def who_viewed_view(request: HttpRequest) -> HttpResponse:
         "casework/who_viewed.html",
         {"form": form, "person": person, "page": page, "rows": rows},
     )
+
+
+def _lookup(request: HttpRequest) -> tuple[PersonLookupForm, Person | None]:
+    form = PersonLookupForm(request.GET or None)
+    person = None
+    if form.is_valid():
+        person = (
+            Person.objects.select_related("family")
+            .filter(pk=form.cleaned_data["person"])
+            .first()
+        )
+        if person is None:
+            form.add_error("person", "There is no person with this number")
+    return form, person
+
+
+@never_cache
+@login_required
+@require_GET
+@scoped(may_answer_for_records)
+def subject_access_view(request: HttpRequest) -> HttpResponse:
+    """Find the person, then download everything held about them."""
+    if not may_answer_for_records(request.user):
+        raise Http404
+    form, person = _lookup(request)
+    return render(
+        request, "casework/subject_access.html", {"form": form, "person": person}
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+@scoped(may_answer_for_records)
+def subject_access_download(
+    request: HttpRequest, person_id: int, fmt: str
+) -> HttpResponse:
+    """The export as JSON or as a readable PDF; each download is logged."""
+    if not may_answer_for_records(request.user) or fmt not in ("json", "pdf"):
+        raise Http404
+    found = (
+        Person.objects.select_related("family__locality").filter(pk=person_id).first()
+    )
+    if found is None:
+        raise Http404
+    export = subject_access_export(found)
+    access_log_record(
+        user=request.user,
+        obj=found,
+        channel=AccessLog.Channel.JSON if fmt == "json" else AccessLog.Channel.PDF,
+        action=AccessLog.Action.EXPORT,
+        request=request,
+    )
+    filename = f"subject-access-person-{found.pk}.{fmt}"
+    if fmt == "json":
+        response: HttpResponse = JsonResponse(
+            export, json_dumps_params={"indent": 2, "ensure_ascii": False}
+        )
+    else:
+        response = HttpResponse(
+            render_pdf(
+                "pdf/subject_access.html",
+                {
+                    "person": found,
+                    "about": export["about"],
+                    "sections": readable_sections(export),
+                    "generated_at": clock.now(),
+                },
+            ),
+            content_type="application/pdf",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
