@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -20,6 +21,7 @@ from accounts.models import (
 )
 from accounts.roles import Role
 from core.errors import InvalidInput
+from core.notifications import Message, notifications_queue
 from localities.models import Locality
 
 
@@ -144,4 +146,37 @@ def api_token_user(raw: str) -> User | None:
 def api_token_revoke(*, token_id: int, user: User) -> None:
     ApiToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def password_change(*, user: User, current: str, new: str) -> None:
+    """Change the user's own password. Every other session of the user ends
+    (their session hash no longer matches); the caller keeps its own with
+    ``update_session_auth_hash``. An e-mail tells the user, without any case
+    data."""
+    if not user.check_password(current):
+        raise InvalidInput("Your current password is not correct", field="current")
+    try:
+        validate_password(new, user=user)
+    except ValidationError as exc:
+        raise InvalidInput(" ".join(exc.messages), field="new") from exc
+    user.set_password(new)
+    user.save(update_fields=["password"])
+    now = timezone.localtime()
+    notifications_queue(
+        [
+            Message(
+                key=f"password-changed:{user.pk}:{now.isoformat()}",
+                to=user.email,
+                subject="Your Early Help Connect password was changed",
+                body=(
+                    f"Your Early Help Connect password was changed on "
+                    f"{now:%-d %B %Y at %H:%M}. Any other sign-ins have been "
+                    "ended.\n\nIf you did not change it, tell your manager or the "
+                    "service desk straight away.\n\n"
+                    f"{settings.SITE_URL}/sign-in/\n"
+                ),
+            )
+        ]
     )

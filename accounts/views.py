@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 import base64
-from typing import Any
+from typing import Any, cast
 
 import segno
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -16,9 +17,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
-from accounts.forms import SignInForm, TokenForm
+from accounts.forms import PasswordChangeForm, SignInForm, TokenForm
 from accounts.middleware import LAST_SEEN_AT, SIGNED_IN_AT
+from accounts.models import User
+from accounts.services import password_change
 from accounts.two_factor import confirmed_device, pending_device
+from core.errors import InvalidInput
 from core.view_access import public, signed_in
 
 
@@ -102,3 +106,29 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 def _grouped_secret(device: Any) -> str:
     secret = base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+@signed_in("the user's own password")
+def password_change_view(request: HttpRequest) -> HttpResponse:
+    """Change your password; your other sign-ins end, this one carries on."""
+    user = cast(User, request.user)  # login_required
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            password_change(
+                user=user,
+                current=form.cleaned_data["current"],
+                new=form.cleaned_data["new"],
+            )
+        except InvalidInput as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            update_session_auth_hash(request, user)  # a new session id too
+            messages.success(
+                request, "Your password has been changed. Other sign-ins have ended."
+            )
+            return redirect("core:home")
+    return render(request, "accounts/password_change.html", {"form": form})

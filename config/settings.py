@@ -306,6 +306,12 @@ LANGUAGES = [("en-gb", "English"), ("ur", "اردو")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 
+# Request size limits: a form or JSON body of at most 256 KB and 1,000 fields;
+# uploaded files (CSV) are refused above 2 MB by core/uploads.py.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
 # The first day counted by EH02, families referred into early help (INDICATORS.md).
 EARLY_HELP_START_DATE = date.fromisoformat(
     os.environ.get("EARLY_HELP_START_DATE", "2020-04-01")

@@ -22,27 +22,33 @@ REFERENCE_DATA_LOADERS = [
 ]
 
 
+def _load_reference_data() -> None:
+    from django.apps import apps
+
+    for module in REFERENCE_DATA_LOADERS:
+        importlib.import_module(module).load(apps, None)
+
+
 @pytest.fixture(autouse=True)
 def reference_data(request):
     """Transactional tests (real workers, live servers) empty every table when they
-    end, reference data included; load it again the way migrate does."""
+    end, reference data included; load it again the way migrate does. A test in
+    a transaction that runs after one of them on the same worker finds the
+    tables empty and loads it inside its own transaction."""
     names = request.fixturenames
     marker = request.node.get_closest_marker("django_db")
     transactional = marker is not None and (
         marker.kwargs.get("transaction") or (marker.args and marker.args[0])
     )
-    if (
-        not transactional
-        and "transactional_db" not in names
-        and "live_server" not in names
-    ):
-        yield
-        return
-    request.getfixturevalue("transactional_db")
-    from django.apps import apps
+    if transactional or "transactional_db" in names or "live_server" in names:
+        request.getfixturevalue("transactional_db")
+        _load_reference_data()
+    elif marker is not None or "db" in names:
+        request.getfixturevalue("db")
+        from localities.models import Locality
 
-    for module in REFERENCE_DATA_LOADERS:
-        importlib.import_module(module).load(apps, None)
+        if not Locality.objects.exists():
+            _load_reference_data()
     yield
 
 

@@ -97,6 +97,7 @@ def row(default: int, **by_role: int) -> dict[str, int]:
 
 MATRIX: dict[str, dict[str, int]] = {
     "": row(OK, anonymous=SIGN_IN),
+    "account/password/": row(OK, anonymous=SIGN_IN),
     "account/two-factor/": row(SIGN_IN, no_role=OK, requester=OK),
     "account/two-factor/verify/": row(
         OK, anonymous=SIGN_IN, no_role=SIGN_IN, requester=SIGN_IN
