@@ -39,7 +39,7 @@ class GradeDistributionView(APIView):
             OpenApiParameter("to", str, required=True, description="YYYY-MM"),
             OpenApiParameter("locality", str, description="A locality slug"),
             OpenApiParameter(
-                "type", str, description="One of " + ", ".join(AuditType.values)
+                "type", str, enum=AuditType.values, description="The audit type"
             ),
         ],
         responses=GradeDistributionSerializer,

@@ -30,6 +30,7 @@ from casework.models import (
 )
 from casework.referrals import ReferralInput, referral_record_for_user
 from core.access_log import access_log_record_many
+from core.api import locality_param
 from core.view_access import scoped
 
 
@@ -188,9 +189,9 @@ class CaseListView(GenericAPIView):
             raise serializers.ValidationError(
                 {"status": ["Use open, all, or one of " + ", ".join(CaseStatus.values)]}
             )
-        locality = self.request.query_params.get("locality")
-        if locality:
-            cases = cases.filter(locality__slug=locality)
+        locality = locality_param(self.request.query_params.get("locality"))
+        if locality is not None:
+            cases = cases.filter(locality=locality)
         return cases.order_by("opened_at", "pk")
 
     @extend_schema(
@@ -198,8 +199,8 @@ class CaseListView(GenericAPIView):
             OpenApiParameter(
                 "status",
                 str,
-                description="open (default), all, or one status: "
-                + ", ".join(CaseStatus.values),
+                enum=["open", "all", *CaseStatus.values],
+                description="open (default), all, or one status",
             ),
             OpenApiParameter("locality", str, description="A locality slug"),
         ],

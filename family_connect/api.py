@@ -82,7 +82,9 @@ class FormReadSerializer(serializers.ModelSerializer):
     locality = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     organisation = serializers.SlugRelatedField(slug_field="name", read_only=True)
     reasons = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    duplicate_of = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    duplicate_of = serializers.SlugRelatedField(
+        slug_field="reference", read_only=True, allow_null=True
+    )
     members = MemberReadSerializer(many=True, read_only=True)
     decision = serializers.SerializerMethodField()
 

@@ -15,9 +15,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import locality_param
 from core.periods import Month
 from core.view_access import scoped
-from localities.models import Locality
 from scorecard.access import may_read_scorecard
 from scorecard.documents import scorecard_pdf
 from scorecard.selectors import latest_release, release_rows
@@ -60,14 +60,7 @@ class ScorecardView(APIView):
             month = Month.parse(period)
         except ValueError as exc:
             raise serializers.ValidationError({"period": [str(exc)]}) from exc
-        locality = None
-        slug = request.query_params.get("locality")
-        if slug:
-            locality = Locality.objects.filter(slug=slug).first()
-            if locality is None:
-                raise serializers.ValidationError(
-                    {"locality": ["No locality has that slug"]}
-                )
+        locality = locality_param(request.query_params.get("locality"))
         release = latest_release(month)
         if release is None:
             raise NotFound("No scorecard has been released for that month.")
@@ -98,6 +91,7 @@ class PDFRenderer(BaseRenderer):
 
     media_type = "application/pdf"
     format = "pdf"
+    charset = None
 
     def render(
         self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None
@@ -113,6 +107,13 @@ class ScorecardPDFView(APIView):
     then the definitions."""
 
     renderer_classes = [JSONRenderer, PDFRenderer]
+
+    def handle_exception(self, exc: Exception) -> Response:
+        """Errors are JSON, whatever the client asked for."""
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return response
 
     @extend_schema(responses={(200, "application/pdf"): bytes})
     def get(self, request: Request, period: str) -> HttpResponse:

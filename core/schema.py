@@ -1,0 +1,69 @@
+"""What every operation of the API has in common, added to the OpenAPI schema
+once (a drf-spectacular postprocessing hook): the error answers any operation
+can give, and the exact form of the parameters shared across operations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+MONTH_PARAMETERS = {"period", "from", "to"}
+
+ERROR = {
+    "type": "object",
+    "description": "`detail` with a message, or each field's list of messages.",
+    "additionalProperties": True,
+}
+ERRORS = {
+    "400": "The request is not valid: the messages say why; nothing was changed.",
+    "401": "No valid credentials.",
+    "403": "Signed in but not allowed, or the session has not passed two-factor.",
+    "404": "No such record, or not one you may see.",
+    "413": "The request body is too large.",
+    "429": "Too many requests: try again later.",
+}
+
+
+def _locality_slugs() -> list[str]:
+    """The localities' slugs, as the database holds them; where the database
+    cannot be read (building the schema offline), those the reference data
+    loads."""
+    import importlib
+
+    from django.db import DatabaseError
+
+    from localities.models import Locality
+
+    try:
+        return list(Locality.objects.order_by("slug").values_list("slug", flat=True))
+    except (DatabaseError, RuntimeError):
+        loaded = importlib.import_module(
+            "localities.migrations.0002_load_localities_wards_districts"
+        )
+        return sorted(row["slug"] for row in loaded.LOCALITIES)
+
+
+def common_answers(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    slugs = _locality_slugs()
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            for code, description in ERRORS.items():
+                operation["responses"].setdefault(
+                    code,
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": ERROR}},
+                    },
+                )
+            for parameter in operation.get("parameters", []):
+                schema = parameter.setdefault("schema", {"type": "string"})
+                if parameter["name"] in MONTH_PARAMETERS:
+                    schema["pattern"] = MONTH_PATTERN
+                    parameter.setdefault("description", "A month: YYYY-MM")
+                elif parameter["name"] == "locality" and slugs:
+                    schema["enum"] = slugs
+    return result
