@@ -9,7 +9,7 @@ from django.core import mail
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from accounts.roles import Role
-from tests.factories import DEFAULT_PASSWORD, CaseFactory, UserFactory
+from tests.factories import DEFAULT_PASSWORD, CaseFactory, PersonFactory, UserFactory
 from tests.helpers import sign_in, sign_in_verified
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +31,7 @@ def test_other_sessions_end_and_this_one_carries_on(
 
     user = UserFactory(role=Role.PRACTITIONER, localities=["erdington"])
     case = CaseFactory(lead_practitioner=user)
+    child = PersonFactory(family=case.family, given_name="Oluwaseun")
     device = sign_in_verified(client, user)
     # The same user signed in elsewhere, also past two-factor.
     other = Client()
@@ -53,7 +54,12 @@ def test_other_sessions_end_and_this_one_carries_on(
     assert message.to == [user.email]
     assert message.subject == "Your Early Help Connect password was changed"
     # No case data: nothing about the user's cases or families.
-    for leak in (str(case.pk), case.family.postcode, case.family.address_line):
+    for leak in (
+        f"/cases/{case.pk}/",
+        child.given_name,
+        case.family.postcode,
+        case.family.address_line,
+    ):
         assert leak not in message.body
     assert "sign-in" in message.body
 
