@@ -34,6 +34,9 @@ class PersonLookupForm(GovukFormMixin, forms.Form):
         label="Person number",
         help_text="As shown on the person's page.",
         min_value=1,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "class": "govuk-input--width-10"}
+        ),
         error_messages={
             "required": "Enter the person number",
             "invalid": "Enter the person number as digits, like 1234",
