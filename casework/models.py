@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -614,3 +615,40 @@ class ImportedEpisode(models.Model):
 
     def __str__(self) -> str:
         return self.external_id
+
+
+class RetentionRecord(models.TextChoices):
+    """The kinds of record a retention period applies to."""
+
+    CLOSED_CASE = "closed_case", "Closed cases, from their closure"
+    FORM_NOT_ALLOCATED = (
+        "form_not_allocated",
+        "Forms decided without a case, from their receipt",
+    )
+
+
+class RetentionRule(TimeStampedModel):
+    """How long one kind of record is kept before its personal data is purged
+    (QUALITY §3); administrators change the periods in the admin."""
+
+    record_type = models.CharField(
+        max_length=30, choices=RetentionRecord.choices, unique=True
+    )
+    keep_months = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(12)],
+        help_text="Months from the record's closure or receipt; at least 12",
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["record_type"]
+        constraints = [
+            check_in("record_type", RetentionRecord, "retention_rule_type_valid"),
+            models.CheckConstraint(
+                condition=models.Q(keep_months__gte=12),
+                name="retention_rule_at_least_a_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_record_type_display()}: {self.keep_months} months"

@@ -19,6 +19,7 @@ REFERENCE_DATA_LOADERS = [
     "audits.migrations.0002_load_grade_scale_and_default_template",
     "scorecard.migrations.0002_load_indicator_registry",
     "scorecard.migrations.0004_eh22_outcome_breakdown",
+    "casework.migrations.0011_retention_rules",
 ]
 
 
