@@ -45,39 +45,6 @@ class PersonLookupForm(GovukFormMixin, forms.Form):
     )
 
 
-@never_cache
-@login_required
-@require_GET
-@scoped(may_answer_for_records)
-def who_viewed_view(request: HttpRequest) -> HttpResponse:
-    """Who viewed a person's records, and when, through which page or export."""
-    if not may_answer_for_records(request.user):
-        raise Http404
-    form = PersonLookupForm(request.GET or None)
-    person = page = None
-    if form.is_valid():
-        person = (
-            Person.objects.select_related("family")
-            .filter(pk=form.cleaned_data["person"])
-            .first()
-        )
-        if person is None:
-            form.add_error("person", "There is no person with this number")
-        else:
-            # Looking is itself a read of the person's record.
-            access_log_record(user=request.user, obj=person, request=request)
-            page = Paginator(who_viewed(person), 100).get_page(request.GET.get("page"))
-    rows = [
-        {"entry": entry, "kind": RECORD_KINDS.get(entry.object_type, entry.object_type)}
-        for entry in (page.object_list if page else [])
-    ]
-    return render(
-        request,
-        "casework/who_viewed.html",
-        {"form": form, "person": person, "page": page, "rows": rows},
-    )
-
-
 def _lookup(request: HttpRequest) -> tuple[PersonLookupForm, Person | None]:
     form = PersonLookupForm(request.GET or None)
     person = None
@@ -90,6 +57,31 @@ def _lookup(request: HttpRequest) -> tuple[PersonLookupForm, Person | None]:
         if person is None:
             form.add_error("person", "There is no person with this number")
     return form, person
+
+
+@never_cache
+@login_required
+@require_GET
+@scoped(may_answer_for_records)
+def who_viewed_view(request: HttpRequest) -> HttpResponse:
+    """Who viewed a person's records, and when, through which page or export."""
+    if not may_answer_for_records(request.user):
+        raise Http404
+    form, person = _lookup(request)
+    page = None
+    if person is not None:
+        # Looking is itself a read of the person's record.
+        access_log_record(user=request.user, obj=person, request=request)
+        page = Paginator(who_viewed(person), 100).get_page(request.GET.get("page"))
+    rows = [
+        {"entry": entry, "kind": RECORD_KINDS.get(entry.object_type, entry.object_type)}
+        for entry in (page.object_list if page else [])
+    ]
+    return render(
+        request,
+        "casework/who_viewed.html",
+        {"form": form, "person": person, "page": page, "rows": rows},
+    )
 
 
 @never_cache

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from rest_framework import status
+from rest_framework.exceptions import NotFound
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -45,3 +47,16 @@ def locality_param(slug: str | None) -> Any:
     if locality is None:
         raise serializers.ValidationError({"locality": ["No locality has that slug"]})
     return locality
+
+
+class StrictPageNumberPagination(PageNumberPagination):
+    """Pages by number; a ``page`` that is given but is not a whole number is
+    refused (404 "Invalid page"), not read as the first page."""
+
+    def get_page_number(self, request: Any, paginator: Any) -> Any:
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and not raw.isdigit() and raw not in self.last_page_strings:
+            raise NotFound(
+                self.invalid_page_message.format(page_number=raw, message="")
+            )
+        return super().get_page_number(request, paginator)

@@ -41,6 +41,17 @@ class ScorecardSerializer(serializers.Serializer):
     indicators = IndicatorValueSerializer(many=True)
 
 
+def _readable_month(request: Request, period: str) -> Month:
+    """The month asked for, for a user who may read the scorecard (else 404);
+    a malformed month is a 400."""
+    if not may_read_scorecard(request.user):
+        raise NotFound()
+    try:
+        return Month.parse(period)
+    except ValueError as exc:
+        raise serializers.ValidationError({"period": [str(exc)]}) from exc
+
+
 @scoped(may_read_scorecard)
 class ScorecardView(APIView):
     """The latest release of a month's scorecard."""
@@ -54,12 +65,7 @@ class ScorecardView(APIView):
         responses=ScorecardSerializer,
     )
     def get(self, request: Request, period: str) -> Response:
-        if not may_read_scorecard(request.user):
-            raise NotFound()
-        try:
-            month = Month.parse(period)
-        except ValueError as exc:
-            raise serializers.ValidationError({"period": [str(exc)]}) from exc
+        month = _readable_month(request, period)
         locality = locality_param(request.query_params.get("locality"))
         release = latest_release(month)
         if release is None:
@@ -117,12 +123,7 @@ class ScorecardPDFView(APIView):
 
     @extend_schema(responses={(200, "application/pdf"): bytes})
     def get(self, request: Request, period: str) -> HttpResponse:
-        if not may_read_scorecard(request.user):
-            raise NotFound()
-        try:
-            month = Month.parse(period)
-        except ValueError as exc:
-            raise serializers.ValidationError({"period": [str(exc)]}) from exc
+        month = _readable_month(request, period)
         release = latest_release(month)
         if release is None:
             raise NotFound("No scorecard has been released for that month.")

@@ -31,3 +31,13 @@ def sign_in_verified(client, user):
     response = client.post("/account/two-factor/verify/", {"code": totp_now(device)})
     assert response.status_code == 302, response.content[:500]
     return device
+
+
+def sign_in_as(client, user):
+    """Sign in as the user's role must: staff past two-factor, others with a
+    password."""
+    if user.is_staff_role:
+        return sign_in_verified(client, user)
+    response = sign_in(client, user)
+    assert response.status_code == 302, response.content[:500]
+    return response

@@ -107,3 +107,15 @@ def test_the_schema_documents_the_cases_api(client):
     schema = client.get("/api/schema/?format=json").json()
     assert "/api/v1/cases/" in schema["paths"]
     assert "/api/v1/cases/{case_id}/" in schema["paths"]
+
+
+def test_a_page_that_is_not_a_whole_number_is_refused():
+    lead = UserFactory(role=Role.PRACTITIONER, localities=["erdington"])
+    CaseFactory(lead_practitioner=lead)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(user=lead)}")
+    assert api.get("/api/v1/cases/?page=1").status_code == 200
+    for page in ("", "abc", "-1"):
+        response = api.get(f"/api/v1/cases/?page={page}")
+        assert response.status_code == 404, page
+        assert response.json()["detail"] == "Invalid page."

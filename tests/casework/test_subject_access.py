@@ -28,7 +28,7 @@ from casework.models import (
 from core.models import AccessLog
 from tests.audits.factories import make_round
 from tests.factories import CaseFactory, FormFactory, PersonFactory, UserFactory
-from tests.helpers import sign_in, sign_in_verified
+from tests.helpers import sign_in_as, sign_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -238,10 +238,7 @@ def test_the_page_finds_the_person_and_links_both_downloads(client, seeded, offi
 @pytest.mark.parametrize("role", [r for r in Role.values if r != Role.DATA_PROTECTION])
 def test_nobody_else_may_export(client, seeded, role):
     user = UserFactory(role=role, localities=["erdington"])
-    if user.is_staff_role:
-        sign_in_verified(client, user)
-    else:
-        sign_in(client, user)
+    sign_in_as(client, user)
     xena = seeded["xena"]
     for fmt in ("json", "pdf"):
         url = f"/privacy/subject-access/{xena.pk}/export.{fmt}"

@@ -16,7 +16,7 @@ from tests.factories import (
     PersonFactory,
     UserFactory,
 )
-from tests.helpers import sign_in, sign_in_verified
+from tests.helpers import sign_in_as, sign_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -109,10 +109,7 @@ def test_who_viewed_person_x_after_reads_by_three_users(client, scene):
 )
 def test_only_the_data_protection_officer_sees_who_viewed(client, scene, role):
     user = UserFactory(role=role, localities=["erdington"])
-    if user.is_staff_role:
-        sign_in_verified(client, user)
-    else:
-        sign_in(client, user)
+    sign_in_as(client, user)
     url = f"/privacy/who-viewed/?person={scene['person'].pk}"
     assert client.get(url).status_code == 404
 
