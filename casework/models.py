@@ -7,7 +7,7 @@ help with its lead practitioner. Assessment, plan, reviews and closure build on 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -652,3 +652,46 @@ class RetentionRule(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_record_type_display()}: {self.keep_months} months"
+
+
+class PurgedRecord(models.Model):
+    """What is left of a record whose retention period ended: which record it
+    was, when and by what it was purged, and how many rows of each kind went
+    with it; no name, address, date of birth or text (QUALITY §2). Append-only:
+    on PostgreSQL a trigger refuses UPDATE and DELETE (migration 0012)."""
+
+    record_type = models.CharField(max_length=30, choices=RetentionRecord.choices)
+    record = models.CharField(max_length=40)  # "case 12" or a form reference
+    locality = models.CharField(max_length=100)
+    since = models.DateField()  # the closure or receipt the period ran from
+    kept_until = models.DateField()
+    purged_at = models.DateTimeField(db_index=True)
+    purged_by = models.CharField(max_length=254)
+    removed = models.JSONField(default=dict)  # {"casework.Person": 3, ...}
+
+    class Meta:
+        ordering = ["-purged_at", "-pk"]
+        constraints = [
+            check_in("record_type", RetentionRecord, "purged_record_type_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record} purged {self.purged_at:%Y-%m-%d}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise PermissionError("Purge stubs cannot be changed.")
+        super().save(*args, **kwargs)
+
+
+class PurgedEpisode(models.Model):
+    """An imported episode that was purged, so importing its line again does not
+    bring its personal data back (IMPORT.md identity by ``external_id``)."""
+
+    external_id = models.CharField(max_length=64, unique=True)
+    stub = models.ForeignKey(
+        PurgedRecord, on_delete=models.PROTECT, related_name="episodes"
+    )
+
+    def __str__(self) -> str:
+        return self.external_id

@@ -25,6 +25,7 @@ NOT_ALLOCATED = [
 @dataclass(frozen=True)
 class Due:
     record_type: str
+    pk: int
     record: str  # "case 12" or a form reference: never a name
     locality: str
     since: date  # closure or receipt
@@ -61,6 +62,7 @@ def retention_due(now: datetime) -> RetentionReport:
             due.append(
                 Due(
                     RetentionRecord.CLOSED_CASE,
+                    pk,
                     f"case {pk}",
                     locality,
                     local_date(closed_at),
@@ -70,16 +72,17 @@ def retention_due(now: datetime) -> RetentionReport:
     cutoff = cutoffs.get(RetentionRecord.FORM_NOT_ALLOCATED)
     if cutoff is not None:
         months = rules[RetentionRecord.FORM_NOT_ALLOCATED]
-        for reference, received_at, locality in (
+        for pk, reference, received_at, locality in (
             FamilyConnectForm.objects.filter(
                 status__in=NOT_ALLOCATED, case__isnull=True, received_at__lt=cutoff
             )
             .order_by("received_at", "pk")
-            .values_list("reference", "received_at", "locality__name")
+            .values_list("pk", "reference", "received_at", "locality__name")
         ):
             due.append(
                 Due(
                     RetentionRecord.FORM_NOT_ALLOCATED,
+                    pk,
                     reference,
                     locality or "no locality",
                     local_date(received_at),

@@ -198,6 +198,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         # 02:00 on the 1st, Europe/London (PRODUCT §3.5).
         "schedule": crontab(minute=0, hour=2, day_of_month=1),
     },
+    "retention-purge": {
+        "task": "casework.tasks.retention_purge_weekly",
+        # 03:00 on Sundays: a dry run until RETENTION_PURGE_ENABLED is set.
+        "schedule": crontab(minute=0, hour=3, day_of_week="sunday"),
+    },
     "monthly-audit-report": {
         "task": "audits.tasks.audit_report_monthly",
         # 01:30 on the 1st, Europe/London (CELERY_TIMEZONE).
@@ -311,6 +316,10 @@ TIME_ZONE = "Europe/London"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# Retention (QUALITY §2): the weekly job only reports what it would purge until
+# the data protection officer has read that report and this is switched on.
+RETENTION_PURGE_ENABLED = env_bool("RETENTION_PURGE_ENABLED", False)
 
 # The first day counted by EH02, families referred into early help (INDICATORS.md).
 EARLY_HELP_START_DATE = date.fromisoformat(

@@ -37,8 +37,9 @@ from casework.models import (
     Family,
     ImportedEpisode,
     Person,
-    SocialCareReferral,
+    PurgedEpisode,
 )
+from casework.removal import records_remove
 from casework.reviews import ReviewInput, review_record
 from casework.services import (
     case_step_up,
@@ -67,6 +68,7 @@ LONDON = ZoneInfo("Europe/London")
 IMPORTED = "imported"
 UPDATED = "updated"
 UNCHANGED = "unchanged"
+PURGED = "purged"  # its records were purged under retention: not brought back
 PERSON_FIELDS = (
     "role",
     "given_name",
@@ -148,6 +150,8 @@ def episode_import(
 ) -> str:
     """Import, update or leave one checked episode; returns which. Raises
     DomainError (the services' own refusals) and rolls the episode back."""
+    if PurgedEpisode.objects.filter(external_id=episode["external_id"]).exists():
+        return PURGED
     with transaction.atomic():
         existing = (
             ImportedEpisode.objects.select_for_update()
@@ -169,20 +173,17 @@ def _episode_remove(existing: ImportedEpisode) -> tuple[str, str]:
     form = existing.form
     kept = (form.reference, form.status_key)
     case_id = form.case_id
-    SocialCareReferral.objects.filter(form=form).delete()
-    existing.delete()
-    if hasattr(form, "decision"):
-        form.decision.delete()
-    form.delete()
-    if case_id is not None:
-        if CaseAudit.objects.filter(case_id=case_id, round__isnull=False).exists():
-            raise Conflict(
-                "The case this episode opened has been audited in an audit round "
-                "here, so the episode cannot be replaced."
-            )
-        CaseAudit.objects.filter(case_id=case_id).delete()
-        SocialCareReferral.objects.filter(case_id=case_id).delete()
-        Case.objects.filter(pk=case_id).delete()
+    if (
+        case_id is not None
+        and CaseAudit.objects.filter(case_id=case_id, round__isnull=False).exists()
+    ):
+        raise Conflict(
+            "The case this episode opened has been audited in an audit round "
+            "here, so the episode cannot be replaced."
+        )
+    records_remove(
+        forms=[form.pk], cases=[case_id] if case_id else [], households=False
+    )
     return kept
 
 

@@ -27,6 +27,7 @@ from django.utils import timezone
 from casework.importing.bulk import bulk_ready, episodes_import_bulk
 from casework.importing.load import (
     IMPORTED,
+    PURGED,
     UNCHANGED,
     UPDATED,
     Directory,
@@ -34,7 +35,7 @@ from casework.importing.load import (
     line_digest,
 )
 from casework.importing.validate import Reference, episode_validate
-from casework.models import ImportedEpisode
+from casework.models import ImportedEpisode, PurgedEpisode
 from core.errors import DomainError
 from family_connect.models import Reason
 from localities.models import Locality
@@ -50,8 +51,19 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     rejected: int = 0
+    # Episodes whose records were purged under retention: never imported again.
+    purged: int = 0
     created_users: list[str] = field(default_factory=list)
     checked_only: bool = False
+
+    def summary(self) -> str:
+        text = (
+            f"read {self.read}, imported {self.imported}, updated {self.updated}, "
+            f"unchanged {self.unchanged}, rejected {self.rejected}"
+        )
+        if self.purged:
+            text += f", not brought back (purged under retention) {self.purged}"
+        return text
 
 
 class _Rejected(Exception):
@@ -230,6 +242,8 @@ def _import_all(
             report.updated += 1
         elif outcome == UNCHANGED:
             report.unchanged += 1
+        elif outcome == PURGED:
+            report.purged += 1
 
     def flush() -> None:
         """New episodes in one batch; the rest (and a failed batch) one by one
@@ -237,6 +251,16 @@ def _import_all(
         if not pending:
             return
         ids = [e["external_id"] for _n, e, _d in pending]
+        purged = set(
+            PurgedEpisode.objects.filter(external_id__in=ids).values_list(
+                "external_id", flat=True
+            )
+        )
+        if purged:
+            report.purged += sum(
+                1 for _n, e, _d in pending if e["external_id"] in purged
+            )
+            pending[:] = [i for i in pending if i[1]["external_id"] not in purged]
         existing = dict(
             ImportedEpisode.objects.filter(external_id__in=ids).values_list(
                 "external_id", "digest"

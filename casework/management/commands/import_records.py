@@ -66,11 +66,7 @@ class Command(BaseCommand):
                 f"valid, {report.rejected} rejected; nothing written"
             )
         else:
-            self.stdout.write(
-                f"read {report.read}, imported {report.imported}, updated "
-                f"{report.updated}, unchanged {report.unchanged}, rejected "
-                f"{report.rejected} in {seconds:.1f} s"
-            )
+            self.stdout.write(f"{report.summary()} in {seconds:.1f} s")
             if options["strict"] and report.rejected:
                 self.stdout.write("strict: nothing was imported")
             if report.created_users:

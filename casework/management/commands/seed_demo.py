@@ -78,10 +78,6 @@ class Command(BaseCommand):
         report = records_import(
             output, report_line=lambda n, m: self.stderr.write(f"line {n}: {m}")
         )
-        self.stdout.write(
-            f"read {report.read}, imported {report.imported}, updated "
-            f"{report.updated}, unchanged {report.unchanged}, rejected "
-            f"{report.rejected}"
-        )
+        self.stdout.write(report.summary())
         if report.rejected:
             sys.exit(1)
