@@ -1,9 +1,17 @@
 from __future__ import annotations
 
 import importlib
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
@@ -65,3 +73,53 @@ def _celery_eager(request):
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = previous
+
+
+class CeleryWorker(subprocess.Popen):
+    log: Path
+
+    def output(self) -> str:
+        """The worker's log (e-mails sent through the console backend too)."""
+        return self.log.read_text(errors="replace")
+
+
+@pytest.fixture
+def real_celery_worker(transactional_db, tmp_path):
+    """A real Celery worker (solo pool) on the test Redis and the test database,
+    as in production; queued tasks are not run in-process for the test."""
+    from config.celery import app
+
+    assert settings.REDIS_URL and not settings.CELERY_TASK_ALWAYS_EAGER
+    app.control.purge()  # nothing left over from an earlier test
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    log = tmp_path / "celery-worker.log"
+    with log.open("wb") as out:
+        process = CeleryWorker(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--pool",
+                "solo",
+                "--loglevel",
+                "WARNING",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=ROOT,
+            env={**os.environ, "DATABASE_URL": url},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    process.log = log
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()

@@ -1,59 +1,12 @@
 """A real Celery worker on the test Redis runs a task queued by the application."""
 
-import os
-import subprocess
-import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
-import pytest
 from axes.models import AccessAttempt
-from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from accounts.tasks import access_attempts_purge
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-
-
-@pytest.fixture
-def real_celery_worker(transactional_db):
-    assert settings.REDIS_URL and not settings.CELERY_TASK_ALWAYS_EAGER
-    env = {**os.environ, "DATABASE_URL": database_url()}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool",
-            "solo",
-            "--loglevel",
-            "WARNING",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    yield process
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
 
 
 def failed_sign_in(username: str, *, age: timedelta) -> AccessAttempt:
@@ -79,9 +32,7 @@ def test_a_queued_task_runs_on_a_real_worker(real_celery_worker):
     access_attempts_purge.delay()
     deadline = time.monotonic() + 60
     while AccessAttempt.objects.filter(pk=old.pk).exists():
-        assert real_celery_worker.poll() is None, (
-            real_celery_worker.stdout.read().decode()[-2000:]
-        )
+        assert real_celery_worker.poll() is None, real_celery_worker.output()
         assert time.monotonic() < deadline, "the worker did not run the task"
         time.sleep(0.2)
     assert AccessAttempt.objects.filter(pk=recent.pk).exists()
