@@ -61,6 +61,12 @@ class Indicator(TimeStampedModel):
             check_in("source", Source, "indicator_source_valid"),
         ]
 
+    @property
+    def family_ref(self) -> str:
+        """The published reference a breakdown row belongs to: "EH07" for
+        "EH07:domestic_abuse" (its title names the breakdown)."""
+        return self.ref.split(":", 1)[0]
+
     def __str__(self) -> str:
         return f"{self.ref} {self.title}"
 

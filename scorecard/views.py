@@ -109,6 +109,14 @@ def indicator(request: HttpRequest, ref: str) -> HttpResponse:
     )
 
 
+def _number(value: float | None) -> int | float | str:
+    """A value for the CSV at full precision, a whole number without ".0"
+    (numbers stay numbers, so the formula guard leaves a negative one alone)."""
+    if value is None:
+        return ""
+    return int(value) if float(value).is_integer() else float(value)
+
+
 @never_cache
 @login_required
 @scoped(may_read_scorecard)
@@ -128,9 +136,9 @@ def export(request: HttpRequest) -> HttpResponse:
             names.get(v.locality_id, "city") if v.locality_id else "city",
             v.ref,
             titles.get(v.ref, ""),
-            "" if v.value is None else v.value,
-            "" if v.numerator is None else v.numerator,
-            "" if v.denominator is None else v.denominator,
+            _number(v.value),
+            _number(v.numerator),
+            _number(v.denominator),
             "yes" if v.provisional else "no",
         ]
         for v in release.values.order_by("ref", "locality_id")

@@ -102,3 +102,14 @@ def govuk_date(value: Any) -> str:
     if isinstance(value, (dt.date, dt.datetime)):
         return formats.date_format(value, "j F Y")
     return ""
+
+
+@register.filter
+def govuk_month(value: Any) -> str:
+    """A month ("2024-05" or a Month) as "May 2024"; anything else unchanged."""
+    from core.periods import Month
+
+    try:
+        return Month.parse(str(value)).label()
+    except ValueError:
+        return str(value)

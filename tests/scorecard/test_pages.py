@@ -42,6 +42,9 @@ def test_the_dashboard_city_and_locality(client, lead):
     assert "Birmingham (city), May 2024" in page
     assert "Family Connect Forms received" in page and "Higher" in page
     assert "<svg" in page  # the trend
+    # A breakdown row shows its published reference; its title names the part.
+    assert 'ehc-ref">EH07</th>' in page and 'ehc-ref">EH07:' not in page
+    assert "Reasons for connection: Domestic abuse" in page
     page = client.get(
         "/scorecard/", {"month": "2024-05", "locality": "ladywood"}
     ).content.decode()
@@ -72,6 +75,12 @@ def test_the_csv_is_formula_safe(client, lead):
         "period,release,scope,ref,title,value,numerator,denominator,provisional"
     )
     assert any(line.startswith("2024-05,") and ",city,EH01," in line for line in lines)
+    # A whole number without ".0".
+    assert any(
+        line.startswith("2024-05,")
+        and ",city,EH01,Family Connect Forms received,6," in line
+        for line in lines
+    ), lines[:5]
 
 
 def test_computing_on_demand_with_progress(
