@@ -13,6 +13,9 @@ pytestmark = [
 ]
 
 
+PHONE = {"width": 414, "height": 896}
+
+
 class Journey:
     """Drives the pages with the keyboard: focus a control, type or press."""
 
@@ -24,9 +27,7 @@ class Journey:
 
     def open(self) -> None:
         # CSP is bypassed only so that axe-core can be injected into each page.
-        self.context = self.browser.new_context(
-            viewport={"width": 414, "height": 896}, bypass_csp=True
-        )
+        self.context = self.browser.new_context(viewport=PHONE, bypass_csp=True)
         self.page = self.context.new_page()
 
     def close(self) -> None:
@@ -42,6 +43,10 @@ class Journey:
             for v in result["violations"]
             if v["impact"] in ("serious", "critical")
         ]
+        # Nothing may widen the page sideways on a phone (in either direction).
+        width = self.page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            bad.append(f"the page is {width}px wide on a {PHONE['width']}px screen")
         if bad:
             self.axe_failures[self.page.url] = bad
 
@@ -56,6 +61,24 @@ class Journey:
     def type(self, label: str, text: str) -> None:
         self.page.get_by_label(label, exact=True).focus()
         self.page.keyboard.type(text)
+
+    def pick(self, name: str, value: str) -> None:
+        """A radio or checkbox by its field name and value (any language)."""
+        self.page.locator(f'main input[name="{name}"][value="{value}"]').focus()
+        self.page.keyboard.press("Space")
+
+    def enter(self, name: str, text: str) -> None:
+        self.page.locator(f'main [name="{name}"]').focus()
+        self.page.keyboard.type(text)
+
+    def next(self) -> None:
+        """The page's own button (not the language switch), with Enter."""
+        self.page.locator(
+            "main form:not(.ehc-language-switch) button.govuk-button"
+        ).first.focus()
+        with self.page.expect_navigation():
+            self.page.keyboard.press("Enter")
+        self.check_accessibility()
 
     def press_button(self, name: str) -> None:
         self.page.get_by_role("button", name=name).focus()
@@ -94,7 +117,9 @@ def test_a_family_asks_for_help_without_an_account(live_server, browser):
     j.press_button("Continue")
 
     # Save, close the browser, come back with the private link.
-    j.page.get_by_role("link", name="Save and come back later").click()
+    j.page.get_by_role("link", name="Save and come back later").focus()
+    with j.page.expect_navigation():
+        j.page.keyboard.press("Enter")
     link = j.page.get_by_test_id("resume-link").inner_text()
     j.close()
     j.open()
@@ -157,18 +182,73 @@ def test_a_family_asks_for_help_without_an_account(live_server, browser):
     assert j.axe_failures == {}
 
 
-def test_the_public_form_in_urdu(live_server, browser):
+def test_a_family_asks_for_help_in_urdu_with_the_keyboard(live_server, browser):
+    """The whole journey in Urdu, right to left, by keyboard, to the status page."""
     j = Journey(browser, live_server.url)
     j.page.goto(f"{live_server.url}/family-connect/")
+    j.page.get_by_role("button", name="اردو").focus()
     with j.page.expect_navigation():
-        j.page.get_by_role("button", name="اردو").click()
+        j.page.keyboard.press("Enter")
     assert j.page.locator("html").get_attribute("dir") == "rtl"
+    assert j.page.locator("html").get_attribute("lang") == "ur"
     j.check_accessibility()
     j.shot("fc-07-start-urdu")
-    with j.page.expect_navigation():
-        j.page.locator("form:not(.ehc-language-switch) button.govuk-button").click()
+    j.next()
     assert "/family-connect/step/safeguarding/" in j.page.url
     j.shot("fc-08-safeguarding-urdu")
+    j.pick("safeguarding_concern", "no")
+    j.next()
+    j.pick("consent", "yes")
+    j.next()
+    j.enter("contact_name", "ثنا خان")
+    j.enter("contact_phone", "07700 900123")
+    j.next()
+    j.enter("postcode", "B23 6TJ")
+    j.next()
+    j.enter("given_name", "عائشہ")
+    j.enter("family_name", "خان")
+    j.enter("date_of_birth_0", "2")
+    j.enter("date_of_birth_1", "5")
+    j.enter("date_of_birth_2", "2014")
+    j.pick("sex", "female")
+    j.page.locator('[name="ethnicity"]').select_option("asian_pakistani")
+    j.shot("fc-09-child-urdu")
+    j.next()
+    j.pick("add_another", "no")  # no more children
+    j.next()
+    j.pick("add_another", "no")  # no adults
+    j.next()
+    j.enter("language", "اردو")
+    j.pick("interpreter_needed", "yes")
+    j.next()
+    j.next()  # communication needs: optional
+    j.pick("reasons", "financial_housing_employment")
+    j.next()
+    j.pick("level_of_need", "universal_plus")
+    j.next()
+    j.enter("family_words", "کھانے اور بجلی کے بل میں مدد")
+    j.next()
+    j.next()  # child's voice: optional
+    j.next()  # what is working well: optional
+    assert "/family-connect/check/" in j.page.url, j.page.url
+    assert "عائشہ" in j.page.content() and "B23 6TJ" in j.page.content()
+    j.shot("fc-10-check-urdu")
+    j.next()  # accept and send
+    reference = j.page.get_by_test_id("reference").inner_text()
+    j.shot("fc-11-confirmation-urdu")
+    form = FamilyConnectForm.objects.get()
+    assert form.reference == reference
+    assert form.members.get().given_name == "عائشہ"
+    assert form.language == "اردو" and form.interpreter_needed
+
+    # The status link, followed with the keyboard, answers in Urdu.
+    j.page.get_by_test_id("status-link").focus()
+    with j.page.expect_navigation():
+        j.page.keyboard.press("Enter")
+    assert j.page.locator("html").get_attribute("dir") == "rtl"
+    assert j.page.get_by_test_id("status").inner_text().strip()
+    assert "عائشہ" not in j.page.content()
     j.check_accessibility()
+    j.shot("fc-12-status-urdu")
     j.close()
     assert j.axe_failures == {}
