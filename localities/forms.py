@@ -24,7 +24,7 @@ OUTCOME_CHOICES = [
 
 class DecisionForm(GovukFormMixin, forms.Form):
     outcome = forms.ChoiceField(
-        label="Decision",
+        label="What have you decided?",
         choices=OUTCOME_CHOICES,
         widget=forms.RadioSelect,
         error_messages={"required": "Select a decision"},
@@ -40,17 +40,22 @@ class DecisionForm(GovukFormMixin, forms.Form):
         label="Community service (signposting)",
         queryset=CommunityService.objects.none(),
         required=False,
+        empty_label="Choose a service",
     )
     to_locality = forms.ModelChoiceField(
         label="Transfer to (transfer)",
         queryset=Locality.objects.all(),
         to_field_name="slug",
         required=False,
+        empty_label="Choose a locality",
     )
     duplicate_of = forms.CharField(
         label="Reference of the original form (duplicate)",
         max_length=12,
         required=False,
+        widget=forms.TextInput(
+            {"class": "govuk-input--width-10", "spellcheck": "false"}
+        ),
     )
     reason = forms.CharField(
         label="Reason",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -18,7 +21,14 @@ from core.errors import DomainError
 from core.forms import GovukFormMixin
 from core.view_access import scoped
 from family_connect.access import form_get_for_user, triages_citywide
-from family_connect.models import FamilyConnectForm, Reason, RequestType, Route
+from family_connect.models import (
+    FamilyConnectForm,
+    FormStatus,
+    MatchCandidate,
+    Reason,
+    RequestType,
+    Route,
+)
 from family_connect.services import match_candidate_decide
 from localities.access import queue_for_user, triage_localities_for_user
 from localities.forms import DecisionForm
@@ -121,8 +131,12 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
             "request_types": RequestType.choices,
             "levels": LevelOfNeed.choices,
             "reasons": Reason.objects.filter(active=True).values_list("code", "label"),
-            "other_queues": triage_localities_for_user(request.user),
-            "citywide": triages_citywide(request.user),
+            "other_queues": [
+                other
+                for other in triage_localities_for_user(request.user)
+                if other.slug != slug
+            ],
+            "show_unresolved": slug != "unresolved" and triages_citywide(request.user),
             "query": query.urlencode(),
         },
     )
@@ -180,7 +194,10 @@ def form_triage(request: HttpRequest, reference: str) -> HttpResponse:
                 field = exc.field if exc.field in decision_form.fields else None
                 decision_form.add_error(field, exc.message)
             else:
-                messages.success(request, f"Decision recorded for {form.reference}.")
+                messages.success(
+                    request,
+                    _decided_message(form, data, by_pk.get(data["lead_practitioner"])),
+                )
                 slug = form.locality.slug if form.locality else "unresolved"
                 return redirect("localities:queue", slug=slug)
     candidates = list(
@@ -215,6 +232,25 @@ def form_triage(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+def _decided_message(
+    form: FamilyConnectForm, data: dict[str, Any], lead: Any | None
+) -> str:
+    """What happened to the form, named (a transfer is not a decision)."""
+    outcome = data["outcome"]
+    if outcome == "transferred":
+        return (
+            f"{form.reference} transferred to {data['to_locality'].name}: "
+            "it is no longer in this queue."
+        )
+    if outcome == FormStatus.ALLOCATED and lead is not None:
+        what = f"allocated to {lead.display_name}"
+    elif outcome == FormStatus.SIGNPOSTED and data["community_service"]:
+        what = f"signposted to {data['community_service'].name}"
+    else:
+        what = FormStatus(outcome).label.lower()
+    return f"Decision recorded for {form.reference}: {what}."
+
+
 @never_cache
 @login_required
 @require_POST
@@ -223,18 +259,50 @@ def candidate_decide(
     request: HttpRequest, reference: str, candidate_id: int
 ) -> HttpResponse:
     form = _triage_form(request, reference)
-    candidate = form.match_candidates.filter(pk=candidate_id).first()
+    candidate = (
+        form.match_candidates.select_related("family", "member", "person")
+        .filter(pk=candidate_id)
+        .first()
+    )
     if candidate is None:
         raise Http404
+    confirm = request.POST.get("confirm") == "yes"
     try:
         match_candidate_decide(
             candidate_id=candidate.pk,
             actor=request.user,  # type: ignore[arg-type]  # login_required
-            confirm=request.POST.get("confirm") == "yes",
+            confirm=confirm,
         )
     except DomainError as exc:
         messages.error(request, exc.message)
+    else:
+        messages.success(request, _candidate_message(candidate, confirm=confirm))
     return redirect("localities:form", reference=form.reference)
+
+
+def _candidate_message(candidate: MatchCandidate, *, confirm: bool) -> str:
+    """What the manager's click did, in words: the status column alone is easy
+    to miss after the page reloads."""
+    if candidate.member is None:
+        postcode = candidate.family.postcode if candidate.family else ""
+        household = f"the household at {postcode}"
+        if confirm:
+            return (
+                f"Match confirmed: this form is linked to {household}. Confirm "
+                "each person who is the same too; anyone not confirmed is added "
+                "to the family as a new person."
+            )
+        return f"Match rejected: this form is not about {household}."
+    person = candidate.person
+    known = "the person we know"
+    if person is not None:
+        known = f"the {person.given_name} {person.family_name} we know"
+        if person.date_of_birth:
+            known += f" (born {date_format(person.date_of_birth, 'j F Y')})"
+    member = candidate.member.full_name
+    if confirm:
+        return f"Match confirmed: {member} on this form is {known}."
+    return f"Match rejected: {member} on this form is not {known}."
 
 
 def _managed_locality(request: HttpRequest, slug: str) -> Locality:
