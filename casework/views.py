@@ -353,10 +353,16 @@ def plan(request: HttpRequest, case_id: int) -> HttpResponse:
                 action = case.actions.filter(pk=int(request.POST["action"])).first()
                 if action is None:
                     raise Http404
-                plan_action_progress(
+                action = plan_action_progress(
                     action_id=action.pk,
                     actor=user,
                     status=request.POST.get("status", ""),
+                )
+                # Only the select changes otherwise: say that it was saved.
+                messages.success(
+                    request,
+                    f"Action updated: “{action.what}” is now "
+                    f"{action.get_status_display().lower()}.",
                 )
                 return redirect("casework:plan", case_id=case.pk)
             else:
@@ -471,6 +477,11 @@ def step_up(request: HttpRequest, case_id: int) -> HttpResponse:
     record what social care decided."""
     user, case = _workable_case(request, case_id)
     error = None
+    # The field that needs changing (the error summary links to it), and the
+    # referral whose outcome was refused.
+    error_field = None
+    error_referral = None
+    reason = request.POST.get("reason", "")
     if request.method == "POST":
         try:
             if request.POST.get("referral"):
@@ -479,6 +490,7 @@ def step_up(request: HttpRequest, case_id: int) -> HttpResponse:
                 ).first()
                 if referral is None:
                     raise Http404
+                error_referral = referral.pk
                 step_up_outcome_record(
                     referral_id=referral.pk,
                     actor=user,
@@ -490,7 +502,7 @@ def step_up(request: HttpRequest, case_id: int) -> HttpResponse:
                     case_id=case.pk,
                     actor=user,
                     person_ids=[int(p) for p in request.POST.getlist("people")],
-                    reason=request.POST.get("reason", ""),
+                    reason=reason,
                 )
                 messages.success(request, "Step-up recorded. The case stays open.")
             return redirect("casework:step_up", case_id=case.pk)
@@ -498,8 +510,25 @@ def step_up(request: HttpRequest, case_id: int) -> HttpResponse:
             raise Http404 from None
         except DomainError as exc:
             error = exc.message
+            error_field = exc.field
+    # Children first: they are the ones usually referred.
     people = list(
-        Person.objects.filter(family_id=case.family_id).order_by("role", "pk")
+        Person.objects.filter(family_id=case.family_id).order_by(
+            "-role", "date_of_birth", "pk"
+        )
+    )
+    error_link = {
+        "people": f"person-{people[0].pk}" if people else None,
+        "reason": "reason",
+        "outcome": f"outcome-{error_referral}",
+    }.get(error_field or "")
+    # A refused step-up keeps what was chosen and written; otherwise the
+    # children are ticked to start with.
+    refused_step_up = error is not None and error_referral is None
+    chosen = (
+        {int(p) for p in request.POST.getlist("people")}
+        if refused_step_up
+        else {p.pk for p in people if p.role == "child"}
     )
     access_log_record(user=user, obj=case, request=request)
     access_log_record_many(user=user, objs=people, action="view", request=request)
@@ -514,6 +543,11 @@ def step_up(request: HttpRequest, case_id: int) -> HttpResponse:
             ),
             "outcomes": StepUpOutcome.choices,
             "error": error,
+            "error_field": error_field,
+            "error_link": error_link,
+            "error_referral": error_referral,
+            "chosen": chosen,
+            "reason": reason if refused_step_up else "",
         },
     )
 

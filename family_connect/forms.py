@@ -206,6 +206,9 @@ class ConsentForm(StepForm):
                 "Does the family agree to this request and to information about them "
                 "being shared?"
             )
+            # Blank only when the family did not agree (a consultation); needed
+            # with a yes, so it is not labelled optional.
+            self.fields["consent_given_by"].needed_to_submit = True  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -574,6 +574,13 @@ def my_forms(request: HttpRequest) -> HttpResponse:
     page = Paginator(forms, 25).get_page(request.GET.get("page"))
     for form in page.object_list:
         form.shows_details = form_shows_details(request.user, form)
+        # Whoever sent a form follows it by its status link, as from the
+        # confirmation page and the decision e-mail.
+        form.status_url = (
+            reverse("family_connect:status", args=[status_token(form.status_key)])
+            if form.shows_details
+            else None
+        )
     access_log_record_many(user=request.user, objs=page.object_list, request=request)
     return render(
         request,

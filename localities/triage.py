@@ -29,6 +29,7 @@ from family_connect.models import (
     FormEvent,
     FormStatus,
     FormTransfer,
+    MatchStatus,
 )
 from family_connect.references import status_token
 from family_connect.transitions import can_move, can_transfer
@@ -177,6 +178,8 @@ def _allocate(
         raise InvalidInput(
             "Transfer the form to a locality before allocating it.", field="locality"
         )
+    if not clock.replaying():
+        _refuse_if_matches_undecided(form)
     if lead is None or (
         # Replayed history names the lead of the time, who may have left since.
         not clock.replaying()
@@ -215,6 +218,35 @@ def _allocate(
         )
     ]
     return {"lead_practitioner": case.lead_practitioner, "case": case}, messages
+
+
+def _refuse_if_matches_undecided(form: FamilyConnectForm) -> None:
+    """Allocation links the form to a household and its members to people, and
+    makes new records for any it has not been linked to. While a possible match
+    for one of those is neither confirmed nor rejected, that would make a second
+    record of a family or person we already know ("tell our story once").
+    Replayed history is exempt: it names its households and people itself."""
+    open_matches = [
+        m
+        for m in form.match_candidates.filter(status=MatchStatus.PROPOSED)
+        .select_related("member")
+        .order_by("member__position", "pk")
+        if (m.member is None and form.family_id is None)
+        or (m.member is not None and m.member.person_id is None)
+    ]
+    if not open_matches:
+        return
+    names = list(
+        dict.fromkeys(m.member.full_name for m in open_matches if m.member is not None)
+    )
+    if any(m.member is None for m in open_matches):
+        names.insert(0, "the household")
+    about = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    raise InvalidInput(
+        f"Confirm or reject the possible matches for {about} first, so that "
+        "nobody we already know gets a second record.",
+        field="outcome",
+    )
 
 
 def _requester_told(form: FamilyConnectForm) -> list[Message]:

@@ -84,9 +84,12 @@ class CeleryWorker(subprocess.Popen):
 
 
 @pytest.fixture
-def real_celery_worker(transactional_db, tmp_path):
+def real_celery_worker(transactional_db, django_db_serialized_rollback, tmp_path):
     """A real Celery worker (solo pool) on the test Redis and the test database,
-    as in production; queued tasks are not run in-process for the test."""
+    as in production; queued tasks are not run in-process for the test. Like
+    every transactional test here, it restores the serialized reference data
+    afterwards (a plain flush recreates content types under new ids, which the
+    next serialized test then collides with)."""
     from config.celery import app
 
     assert settings.REDIS_URL and not settings.CELERY_TASK_ALWAYS_EAGER

@@ -117,7 +117,7 @@ def test_moving_away_closes_without_scores(case):
     assert ClosurePerson.objects.get(closure=closure).happy == "not_asked"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_practitioners_closing_at_once_make_one_closure():
     case = CaseFactory()
     PersonFactory(family=case.family)

@@ -265,7 +265,7 @@ def test_the_latest_episode_holds_the_households_address(tmp_path):
     assert Family.objects.count() == 1 and Person.objects.count() == 2
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_planner_statistics_are_refreshed_after_an_import_that_wrote(tmp_path):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

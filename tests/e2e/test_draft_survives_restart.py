@@ -16,7 +16,10 @@ from django.db import connection
 
 from family_connect.models import FormDraft
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -49,7 +49,7 @@ def _run_together(n: int, target) -> list:
     return results
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_retries_with_one_key_create_one_form():
     user = UserFactory(
         role=Role.REQUESTER, organisation=OrganisationFactory(kind="school")
@@ -76,7 +76,7 @@ def test_concurrent_retries_with_one_key_create_one_form():
     assert IdempotencyKey.objects.count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_draft_sent_twice_at_once_creates_one_form():
     client = Client()
     client.post("/family-connect/")

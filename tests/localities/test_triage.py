@@ -11,7 +11,13 @@ from rest_framework.test import APIClient
 from accounts.roles import Role
 from accounts.services import api_token_issue
 from casework.models import Case, CaseEvent, CaseMember, Person
-from family_connect.models import FamilyConnectForm, FormDecision, FormEvent
+from family_connect.models import (
+    FamilyConnectForm,
+    FormDecision,
+    FormEvent,
+    MatchCandidate,
+)
+from family_connect.services import match_candidate_decide
 from localities.models import CommunityService, Locality
 from tests.factories import OrganisationFactory, UserFactory, grant_citywide_triage
 from tests.family_connect.helpers import payload
@@ -90,12 +96,27 @@ def test_allocating_opens_one_case_with_the_households_people_and_the_lead(
     told = {m.to[0] for m in mail.outbox}
     assert practitioner.email in told and requester.email in told
 
-    # A second form for the same family while the case is open joins that case.
+    # A second form for the same family while the case is open joins that case,
+    # once triage has said whether its children are the ones we know: allocating
+    # first would give them second records.
     second = submit(requester, household__postcode="b23 6tj")
+    refused = decide(
+        manager, second, outcome="allocated", lead_practitioner=practitioner.email
+    )
+    assert refused.status_code == 400
+    assert refused.json()["detail"] == (
+        "Confirm or reject the possible matches for Ayesha Khan and Sara Khan "
+        "first, so that nobody we already know gets a second record."
+    )
+    second.refresh_from_db()
+    assert second.status == "submitted"
+    for candidate in MatchCandidate.objects.filter(form=second, member__isnull=False):
+        match_candidate_decide(candidate_id=candidate.pk, actor=manager, confirm=True)
     response = decide(
         manager, second, outcome="allocated", lead_practitioner=practitioner.email
     )
     assert response.status_code == 200, response.content
+    assert Person.objects.filter(family=case.family).count() == 2
     assert Case.objects.count() == 1
     second.refresh_from_db()
     assert second.case == case
@@ -250,7 +271,7 @@ def test_an_allocated_form_cannot_become_a_duplicate_or_withdrawn(
     assert form.status == "allocated"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_managers_deciding_at_once_exactly_one_wins():
     requester = UserFactory(
         role=Role.REQUESTER, organisation=OrganisationFactory(kind="school")

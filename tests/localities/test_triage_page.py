@@ -150,17 +150,31 @@ def test_confirming_a_household_match_means_allocation_uses_that_family(
     candidate.refresh_from_db()
     assert candidate.status == "confirmed" and candidate.decided_by == manager
     worker = UserFactory(role=Role.PRACTITIONER, localities=["erdington"])
-    client.post(
-        f"/triage/forms/{form.reference}/",
-        {
-            "outcome": "allocated",
-            "lead_practitioner": worker.pk,
-            "reason": "Known family.",
-        },
+    allocate = {
+        "outcome": "allocated",
+        "lead_practitioner": worker.pk,
+        "reason": "Known family.",
+    }
+    # Ayesha may be the Ayesha we know: triage says so before allocating.
+    page = client.post(f"/triage/forms/{form.reference}/", allocate)
+    assert page.status_code == 200
+    assert "Confirm or reject the possible matches for Ayesha Khan first" in (
+        page.content.decode()
     )
+    assert not Case.objects.exists()
+    ayesha = MatchCandidate.objects.get(form=form, member__given_name="Ayesha")
+    client.post(
+        f"/triage/forms/{form.reference}/matches/{ayesha.pk}/", {"confirm": "yes"}
+    )
+    client.post(f"/triage/forms/{form.reference}/", allocate)
     assert Family.objects.count() == 1
     assert Case.objects.get().family == family
-    assert FormEvent.objects.filter(form=form, kind="match_confirmed").count() == 1
+    # Ayesha is the one we know; Sara is new to us.
+    assert sorted(family.people.values_list("given_name", flat=True)) == [
+        "Ayesha",
+        "Sara",
+    ]
+    assert FormEvent.objects.filter(form=form, kind="match_confirmed").count() == 2
 
 
 def test_rejecting_the_match_intake_attached_unlinks_the_case(
