@@ -4,7 +4,9 @@ import importlib
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -81,6 +83,21 @@ class CeleryWorker(subprocess.Popen):
     def output(self) -> str:
         """The worker's log (e-mails sent through the console backend too)."""
         return self.log.read_text(errors="replace")
+
+    def wait_for_sent(self, **match: Any) -> list[Any]:
+        """The e-mails (``core.Notification`` rows matching ``match``, e.g.
+        ``subject=`` or ``key__in=``) once the worker has sent every one of them;
+        at least one must match. Fails with the worker's log after 60 s."""
+        from core.models import Notification
+
+        deadline = time.monotonic() + 60
+        while True:
+            rows = list(Notification.objects.filter(**match))
+            if rows and all(row.sent_at is not None for row in rows):
+                return rows
+            assert self.poll() is None, self.output()
+            assert time.monotonic() < deadline, ("not sent", match, self.output())
+            time.sleep(0.2)
 
 
 @pytest.fixture

@@ -28,8 +28,23 @@ SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", "/tmp/ehc-screenshots"))
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(django_db_setup):
+    from django.db import connections
+
+    # Playwright's sync API runs an event loop in this thread, and Django's
+    # connections are context-local: inside it, a test gets a fresh connection
+    # object without the serialized reference data that a test with
+    # ``serialized_rollback`` restores from (its database would stay empty, and
+    # the flush after it would recreate content types under new ids). Carry the
+    # serialized data over to the connection the tests will use.
+    serialized = {
+        alias: getattr(connections[alias], "_test_serialized_contents", None)
+        for alias in connections
+    }
     with sync_playwright() as playwright:
+        for alias, contents in serialized.items():
+            if contents is not None:
+                connections[alias]._test_serialized_contents = contents
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, args=CHROMIUM_ARGS
         )

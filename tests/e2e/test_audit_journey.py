@@ -33,7 +33,7 @@ def as_user(browser, base: str, email: str):
 
 
 @override_settings(TWO_FACTOR_REQUIRED=False)
-def test_round_grading_moderation_and_report(live_server, browser):
+def test_round_grading_moderation_and_report(live_server, browser, real_celery_worker):
     base = live_server.url
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     case = CaseFactory(
@@ -108,3 +108,4 @@ def test_round_grading_moderation_and_report(live_server, browser):
     assert "100.00%" in page.content() and "Requires Improvement" in page.content()
     page.screenshot(path=str(SCREENSHOTS / "audit-04-report.png"), full_page=True)
     assert axe_violations(browser, page.url, cookies) == []
+    assert "Traceback" not in real_celery_worker.output()

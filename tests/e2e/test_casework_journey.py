@@ -5,7 +5,6 @@ early help), a second review and closure."""
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 import pytest
 from django.test import override_settings
@@ -21,7 +20,6 @@ from casework.models import (
     Review,
     SocialCareReferral,
 )
-from core.models import Notification
 from tests.e2e.conftest import SCREENSHOTS, axe_violations
 from tests.e2e.test_sign_in_roles import sign_in_with_browser
 from tests.factories import OrganisationFactory, UserFactory
@@ -52,18 +50,6 @@ WORRY = (
     "Ayesha told her teacher that mum's new partner hit her. CASS advised a "
     "referral; Bilal was not mentioned and has no marks."
 )
-
-
-def wait_for_email(worker, subject):
-    """The worker sends the queued e-mail (console backend: into its log)."""
-    deadline = time.monotonic() + 60
-    while not Notification.objects.filter(
-        subject=subject, sent_at__isnull=False
-    ).exists():
-        assert worker.poll() is None, worker.output()
-        assert time.monotonic() < deadline, ("e-mail not sent", worker.output())
-        time.sleep(0.2)
-    assert subject in worker.output()
 
 
 def fill_review(page, held, scaling):
@@ -98,7 +84,9 @@ def test_assessment_plan_review_step_up_of_one_child_review_and_closure(
         == 200
     )
     # The practitioner hears of the allocation by e-mail, sent by the real worker.
-    wait_for_email(real_celery_worker, f"New family allocated to you: {form.reference}")
+    subject = f"New family allocated to you: {form.reference}"
+    real_celery_worker.wait_for_sent(subject=subject)
+    assert subject in real_celery_worker.output()
     case = Case.objects.get()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 

@@ -23,12 +23,19 @@ class Journey:
         self.browser = browser
         self.base = base
         self.axe_failures: dict[str, list[str]] = {}
+        self.broken: list[str] = []
         self.open()
 
     def open(self) -> None:
         # CSP is bypassed only so that axe-core can be injected into each page.
         self.context = self.browser.new_context(viewport=PHONE, bypass_csp=True)
         self.page = self.context.new_page()
+        # Every request the pages make answers (the icon, styles, scripts).
+        self.page.on("response", self.note_broken)
+
+    def note_broken(self, response) -> None:
+        if response.status >= 400:
+            self.broken.append(f"{response.status} {response.url}")
 
     def close(self) -> None:
         self.context.close()
@@ -87,7 +94,9 @@ class Journey:
         self.check_accessibility()
 
 
-def test_a_family_asks_for_help_without_an_account(live_server, browser):
+def test_a_family_asks_for_help_without_an_account(
+    live_server, browser, real_celery_worker
+):
     j = Journey(browser, live_server.url)
     j.page.goto(f"{live_server.url}/family-connect/")
     j.check_accessibility()
@@ -180,9 +189,18 @@ def test_a_family_asks_for_help_without_an_account(live_server, browser):
     j.shot("fc-06-status")
     j.close()
     assert j.axe_failures == {}
+    assert j.broken == []
+    # The worker sent the confirmation, by reference only.
+    (sent,) = real_celery_worker.wait_for_sent(
+        subject=f"We have received your Family Connect Form {reference}"
+    )
+    assert sent.to == "sara@example.org" and "Ayesha" not in sent.body
+    assert "Traceback" not in real_celery_worker.output()
 
 
-def test_a_family_asks_for_help_in_urdu_with_the_keyboard(live_server, browser):
+def test_a_family_asks_for_help_in_urdu_with_the_keyboard(
+    live_server, browser, real_celery_worker
+):
     """The whole journey in Urdu, right to left, by keyboard, to the status page."""
     j = Journey(browser, live_server.url)
     j.page.goto(f"{live_server.url}/family-connect/")
@@ -252,3 +270,5 @@ def test_a_family_asks_for_help_in_urdu_with_the_keyboard(live_server, browser):
     j.shot("fc-12-status-urdu")
     j.close()
     assert j.axe_failures == {}
+    assert j.broken == []
+    assert "Traceback" not in real_celery_worker.output()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -17,7 +16,6 @@ from accounts.roles import Role
 from casework.models import Case, CaseEvent
 from casework.plan import plan_action_add, plan_outcome_add
 from casework.services import case_member_add
-from core.models import Notification
 from family_connect.models import FamilyConnectForm
 from tests.e2e.conftest import SCREENSHOTS, axe_violations
 from tests.e2e.test_sign_in_roles import sign_in_with_browser
@@ -87,18 +85,6 @@ class Visit:
             "asian_bangladeshi"
         )
         self.fill("School, nursery or college (optional)", "Short Heath Primary School")
-
-
-def wait_until_sent(worker, subject) -> str:
-    """The e-mail with this subject, once the real worker has sent it."""
-    deadline = time.monotonic() + 30
-    while not Notification.objects.filter(
-        subject=subject, sent_at__isnull=False
-    ).exists():
-        assert worker.poll() is None, worker.output()
-        assert time.monotonic() < deadline, worker.output()
-        time.sleep(0.2)
-    return worker.output()
 
 
 @override_settings(TWO_FACTOR_REQUIRED=False)
@@ -192,9 +178,10 @@ def test_a_school_requester_sends_a_form_follows_it_and_updates_their_action(
     children = form.members.filter(role="child").order_by("position")
     assert [m.given_name for m in children] == ["Amira", "Zayan"]
     assert form.members.filter(role="adult").get().given_name == "Rukhsana"
-    log = wait_until_sent(
-        real_celery_worker, f"We have received your Family Connect Form {reference}"
+    real_celery_worker.wait_for_sent(
+        subject=f"We have received your Family Connect Form {reference}"
     )
+    log = real_celery_worker.output()
     assert requester.email in log
 
     # 2. The form and its status on "my forms" and on its status page.
@@ -234,9 +221,10 @@ def test_a_school_requester_sends_a_form_follows_it_and_updates_their_action(
         due_on=timezone.localdate() + dt.timedelta(days=14),
         community=False,
     )
-    log = wait_until_sent(
-        real_celery_worker, f"Decision on Family Connect Form {reference}"
+    real_celery_worker.wait_for_sent(
+        subject=f"Decision on Family Connect Form {reference}"
     )
+    log = real_celery_worker.output()
     assert status_path in log
 
     # 4. The requester finds the case and updates the action they own.

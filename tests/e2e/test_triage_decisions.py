@@ -4,7 +4,6 @@ one form and signposts another, then finds the queue empty."""
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from django.test import override_settings
@@ -12,7 +11,6 @@ from playwright.sync_api import expect
 
 from accounts.roles import Role
 from casework.models import Case, Person
-from core.models import Notification
 from family_connect.models import (
     FamilyConnectForm,
     FormDecision,
@@ -234,9 +232,5 @@ def test_a_manager_confirms_allocates_transfers_and_signposts(
         f"allocated:{matched.reference}:{worker.pk}",
         f"decision:{signposted.reference}:signposted",
     ]
-    deadline = time.monotonic() + 30
-    while Notification.objects.filter(key__in=keys, sent_at__isnull=False).count() < 2:
-        assert real_celery_worker.poll() is None, real_celery_worker.output()
-        assert time.monotonic() < deadline, real_celery_worker.output()
-        time.sleep(0.2)
+    assert len(real_celery_worker.wait_for_sent(key__in=keys)) == 2
     assert FamilyConnectForm.objects.filter(status="submitted").get() == moving

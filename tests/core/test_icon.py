@@ -1,0 +1,16 @@
+"""Every page names the service's own icon, so browsers do not ask for a
+/favicon.ico that is not there (a 404 on every page)."""
+
+import re
+
+import pytest
+from django.contrib.staticfiles import finders
+
+pytestmark = pytest.mark.django_db
+
+
+def test_pages_link_an_icon_that_exists(client):
+    page = client.get("/family-connect/").content.decode()
+    match = re.search(r'<link rel="icon" href="/static/([^"]+)"', page)
+    assert match, "no icon link"
+    assert finders.find(match[1]) is not None
