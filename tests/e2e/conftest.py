@@ -54,10 +54,33 @@ def browser(django_db_setup):
 
 @pytest.fixture
 def page(browser):
+    """A desk-sized page whose every address is checked with axe as it loads."""
     context = browser.new_context(viewport={"width": 1100, "height": 900})
     page = context.new_page()
+    failures = watch_with_axe(browser, page)
     yield page
     context.close()
+    assert failures == {}, f"axe on the pages this test visited: {failures}"
+
+
+def watch_with_axe(browser, page) -> dict[str, list[str]]:
+    """Check each address the page loads with axe, the first time it loads it
+    (opened again as the same user in a context where axe can be injected), so
+    no page a journey passes through goes unchecked. Returns the failures so
+    far, by address; the caller asserts it is empty at the end."""
+    failures: dict[str, list[str]] = {}
+    seen: set[str] = set()
+
+    def check(loaded) -> None:
+        url = loaded.url.split("#")[0]
+        if url.startswith("http") and url not in seen:
+            seen.add(url)
+            found = axe_violations(browser, url, page.context.cookies())
+            if found:
+                failures[url] = [v["id"] for v in found]
+
+    page.on("load", check)
+    return failures
 
 
 def axe_violations(browser, url: str, cookies: list) -> list[dict]:

@@ -15,7 +15,7 @@ from accounts.roles import Role
 from audits.models import AuditQuestion, CaseAudit
 from localities.models import Locality
 from tests.audits.factories import auditor
-from tests.e2e.conftest import SCREENSHOTS, axe_violations
+from tests.e2e.conftest import SCREENSHOTS, axe_violations, watch_with_axe
 from tests.e2e.test_sign_in_roles import sign_in_with_browser
 from tests.factories import CaseFactory, PersonFactory, UserFactory
 
@@ -25,9 +25,12 @@ pytestmark = [
 ]
 
 
-def as_user(browser, base: str, email: str):
+def as_user(browser, base: str, email: str, watched: list):
+    """A signed-in page of its own; every address it loads is checked with axe
+    (the failures go into ``watched``)."""
     context = browser.new_context(viewport={"width": 1100, "height": 900})
     page = context.new_page()
+    watched.append(watch_with_axe(browser, page))
     sign_in_with_browser(page, base, email)
     return page
 
@@ -35,6 +38,7 @@ def as_user(browser, base: str, email: str):
 @override_settings(TWO_FACTOR_REQUIRED=False)
 def test_round_grading_moderation_and_report(live_server, browser, real_celery_worker):
     base = live_server.url
+    watched: list[dict[str, list[str]]] = []
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     case = CaseFactory(
         locality=Locality.objects.get(slug="erdington"),
@@ -47,7 +51,7 @@ def test_round_grading_moderation_and_report(live_server, browser, real_celery_w
     health = auditor("Health", full_name="Hana Auditor")
     council = auditor("Council", full_name="Mo Moderator")
 
-    page = as_user(browser, base, lead.email)
+    page = as_user(browser, base, lead.email, watched)
     page.goto(f"{base}/audits/rounds/new/")
     page.get_by_label("Title").fill("Monthly city-wide audit, May 2026")
     page.get_by_label("Monthly city-wide").check()
@@ -66,7 +70,7 @@ def test_round_grading_moderation_and_report(live_server, browser, real_celery_w
     assert axe_violations(browser, page.url, cookies) == []
     audit = CaseAudit.objects.get(case=case)
 
-    grader = as_user(browser, base, health.email)
+    grader = as_user(browser, base, health.email, watched)
     grader.goto(f"{base}/audits/")
     grader.get_by_role("link", name=f"Case {case.pk}").click()
     grader.get_by_role("link", name="Read the case file").click()
@@ -82,7 +86,7 @@ def test_round_grading_moderation_and_report(live_server, browser, real_celery_w
     grader.get_by_role("button", name="Submit for moderation").click()
     assert "Audit submitted for moderation" in grader.content()
 
-    moderator = as_user(browser, base, council.email)
+    moderator = as_user(browser, base, council.email, watched)
     moderator.goto(f"{base}/audits/case-audits/{audit.pk}/")
     moderator.locator('input[name="grade"][value="requires_improvement"]').check()
     moderator.get_by_label("Reason for changing the grade").fill(
@@ -108,4 +112,5 @@ def test_round_grading_moderation_and_report(live_server, browser, real_celery_w
     assert "100.00%" in page.content() and "Requires Improvement" in page.content()
     page.screenshot(path=str(SCREENSHOTS / "audit-04-report.png"), full_page=True)
     assert axe_violations(browser, page.url, cookies) == []
+    assert [failures for failures in watched if failures] == []
     assert "Traceback" not in real_celery_worker.output()
