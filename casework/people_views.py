@@ -35,9 +35,10 @@ from casework.referrals import referrals_upload
 from casework.referrals import template_csv as referrals_template_csv
 from casework.selectors import person_involvement, record_history
 from casework.services import social_care_referral_record
-from core.access_log import access_log_record
+from core.access_log import access_log_record, access_log_record_many
 from core.errors import DomainError
 from core.forms import GovukFormMixin
+from core.models import AccessLog
 from core.view_access import scoped
 
 MIDDAY = dt.time(12, 0)
@@ -108,6 +109,14 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         if person.family_id
         else []
     )
+    # The household's address and its other people are shown in passing: each
+    # is a read of their records too (the who-viewed page lists them).
+    access_log_record_many(
+        user=user,
+        objs=[*([person.family] if person.family else []), *household],
+        action=AccessLog.Action.VIEW,
+        request=request,
+    )
     history = record_history(person)
     if person.family is not None:
         history = sorted(
@@ -159,6 +168,7 @@ def person_address(request: HttpRequest, person_id: int) -> HttpResponse:
     family = person.family
     if family is None:
         raise Http404
+    access_log_record(user=user, obj=family, request=request)
     form = AddressForm(
         request.POST or None,
         initial={"postcode": family.postcode, "address_line": family.address_line},

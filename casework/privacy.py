@@ -4,6 +4,8 @@ belong to a person, and who viewed them (QUALITY §2)."""
 from __future__ import annotations
 
 import re
+from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -22,7 +24,8 @@ from casework.models import (
     WheelDomain,
 )
 from core.models import AccessLog
-from family_connect.models import FamilyConnectForm, FormMember
+from core.periods import Month
+from family_connect.models import CrossLocalityLink, FamilyConnectForm, FormMember
 
 
 def person_record_keys(person: Person) -> dict[str, list[str]]:
@@ -358,3 +361,30 @@ def readable_sections(export: dict[str, Any]) -> list[dict[str, Any]]:
                 {"title": label(key), "level": 2, "rows": [("", "None held")]}
             )
     return sections
+
+
+# --- Anomalies --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CrossLocalityRow:
+    link: CrossLocalityLink
+    # The same manager's cross-locality links in the month, this one included.
+    managers_links_in_month: int
+
+
+def cross_locality_links(month: Month) -> list[CrossLocalityRow]:
+    """Every link of a form to a household of another locality made in the
+    month, newest first, each with how many such links its manager made that
+    month. Two queries."""
+    start, end = month.bounds()
+    links = list(
+        CrossLocalityLink.objects.filter(at__gte=start, at__lt=end)
+        .select_related("actor", "form_locality", "household_locality")
+        .order_by("-at", "-pk")
+    )
+    per_manager = Counter(link.actor_id for link in links)
+    return [
+        CrossLocalityRow(link=link, managers_links_in_month=per_manager[link.actor_id])
+        for link in links
+    ]

@@ -1,5 +1,5 @@
-"""The data protection officer's pages: who viewed a person's records, and
-subject access exports (a readable PDF and JSON)."""
+"""The data protection officer's pages: who viewed a person's records, subject
+access exports (a readable PDF and JSON), and the anomalies to review."""
 
 from __future__ import annotations
 
@@ -13,12 +13,18 @@ from django.views.decorators.http import require_GET
 
 from casework.access import may_answer_for_records
 from casework.models import Person
-from casework.privacy import readable_sections, subject_access_export, who_viewed
+from casework.privacy import (
+    cross_locality_links,
+    readable_sections,
+    subject_access_export,
+    who_viewed,
+)
 from core import clock
-from core.access_log import access_log_record
+from core.access_log import access_log_record, access_log_record_many
 from core.forms import GovukFormMixin
 from core.models import AccessLog
 from core.pdf import render_pdf
+from core.periods import Month
 from core.view_access import scoped
 
 RECORD_KINDS = {
@@ -56,6 +62,10 @@ def _lookup(request: HttpRequest) -> tuple[PersonLookupForm, Person | None]:
         )
         if person is None:
             form.add_error("person", "There is no person with this number")
+        else:
+            # Both pages show the person's name (and the subject access page
+            # their date of birth) before anything else: looking is a read.
+            access_log_record(user=request.user, obj=person, request=request)
     return form, person
 
 
@@ -70,8 +80,6 @@ def who_viewed_view(request: HttpRequest) -> HttpResponse:
     form, person = _lookup(request)
     page = None
     if person is not None:
-        # Looking is itself a read of the person's record.
-        access_log_record(user=request.user, obj=person, request=request)
         page = Paginator(who_viewed(person), 100).get_page(request.GET.get("page"))
     rows = [
         {"entry": entry, "kind": RECORD_KINDS.get(entry.object_type, entry.object_type)}
@@ -141,3 +149,50 @@ def subject_access_download(
         )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+ANOMALY_MONTHS = 13
+
+
+class AnomalyMonthForm(GovukFormMixin, forms.Form):
+    month = forms.ChoiceField(
+        label="Month",
+        error_messages={"invalid_choice": "Choose a month from the list"},
+    )
+
+    def __init__(self, *args: object, this_month: Month, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field: forms.ChoiceField = self.fields["month"]  # type: ignore[assignment]
+        field.choices = [
+            (str(month), month.label())
+            for month in (this_month.plus(-n) for n in range(ANOMALY_MONTHS))
+        ]
+
+
+@never_cache
+@login_required
+@require_GET
+@scoped(may_answer_for_records)
+def anomalies_view(request: HttpRequest) -> HttpResponse:
+    """Links of forms to households of another locality, month by month, each
+    with its manager's reason and how many such links they made that month."""
+    if not may_answer_for_records(request.user):
+        raise Http404
+    this_month = Month.of(clock.now())
+    form = AnomalyMonthForm(
+        request.GET if "month" in request.GET else {"month": str(this_month)},
+        this_month=this_month,
+    )
+    month = Month.parse(form.cleaned_data["month"]) if form.is_valid() else this_month
+    rows = cross_locality_links(month)
+    # The reasons may describe a family: reading them is a read of its record.
+    access_log_record_many(
+        user=request.user,
+        objs=[("casework.family", row.link.family_id) for row in rows],
+        request=request,
+    )
+    return render(
+        request,
+        "casework/anomalies.html",
+        {"form": form, "month": month, "rows": rows},
+    )

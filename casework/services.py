@@ -22,6 +22,7 @@ from casework.models import (
     StepUpOutcome,
 )
 from core import clock
+from core.change_log import change_record
 from core.codes import MemberRole
 from core.errors import Conflict, InvalidInput
 from family_connect.matching import name_key
@@ -45,8 +46,11 @@ def case_open_for_form(
         joined = _open_case_to_join(form, actor, at)
         if joined is not None:
             return joined, False
+    known = household_of_form(form)
     family, _members = family_and_people_for_form(form)
     assert form.locality is not None
+    if known is not None and not clock.replaying():
+        _household_moved(family, form, actor)
     case = Case.objects.create(
         family=family,
         locality=form.locality,
@@ -69,7 +73,7 @@ def _open_case_to_join(
         if case.status in OPEN_STATUSES:
             _event(case, actor, at, "form_linked", form)
             return case
-    family = form.family or _family_of_confirmed_people(form)
+    family = household_of_form(form)
     if family is None:
         return None
     Family.objects.select_for_update().get(pk=family.pk)
@@ -92,7 +96,7 @@ def family_and_people_for_form(
     (or the one intake attached), else a new one; each member's confirmed person,
     else a new one. Links the form's members to them. Preconditions: inside the
     caller's transaction with the form locked."""
-    family = form.family or _family_of_confirmed_people(form)
+    family = household_of_form(form)
     if family is None:
         family = Family.objects.create(
             postcode=form.postcode,
@@ -135,8 +139,42 @@ def social_care_referrals_for_step_up(
     return SocialCareReferral.objects.bulk_create(referrals)
 
 
-def _family_of_confirmed_people(form: FamilyConnectForm) -> Family | None:
-    """The household of a person triage confirmed as one of the form's members."""
+def _household_moved(family: Family, form: FamilyConnectForm, actor: User) -> None:
+    """A new case for a household we know, in another locality than the one it
+    lived in: the family has moved, and lives where the form says (the link
+    across localities was confirmed with a reason at triage). Its address and
+    locality follow, with the change in the household's history."""
+    if family.locality_id == form.locality_id:
+        return
+    before = {
+        "postcode": family.postcode,
+        "address_line": family.address_line,
+        "locality": family.locality_id,
+    }
+    if form.postcode:
+        family.postcode = form.postcode
+        family.address_line = form.address_line
+    family.locality = form.locality
+    family.save(update_fields=["postcode", "address_line", "locality", "updated_at"])
+    after = {
+        "postcode": family.postcode,
+        "address_line": family.address_line,
+        "locality": family.locality_id,
+    }
+    change_record(
+        actor=actor,
+        obj=family,
+        before={k: v for k, v in before.items() if after[k] != v},
+        after={k: v for k, v in after.items() if before[k] != v},
+    )
+
+
+def household_of_form(form: FamilyConnectForm) -> Family | None:
+    """The household we already know that a form is linked to: the one triage
+    confirmed (or intake attached), else the household of a person triage
+    confirmed as one of its members; None for a family new to us."""
+    if form.family is not None:
+        return form.family
     return (
         Family.objects.filter(people__form_memberships__form=form)
         .order_by("pk")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -517,3 +519,78 @@ class FormFeedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.form_id} {self.score}"
+
+
+class CrossLocalityLink(models.Model):
+    """A manager linked a form to a household whose records belong to another
+    locality, or that has no case in the form's locality, and said why.
+
+    Linking opens the household's names, dates of birth, address and history to
+    the locality that allocates the form, so the data protection officer reviews
+    every such link (the anomaly page). Append-only: an entry is never changed or
+    deleted, and it outlives the form's and household's retention (it names them
+    by id and reference, without a database constraint that a purge would have
+    to remove it for).
+    """
+
+    at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    form = models.ForeignKey(
+        FamilyConnectForm,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    form_reference = models.CharField(max_length=20)
+    family = models.ForeignKey(
+        "casework.Family",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    # Set when the link was made by confirming a person rather than the household.
+    person = models.ForeignKey(
+        "casework.Person",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    # The queue the form was in, and where the household's records were held.
+    form_locality = models.ForeignKey(
+        "localities.Locality",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    household_locality = models.ForeignKey(
+        "localities.Locality",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    why_flagged = models.CharField(max_length=200)
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["actor", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.form_reference} → family {self.family_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise PermissionError("Cross-locality links cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Cross-locality links cannot be deleted.")

@@ -22,7 +22,13 @@ from core.errors import Conflict, InvalidInput, NotAllowed
 from core.notifications import Message, notifications_queue
 from family_connect import matching
 from family_connect.access import may_bulk_upload, routes_for_user
+from family_connect.linking import (
+    candidate_household,
+    cross_locality_concern,
+    cross_locality_linked,
+)
 from family_connect.models import (
+    CrossLocalityLink,
     FamilyConnectForm,
     FormDraft,
     FormEvent,
@@ -493,19 +499,36 @@ def idempotency_keys_purge(*, now: datetime | None = None) -> int:
 
 
 def match_candidate_decide(
-    *, candidate_id: int, actor: User, confirm: bool
+    *, candidate_id: int, actor: User, confirm: bool, reason: str = ""
 ) -> MatchCandidate:
     """Confirm or reject a proposed match. Confirming a household links the form
     to that family (allocation then uses it, or joins its open case); confirming
-    a person links the form's member to them. Nothing is merged. Preconditions:
-    the caller resolved the form through triage access; the form is undecided."""
+    a person links the form's member to them. Nothing is merged. A confirmation
+    that links the form to a household of another locality needs ``reason`` and
+    is recorded as a cross-locality link (``family_connect.linking``).
+    Preconditions: the caller resolved the form through triage access; the form
+    is undecided."""
     now = clock.now()
+    reason = (reason or "").strip()
+    if len(reason) > 5000:
+        raise InvalidInput(
+            "The reason must be 5,000 characters or fewer", field="reason"
+        )
     with transaction.atomic():
         candidate = MatchCandidate.objects.select_related("form").get(pk=candidate_id)
         form = FamilyConnectForm.objects.select_for_update().get(pk=candidate.form_id)
         if form.status != FormStatus.SUBMITTED:
             raise Conflict("Matches can be changed only before the form is decided.")
-        candidate = MatchCandidate.objects.select_for_update().get(pk=candidate_id)
+        candidate = (
+            MatchCandidate.objects.select_for_update(of=("self",))
+            .select_related("family", "person__family")
+            .get(pk=candidate_id)
+        )
+        link = (
+            _cross_locality_link(form, candidate, actor=actor, at=now, reason=reason)
+            if confirm
+            else None
+        )
         candidate.status = MatchStatus.CONFIRMED if confirm else MatchStatus.REJECTED
         candidate.decided_by = actor
         candidate.decided_at = now
@@ -540,9 +563,51 @@ def match_candidate_decide(
                 "candidate": candidate.pk,
                 "family": candidate.family_id,
                 "person": candidate.person_id,
+                **(
+                    {"cross_locality_link": link.pk, "reason": link.reason}
+                    if link is not None
+                    else {}
+                ),
             },
         )
     return candidate
+
+
+def _cross_locality_link(
+    form: FamilyConnectForm,
+    candidate: MatchCandidate,
+    *,
+    actor: User,
+    at: datetime,
+    reason: str,
+) -> CrossLocalityLink | None:
+    """The record of a confirmation that crosses localities, or None when it
+    does not (or this form's link to the household already has its reason).
+    Refuses a crossing confirmation without a reason."""
+    family = candidate_household(candidate)
+    if family is None or cross_locality_linked(form_id=form.pk, family_id=family.pk):
+        return None
+    concern = cross_locality_concern(form_locality_id=form.locality_id, family=family)
+    if not concern:
+        return None
+    if not reason:
+        raise InvalidInput(
+            f"{concern} Enter why you are linking this form to it: the data "
+            "protection officer reviews every link across localities.",
+            field="reason",
+        )
+    return CrossLocalityLink.objects.create(
+        at=at,
+        actor=actor,
+        form=form,
+        form_reference=form.reference,
+        family=family,
+        person=candidate.person if candidate.member_id is not None else None,
+        form_locality_id=form.locality_id,
+        household_locality_id=family.locality_id,
+        why_flagged=concern,
+        reason=reason,
+    )
 
 
 def form_feedback_give(*, form_id: int, score: int) -> FormFeedback:

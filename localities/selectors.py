@@ -9,8 +9,17 @@ from typing import Any
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
+from casework.models import Family
 from family_connect.access import form_queryset_for_user
-from family_connect.models import FamilyConnectForm, FormStatus, Reason
+from family_connect.linking import candidate_household, cross_locality_concerns
+from family_connect.models import (
+    CrossLocalityLink,
+    FamilyConnectForm,
+    FormStatus,
+    MatchCandidate,
+    MatchStatus,
+    Reason,
+)
 from localities.models import Locality
 
 TARGET = timedelta(hours=168)
@@ -165,3 +174,55 @@ def breaches_this_month(locality: Locality, now: datetime) -> int:
         )
         .count()
     )
+
+
+@dataclass
+class TriageCandidate:
+    """A match candidate as triage sees it: what it needs to decide and no more.
+
+    Until a manager confirms it, a person is shown by name, year of birth and
+    the locality whose records hold them, a household by its locality — never
+    a full date of birth or an address — with the matching evidence in words.
+    ``concern`` says why confirming it would link the form across localities
+    (a reason is then required), or is "" when it would not.
+    """
+
+    candidate: MatchCandidate
+    household: Family | None
+    concern: str
+    linked: bool
+
+    @property
+    def confirmed(self) -> bool:
+        return self.candidate.status == MatchStatus.CONFIRMED
+
+    @property
+    def needs_reason(self) -> bool:
+        return bool(self.concern) and not self.linked
+
+
+def match_candidates_for_triage(form: FamilyConnectForm) -> list[TriageCandidate]:
+    """The form's match candidates, each with its household and whether linking
+    to it crosses localities, in three queries."""
+    candidates = list(
+        form.match_candidates.select_related(
+            "member", "family__locality", "person__family__locality"
+        )
+    )
+    households = {c.pk: candidate_household(c) for c in candidates}
+    concerns = cross_locality_concerns(
+        form_locality_id=form.locality_id,
+        families=[f for f in households.values() if f is not None],
+    )
+    linked = set(
+        CrossLocalityLink.objects.filter(form=form).values_list("family_id", flat=True)
+    )
+    return [
+        TriageCandidate(
+            candidate=c,
+            household=(household := households.get(c.pk)),
+            concern=concerns.get(household.pk, "") if household else "",
+            linked=household is not None and household.pk in linked,
+        )
+        for c in candidates
+    ]

@@ -18,11 +18,17 @@ from django.urls import reverse
 
 from accounts.models import User
 from accounts.roles import Role
-from casework.services import case_open_for_form, social_care_referrals_for_step_up
+from casework.models import OPEN_STATUSES
+from casework.services import (
+    case_open_for_form,
+    household_of_form,
+    social_care_referrals_for_step_up,
+)
 from core import clock
 from core.errors import Conflict, InvalidInput, NotAllowed
 from core.notifications import Message, notifications_queue
 from family_connect.access import triages_citywide
+from family_connect.linking import cross_locality_concern, cross_locality_linked
 from family_connect.models import (
     FamilyConnectForm,
     FormDecision,
@@ -180,6 +186,7 @@ def _allocate(
         )
     if not clock.replaying():
         _refuse_if_matches_undecided(form)
+        _refuse_unexplained_cross_locality(form)
     if lead is None or (
         # Replayed history names the lead of the time, who may have left since.
         not clock.replaying()
@@ -247,6 +254,28 @@ def _refuse_if_matches_undecided(form: FamilyConnectForm) -> None:
         "nobody we already know gets a second record.",
         field="outcome",
     )
+
+
+def _refuse_unexplained_cross_locality(form: FamilyConnectForm) -> None:
+    """Allocation opens a case on the household the form is linked to. When
+    that household's records belong to another locality and nobody has said why
+    the form is linked to it — intake attached the form to the family's open
+    case, which has since closed — a manager must confirm the match with a
+    reason first. Joining a case that is still open gives nobody new access."""
+    family = household_of_form(form)
+    if family is None or cross_locality_linked(form_id=form.pk, family_id=family.pk):
+        return
+    open_case = form.case is not None and form.case.status in OPEN_STATUSES
+    if open_case or family.cases.filter(status__in=OPEN_STATUSES).exists():
+        return
+    concern = cross_locality_concern(form_locality_id=form.locality_id, family=family)
+    if concern:
+        raise InvalidInput(
+            f"This form is linked to a household we know in another locality. "
+            f"{concern} Confirm the household match again with the reason for "
+            "the link before allocating.",
+            field="outcome",
+        )
 
 
 def _requester_told(form: FamilyConnectForm) -> list[Message]:

@@ -11,7 +11,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -40,6 +39,7 @@ from localities.selectors import (
     band_counts,
     band_for,
     breaches_this_month,
+    match_candidates_for_triage,
     practitioners_by_headroom,
     triage_queue,
 )
@@ -200,9 +200,7 @@ def form_triage(request: HttpRequest, reference: str) -> HttpResponse:
                 )
                 slug = form.locality.slug if form.locality else "unresolved"
                 return redirect("localities:queue", slug=slug)
-    candidates = list(
-        form.match_candidates.select_related("family", "person", "member")
-    )
+    candidates = match_candidates_for_triage(form)
     access_log_record(user=request.user, obj=form, request=request)
     # The candidates show other households' people: their reads are logged too.
     access_log_record_many(
@@ -210,7 +208,7 @@ def form_triage(request: HttpRequest, reference: str) -> HttpResponse:
         objs=[
             record
             for c in candidates
-            for record in (c.person or c.family,)
+            for record in (c.candidate.person or c.candidate.family,)
             if record is not None
         ],
         action="view",
@@ -272,6 +270,7 @@ def candidate_decide(
             candidate_id=candidate.pk,
             actor=request.user,  # type: ignore[arg-type]  # login_required
             confirm=confirm,
+            reason=request.POST.get("reason", ""),
         )
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -284,8 +283,8 @@ def _candidate_message(candidate: MatchCandidate, *, confirm: bool) -> str:
     """What the manager's click did, in words: the status column alone is easy
     to miss after the page reloads."""
     if candidate.member is None:
-        postcode = candidate.family.postcode if candidate.family else ""
-        household = f"the household at {postcode}"
+        where = candidate.family.locality if candidate.family else None
+        household = f"the household in {where.name}" if where else "the household"
         if confirm:
             return (
                 f"Match confirmed: this form is linked to {household}. Confirm "
@@ -298,7 +297,7 @@ def _candidate_message(candidate: MatchCandidate, *, confirm: bool) -> str:
     if person is not None:
         known = f"the {person.given_name} {person.family_name} we know"
         if person.date_of_birth:
-            known += f" (born {date_format(person.date_of_birth, 'j F Y')})"
+            known += f" (born {person.date_of_birth.year})"
     member = candidate.member.full_name
     if confirm:
         return f"Match confirmed: {member} on this form is {known}."

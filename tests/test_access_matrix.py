@@ -229,6 +229,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "i18n/setlang/": row(SIGN_IN),
     "privacy/who-viewed/": row(NF, anonymous=SIGN_IN, data_protection=OK),
     "privacy/subject-access/": row(NF, anonymous=SIGN_IN, data_protection=OK),
+    "privacy/anomalies/": row(NF, anonymous=SIGN_IN, data_protection=OK),
     "privacy/subject-access/<int:person_id>/export.<str:fmt>": row(
         NF, anonymous=SIGN_IN, data_protection=OK
     ),

@@ -94,10 +94,13 @@ def test_the_lead_sees_the_person_household_and_who_else_is_involved(client, wor
     dsl = next(e for e in ctx["involved"] if e["user"] == world["dsl"])
     assert dsl["cases"] == [case.pk] and dsl["forms"] == [world["form"].reference]
     assert "Yan Yardley" not in page and "FC-HIDDEN-01" not in page
-    # One read, one entry.
+    # The person, and what the page shows in passing: the household's address
+    # and its other people.
     logged = AccessLog.objects.order_by("pk")[before:]
     assert [(e.object_type, e.object_id) for e in logged] == [
-        ("casework.person", str(child.pk))
+        ("casework.person", str(child.pk)),
+        ("casework.family", str(case.family_id)),
+        ("casework.person", str(world["sister"].pk)),
     ]
 
 

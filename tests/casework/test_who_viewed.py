@@ -88,7 +88,8 @@ def test_who_viewed_person_x_after_reads_by_three_users(client, scene):
     lead, manager = scene["lead"].email, scene["manager"].email
     requester, dpo = scene["requester"].email, scene["dpo"].email
     expected = {
-        (lead, "Person", person),  # the person page
+        (lead, "Person", person),  # the person page …
+        (lead, "Household", str(scene["case"].family_id)),  # … shows the address
         (manager, "Case", case),  # the case page …
         (manager, "Person", person),  # … and the household it shows
         (requester, "Family Connect Form", form),
@@ -125,3 +126,37 @@ def test_an_unknown_or_malformed_person_number_gets_a_clear_message(client, scen
         assert response.status_code == 200
         assert message in response.content.decode()
     assert AccessLog.objects.count() == before
+
+
+def test_people_shown_in_passing_are_reads_of_their_records_too(client, scene):
+    """The person page shows the household's other people and its address;
+    the subject access page shows the person found before any download. Each
+    is logged, and the who-viewed page lists them."""
+    sign_in_verified(client, scene["lead"])
+    assert client.get(f"/cases/people/{scene['person'].pk}/").status_code == 200
+    lead_read = AccessLog.objects.filter(user=scene["lead"])
+    assert set(lead_read.values_list("object_type", "object_id")) == {
+        ("casework.person", str(scene["person"].pk)),
+        ("casework.person", str(scene["sibling"].pk)),
+        ("casework.family", str(scene["case"].family_id)),
+    }
+    client.logout()
+
+    sign_in_verified(client, scene["dpo"])
+    response = client.get(f"/privacy/subject-access/?person={scene['stranger'].pk}")
+    assert response.status_code == 200
+    assert "Zed" in response.content.decode()
+    assert AccessLog.objects.filter(
+        user=scene["dpo"],
+        object_type="casework.person",
+        object_id=str(scene["stranger"].pk),
+        path__startswith="/privacy/subject-access/",
+    ).exists()
+
+    response = client.get(f"/privacy/who-viewed/?person={scene['sibling'].pk}")
+    seen = {
+        (row["entry"].user_email, row["kind"], row["entry"].path)
+        for row in response.context["rows"]
+    }
+    person_page = f"/cases/people/{scene['person'].pk}/"
+    assert (scene["lead"].email, "Person", person_page) in seen
