@@ -31,8 +31,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "Installing system packages: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    # Another apt-get (an unattended upgrade at boot) may hold the lock: wait.
+    apt-get -o DPkg::Lock::Timeout=300 update -qq
+    apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends \
+      "${missing[@]}" >/dev/null
   else
     echo "Missing system packages. Install them with:" >&2
     echo "  sudo apt-get install -y ${missing[*]}" >&2
