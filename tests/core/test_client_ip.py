@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from axes.models import AccessAttempt
+from django.core.cache import cache
 from django.test import Client, RequestFactory
 
 from accounts.roles import Role
@@ -85,20 +86,22 @@ def test_two_families_behind_one_proxy_have_their_own_rate_limit(settings):
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     }
+    cache.clear()  # the local-memory cache outlives each test
     views_limit = views.PAGE_LIMIT
     views.PAGE_LIMIT = (3, 600)
     try:
-        first = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.7")
+        first = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.17")
         codes = [first.post("/family-connect/").status_code for _ in range(4)]
         # The first family rotating a header of its own gains nothing.
         spoofed = Client(
-            REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.1, 198.51.100.7"
+            REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.1, 198.51.100.17"
         )
         again = spoofed.post("/family-connect/").status_code
-        second = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.8")
+        second = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.18")
         other = second.post("/family-connect/").status_code
     finally:
         views.PAGE_LIMIT = views_limit
+        cache.clear()
     assert codes == [302, 302, 302, 429]
     assert again == 429
     assert other == 302
