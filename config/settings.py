@@ -289,6 +289,11 @@ X_FRAME_OPTIONS = "DENY"
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+# What one signed-in user may send (family_connect/limits.py): forms an hour by
+# the API and the pages together, and bulk-upload rows a day. Far above a busy
+# school's or a hardship fund's day; far below a script with a stolen password.
+USER_FORMS_PER_HOUR = env_int("USER_FORMS_PER_HOUR", 60)
+USER_BULK_ROWS_PER_DAY = env_int("USER_BULK_ROWS_PER_DAY", 1000)
 # The benchmark's floor views (bench/): off everywhere else (they answer 404).
 BENCHMARK_VIEWS = env_bool("BENCHMARK_VIEWS", False)
 if env_bool("BEHIND_TLS_PROXY", False):
