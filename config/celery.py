@@ -17,7 +17,15 @@ app.autodiscover_tasks()
 
 
 @worker_init.connect
-def _require_secret_key(**kwargs: object) -> None:
-    from config.secret import require_secret_key
+def _refuse_bad_configuration(**kwargs: object) -> None:
+    """Stop a worker that lacks its configuration before it says it is ready.
+    Celery logs and ignores an exception from a signal handler; SystemExit is
+    not an Exception, so it ends the process with status 1 and the message."""
+    from django.core.exceptions import ImproperlyConfigured
 
-    require_secret_key()
+    from config.secret import require_worker_configuration
+
+    try:
+        require_worker_configuration()
+    except ImproperlyConfigured as exc:
+        raise SystemExit(f"The worker cannot start: {exc}") from exc

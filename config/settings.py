@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -243,6 +244,8 @@ AXES_USERNAME_CALLABLE = "accounts.lockout.username_for_lockout"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# Failed sign-ins record the same client address as everything else.
+AXES_CLIENT_IP_CALLABLE = "core.http.client_ip"
 # axes.W006 warns that a lockout without the IP address can be dodged by rotating
 # user agents or cookies; ours keys on the username alone, which neither changes.
 # Locking by IP too would lock a whole school's shared address out.
@@ -280,8 +283,17 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# Believe the client address in X-Real-IP only behind a proxy that sets it.
-TRUST_X_REAL_IP = env_bool("TRUST_X_REAL_IP", False)
+# How many proxies in front of the web processes append the address they saw to
+# X-Forwarded-For (core.http.client_ip). 0 believes no header: the peer is the
+# client. Too high a number lets a client choose its own address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+# What one signed-in user may send (family_connect/limits.py): forms an hour by
+# the API and the pages together, and bulk-upload rows a day. Far above a busy
+# school's or a hardship fund's day; far below a script with a stolen password.
+USER_FORMS_PER_HOUR = env_int("USER_FORMS_PER_HOUR", 60)
+USER_BULK_ROWS_PER_DAY = env_int("USER_BULK_ROWS_PER_DAY", 1000)
 # The benchmark's floor views (bench/): off everywhere else (they answer 404).
 BENCHMARK_VIEWS = env_bool("BENCHMARK_VIEWS", False)
 if env_bool("BEHIND_TLS_PROXY", False):

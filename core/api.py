@@ -10,18 +10,20 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core.errors import Conflict, DomainError, InvalidInput, NotAllowed
+from core.errors import Conflict, DomainError, InvalidInput, NotAllowed, TooMany
 
 _STATUS = {
     InvalidInput: status.HTTP_400_BAD_REQUEST,
     NotAllowed: status.HTTP_403_FORBIDDEN,
     Conflict: status.HTTP_409_CONFLICT,
+    TooMany: status.HTTP_429_TOO_MANY_REQUESTS,
 }
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's handler, plus a service's refusal as 400, 403 or 409 with its message
-    (under the field it concerns, when it names one)."""
+    """DRF's handler, plus a service's refusal as 400, 403, 409 or 429 (with
+    ``Retry-After``) and its message (under the field it concerns, when it names
+    one)."""
     if isinstance(exc, DomainError):
         code = next(
             (c for kind, c in _STATUS.items() if isinstance(exc, kind)),
@@ -30,7 +32,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         body: dict[str, Any] = {"detail": exc.message}
         if exc.field:
             body[exc.field] = [exc.message]
-        return Response(body, status=code)
+        headers = (
+            {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooMany) else None
+        )
+        return Response(body, status=code, headers=headers)
     return drf_exception_handler(exc, context)
 
 

@@ -22,3 +22,12 @@ class NotAllowed(DomainError):
 
 class Conflict(DomainError):
     """Somebody else changed the record first (e.g. a form already decided)."""
+
+
+class TooMany(DomainError):
+    """More than a user may send in a while (a rate limit); nothing was saved.
+    ``retry_after`` is the seconds until they may send again."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

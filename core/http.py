@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 from django.conf import settings
 from django.http import HttpRequest
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The client's address. ``X-Real-IP`` is believed only when the deployment
-    says a trusted proxy sets it (``TRUST_X_REAL_IP``); a client could send any
-    value otherwise."""
-    if settings.TRUST_X_REAL_IP:
-        forwarded = request.META.get("HTTP_X_REAL_IP")
-        if forwarded:
-            return str(forwarded)
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address, for rate limits, the access log and the sign-in
+    lockout (``AXES_CLIENT_IP_CALLABLE``).
+
+    Behind ``TRUSTED_PROXY_COUNT`` proxies, each appending the address it saw to
+    ``X-Forwarded-For``, the client is the Nth entry from the right: anything to
+    its left was written by the client and could say anything. With no trusted
+    proxy, or when the header is missing, shorter than the proxy chain or not a
+    list of addresses, the peer's own address is used: a client can never choose
+    its address by sending a header."""
+    peer = request.META.get("REMOTE_ADDR") or None
+    count = settings.TRUSTED_PROXY_COUNT
+    if count <= 0:
+        return peer
+    header = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
+    chain = [item.strip() for item in header.split(",")]
+    if len(chain) < count:
+        return peer
+    candidate = chain[-count]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return peer

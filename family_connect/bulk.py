@@ -22,9 +22,10 @@ from accounts.models import User
 from core.errors import DomainError
 from core.notifications import Message, notifications_queue
 from core.uploads import RowError, csv_rows, csv_template
-from family_connect.models import FamilyConnectForm, Route
+from family_connect.limits import bulk_rows_allowance_take
+from family_connect.models import FamilyConnectForm, IdempotencyKey, Route
 from family_connect.services import form_submit, triage_inboxes
-from family_connect.validation import submission_validate
+from family_connect.validation import SubmissionInput, submission_validate
 
 COLUMNS = [
     "postcode",
@@ -189,10 +190,19 @@ def _errors_for_row(row: int, errors: dict[str, Any]) -> list[RowError]:
     return found
 
 
+def _row_key(data: SubmissionInput) -> str:
+    digest = hashlib.sha256(
+        json.dumps(dataclasses.asdict(data), sort_keys=True, default=str).encode()
+    ).hexdigest()[:40]
+    return f"bulk:{digest}"
+
+
 def bulk_upload(*, content: bytes, actor: User) -> BulkResult:
     """Check every row, then create a form for each valid one (each in its own
     transaction). Rows are numbered as a spreadsheet shows them: the heading is
-    row 1. Raises InvalidInput when the file itself cannot be read."""
+    row 1. Raises InvalidInput when the file itself cannot be read, and TooMany
+    (creating nothing) when its new rows are more than the uploader may still
+    send today."""
     rows = csv_rows(content, required=REQUIRED)
     result = BulkResult(rows=len(rows))
     valid = []
@@ -202,13 +212,17 @@ def bulk_upload(*, content: bytes, actor: User) -> BulkResult:
             result.errors.extend(_errors_for_row(i, errors))
         else:
             valid.append((i, data))
-    for i, data in valid:
-        row_key = hashlib.sha256(
-            json.dumps(dataclasses.asdict(data), sort_keys=True, default=str).encode()
-        ).hexdigest()[:40]
+    keys = [_row_key(data) for _, data in valid]
+    # Rows already saved from an earlier upload create nothing: only new rows
+    # count against the day's allowance, and the whole file waits if they do
+    # not fit.
+    saved = IdempotencyKey.objects.filter(user=actor, key__in=keys).count()
+    if len(keys) > saved:
+        bulk_rows_allowance_take(user=actor, rows=len(keys) - saved)
+    for (i, data), key in zip(valid, keys, strict=True):
         try:
             submitted = form_submit(
-                data=data, actor=actor, idempotency_key=f"bulk:{row_key}", notify=False
+                data=data, actor=actor, idempotency_key=key, notify=False
             )
         except DomainError as exc:
             result.errors.append(RowError(i, "", exc.message))

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from core.errors import InvalidInput
+from core.errors import InvalidInput, TooMany
 from core.forms import GovukFormMixin
 from core.uploads import MAX_BYTES
 from core.view_access import scoped
@@ -40,6 +40,7 @@ def bulk_upload(request: HttpRequest) -> HttpResponse:
     if not may_bulk_upload(request.user):
         raise Http404
     result = None
+    refused: TooMany | None = None
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -47,9 +48,20 @@ def bulk_upload(request: HttpRequest) -> HttpResponse:
                 content=form.cleaned_data["file"],
                 actor=request.user,  # type: ignore[arg-type]  # login_required
             )
+        except TooMany as exc:
+            refused = exc
+            form.add_error("file", exc.message)
         except InvalidInput as exc:
             form.add_error("file", exc.message)
-    return render(request, "family_connect/bulk.html", {"form": form, "result": result})
+    response = render(
+        request,
+        "family_connect/bulk.html",
+        {"form": form, "result": result},
+        status=429 if refused else 200,
+    )
+    if refused:
+        response["Retry-After"] = str(refused.retry_after)
+    return response
 
 
 @login_required

@@ -22,6 +22,7 @@ from core.errors import Conflict, InvalidInput, NotAllowed
 from core.notifications import Message, notifications_queue
 from family_connect import matching
 from family_connect.access import may_bulk_upload, routes_for_user
+from family_connect.limits import forms_allowance_take
 from family_connect.linking import (
     candidate_household,
     cross_locality_concern,
@@ -80,12 +81,13 @@ def form_submit(
     Preconditions: ``data`` came from ``validation.submission_validate``; ``actor``
     is the signed-in user or None for a family. Idempotent: the same
     ``idempotency_key`` from the same user, or the same draft, gives back the form
-    it created. The locality comes from the postcode unless given; likely matches
-    are stored for triage; a strong match with an open case attaches the form to
-    it. E-mails are queued to go after commit (``notify=False`` leaves the
-    confirmation and triage notice to the caller, as bulk upload does; the lead
-    practitioner of an attached case is always told). The number of queries does
-    not depend on the number of members or reasons.
+    it created. A signed-in ``actor`` past their hourly number of forms gets
+    TooMany and nothing is saved. The locality comes from the postcode unless
+    given; likely matches are stored for triage; a strong match with an open case
+    attaches the form to it. E-mails are queued to go after commit
+    (``notify=False`` leaves the confirmation and triage notice to the caller, as
+    bulk upload does; the lead practitioner of an attached case is always told).
+    The number of queries does not depend on the number of members or reasons.
     """
     # Replayed history (the records import) brings forms from every route.
     if not clock.replaying() and not may_submit(actor, data.route):
@@ -102,6 +104,10 @@ def form_submit(
             draft = FormDraft.objects.select_for_update().get(pk=draft_id)
             if draft.submitted_form_id is not None:
                 return SubmitResult(draft.submitted_form, created=False)  # type: ignore[arg-type]
+        # Counted only for a form about to be made, so a replay costs nothing.
+        # A bulk list takes its rows from its own allowance, in bulk_upload.
+        if actor is not None and data.route != Route.BULK:
+            forms_allowance_take(user=actor)
         try:
             with transaction.atomic():
                 form = _form_create(

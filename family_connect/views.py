@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.access_log import access_log_record_many
-from core.errors import DomainError, NotAllowed
+from core.errors import DomainError, NotAllowed, TooMany
 from core.forms import GovukFormMixin
 from core.http import client_ip
 from core.ratelimit import rate_limited
@@ -99,9 +99,13 @@ def _draft(request: HttpRequest) -> FormDraft | None:
 
 
 def _too_many(request: HttpRequest, scope: str, limit: tuple[int, int]) -> bool:
-    return rate_limited(
-        scope, client_ip(request) or "-", limit=limit[0], window_seconds=limit[1]
-    )
+    # Colleagues behind one school or hospital address are counted each on their
+    # own; families, who have no account, by their address.
+    if request.user.is_authenticated:
+        ident = f"user:{request.user.pk}"
+    else:
+        ident = client_ip(request) or "-"
+    return rate_limited(scope, ident, limit=limit[0], window_seconds=limit[1])
 
 
 def _slow_down(request: HttpRequest) -> HttpResponse:
@@ -392,11 +396,15 @@ def check(request: HttpRequest) -> HttpResponse:
         return redirect(_step_url(missing.slug, change=True))
     form = SubmitForm(request.POST or None)
     problems: list[tuple[str, str]] = []
+    refused: TooMany | None = None
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["website"]:
             # Only a script fills the hidden field; tell it nothing useful.
             return render(request, "family_connect/slow_down.html", status=400)
-        if _too_many(request, "fc-submit", SUBMIT_LIMIT):
+        # Signed-in users are held to their own number of forms (form_submit).
+        if not request.user.is_authenticated and _too_many(
+            request, "fc-submit", SUBMIT_LIMIT
+        ):
             return _slow_down(request)
         data, errors = submission_validate(
             journey.payload_from_answers(draft.route, draft.answers)
@@ -409,12 +417,14 @@ def check(request: HttpRequest) -> HttpResponse:
                     draft_id=draft.pk,
                 )
             except DomainError as exc:
+                # Over the limit the answers stay in the draft, to send later.
+                refused = exc if isinstance(exc, TooMany) else None
                 problems = [("check", exc.message)]
             else:
                 return redirect("family_connect:confirmation")
         else:
             problems = journey.errors_to_steps(errors)
-    return render(
+    response = render(
         request,
         "family_connect/check.html",
         {
@@ -425,7 +435,11 @@ def check(request: HttpRequest) -> HttpResponse:
             ],
             "route": draft.route,
         },
+        status=429 if refused else 200,
     )
+    if refused:
+        response["Retry-After"] = str(refused.retry_after)
+    return response
 
 
 def _submitted_form(request: HttpRequest) -> FamilyConnectForm | None:

@@ -1,12 +1,20 @@
 """A real Celery worker on the test Redis runs a task queued by the application."""
 
+import os
+import subprocess
+import sys
 import time
 from datetime import timedelta
+from pathlib import Path
 
+import pytest
 from axes.models import AccessAttempt
+from django.conf import settings
 from django.utils import timezone
 
 from accounts.tasks import access_attempts_purge
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def failed_sign_in(username: str, *, age: timedelta) -> AccessAttempt:
@@ -36,3 +44,63 @@ def test_a_queued_task_runs_on_a_real_worker(real_celery_worker):
         assert time.monotonic() < deadline, "the worker did not run the task"
         time.sleep(0.2)
     assert AccessAttempt.objects.filter(pk=recent.pk).exists()
+
+
+def start_worker(tmp_path, **env: str) -> tuple[int | None, str]:
+    """Start ``celery -A config worker`` with ``env`` over the test environment
+    (an empty value removes the variable); wait until it exits or says it is
+    ready (at most 30 s). Returns its exit code (None if still running, then
+    stopped) and its log."""
+    environ = {**os.environ, "DEBUG": "0"}
+    for name, value in env.items():
+        if value:
+            environ[name] = value
+        else:
+            environ.pop(name, None)
+    log = tmp_path / "worker.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker"]
+            + ["--pool", "solo", "--loglevel", "INFO", "--without-gossip"]
+            + ["--without-mingle", "--without-heartbeat"],
+            cwd=ROOT,
+            env=environ,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 30
+    try:
+        while time.monotonic() < deadline:
+            if process.poll() is not None or "ready" in log.read_text(errors="replace"):
+                break
+            time.sleep(0.2)
+        return process.poll(), log.read_text(errors="replace")
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"SECRET_KEY": ""}, "SECRET_KEY must be set"),
+        ({"REDIS_URL": "", "CELERY_BROKER_URL": ""}, "CELERY_BROKER_URL or REDIS_URL"),
+    ],
+    ids=["no-secret-key", "no-broker"],
+)
+def test_a_worker_refuses_to_start_without_its_configuration(tmp_path, env, message):
+    code, output = start_worker(tmp_path, **env)
+    assert code is not None and code != 0, output
+    assert "ready" not in output
+    assert message in output, output
+
+
+def test_a_worker_with_its_configuration_starts(tmp_path):
+    assert settings.REDIS_URL
+    code, output = start_worker(tmp_path)
+    assert code is None, output
+    assert "ready" in output
