@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from enum import Enum
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -19,7 +22,9 @@ from accounts.models import (
     User,
     api_token_digest,
 )
-from accounts.roles import Role
+from accounts.revisit import RoleChange, access_revisit
+from accounts.roles import ADMINISTRATORS_GROUP, Role
+from core.change_log import change_record
 from core.errors import InvalidInput
 from core.notifications import Message, notifications_queue
 from localities.models import Locality
@@ -29,6 +34,15 @@ from localities.models import Locality
 class UserSaveResult:
     user: User
     created: bool
+    removed: tuple[str, ...] = ()
+
+
+class _Keep(Enum):
+    KEEP = "keep"
+
+
+# ``organisation=KEEP`` leaves the user's organisation as it is.
+KEEP = _Keep.KEEP
 
 
 @transaction.atomic
@@ -40,12 +54,23 @@ def user_save(
     organisation_name: str | None = None,
     password: str | None = None,
     full_name: str | None = None,
+    organisation: Organisation | None | _Keep = KEEP,
+    is_active: bool | None = None,
+    actor: User | None = None,
 ) -> UserSaveResult:
     """Create the user with this e-mail, or update the existing one.
 
     The role replaces the old one; when locality slugs are given they replace the
     user's memberships; a new organisation name creates the organisation (kind
-    "other"). Every input is checked before anything is written.
+    "other"), or ``organisation`` sets (or, with None, clears) it. Every input is
+    checked before anything is written.
+
+    A change of role or localities revisits, in this transaction, every team
+    place and case grant the user holds (``accounts.revisit``): what the new
+    role cannot hold is removed, or the whole change is refused. Administrators
+    join the "Administrators" group that opens the administration site; any
+    other role leaves it. Every change is written to the change log, by
+    ``actor`` (None: a command run on the server).
     """
     email = (email or "").strip().lower()
     try:
@@ -75,9 +100,17 @@ def user_save(
     created = user is None
     if user is None:
         user = User(email=email)
+        before: dict[str, Any] | None = None
+        localities_before: frozenset[int] = frozenset()
+    else:
+        before = _snapshot(user)
+        localities_before = _locality_ids(user)
+    role_before = user.role
     user.role = role
     if full_name is not None:
         user.full_name = full_name.strip()
+    if is_active is not None:
+        user.is_active = is_active
     if password is not None:
         try:
             validate_password(password, user=user)
@@ -87,12 +120,14 @@ def user_save(
     elif created:
         user.set_unusable_password()
     if organisation_name:
-        organisation, _ = Organisation.objects.get_or_create(
+        user.organisation, _ = Organisation.objects.get_or_create(
             name=organisation_name.strip()
         )
+    elif organisation is not KEEP:
         user.organisation = organisation
     user.is_staff = role == Role.ADMINISTRATOR
     user.save()
+    _administrators_group_sync(user)
 
     if locality_slugs is not None:
         LocalityMembership.objects.filter(user=user).exclude(
@@ -110,7 +145,73 @@ def user_save(
                 if loc.pk not in existing
             ]
         )
-    return UserSaveResult(user=user, created=created)
+    change = RoleChange(
+        user=user,
+        actor=actor,
+        role_before=role_before,
+        role_after=role,
+        localities_before=localities_before,
+        localities_after=_locality_ids(user),
+    )
+    removed = access_revisit(change) if change.changed and not created else []
+    _change_log(user, actor, before, _snapshot(user), removed)
+    return UserSaveResult(user=user, created=created, removed=tuple(removed))
+
+
+def _locality_ids(user: User) -> frozenset[int]:
+    return frozenset(
+        LocalityMembership.objects.filter(user=user).values_list(
+            "locality_id", flat=True
+        )
+    )
+
+
+def _snapshot(user: User) -> dict[str, Any]:
+    """What the change log compares: who the user is and what they may reach."""
+    return {
+        "email": user.email,
+        "full_name": user.full_name,
+        "role": user.role,
+        "localities": sorted(
+            LocalityMembership.objects.filter(user=user).values_list(
+                "locality__slug", flat=True
+            )
+        ),
+        "organisation": user.organisation.name if user.organisation else None,
+        "is_active": user.is_active,
+    }
+
+
+def _change_log(
+    user: User,
+    actor: User | None,
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+    removed: list[str],
+) -> None:
+    """One change-log entry with the fields that changed and what the change
+    took away; nothing when nothing changed."""
+    if before is not None:
+        changed = [k for k in after if after[k] != before[k]]
+        if not changed:
+            return
+        before = {k: before[k] for k in changed}
+        after = {k: after[k] for k in changed}
+        if removed:
+            after["removed"] = removed
+    if actor is None:
+        after["by"] = "command line"
+    change_record(actor=actor or user, obj=user, before=before, after=after)
+
+
+def _administrators_group_sync(user: User) -> None:
+    """The administration site opens to administrators through their group
+    (created by a data migration), never through superuser status."""
+    group = Group.objects.get(name=ADMINISTRATORS_GROUP)
+    if user.role == Role.ADMINISTRATOR:
+        user.groups.add(group)
+    else:
+        user.groups.remove(group)
 
 
 def api_token_issue(*, user: User, name: str = "") -> str:
