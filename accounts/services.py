@@ -10,10 +10,15 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import (
     ApiToken,
@@ -57,13 +62,15 @@ def user_save(
     organisation: Organisation | None | _Keep = KEEP,
     is_active: bool | None = None,
     actor: User | None = None,
+    user_id: int | None = None,
 ) -> UserSaveResult:
     """Create the user with this e-mail, or update the existing one.
 
     The role replaces the old one; when locality slugs are given they replace the
     user's memberships; a new organisation name creates the organisation (kind
     "other"), or ``organisation`` sets (or, with None, clears) it. Every input is
-    checked before anything is written.
+    checked before anything is written. With ``user_id`` that user is updated
+    and ``email`` becomes their address.
 
     A change of role or localities revisits, in this transaction, every team
     place and case grant the user holds (``accounts.revisit``): what the new
@@ -96,7 +103,15 @@ def user_save(
             field="locality",
         )
 
-    user = User.objects.select_for_update().filter(email__iexact=email).first()
+    same_email = User.objects.filter(email__iexact=email)
+    if user_id is None:
+        user = same_email.select_for_update().first()
+    else:
+        user = User.objects.select_for_update().get(pk=user_id)
+        if same_email.exclude(pk=user_id).exists():
+            raise InvalidInput(
+                f"Another user has the e-mail address {email}.", field="email"
+            )
     created = user is None
     if user is None:
         user = User(email=email)
@@ -106,6 +121,7 @@ def user_save(
         before = _snapshot(user)
         localities_before = _locality_ids(user)
     role_before = user.role
+    user.email = email
     user.role = role
     if full_name is not None:
         user.full_name = full_name.strip()
@@ -281,3 +297,99 @@ def password_change(*, user: User, current: str, new: str) -> None:
             )
         ]
     )
+
+
+# --- Set-password links and two-factor resets (the administration site) -----------
+
+set_password_tokens = PasswordResetTokenGenerator()
+
+
+def password_link_send(*, user_id: int, actor: User) -> User:
+    """E-mail the user a one-time link to choose a password (a new user, or one
+    who has forgotten theirs). Nobody else sees the link: it goes only into the
+    outbox. The link stops working once used, when the password changes
+    otherwise, and after ``PASSWORD_RESET_TIMEOUT`` seconds."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user_id)
+        if not user.is_active:
+            raise InvalidInput(f"{user.email} cannot sign in: make them active first.")
+        uid = urlsafe_base64_encode(force_bytes(user.pk))
+        token = set_password_tokens.make_token(user)
+        link = (
+            f"{settings.SITE_URL}{reverse('accounts:password_set', args=[uid, token])}"
+        )
+        days = max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)
+        notifications_queue(
+            [
+                Message(
+                    key=f"set-password:{user.pk}:{timezone.now().isoformat()}",
+                    to=user.email,
+                    subject="Choose your Early Help Connect password",
+                    body=(
+                        "Use this link to choose a password for Early Help Connect. "
+                        f"It works once, within {days} "
+                        f"{'day' if days == 1 else 'days'}. If you did not expect "
+                        "it, tell your manager or the service desk.\n\n"
+                        f"{link}\n"
+                    ),
+                )
+            ]
+        )
+        change_record(
+            actor=actor, obj=user, before={}, after={"set_password_link": "sent"}
+        )
+    return user
+
+
+def password_link_user(uidb64: str, token: str) -> User | None:
+    """The user a set-password link is for, while the link is still valid."""
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uidb64)))
+    except (TypeError, ValueError, OverflowError):
+        return None
+    user = User.objects.filter(pk=pk, is_active=True).first()
+    if user is None or not set_password_tokens.check_token(user, token):
+        return None
+    return user
+
+
+@transaction.atomic
+def password_set(*, uidb64: str, token: str, new: str) -> User:
+    """Set the password a link was sent for. Every session of the user ends
+    (their session hash no longer matches), and the link cannot be used
+    again (the token covers the password)."""
+    user = password_link_user(uidb64, token)
+    if user is None:
+        raise InvalidInput("This link has expired or has already been used")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    try:
+        validate_password(new, user=user)
+    except ValidationError as exc:
+        raise InvalidInput(" ".join(exc.messages), field="new") from exc
+    user.set_password(new)
+    user.save(update_fields=["password"])
+    change_record(actor=user, obj=user, before={}, after={"password": "set by link"})
+    return user
+
+
+def two_factor_reset(*, device_id: int, actor: User) -> None:
+    """Delete a user's authenticator device: at their next sign-in they enrol
+    a new one (and a session verified with it is no longer verified)."""
+    with transaction.atomic():
+        device = (
+            TOTPDevice.objects.select_for_update()
+            .select_related("user")
+            .filter(pk=device_id)
+            .first()
+        )
+        if device is None:
+            return
+        before = {
+            "user": device.user.email,
+            "name": device.name,
+            "confirmed": device.confirmed,
+        }
+        change_record(
+            actor=actor, obj=device, before=before, after=None, object_id=device.pk
+        )
+        device.delete()
