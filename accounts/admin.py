@@ -37,9 +37,11 @@ from localities.models import Locality
 
 
 class UserAdminForm(forms.ModelForm):
-    localities = forms.ModelMultipleChoiceField(
+    # Not the model's ``localities`` (memberships are written by the service).
+    work_localities = forms.ModelMultipleChoiceField(
         queryset=Locality.objects.order_by("name"),
         required=False,
+        label="Localities",
         widget=forms.CheckboxSelectMultiple,
         help_text="Practitioners and locality managers work in these localities.",
     )
@@ -52,7 +54,9 @@ class UserAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["role"].required = True
         if self.instance.pk:
-            self.fields["localities"].initial = list(self.instance.localities.all())
+            self.fields["work_localities"].initial = list(
+                self.instance.localities.all()
+            )
 
     def service_arguments(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -60,7 +64,7 @@ class UserAdminForm(forms.ModelForm):
             "user_id": self.instance.pk,
             "email": data["email"],
             "role": data["role"],
-            "locality_slugs": [loc.slug for loc in data["localities"]],
+            "locality_slugs": [loc.slug for loc in data["work_localities"]],
             "full_name": data.get("full_name") or "",
             "organisation": data.get("organisation"),
             "is_active": data.get("is_active", True),
@@ -80,7 +84,7 @@ class UserAdminForm(forms.ModelForm):
             except InvalidInput as exc:
                 field = exc.field if exc.field in self.fields else None
                 if exc.field == "locality":
-                    field = "localities"
+                    field = "work_localities"
                 self.add_error(field, exc.message)
             transaction.set_rollback(True)
         return data
@@ -96,7 +100,10 @@ class UserAdmin(admin.ModelAdmin):
     readonly_fields = ["is_staff", "last_login", "date_joined"]
     fieldsets = (
         (None, {"fields": ("email",)}),
-        ("Person", {"fields": ("full_name", "role", "organisation", "localities")}),
+        (
+            "Person",
+            {"fields": ("full_name", "role", "organisation", "work_localities")},
+        ),
         ("Status", {"fields": ("is_active", "is_staff", "last_login", "date_joined")}),
     )
     actions = ["send_set_password_link"]
@@ -107,7 +114,14 @@ class UserAdmin(admin.ModelAdmin):
                 (None, {"fields": ("email",)}),
                 (
                     "Person",
-                    {"fields": ("full_name", "role", "organisation", "localities")},
+                    {
+                        "fields": (
+                            "full_name",
+                            "role",
+                            "organisation",
+                            "work_localities",
+                        )
+                    },
                 ),
             )
         return self.fieldsets

@@ -21,6 +21,7 @@ from accounts.services import user_save
 from audits.models import AuditDomain, AuditTemplate
 from core.models import Notification
 from family_connect.models import Reason
+from localities.models import Locality
 from tests.factories import (
     DEFAULT_PASSWORD,
     CaseFactory,
@@ -181,7 +182,7 @@ def test_the_admin_change_page_of_a_user_goes_through_the_role_change(
             "full_name": dsl.full_name,
             "role": "auditor",
             "organisation": dsl.organisation_id,
-            "localities": [],
+            "work_localities": [],
             "is_active": "on",
         },
     )
@@ -207,7 +208,7 @@ def test_a_refused_role_change_in_the_admin_says_why_and_changes_nothing(
             "full_name": lead.full_name,
             "role": "auditor",
             "organisation": lead.organisation_id,
-            "localities": [],
+            "work_localities": [],
             "is_active": "on",
         },
     )
@@ -301,3 +302,37 @@ def test_the_admin_sends_a_set_password_link_it_never_sees(client, administrator
     link = mail.body.split(" ")[-1]
     assert link.split("/account/set-password/")[1] not in response.content.decode()
     assert Organisation.objects.exists()  # nothing else touched
+
+
+def test_moving_a_worker_to_another_locality_in_the_admin(client, administrator):
+    worker = UserFactory(role=Role.PRACTITIONER, localities=["erdington"])
+    case = CaseFactory()
+    join_team(case, worker)
+    ladywood = Locality.objects.get(slug="ladywood")
+    page = client.get(f"/admin/accounts/user/{worker.pk}/change/").content.decode()
+    assert 'name="work_localities"' in page and 'name="password' not in page
+
+    response = client.post(
+        f"/admin/accounts/user/{worker.pk}/change/",
+        {
+            "email": worker.email,
+            "full_name": worker.full_name,
+            "role": "practitioner",
+            "organisation": worker.organisation_id,
+            "work_localities": [ladywood.pk],
+            "is_active": "on",
+        },
+    )
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert list(worker.memberships.values_list("locality__slug", flat=True)) == [
+        "ladywood"
+    ]
+    assert not case.members.filter(user=worker).exists()
+    logged = json.loads(
+        LogEntry.objects.get(
+            object_id=str(worker.pk), action_flag=CHANGE
+        ).change_message
+    )
+    assert logged["before"]["localities"] == ["erdington"]
+    assert logged["after"]["localities"] == ["ladywood"]

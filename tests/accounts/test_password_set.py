@@ -26,7 +26,7 @@ def link_for(user, admin, django_capture_on_commit_callbacks) -> str:
     with django_capture_on_commit_callbacks(execute=True):
         password_link_send(user_id=user.pk, actor=admin)
     (message,) = [m for m in mail.outbox if m.to == [user.email]]
-    (path,) = re.findall(r"/account/set-password/\S+/\S+/", message.body)
+    (path,) = re.findall(r"/account/set-password/\S+/\S+/", str(message.body))
     return path
 
 
