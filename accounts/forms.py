@@ -85,3 +85,24 @@ class PasswordChangeForm(GovukFormMixin, forms.Form):
         if data.get("new") and data.get("confirm") and data["new"] != data["confirm"]:
             self.add_error("confirm", "The two new passwords are not the same")
         return data
+
+
+class PasswordSetForm(GovukFormMixin, forms.Form):
+    new = forms.CharField(
+        label="New password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter a new password"},
+    )
+    confirm = forms.CharField(
+        label="New password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter the new password again"},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("new") and data.get("confirm") and data["new"] != data["confirm"]:
+            self.add_error("confirm", "The two new passwords are not the same")
+        return data

@@ -62,6 +62,7 @@ TWO_FACTOR_EXEMPT_VIEWS = frozenset(
         "accounts:sign_out",
         "accounts:two_factor_setup",
         "accounts:two_factor_verify",
+        "accounts:password_set",
         "set_language",
     }
 )

@@ -61,3 +61,7 @@ ROLE_SUMMARIES = {
         "records, subject access requests and retention."
     ),
 }
+
+# The group (created by a data migration) whose permissions open the
+# administration site to administrators: reference data, never case data.
+ADMINISTRATORS_GROUP = "Administrators"

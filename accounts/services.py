@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from enum import Enum
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import (
     ApiToken,
@@ -19,7 +27,9 @@ from accounts.models import (
     User,
     api_token_digest,
 )
-from accounts.roles import Role
+from accounts.revisit import RoleChange, access_revisit
+from accounts.roles import ADMINISTRATORS_GROUP, Role
+from core.change_log import change_record
 from core.errors import InvalidInput
 from core.notifications import Message, notifications_queue
 from localities.models import Locality
@@ -29,6 +39,15 @@ from localities.models import Locality
 class UserSaveResult:
     user: User
     created: bool
+    removed: tuple[str, ...] = ()
+
+
+class _Keep(Enum):
+    KEEP = "keep"
+
+
+# ``organisation=KEEP`` leaves the user's organisation as it is.
+KEEP = _Keep.KEEP
 
 
 @transaction.atomic
@@ -40,12 +59,25 @@ def user_save(
     organisation_name: str | None = None,
     password: str | None = None,
     full_name: str | None = None,
+    organisation: Organisation | None | _Keep = KEEP,
+    is_active: bool | None = None,
+    actor: User | None = None,
+    user_id: int | None = None,
 ) -> UserSaveResult:
     """Create the user with this e-mail, or update the existing one.
 
     The role replaces the old one; when locality slugs are given they replace the
     user's memberships; a new organisation name creates the organisation (kind
-    "other"). Every input is checked before anything is written.
+    "other"), or ``organisation`` sets (or, with None, clears) it. Every input is
+    checked before anything is written. With ``user_id`` that user is updated
+    and ``email`` becomes their address.
+
+    A change of role or localities revisits, in this transaction, every team
+    place and case grant the user holds (``accounts.revisit``): what the new
+    role cannot hold is removed, or the whole change is refused. Administrators
+    join the "Administrators" group that opens the administration site; any
+    other role leaves it. Every change is written to the change log, by
+    ``actor`` (None: a command run on the server).
     """
     email = (email or "").strip().lower()
     try:
@@ -71,13 +103,30 @@ def user_save(
             field="locality",
         )
 
-    user = User.objects.select_for_update().filter(email__iexact=email).first()
+    same_email = User.objects.filter(email__iexact=email)
+    if user_id is None:
+        user = same_email.select_for_update().first()
+    else:
+        user = User.objects.select_for_update().get(pk=user_id)
+        if same_email.exclude(pk=user_id).exists():
+            raise InvalidInput(
+                f"Another user has the e-mail address {email}.", field="email"
+            )
     created = user is None
     if user is None:
         user = User(email=email)
+        before: dict[str, Any] | None = None
+        localities_before: frozenset[int] = frozenset()
+    else:
+        before = _snapshot(user)
+        localities_before = _locality_ids(user)
+    role_before = user.role
+    user.email = email
     user.role = role
     if full_name is not None:
         user.full_name = full_name.strip()
+    if is_active is not None:
+        user.is_active = is_active
     if password is not None:
         try:
             validate_password(password, user=user)
@@ -87,12 +136,14 @@ def user_save(
     elif created:
         user.set_unusable_password()
     if organisation_name:
-        organisation, _ = Organisation.objects.get_or_create(
+        user.organisation, _ = Organisation.objects.get_or_create(
             name=organisation_name.strip()
         )
+    elif organisation is not KEEP:
         user.organisation = organisation
     user.is_staff = role == Role.ADMINISTRATOR
     user.save()
+    _administrators_group_sync(user)
 
     if locality_slugs is not None:
         LocalityMembership.objects.filter(user=user).exclude(
@@ -110,7 +161,73 @@ def user_save(
                 if loc.pk not in existing
             ]
         )
-    return UserSaveResult(user=user, created=created)
+    change = RoleChange(
+        user=user,
+        actor=actor,
+        role_before=role_before,
+        role_after=role,
+        localities_before=localities_before,
+        localities_after=_locality_ids(user),
+    )
+    removed = access_revisit(change) if change.changed and not created else []
+    _change_log(user, actor, before, _snapshot(user), removed)
+    return UserSaveResult(user=user, created=created, removed=tuple(removed))
+
+
+def _locality_ids(user: User) -> frozenset[int]:
+    return frozenset(
+        LocalityMembership.objects.filter(user=user).values_list(
+            "locality_id", flat=True
+        )
+    )
+
+
+def _snapshot(user: User) -> dict[str, Any]:
+    """What the change log compares: who the user is and what they may reach."""
+    return {
+        "email": user.email,
+        "full_name": user.full_name,
+        "role": user.role,
+        "localities": sorted(
+            LocalityMembership.objects.filter(user=user).values_list(
+                "locality__slug", flat=True
+            )
+        ),
+        "organisation": user.organisation.name if user.organisation else None,
+        "is_active": user.is_active,
+    }
+
+
+def _change_log(
+    user: User,
+    actor: User | None,
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+    removed: list[str],
+) -> None:
+    """One change-log entry with the fields that changed and what the change
+    took away; nothing when nothing changed."""
+    if before is not None:
+        changed = [k for k in after if after[k] != before[k]]
+        if not changed:
+            return
+        before = {k: before[k] for k in changed}
+        after = {k: after[k] for k in changed}
+        if removed:
+            after["removed"] = removed
+    if actor is None:
+        after["by"] = "command line"
+    change_record(actor=actor or user, obj=user, before=before, after=after)
+
+
+def _administrators_group_sync(user: User) -> None:
+    """The administration site opens to administrators through their group
+    (created by a data migration), never through superuser status."""
+    group = Group.objects.get(name=ADMINISTRATORS_GROUP)
+    if user.role == Role.ADMINISTRATOR:
+        user.groups.add(group)
+    else:
+        user.groups.remove(group)
 
 
 def api_token_issue(*, user: User, name: str = "") -> str:
@@ -180,3 +297,99 @@ def password_change(*, user: User, current: str, new: str) -> None:
             )
         ]
     )
+
+
+# --- Set-password links and two-factor resets (the administration site) -----------
+
+set_password_tokens = PasswordResetTokenGenerator()
+
+
+def password_link_send(*, user_id: int, actor: User) -> User:
+    """E-mail the user a one-time link to choose a password (a new user, or one
+    who has forgotten theirs). Nobody else sees the link: it goes only into the
+    outbox. The link stops working once used, when the password changes
+    otherwise, and after ``PASSWORD_RESET_TIMEOUT`` seconds."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user_id)
+        if not user.is_active:
+            raise InvalidInput(f"{user.email} cannot sign in: make them active first.")
+        uid = urlsafe_base64_encode(force_bytes(user.pk))
+        token = set_password_tokens.make_token(user)
+        link = (
+            f"{settings.SITE_URL}{reverse('accounts:password_set', args=[uid, token])}"
+        )
+        days = max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)
+        notifications_queue(
+            [
+                Message(
+                    key=f"set-password:{user.pk}:{timezone.now().isoformat()}",
+                    to=user.email,
+                    subject="Choose your Early Help Connect password",
+                    body=(
+                        "Use this link to choose a password for Early Help Connect. "
+                        f"It works once, within {days} "
+                        f"{'day' if days == 1 else 'days'}. If you did not expect "
+                        "it, tell your manager or the service desk.\n\n"
+                        f"{link}\n"
+                    ),
+                )
+            ]
+        )
+        change_record(
+            actor=actor, obj=user, before={}, after={"set_password_link": "sent"}
+        )
+    return user
+
+
+def password_link_user(uidb64: str, token: str) -> User | None:
+    """The user a set-password link is for, while the link is still valid."""
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uidb64)))
+    except (TypeError, ValueError, OverflowError):
+        return None
+    user = User.objects.filter(pk=pk, is_active=True).first()
+    if user is None or not set_password_tokens.check_token(user, token):
+        return None
+    return user
+
+
+@transaction.atomic
+def password_set(*, uidb64: str, token: str, new: str) -> User:
+    """Set the password a link was sent for. Every session of the user ends
+    (their session hash no longer matches), and the link cannot be used
+    again (the token covers the password)."""
+    user = password_link_user(uidb64, token)
+    if user is None:
+        raise InvalidInput("This link has expired or has already been used")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    try:
+        validate_password(new, user=user)
+    except ValidationError as exc:
+        raise InvalidInput(" ".join(exc.messages), field="new") from exc
+    user.set_password(new)
+    user.save(update_fields=["password"])
+    change_record(actor=user, obj=user, before={}, after={"password": "set by link"})
+    return user
+
+
+def two_factor_reset(*, device_id: int, actor: User) -> None:
+    """Delete a user's authenticator device: at their next sign-in they enrol
+    a new one (and a session verified with it is no longer verified)."""
+    with transaction.atomic():
+        device = (
+            TOTPDevice.objects.select_for_update()
+            .select_related("user")
+            .filter(pk=device_id)
+            .first()
+        )
+        if device is None:
+            return
+        before = {
+            "user": device.user.email,
+            "name": device.name,
+            "confirmed": device.confirmed,
+        }
+        change_record(
+            actor=actor, obj=device, before=before, after=None, object_id=device.pk
+        )
+        device.delete()

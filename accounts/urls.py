@@ -8,6 +8,11 @@ urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="sign_in"),
     path("sign-out/", views.SignOutView.as_view(), name="sign_out"),
     path("account/password/", views.password_change_view, name="password_change"),
+    path(
+        "account/set-password/<str:uidb64>/<str:token>/",
+        views.password_set_view,
+        name="password_set",
+    ),
     path("account/two-factor/", views.two_factor_setup, name="two_factor_setup"),
     path(
         "account/two-factor/verify/", views.two_factor_verify, name="two_factor_verify"

@@ -17,10 +17,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
-from accounts.forms import PasswordChangeForm, SignInForm, TokenForm
+from accounts.forms import PasswordChangeForm, PasswordSetForm, SignInForm, TokenForm
 from accounts.middleware import LAST_SEEN_AT, SIGNED_IN_AT
 from accounts.models import User
-from accounts.services import password_change
+from accounts.services import password_change, password_link_user, password_set
 from accounts.two_factor import confirmed_device, pending_device
 from core.errors import InvalidInput
 from core.view_access import public, signed_in
@@ -132,3 +132,25 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
             )
             return redirect("core:home")
     return render(request, "accounts/password_change.html", {"form": form})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@public("a set-password link: its one-time token is the credential")
+def password_set_view(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """Choose a password through the link an administrator had sent; every
+    session of the user ends, and the link cannot be used again."""
+    if password_link_user(uidb64, token) is None:
+        return render(request, "accounts/password_set_expired.html", status=200)
+    form = PasswordSetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            password_set(uidb64=uidb64, token=token, new=form.cleaned_data["new"])
+        except InvalidInput as exc:
+            form.add_error(exc.field or "new", exc.message)
+        else:
+            messages.success(
+                request, "Your password has been set. Sign in with it now."
+            )
+            return redirect("accounts:sign_in")
+    return render(request, "accounts/password_set.html", {"form": form})

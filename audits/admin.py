@@ -12,10 +12,11 @@ from django.http import HttpRequest
 
 from audits.models import AuditDomain, AuditGrade, AuditQuestion, AuditTemplate
 from audits.services import audit_template_in_use, audit_template_new_version
+from core.change_log import ChangeLoggedAdmin
 
 
 @admin.register(AuditGrade)
-class AuditGradeAdmin(admin.ModelAdmin):
+class AuditGradeAdmin(ChangeLoggedAdmin):
     list_display = ["label", "code", "position", "good"]
     readonly_fields = ["code"]
 
@@ -43,7 +44,7 @@ def _frozen(template: AuditTemplate | None) -> bool:
 
 
 @admin.register(AuditTemplate)
-class AuditTemplateAdmin(admin.ModelAdmin):
+class AuditTemplateAdmin(ChangeLoggedAdmin):
     list_display = ["name", "version", "current"]
     readonly_fields = ["version", "current"]
     inlines = [AuditDomainInline]
@@ -68,7 +69,7 @@ class AuditTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditDomain)
-class AuditDomainAdmin(admin.ModelAdmin):
+class AuditDomainAdmin(ChangeLoggedAdmin):
     list_display = ["title", "template", "position"]
     list_filter = ["template"]
     inlines = [AuditQuestionInline]

@@ -7,10 +7,11 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from casework.models import PurgedRecord, RetentionRule
+from core.change_log import ChangeLoggedAdmin
 
 
 @admin.register(RetentionRule)
-class RetentionRuleAdmin(admin.ModelAdmin):
+class RetentionRuleAdmin(ChangeLoggedAdmin):
     list_display = ["record_type", "keep_months", "note"]
     readonly_fields = ["record_type"]
 

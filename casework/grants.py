@@ -15,6 +15,7 @@ the caller's transaction; ``casework.access`` reads the grants in SQL.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef
@@ -66,7 +67,39 @@ def granted(user: User, perm: str) -> Exists:
     )
 
 
-def _team_grants(user: User) -> tuple[str, ...]:
+# Who may be on the team around a family: partners of any organisation, and the
+# early help workers and managers of the case's locality.
+TEAM_ROLES = (Role.REQUESTER, Role.PRACTITIONER, Role.LOCALITY_MANAGER)
+
+
+def may_hold_team_place(role: str, locality_ids: Collection[int], case: Case) -> bool:
+    """Whether a user with this role and these localities may be on the case's
+    team (requesters of any organisation; practitioners and managers of the
+    case's locality)."""
+    if role == Role.REQUESTER:
+        return True
+    return role in TEAM_ROLES and case.locality_id in locality_ids
+
+
+def may_lead_case(role: str, locality_ids: Collection[int], case: Case) -> bool:
+    """Whether a user with this role and these localities may be the case's
+    lead practitioner (a practitioner or manager of its locality, as at
+    allocation)."""
+    return role != Role.REQUESTER and may_hold_team_place(role, locality_ids, case)
+
+
+def user_case_grants(user: User) -> set[tuple[int, str]]:
+    """Every (case id, permission) the user holds, in one query."""
+    return {
+        (case_id, f"casework.{codename}")
+        for case_id, codename in CaseUserObjectPermission.objects.filter(
+            user=user, permission__content_type__app_label="casework"
+        ).values_list("content_object_id", "permission__codename")
+    }
+
+
+def team_grants(user: User) -> tuple[str, ...]:
+    """The grants a team place gives a user of this role."""
     if user.role in (Role.PRACTITIONER, Role.LOCALITY_MANAGER):
         return (VIEW, WORK)
     return (VIEW,)
@@ -80,7 +113,7 @@ def team_member_create(
     member = CaseMember.objects.create(
         case=case, user=user, is_lead=is_lead, added_by=added_by
     )
-    for perm in _team_grants(user):
+    for perm in team_grants(user):
         case_grant(user, case, perm)
     return member
 

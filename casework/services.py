@@ -8,7 +8,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from casework.grants import team_member_create, team_member_delete
+from casework.grants import (
+    TEAM_ROLES,
+    may_hold_team_place,
+    team_member_create,
+    team_member_delete,
+)
 from casework.models import (
     OPEN_STATUSES,
     Case,
@@ -208,8 +213,6 @@ def _event(
 
 # --- Team around the family -------------------------------------------------------
 
-TEAM_ROLES = ("requester", "practitioner", "locality_manager")
-
 
 def case_member_add(*, case_id: int, actor: User, email: str) -> CaseMember:
     """Add a user from any organisation to the team around the family.
@@ -226,11 +229,10 @@ def case_member_add(*, case_id: int, actor: User, email: str) -> CaseMember:
         case = Case.objects.select_for_update().get(pk=case_id)
         if case.status not in OPEN_STATUSES:
             raise Conflict("The case is closed.")
-        if (
-            member_user.role != "requester"
-            and not member_user.memberships.filter(
-                locality_id=case.locality_id
-            ).exists()
+        if not may_hold_team_place(
+            member_user.role,
+            set(member_user.memberships.values_list("locality_id", flat=True)),
+            case,
         ):
             raise InvalidInput(
                 f"{member_user.display_name} works in another locality: ask their "

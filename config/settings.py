@@ -53,6 +53,8 @@ SERVICE_NAME = "Early Help Connect"
 REVIEW_INTERVAL_WEEKS = env_int("REVIEW_INTERVAL_WEEKS", 6)
 # The service's public address, for links in e-mails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# How long a set-password link sent from the administration site works.
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("SET_PASSWORD_LINK_SECONDS", 3 * 24 * 3600))
 # Shown in the phase banner; staff know from it which environment they are in.
 SERVICE_PHASE = os.environ.get("SERVICE_PHASE", "beta")
 
@@ -255,6 +257,9 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # may switch it off (and then says so on every page).
 TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", True) or not DEBUG
 OTP_TOTP_ISSUER = SERVICE_NAME
+# Defence in depth: django-otp's own admin pages, were they ever registered
+# again, would not show a device's key or QR code either.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Sessions: idle timeout 30 minutes, absolute 12 hours (enforced by
 # accounts.middleware.SessionTimeoutMiddleware).

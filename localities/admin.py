@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.change_log import ChangeLoggedAdmin
 from localities.models import (
     CommunityService,
     Locality,
@@ -11,20 +12,20 @@ from localities.models import (
 
 
 @admin.register(Locality)
-class LocalityAdmin(admin.ModelAdmin):
+class LocalityAdmin(ChangeLoggedAdmin):
     list_display = ["name", "slug", "constituency_code", "lead_organisation"]
     readonly_fields = ["slug"]
 
 
 @admin.register(Ward)
-class WardAdmin(admin.ModelAdmin):
+class WardAdmin(ChangeLoggedAdmin):
     list_display = ["name", "code", "locality"]
     list_filter = ["locality"]
     search_fields = ["name", "code"]
 
 
 @admin.register(PostcodeDistrict)
-class PostcodeDistrictAdmin(admin.ModelAdmin):
+class PostcodeDistrictAdmin(ChangeLoggedAdmin):
     list_display = ["district", "locality"]
     list_filter = ["locality"]
 
@@ -36,14 +37,14 @@ class TeamMemberInline(admin.TabularInline):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(ChangeLoggedAdmin):
     list_display = ["name", "locality"]
     list_filter = ["locality"]
     inlines = [TeamMemberInline]
 
 
 @admin.register(CommunityService)
-class CommunityServiceAdmin(admin.ModelAdmin):
+class CommunityServiceAdmin(ChangeLoggedAdmin):
     list_display = ["name", "category", "locality", "active"]
     list_filter = ["locality", "active"]
     search_fields = ["name", "category"]

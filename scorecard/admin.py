@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from core.change_log import ChangeLoggedAdmin
 from scorecard.models import Indicator
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(ChangeLoggedAdmin):
     list_display = ["ref", "title", "unit", "polarity", "data_owner", "source"]
     list_filter = ["section", "source"]
     search_fields = ["ref", "title"]

@@ -30,6 +30,7 @@ REFERENCE_DATA_LOADERS = [
     "scorecard.migrations.0002_load_indicator_registry",
     "scorecard.migrations.0004_eh22_outcome_breakdown",
     "casework.migrations.0011_retention_rules",
+    "accounts.migrations.0003_administrators_group",
 ]
 
 

@@ -98,6 +98,8 @@ def row(default: int, **by_role: int) -> dict[str, int]:
 MATRIX: dict[str, dict[str, int]] = {
     "": row(OK, anonymous=SIGN_IN),
     "account/password/": row(OK, anonymous=SIGN_IN),
+    # Public: the link's one-time token is the credential; a bad one says so.
+    "account/set-password/<str:uidb64>/<str:token>/": row(OK),
     "account/two-factor/": row(SIGN_IN, no_role=OK, requester=OK),
     "account/two-factor/verify/": row(
         OK, anonymous=SIGN_IN, no_role=SIGN_IN, requester=SIGN_IN
@@ -406,6 +408,8 @@ def world():
         "index": 0,
         "candidate_id": 999999,
         "fmt": "json",
+        "uidb64": "MQ",
+        "token": "no-such-token",
     }
     return users, {"a": {**shared, **a}, "b": {**shared, **b}}
 
