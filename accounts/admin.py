@@ -1,7 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from accounts.models import ApiToken, LocalityMembership, Organisation, User
+from accounts.services import api_tokens_revoke
 
 
 class LocalityMembershipInline(admin.TabularInline):
@@ -43,15 +46,29 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are issued by ``create_user --api-token`` and revoked with the
+    "Revoke" action; no date of a token is edited by hand."""
+
     list_display = [
         "prefix",
         "user",
         "name",
         "created_at",
         "last_used_at",
+        "expires_at",
         "revoked_at",
     ]
-    readonly_fields = ["user", "prefix", "digest", "created_at", "last_used_at"]
+    list_filter = ["revoked_at", "expires_at"]
+    search_fields = ["prefix", "user__email", "name"]
+    readonly_fields = [
+        "user",
+        "prefix",
+        "digest",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+    ]
     fields = [
         "user",
         "name",
@@ -59,8 +76,15 @@ class ApiTokenAdmin(admin.ModelAdmin):
         "digest",
         "created_at",
         "last_used_at",
+        "expires_at",
         "revoked_at",
     ]
+    actions = ["revoke_tokens"]
 
-    def has_add_permission(self, request):  # tokens are issued by create_user
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    @admin.action(description="Revoke the selected API tokens")
+    def revoke_tokens(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        count = api_tokens_revoke(tokens=queryset)
+        self.message_user(request, f"{count} API token(s) revoked.", messages.SUCCESS)

@@ -362,6 +362,8 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 )
 
 # --- API ---------------------------------------------------------------------------
+# An API token authenticates for this many days after it is issued (at least one).
+API_TOKEN_LIFETIME_DAYS = max(1, env_int("API_TOKEN_LIFETIME_DAYS", 90))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.authentication.HashedTokenAuthentication",

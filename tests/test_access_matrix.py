@@ -97,6 +97,8 @@ def row(default: int, **by_role: int) -> dict[str, int]:
 
 MATRIX: dict[str, dict[str, int]] = {
     "": row(OK, anonymous=SIGN_IN),
+    "account/api-tokens/": row(OK, anonymous=SIGN_IN),
+    "account/api-tokens/<int:token_id>/revoke/": row(GONE, anonymous=SIGN_IN),
     "account/password/": row(OK, anonymous=SIGN_IN),
     "account/two-factor/": row(SIGN_IN, no_role=OK, requester=OK),
     "account/two-factor/verify/": row(
@@ -404,6 +406,7 @@ def world():
         "kind": "child",
         "index": 0,
         "candidate_id": 999999,
+        "token_id": 999999,
         "fmt": "json",
     }
     return users, {"a": {**shared, **a}, "b": {**shared, **b}}
