@@ -229,7 +229,10 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Repeated characters, repeated patterns and sequences. NCSC guidance advises
+    # against composition rules, so Django's "entirely numeric" rule is not used:
+    # this one refuses numeric runs and repeats, not random digits.
+    {"NAME": "accounts.password_validation.GuessablePatternValidator"},
 ]
 LOGIN_URL = "accounts:sign_in"
 LOGIN_REDIRECT_URL = "core:home"
