@@ -27,6 +27,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import ApiToken, Organisation, User
 from accounts.services import (
+    api_tokens_revoke,
     password_link_send,
     two_factor_reset,
     user_save,
@@ -188,22 +189,50 @@ class OrganisationAdmin(ChangeLoggedAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(ChangeLoggedAdmin):
+    """Tokens are issued by ``create_user --api-token`` and revoked with the
+    "Revoke" action; no date of a token is edited by hand, and its digest is
+    not shown."""
+
     list_display = [
         "prefix",
         "user",
         "name",
         "created_at",
         "last_used_at",
+        "expires_at",
         "revoked_at",
     ]
-    readonly_fields = ["user", "prefix", "created_at", "last_used_at"]
-    fields = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["revoked_at", "expires_at"]
+    search_fields = ["prefix", "user__email", "name"]
+    readonly_fields = [
+        "user",
+        "prefix",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+    ]
+    fields = [
+        "user",
+        "name",
+        "prefix",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+    ]
+    actions = ["revoke_tokens"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # tokens are issued by create_user
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # revoked, never deleted
+
+    @admin.action(description="Revoke the selected API tokens")
+    def revoke_tokens(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        count = api_tokens_revoke(tokens=queryset)
+        self.message_user(request, f"{count} API token(s) revoked.", messages.SUCCESS)
 
 
 # django-otp's own admin shows each device's key and QR code: replaced.

@@ -182,7 +182,9 @@ def api_token_digest(raw: str) -> str:
 
 
 class ApiToken(TimeStampedModel):
-    """An API token; only its SHA-256 digest is stored."""
+    """An API token; only its SHA-256 digest is stored. It authenticates until
+    it expires (``API_TOKEN_LIFETIME_DAYS`` after issue) or is revoked (by its
+    owner, an administrator, or the owner's password change)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100, blank=True)
@@ -192,6 +194,15 @@ class ApiToken(TimeStampedModel):
     digest = models.CharField(max_length=64, unique=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+    @property
+    def status(self) -> str:
+        if self.revoked_at is not None:
+            return "Revoked"
+        if self.expires_at <= timezone.now():
+            return "Expired"
+        return "Active"

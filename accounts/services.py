@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import Enum
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
@@ -29,6 +31,7 @@ from accounts.models import (
 )
 from accounts.revisit import RoleChange, access_revisit
 from accounts.roles import ADMINISTRATORS_GROUP, Role
+from accounts.selectors import api_tokens_of_user
 from core.change_log import change_record
 from core.errors import InvalidInput
 from core.notifications import Message, notifications_queue
@@ -232,46 +235,67 @@ def _administrators_group_sync(user: User) -> None:
 
 def api_token_issue(*, user: User, name: str = "") -> str:
     """Create an API token for ``user`` and return it; only its digest is kept,
-    so this is the only time it can be shown."""
+    so this is the only time it can be shown. It expires
+    ``API_TOKEN_LIFETIME_DAYS`` from now."""
     raw = secrets.token_urlsafe(32)
+    lifetime = timedelta(days=settings.API_TOKEN_LIFETIME_DAYS)
     ApiToken.objects.create(
-        user=user, name=name, prefix=raw[:8], digest=api_token_digest(raw)
+        user=user,
+        name=name,
+        prefix=raw[:8],
+        digest=api_token_digest(raw),
+        expires_at=timezone.now() + lifetime,
     )
     return raw
 
 
 def api_token_user(raw: str) -> User | None:
-    """The active user holding this token, or None. Marks the token as used."""
+    """The active user holding this token, or None for an unknown, revoked or
+    expired token. Marks the token as used."""
     if not raw or len(raw) > 200:
         return None
+    now = timezone.now()
     token = (
         ApiToken.objects.select_related("user", "user__organisation")
         .filter(
-            digest=api_token_digest(raw), revoked_at__isnull=True, user__is_active=True
+            digest=api_token_digest(raw),
+            revoked_at__isnull=True,
+            expires_at__gt=now,
+            user__is_active=True,
         )
         .first()
     )
     if token is None:
         return None
-    now = timezone.now()
     # Write at most once a minute per token, not on every request.
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
 
 
+def api_tokens_revoke(*, tokens: QuerySet[ApiToken]) -> int:
+    """Revoke every token of ``tokens`` that is not revoked yet and return how
+    many. The caller has chosen the tokens: the owner's own (``api_token_revoke``),
+    an administrator's selection, or all of a user's on a password change."""
+    now = timezone.now()
+    return tokens.filter(revoked_at__isnull=True).update(revoked_at=now, updated_at=now)
+
+
 def api_token_revoke(*, token_id: int, user: User) -> None:
-    ApiToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
+    """Revoke one of ``user``'s own tokens (one already revoked stays as it
+    was). A token of somebody else's raises ``ApiToken.DoesNotExist``, as one
+    that does not exist does."""
+    token = api_tokens_of_user(user).get(pk=token_id)
+    api_tokens_revoke(tokens=ApiToken.objects.filter(pk=token.pk))
 
 
 @transaction.atomic
 def password_change(*, user: User, current: str, new: str) -> None:
     """Change the user's own password. Every other session of the user ends
     (their session hash no longer matches); the caller keeps its own with
-    ``update_session_auth_hash``. An e-mail tells the user, without any case
-    data."""
+    ``update_session_auth_hash``. Every API token of the user is revoked in
+    the same transaction: whoever knew the old password may have made off with
+    one. An e-mail tells the user, without any case data."""
     if not user.check_password(current):
         raise InvalidInput("Your current password is not correct", field="current")
     try:
@@ -280,6 +304,7 @@ def password_change(*, user: User, current: str, new: str) -> None:
         raise InvalidInput(" ".join(exc.messages), field="new") from exc
     user.set_password(new)
     user.save(update_fields=["password"])
+    api_tokens_revoke(tokens=ApiToken.objects.filter(user=user))
     now = timezone.localtime()
     notifications_queue(
         [
@@ -290,7 +315,9 @@ def password_change(*, user: User, current: str, new: str) -> None:
                 body=(
                     f"Your Early Help Connect password was changed on "
                     f"{now:%-d %B %Y at %H:%M}. Any other sign-ins have been "
-                    "ended.\n\nIf you did not change it, tell your manager or the "
+                    "ended, and any API tokens you had have been revoked: ask an "
+                    "administrator for a new token if a system needs one.\n\n"
+                    "If you did not change it, tell your manager or the "
                     "service desk straight away.\n\n"
                     f"{settings.SITE_URL}/sign-in/\n"
                 ),
@@ -368,6 +395,8 @@ def password_set(*, uidb64: str, token: str, new: str) -> User:
         raise InvalidInput(" ".join(exc.messages), field="new") from exc
     user.set_password(new)
     user.save(update_fields=["password"])
+    # As on any change of password: tokens made with the old one stop working.
+    api_tokens_revoke(tokens=ApiToken.objects.filter(user=user))
     change_record(actor=user, obj=user, before={}, after={"password": "set by link"})
     return user
 

@@ -13,6 +13,12 @@ urlpatterns = [
         views.password_set_view,
         name="password_set",
     ),
+    path("account/api-tokens/", views.api_tokens_view, name="api_tokens"),
+    path(
+        "account/api-tokens/<int:token_id>/revoke/",
+        views.api_token_revoke_view,
+        name="api_token_revoke",
+    ),
     path("account/two-factor/", views.two_factor_setup, name="two_factor_setup"),
     path(
         "account/two-factor/verify/", views.two_factor_verify, name="two_factor_verify"

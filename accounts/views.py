@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,8 +19,14 @@ from django_otp import login as otp_login
 
 from accounts.forms import PasswordChangeForm, PasswordSetForm, SignInForm, TokenForm
 from accounts.middleware import LAST_SEEN_AT, SIGNED_IN_AT
-from accounts.models import User
-from accounts.services import password_change, password_link_user, password_set
+from accounts.models import ApiToken, User
+from accounts.selectors import api_tokens_of_user
+from accounts.services import (
+    api_token_revoke,
+    password_change,
+    password_link_user,
+    password_set,
+)
 from accounts.two_factor import confirmed_device, pending_device
 from core.errors import InvalidInput
 from core.view_access import public, signed_in
@@ -128,7 +134,9 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
         else:
             update_session_auth_hash(request, user)  # a new session id too
             messages.success(
-                request, "Your password has been changed. Other sign-ins have ended."
+                request,
+                "Your password has been changed. Other sign-ins have ended and "
+                "your API tokens have been revoked.",
             )
             return redirect("core:home")
     return render(request, "accounts/password_change.html", {"form": form})
@@ -154,3 +162,29 @@ def password_set_view(request: HttpRequest, uidb64: str, token: str) -> HttpResp
             )
             return redirect("accounts:sign_in")
     return render(request, "accounts/password_set.html", {"form": form})
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET"])
+@signed_in("the user's own API tokens")
+def api_tokens_view(request: HttpRequest) -> HttpResponse:
+    """The user's API tokens: when each was issued, last used and expires, and
+    a button to revoke each one still active."""
+    user = cast(User, request.user)  # login_required
+    tokens = api_tokens_of_user(user)
+    return render(request, "accounts/api_tokens.html", {"tokens": tokens})
+
+
+@never_cache
+@login_required
+@require_http_methods(["POST"])
+@signed_in("the user's own API tokens")
+def api_token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
+    user = cast(User, request.user)  # login_required
+    try:
+        api_token_revoke(token_id=token_id, user=user)
+    except ApiToken.DoesNotExist as exc:
+        raise Http404 from exc
+    messages.success(request, "The API token has been revoked.")
+    return redirect("accounts:api_tokens")

@@ -232,7 +232,10 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Repeated characters, repeated patterns and sequences. NCSC guidance advises
+    # against composition rules, so Django's "entirely numeric" rule is not used:
+    # this one refuses numeric runs and repeats, not random digits.
+    {"NAME": "accounts.password_validation.GuessablePatternValidator"},
 ]
 LOGIN_URL = "accounts:sign_in"
 LOGIN_REDIRECT_URL = "core:home"
@@ -379,6 +382,8 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 )
 
 # --- API ---------------------------------------------------------------------------
+# An API token authenticates for this many days after it is issued (at least one).
+API_TOKEN_LIFETIME_DAYS = max(1, env_int("API_TOKEN_LIFETIME_DAYS", 90))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.authentication.HashedTokenAuthentication",

@@ -23,6 +23,26 @@ def _clear_cache():
     yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _flush_past_append_only_triggers():
+    """Transactional tests end by emptying every table in one TRUNCATE, which the
+    append-only tables refuse (core/append_only.py). The test database's
+    superuser flushes with triggers off for that one transaction
+    (``session_replication_role`` is a superuser-only setting: the application's
+    role cannot do this, see tests/core/test_database_roles.py)."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.sql_flush
+
+    def sql_flush(self: Any, style: Any, tables: Any, **kwargs: Any) -> list[str]:
+        sql = original(self, style, tables, **kwargs)
+        return ["SET LOCAL session_replication_role = replica", *sql] if sql else sql
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DatabaseOperations, "sql_flush", sql_flush)
+        yield
+
+
 REFERENCE_DATA_LOADERS = [
     "localities.migrations.0002_load_localities_wards_districts",
     "family_connect.migrations.0002_load_reasons",

@@ -97,6 +97,8 @@ def row(default: int, **by_role: int) -> dict[str, int]:
 
 MATRIX: dict[str, dict[str, int]] = {
     "": row(OK, anonymous=SIGN_IN),
+    "account/api-tokens/": row(OK, anonymous=SIGN_IN),
+    "account/api-tokens/<int:token_id>/revoke/": row(GONE, anonymous=SIGN_IN),
     "account/password/": row(OK, anonymous=SIGN_IN),
     # Public: the link's one-time token is the credential; a bad one says so.
     "account/set-password/<str:uidb64>/<str:token>/": row(OK),
@@ -407,6 +409,7 @@ def world():
         "kind": "child",
         "index": 0,
         "candidate_id": 999999,
+        "token_id": 999999,
         "fmt": "json",
         "uidb64": "MQ",
         "token": "no-such-token",

@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from core.append_only import append_only
+from core.append_only import append_only, refuse_truncate
 
 
 class Migration(migrations.Migration):
@@ -101,4 +101,5 @@ class Migration(migrations.Migration):
             },
         ),
         append_only("family_connect_crosslocalitylink"),
+        refuse_truncate("family_connect_crosslocalitylink"),
     ]
