@@ -60,33 +60,6 @@ class TokenForm(GovukFormMixin, forms.Form):
         return code
 
 
-class PasswordChangeForm(GovukFormMixin, forms.Form):
-    current = forms.CharField(
-        label="Current password",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        error_messages={"required": "Enter your current password"},
-    )
-    new = forms.CharField(
-        label="New password",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": "Enter a new password"},
-    )
-    confirm = forms.CharField(
-        label="New password again",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": "Enter the new password again"},
-    )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("new") and data.get("confirm") and data["new"] != data["confirm"]:
-            self.add_error("confirm", "The two new passwords are not the same")
-        return data
-
-
 class PasswordSetForm(GovukFormMixin, forms.Form):
     new = forms.CharField(
         label="New password",
@@ -106,3 +79,13 @@ class PasswordSetForm(GovukFormMixin, forms.Form):
         if data.get("new") and data.get("confirm") and data["new"] != data["confirm"]:
             self.add_error("confirm", "The two new passwords are not the same")
         return data
+
+
+class PasswordChangeForm(PasswordSetForm):
+    current = forms.CharField(
+        label="Current password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your current password"},
+    )
+    field_order = ["current", "new", "confirm"]

@@ -289,6 +289,19 @@ def api_token_revoke(*, token_id: int, user: User) -> None:
     api_tokens_revoke(tokens=ApiToken.objects.filter(pk=token.pk))
 
 
+def _password_replace(user: User, new: str) -> None:
+    """Check and set a new password. Every API token of the user is revoked:
+    whoever knew the old password may have made off with one. Preconditions:
+    inside the caller's transaction."""
+    try:
+        validate_password(new, user=user)
+    except ValidationError as exc:
+        raise InvalidInput(" ".join(exc.messages), field="new") from exc
+    user.set_password(new)
+    user.save(update_fields=["password"])
+    api_tokens_revoke(tokens=ApiToken.objects.filter(user=user))
+
+
 @transaction.atomic
 def password_change(*, user: User, current: str, new: str) -> None:
     """Change the user's own password. Every other session of the user ends
@@ -298,13 +311,7 @@ def password_change(*, user: User, current: str, new: str) -> None:
     one. An e-mail tells the user, without any case data."""
     if not user.check_password(current):
         raise InvalidInput("Your current password is not correct", field="current")
-    try:
-        validate_password(new, user=user)
-    except ValidationError as exc:
-        raise InvalidInput(" ".join(exc.messages), field="new") from exc
-    user.set_password(new)
-    user.save(update_fields=["password"])
-    api_tokens_revoke(tokens=ApiToken.objects.filter(user=user))
+    _password_replace(user, new)
     now = timezone.localtime()
     notifications_queue(
         [
@@ -389,14 +396,7 @@ def password_set(*, uidb64: str, token: str, new: str) -> User:
     if user is None:
         raise InvalidInput("This link has expired or has already been used")
     user = User.objects.select_for_update().get(pk=user.pk)
-    try:
-        validate_password(new, user=user)
-    except ValidationError as exc:
-        raise InvalidInput(" ".join(exc.messages), field="new") from exc
-    user.set_password(new)
-    user.save(update_fields=["password"])
-    # As on any change of password: tokens made with the old one stop working.
-    api_tokens_revoke(tokens=ApiToken.objects.filter(user=user))
+    _password_replace(user, new)
     change_record(actor=user, obj=user, before={}, after={"password": "set by link"})
     return user
 

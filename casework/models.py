@@ -7,7 +7,7 @@ help with its lead practitioner. Assessment, plan, reviews and closure build on 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -15,7 +15,7 @@ from django.db import models
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from core.codes import Ethnicity, MemberRole, Relationship, Sex, check_in
-from core.models import ChoiceLabelsModel, TimeStampedModel
+from core.models import AppendOnlyModel, ChoiceLabelsModel, TimeStampedModel
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -654,7 +654,7 @@ class RetentionRule(TimeStampedModel):
         return f"{self.get_record_type_display()}: {self.keep_months} months"
 
 
-class PurgedRecord(models.Model):
+class PurgedRecord(AppendOnlyModel):
     """What is left of a record whose retention period ended: which record it
     was, when and by what it was purged, and how many rows of each kind went
     with it; no name, address, date of birth or text (QUALITY §2). Append-only:
@@ -677,11 +677,6 @@ class PurgedRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record} purged {self.purged_at:%Y-%m-%d}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise PermissionError("Purge stubs cannot be changed.")
-        super().save(*args, **kwargs)
 
 
 class PurgedEpisode(models.Model):

@@ -28,6 +28,23 @@ class ChoiceLabelsModel(models.Model):
         return force_str(labels.get(value, value), strings_only=True)
 
 
+class AppendOnlyModel(models.Model):
+    """A record that is written once and never changed or deleted by the
+    application. The database refuses UPDATE, DELETE and TRUNCATE as well, by
+    the triggers of ``core.append_only`` (PostgreSQL)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise PermissionError(f"{self._meta.label} rows cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError(f"{self._meta.label} rows cannot be deleted.")
+
+
 class TimeStampedModel(ChoiceLabelsModel):
     """Base for every domain model: when a row was created and last changed."""
 
@@ -38,7 +55,7 @@ class TimeStampedModel(ChoiceLabelsModel):
         abstract = True
 
 
-class AccessLog(models.Model):
+class AccessLog(AppendOnlyModel):
     """One read of a family, person, case or form record (QUALITY §2).
 
     Append-only for the application: rows are never updated or deleted by it. On
@@ -92,14 +109,6 @@ class AccessLog(models.Model):
     def __str__(self) -> str:
         who = self.user_email or "anonymous"
         return f"{who} {self.action} {self.object_type} {self.object_id}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise PermissionError("Access log entries cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise PermissionError("Access log entries cannot be deleted.")
 
 
 class Notification(models.Model):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +14,7 @@ from core.codes import (
     Sex,
     check_in,
 )
-from core.models import ChoiceLabelsModel, TimeStampedModel
+from core.models import AppendOnlyModel, ChoiceLabelsModel, TimeStampedModel
 
 
 class Route(models.TextChoices):
@@ -521,7 +519,7 @@ class FormFeedback(models.Model):
         return f"{self.form_id} {self.score}"
 
 
-class CrossLocalityLink(models.Model):
+class CrossLocalityLink(AppendOnlyModel):
     """A manager linked a form to a household whose records belong to another
     locality, or that has no case in the form's locality, and said why.
 
@@ -586,11 +584,3 @@ class CrossLocalityLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.form_reference} → family {self.family_id}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise PermissionError("Cross-locality links cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise PermissionError("Cross-locality links cannot be deleted.")
