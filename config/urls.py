@@ -57,6 +57,14 @@ urlpatterns = [
             RedirectView.as_view(pattern_name="accounts:sign_in", query_string=True)
         ),
     ),
+    # Changing one's own password has one page, which ends other sessions,
+    # revokes API tokens and tells the user by e-mail.
+    path(
+        "admin/password_change/",
+        public("the administration site's password page, sent to the service's own")(
+            RedirectView.as_view(pattern_name="accounts:password_change")
+        ),
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path(

@@ -336,3 +336,11 @@ def test_moving_a_worker_to_another_locality_in_the_admin(client, administrator)
     )
     assert logged["before"]["localities"] == ["erdington"]
     assert logged["after"]["localities"] == ["ladywood"]
+
+
+def test_the_admins_own_password_page_is_the_services_own(administrator, client):
+    """Django's admin page would change the password without ending other
+    sessions, revoking API tokens or telling the user."""
+    response = client.get("/admin/password_change/")
+    assert response.status_code == 302
+    assert response["Location"] == "/account/password/"
