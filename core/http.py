@@ -15,3 +15,9 @@ def client_ip(request: HttpRequest) -> str | None:
         if forwarded:
             return str(forwarded)
     return request.META.get("REMOTE_ADDR") or None
+
+
+def is_api_request(request: HttpRequest) -> bool:
+    """Whether the request is for the API, whose answers (errors included) are
+    JSON rather than pages."""
+    return request.path_info.startswith("/api/")
