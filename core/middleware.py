@@ -27,6 +27,7 @@ from django.http import (
 )
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
+from rest_framework.views import APIView
 
 from core.http import is_api_request
 
@@ -162,9 +163,10 @@ PAGE_METHODS = ("GET", "HEAD", "POST", "OPTIONS")
 class PageMethodsMiddleware:
     """405, with an ``Allow`` header, for a method no page handles (PUT,
     DELETE, PATCH, PROPFIND, ...), before the view runs: a function view that
-    does not check the method would otherwise treat it as a GET (or a POST).
-    Class-based views (the API's, sign-in and sign-out) answer 405 themselves,
-    from the handlers they define, and are left to do so."""
+    does not check the method would treat it as a GET (or a POST), and
+    Django's form views treat PUT as POST (signing in by PUT, for one). The
+    API's views answer 405 themselves, from the handlers they define, and are
+    left to do so."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -179,6 +181,9 @@ class PageMethodsMiddleware:
         view_args: tuple[Any, ...],
         view_kwargs: dict[str, Any],
     ) -> HttpResponse | None:
-        if request.method in PAGE_METHODS or hasattr(view_func, "view_class"):
+        api_view = getattr(view_func, "cls", None)
+        if request.method in PAGE_METHODS or (
+            isinstance(api_view, type) and issubclass(api_view, APIView)
+        ):
             return None
         return HttpResponseNotAllowed(PAGE_METHODS)

@@ -13,6 +13,7 @@ import io
 import json
 
 import pytest
+from django.apps import apps
 from rest_framework.exceptions import ParseError
 
 from accounts.roles import Role
@@ -22,6 +23,7 @@ from core.models import BenchmarkRow
 from core.parsers import DepthLimitedJSONParser
 from family_connect.models import FamilyConnectForm
 from tests.factories import (
+    DEFAULT_PASSWORD,
     CaseFactory,
     OrganisationFactory,
     PersonFactory,
@@ -34,6 +36,14 @@ from tests.helpers import sign_in_as
 pytestmark = pytest.mark.django_db
 
 FORMS_API = "/api/v1/family-connect/"
+
+
+def database_counts() -> dict[str, int]:
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if model._meta.managed and model._meta.label != "sessions.Session"
+    }
 
 
 @pytest.fixture
@@ -157,14 +167,26 @@ def test_a_nul_byte_in_a_multipart_field_is_400(client, manager):
     assert_html_refusal(response)
 
 
-def test_a_nul_byte_in_an_uploaded_csv_is_the_validators_clear_message(client, manager):
-    sign_in_as(client, manager)
+@pytest.mark.parametrize(
+    ("url", "role"),
+    [
+        ("/family-connect/bulk/", Role.LOCALITY_MANAGER),
+        ("/cases/social-care-referrals/upload/", Role.LOCALITY_MANAGER),
+        ("/scorecard/partner-figures/", Role.PERFORMANCE_LEAD),
+    ],
+)
+def test_a_nul_byte_in_an_uploaded_csv_is_the_validators_clear_message(
+    client, url, role
+):
+    user = UserFactory(role=role, localities=["erdington"], organisation=None)
+    sign_in_as(client, user)
     upload = io.BytesIO(b"given_name,family_name\nA\x00,B\n")
-    upload.name = "families.csv"
-    response = client.post("/family-connect/bulk/", {"file": upload})
+    upload.name = "upload.csv"
+    before = database_counts()
+    response = client.post(url, {"file": upload})
     assert response.status_code == 200
     assert b"saved as UTF-8" in response.content
-    assert FamilyConnectForm.objects.count() == 0
+    assert database_counts() == before
 
 
 # --- Invalid UTF-8 ------------------------------------------------------------
@@ -301,6 +323,19 @@ def test_a_case_page_still_answers_get_and_head(client):
     sign_in_as(client, lead)
     assert client.get(f"/cases/{case.pk}/").status_code == 200
     assert client.head(f"/cases/{case.pk}/").status_code == 200
+
+
+def test_signing_in_by_put_is_405_and_signs_nobody_in(client):
+    # Django's form views treat PUT as POST.
+    user = UserFactory(role=Role.REQUESTER)
+    response = client.generic(
+        "PUT",
+        "/sign-in/",
+        f"username={user.email}&password={DEFAULT_PASSWORD}".encode(),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 405
+    assert "_auth_user_id" not in client.session
 
 
 def test_the_api_keeps_its_own_405(manager):
