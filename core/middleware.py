@@ -125,7 +125,7 @@ def _unreadable(request: HttpRequest) -> str | None:
     return f"its body contains {problem}" if problem else None
 
 
-def refuse(request: HttpRequest, message: str) -> HttpResponse:
+def _refuse(request: HttpRequest, message: str) -> HttpResponse:
     """A 400 in the form the client reads: JSON ``{"detail": ...}`` for the
     API (as its own errors), a short page otherwise. The page needs no user,
     session or context processor: it is made before any of them ran."""
@@ -152,7 +152,7 @@ class UnreadableRequestMiddleware:
             limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024
             problem = f"its body is larger than {limit} KB"
         if problem:
-            return refuse(request, f"The request could not be read: {problem}.")
+            return _refuse(request, f"The request could not be read: {problem}.")
         return self.get_response(request)
 
 
