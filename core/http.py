@@ -31,3 +31,9 @@ def client_ip(request: HttpRequest) -> str | None:
         return str(ipaddress.ip_address(candidate))
     except ValueError:
         return peer
+
+
+def is_api_request(request: HttpRequest) -> bool:
+    """Whether the request is for the API, whose answers (errors included) are
+    JSON rather than pages."""
+    return request.path_info.startswith("/api/")

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 import logging
 from typing import cast
 
@@ -18,6 +17,9 @@ from accounts.models import User
 from accounts.roles import ROLE_SUMMARIES, Role
 from accounts.selectors import localities_for_user
 from accounts.two_factor import needs_two_factor
+from core import jsonbody
+from core.http import is_api_request
+from core.jsonbody import JSONRefused
 from core.models import BenchmarkRow
 from core.view_access import public, signed_in
 
@@ -81,7 +83,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    if request.path.startswith("/api/"):
+    if is_api_request(request):
         # API clients get JSON, as from the API's own views.
         return JsonResponse({"detail": "Not found."}, status=404)
     return render(request, "404.html", status=404)
@@ -115,8 +117,9 @@ def benchmark_insert(request: HttpRequest) -> JsonResponse:
     if not settings.BENCHMARK_VIEWS:
         raise Http404
     try:
-        data = json.loads(request.body or b"{}")
-    except ValueError:
-        return JsonResponse({"error": "not JSON"}, status=400)
+        # The middleware has refused a body that is not UTF-8.
+        data = jsonbody.loads(request.body.decode() or "{}")
+    except JSONRefused as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
     row = BenchmarkRow.objects.create(data=data)
     return JsonResponse({"id": row.pk}, status=201)

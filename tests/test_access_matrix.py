@@ -18,6 +18,8 @@ import datetime as dt
 import re
 
 import pytest
+from django.apps import apps
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.roles import Role
@@ -494,3 +496,89 @@ def test_the_access_matrix(client, world, who):
         ):
             wrong.append((route, side, "may be cached", cache))
     assert wrong == [], "\n".join(map(str, wrong))
+
+
+# --- Hostile bytes and unsupported methods on every route --------------------
+# No route answers a 5xx to a NUL byte: each path argument in turn, and a query
+# parameter, as anonymous and as a role the route answers (TRAPS: "NUL bytes
+# reaching PostgreSQL"). Every page answers 405 to a method it does not handle
+# and changes nothing.
+HOSTILE = "%00"
+REFUSED_METHODS = ("PUT", "DELETE", "PROPFIND")
+# Rows these requests may touch without changing a record: the session keeps
+# the time it was last used.
+VOLATILE = {"sessions.Session"}
+
+
+def reacher(route: str) -> str:
+    """A role the route answers (200), else one it refuses only the method
+    of (a route that takes POST), else anonymous."""
+    for wanted in (OK, GONE):
+        for who in ROLES:
+            if MATRIX[route][who] == wanted:
+                return who
+    return "anonymous"
+
+
+def hostile_urls(route: str, args: dict) -> list[str]:
+    urls = [build(route, {**args, name: HOSTILE}) for name in ARG.findall(route)]
+    plain = build(route, args)
+    return [*urls, plain + ("&" if "?" in plain else "?") + f"q={HOSTILE}"]
+
+
+def clients_by_role(users, routes) -> dict[str, tuple[Client, list[str]]]:
+    """One client per role that reaches a route, signed in once."""
+    out: dict[str, tuple[Client, list[str]]] = {}
+    for route in routes:
+        who = reacher(route)
+        if who not in out:
+            client = Client(raise_request_exception=False)
+            if who in users:
+                sign_in_as(client, users[who])
+            out[who] = (client, [])
+        out[who][1].append(route)
+    return out
+
+
+def database_rows() -> dict[str, list[dict]]:
+    return {
+        model._meta.label: list(model._default_manager.order_by("pk").values())
+        for model in apps.get_models()
+        if model._meta.managed
+        and not model._meta.proxy
+        and model._meta.label not in VOLATILE
+    }
+
+
+def test_a_nul_byte_in_any_url_is_400_for_anyone(world):
+    users, sides = world
+    routes = [route for route, _cb in url_patterns()]
+    plan = clients_by_role(users, routes)
+    # Anonymous visitors try every route, not only those they may reach.
+    plan["anonymous"] = (Client(raise_request_exception=False), routes)
+    wrong = []
+    for who, (client, reached) in plan.items():
+        for route in reached:
+            for url in hostile_urls(route, sides["a"]):
+                status = client.get(url).status_code
+                if status != 400:
+                    wrong.append((who, url, status))
+    assert wrong == [], "\n".join(map(str, wrong))
+
+
+def test_every_page_answers_405_to_methods_it_does_not_handle(world):
+    users, sides = world
+    pages = [route for route, _cb in url_patterns() if not route.startswith("api/")]
+    plan = clients_by_role(users, pages)
+    before = database_rows()
+    wrong = []
+    for who, (client, reached) in plan.items():
+        for route in reached:
+            url = build(route, sides["a"])
+            for method in REFUSED_METHODS:
+                response = client.generic(method, url, b"status=closed")
+                allowed = response.get("Allow", "")
+                if response.status_code != 405 or not allowed or method in allowed:
+                    wrong.append((who, method, url, response.status_code, allowed))
+    assert wrong == [], "\n".join(map(str, wrong))
+    assert database_rows() == before
