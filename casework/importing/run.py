@@ -132,6 +132,11 @@ def _checked(
         except json.JSONDecodeError as exc:
             yield number, None, "", [f"not valid JSON ({exc.msg})"]
             continue
+        except RecursionError:
+            # No episode comes near the interpreter's limit; a line that does is
+            # reported like any other bad line, not a crash of the whole import.
+            yield number, None, "", ["not valid JSON (nested too deeply)"]
+            continue
         episode, problems = episode_validate(raw, ref)
         if episode is None:
             yield number, None, "", [str(p) for p in problems]

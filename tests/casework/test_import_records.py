@@ -177,11 +177,11 @@ def test_bad_lines_are_reported_and_the_others_import(tmp_path):
     del no_case["audits"]
     path = write(
         tmp_path,
-        [signposted(1), bad_dob, "{not json", no_case, undecided(2)],
+        [signposted(1), bad_dob, "{not json", no_case, undecided(2), "[" * 5000],
     )
     code, out, err = run(path)
     assert code == 1
-    assert "read 5, imported 2, updated 0, unchanged 0, rejected 3" in out
+    assert "read 6, imported 2, updated 0, unchanged 0, rejected 4" in out
     lines = err.splitlines()
     assert any(
         line.startswith(
@@ -191,6 +191,7 @@ def test_bad_lines_are_reported_and_the_others_import(tmp_path):
     ), err
     assert any(line.startswith("line 3: not valid JSON") for line in lines), err
     assert "line 4: case: an allocated decision needs its case" in lines
+    assert "line 6: not valid JSON (nested too deeply)" in lines, err
     assert ImportedEpisode.objects.count() == 2
 
 
