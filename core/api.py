@@ -23,7 +23,11 @@ _STATUS = {
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler, plus a service's refusal as 400, 403, 409 or 429 (with
     ``Retry-After``) and its message (under the field it concerns, when it names
-    one)."""
+    one).
+
+    The database or Redis being away (a token lookup in the authentication
+    classes included) is not handled here: DRF raises it on to
+    ``core.views.server_error``, the one place that makes it a 503."""
     if isinstance(exc, DomainError):
         code = next(
             (c for kind, c in _STATUS.items() if isinstance(exc, kind)),

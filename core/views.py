@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from typing import cast
 
 import redis
@@ -21,6 +22,7 @@ from core import jsonbody
 from core.http import is_api_request
 from core.jsonbody import JSONRefused
 from core.models import BenchmarkRow
+from core.unavailable import is_unavailable, unavailable_response
 from core.view_access import public, signed_in
 
 logger = logging.getLogger(__name__)
@@ -90,6 +92,15 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    """The answer to any exception a view, the API or a middleware let through.
+
+    Django calls this inside its ``except`` block, so ``sys.exc_info()`` is the
+    exception: the one place where the database or Redis being away becomes a
+    503 with ``Retry-After`` (for a token lookup in the API's authentication,
+    a session lookup in a middleware or a query in a view alike) instead of a
+    500. The API's exception handler leaves these errors to it."""
+    if is_unavailable(sys.exc_info()[1]):
+        return unavailable_response(request)
     return render(request, "500.html", status=500)
 
 
