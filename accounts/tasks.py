@@ -5,8 +5,10 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from core.unavailable import TASK_RETRY
 
-@shared_task(acks_late=True, time_limit=120, soft_time_limit=100)
+
+@shared_task(acks_late=True, time_limit=120, soft_time_limit=100, **TASK_RETRY)
 def access_attempts_purge() -> int:
     """Remove failed-sign-in records whose lockout period is long over.
 
