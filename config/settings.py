@@ -334,7 +334,8 @@ LANGUAGES = [("en-gb", "English"), ("ur", "اردو")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 
-# Request size limits: a form or JSON body of at most 256 KB and 1,000 fields;
+# Request size limits: a form or JSON body of at most 256 KB (413 beyond it) and
+# a form of 1,000 fields (JSON: 1,000 keys and 500 items a list, core/jsonbody.py);
 # uploaded files (CSV) are refused above 2 MB by core/uploads.py.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000

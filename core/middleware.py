@@ -4,7 +4,8 @@
   a browser or a proxy: case pages, API answers, PDFs and CSV downloads alike
   (QUALITY §2). Static files are served before this runs and keep their long
   cache lifetimes.
-- ``UnreadableRequestMiddleware``: hostile bytes are a 400, never a 500.
+- ``UnreadableRequestMiddleware``: hostile bytes are a 400, never a 500; a
+  body over the size limit is a 413 and a chunked body a 411.
 - ``PageMethodsMiddleware``: pages answer 405 to methods they do not handle.
 """
 
@@ -21,7 +22,6 @@ from django.core.handlers.wsgi import get_bytes_from_wsgi
 from django.http import (
     HttpRequest,
     HttpResponse,
-    HttpResponseBadRequest,
     HttpResponseNotAllowed,
     JsonResponse,
 )
@@ -125,32 +125,55 @@ def _unreadable(request: HttpRequest) -> str | None:
     return f"its body contains {problem}" if problem else None
 
 
-def _refuse(request: HttpRequest, message: str) -> HttpResponse:
-    """A 400 in the form the client reads: JSON ``{"detail": ...}`` for the
-    API (as its own errors), a short page otherwise. The page needs no user,
-    session or context processor: it is made before any of them ran."""
+def _refuse(request: HttpRequest, message: str, status: int = 400) -> HttpResponse:
+    """A refusal in the form the client reads: JSON ``{"detail": ...}`` for
+    the API (as its own errors), a short page otherwise. The page needs no
+    user, session or context processor: it is made before any of them ran."""
     if is_api_request(request):
-        return JsonResponse({"detail": message}, status=400)
-    return HttpResponseBadRequest(render_to_string("400.html", {"message": message}))
+        return JsonResponse({"detail": message}, status=status)
+    return HttpResponse(
+        render_to_string("400.html", {"message": message}), status=status
+    )
+
+
+def _chunked_without_length(request: HttpRequest) -> bool:
+    # gunicorn passes a chunked body on with a Transfer-Encoding header and no
+    # CONTENT_LENGTH; Django then reads the body as empty (a form posted this
+    # way would be "This field is required"), so it is refused instead.
+    encoding = str(request.META.get("HTTP_TRANSFER_ENCODING", "")).lower()
+    return "chunked" in encoding and not request.META.get("CONTENT_LENGTH")
 
 
 class UnreadableRequestMiddleware:
     """400 for a request with a NUL byte (raw or percent-encoded) in its path,
     query string, headers, cookies or body, or invalid UTF-8 in its path,
     query string or form or JSON body (TRAPS: "NUL bytes reaching
-    PostgreSQL"). Runs before the session is looked up."""
+    PostgreSQL"); 413 for a body larger than ``DATA_UPLOAD_MAX_MEMORY_SIZE``
+    and 411 for a chunked one (no Content-Length). Runs before the session is
+    looked up. The one place these refusals are made, for pages and API."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _chunked_without_length(request):
+            return _refuse(
+                request,
+                "Length required: send the request body with a Content-Length "
+                "header (chunked bodies are not read).",
+                status=411,
+            )
         try:
             problem = _unreadable(request)
         except RequestDataTooBig:
-            # Reading the body is this middleware's doing; answer in the form
-            # the client reads, as Django's own 400 would have.
+            # Django checks the declared Content-Length before reading; the
+            # body is read here first, so this is where it is too big.
             limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024
-            problem = f"its body is larger than {limit} KB"
+            return _refuse(
+                request,
+                f"The request could not be read: its body is larger than {limit} KB.",
+                status=413,
+            )
         if problem:
             return _refuse(request, f"The request could not be read: {problem}.")
         return self.get_response(request)

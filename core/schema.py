@@ -19,8 +19,18 @@ ERRORS = {
     "401": "No valid credentials.",
     "403": "Signed in but not allowed, or the session has not passed two-factor.",
     "404": "No such record, or not one you may see.",
-    "413": "The request body is too large.",
+    "411": "A chunked body (no Content-Length header) is not read: send its length.",
+    "413": "The request body is larger than the service reads.",
     "429": "Too many requests: try again later.",
+    "503": "The database or broker is unavailable for a moment: try again after "
+    "the number of seconds in `Retry-After`.",
+}
+# Answers that say when to come back.
+RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before sending the request again.",
+        "schema": {"type": "integer"},
+    }
 }
 
 
@@ -52,13 +62,15 @@ def common_answers(
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             for code, description in ERRORS.items():
-                operation["responses"].setdefault(
+                answer = operation["responses"].setdefault(
                     code,
                     {
                         "description": description,
                         "content": {"application/json": {"schema": ERROR}},
                     },
                 )
+                if code in ("429", "503"):
+                    answer.setdefault("headers", RETRY_AFTER)
             for parameter in operation.get("parameters", []):
                 schema = parameter.setdefault("schema", {"type": "string"})
                 if parameter["name"] in MONTH_PARAMETERS:
