@@ -5,7 +5,8 @@ from __future__ import annotations
 import ipaddress
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -37,3 +38,15 @@ def is_api_request(request: HttpRequest) -> bool:
     """Whether the request is for the API, whose answers (errors included) are
     JSON rather than pages."""
     return request.path_info.startswith("/api/")
+
+
+def error_response(
+    request: HttpRequest, *, status: int, message: str, template: str
+) -> HttpResponse:
+    """An error in the form the client reads: JSON ``{"detail": message}`` for
+    the API (as its own errors), the page ``template`` otherwise. The page is
+    rendered without the request (no user, session or context processor), so
+    it can be made before they are set up, or while the database is away."""
+    if is_api_request(request):
+        return JsonResponse({"detail": message}, status=status)
+    return HttpResponse(render_to_string(template, {"message": message}), status=status)

@@ -23,13 +23,11 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseNotAllowed,
-    JsonResponse,
 )
-from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 from rest_framework.views import APIView
 
-from core.http import is_api_request
+from core.http import error_response
 
 
 class NoStoreMiddleware:
@@ -126,14 +124,7 @@ def _unreadable(request: HttpRequest) -> str | None:
 
 
 def _refuse(request: HttpRequest, message: str, status: int = 400) -> HttpResponse:
-    """A refusal in the form the client reads: JSON ``{"detail": ...}`` for
-    the API (as its own errors), a short page otherwise. The page needs no
-    user, session or context processor: it is made before any of them ran."""
-    if is_api_request(request):
-        return JsonResponse({"detail": message}, status=status)
-    return HttpResponse(
-        render_to_string("400.html", {"message": message}), status=status
-    )
+    return error_response(request, status=status, message=message, template="400.html")
 
 
 def _chunked_without_length(request: HttpRequest) -> bool:

@@ -12,11 +12,10 @@ from typing import Any
 
 import redis
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.template.loader import render_to_string
+from django.http import HttpRequest, HttpResponse
 from kombu.exceptions import OperationalError as BrokerError
 
-from core.http import is_api_request
+from core.http import error_response
 
 # django.db's OperationalError covers a refused or dropped connection, a
 # deadlock and a serialisation failure (psycopg's subclasses): all worth one
@@ -53,13 +52,7 @@ def is_unavailable(exc: BaseException | None) -> bool:
 
 def unavailable_response(request: HttpRequest) -> HttpResponse:
     """503 in the form the client reads: JSON ``{"detail": ...}`` for the API,
-    the "try again in a moment" page otherwise. The page is rendered without
-    the request: no user, session or context processor, none of which can be
-    read while the database is away."""
-    response: HttpResponse
-    if is_api_request(request):
-        response = JsonResponse({"detail": MESSAGE}, status=503)
-    else:
-        response = HttpResponse(render_to_string("503.html"), status=503)
+    the "try again in a moment" page otherwise (made without the database)."""
+    response = error_response(request, status=503, message=MESSAGE, template="503.html")
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
