@@ -25,7 +25,7 @@ def test_an_oversized_page_post_is_refused_and_saves_nothing(client):
     response = client.post(
         "/family-connect/step/family-words/", {"family_words": TOO_BIG}
     )
-    assert response.status_code == 400
+    assert response.status_code == 413
     assert FormDraft.objects.get().answers == before
 
 
@@ -49,5 +49,6 @@ def test_an_oversized_api_submission_is_refused_and_creates_nothing():
         data=json.dumps(body),
         content_type="application/json",
     )
-    assert response.status_code in (400, 413)
+    assert response.status_code == 413
+    assert response.json()["detail"].endswith("larger than 256 KB.")
     assert FamilyConnectForm.objects.count() == 0
