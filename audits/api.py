@@ -62,7 +62,8 @@ class GradeDistributionView(APIView):
             locality = Locality.objects.filter(slug=params["locality"]).first()
             if locality is None:
                 errors["locality"] = ["No locality has that slug"]
-        audit_type = params.get("type") or None
+        # A ``type`` given empty is a wrong type, not "every type".
+        audit_type = params.get("type")
         if audit_type is not None and audit_type not in AuditType.values:
             errors["type"] = ["Use one of " + ", ".join(AuditType.values)]
         if errors:

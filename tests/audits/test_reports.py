@@ -129,6 +129,7 @@ def test_the_api_filters_by_locality_and_type_and_answers_zero_rows(seed_001):
         ({"from": "2020-09", "to": "2020-04"}, "to"),
         ({"from": "2020-04", "to": "2020-09", "locality": "atlantis"}, "locality"),
         ({"from": "2020-04", "to": "2020-09", "type": "annual"}, "type"),
+        ({"from": "2020-04", "to": "2020-09", "type": ""}, "type"),
     ],
 )
 def test_bad_parameters_answer_400_naming_the_parameter(params, field):
