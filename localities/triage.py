@@ -525,7 +525,9 @@ def form_close_decided(
                 "to": outcome,
                 "reason": reason,
                 "duplicate_of": duplicate_of.reference if duplicate_of else None,
-                "social_care_referrals_removed": removed,
+                # Only when there were some: the same event as the batched
+                # import writes otherwise.
+                **({"social_care_referrals_removed": removed} if removed else {}),
             },
         )
         notifications_queue(_requester_told(form))
