@@ -25,7 +25,8 @@ OUTCOME_CHOICES = [
 def _version_field() -> forms.CharField:
     # The version of the form the page showed; the page writes it from the record
     # it shows, so a page re-shown after a refusal carries the current one.
-    return forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    # No length rule: a tampered value is simply not the form's version (Stale).
+    return forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 class DecisionForm(GovukFormMixin, forms.Form):

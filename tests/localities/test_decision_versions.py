@@ -8,8 +8,10 @@ from django.test import Client
 
 from accounts.roles import Role
 from casework.models import SocialCareReferral
+from core.errors import InvalidInput
 from core.models import Notification
 from family_connect.models import FamilyConnectForm, FormDecision, FormEvent
+from localities.triage import form_close_decided
 from tests.factories import UserFactory
 from tests.helpers import sign_in_verified
 from tests.localities.test_triage import URL, api, decide, submit
@@ -202,6 +204,21 @@ def test_an_allocated_form_cannot_be_closed_even_with_its_version(requester, man
     assert snapshot(form) == before
 
 
+def test_the_closing_service_itself_refuses_without_the_version(requester, manager):
+    form = submit(requester)
+    assert decide(manager, form, outcome="no_further_action").status_code == 200
+    before = snapshot(form)
+    with pytest.raises(InvalidInput):
+        form_close_decided(
+            form_id=form.pk,
+            actor=manager,
+            outcome="withdrawn",
+            reason="Family withdrew.",
+            seen_version=None,
+        )
+    assert snapshot(form) == before
+
+
 # --- The triage page -----------------------------------------------------------------
 
 
@@ -237,6 +254,18 @@ def test_a_decision_from_a_page_shown_before_another_managers_says_so(
     # The page now shows the current version, so the manager can act on it.
     form.refresh_from_db()
     assert f'name="version" value="{form.version}"' in html
+
+
+def test_a_tampered_version_on_the_page_is_refused_and_changes_nothing(page, requester):
+    form = submit(requester)
+    before = snapshot(form)
+    response = page.post(
+        f"/triage/forms/{form.reference}/",
+        {"outcome": "no_further_action", "reason": "Met.", "version": "x" * 500},
+    )
+    assert response.status_code == 200
+    assert "review it and decide again" in response.content.decode()
+    assert snapshot(form) == before
 
 
 def test_the_page_closes_a_decided_form_with_its_own_button(page, requester, manager):
