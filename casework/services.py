@@ -27,7 +27,7 @@ from casework.models import (
     StepUpOutcome,
 )
 from core import clock
-from core.change_log import change_record
+from core.change_log import change_record, fields_of
 from core.codes import MemberRole
 from core.errors import Conflict, InvalidInput
 from family_connect.matching import name_key
@@ -142,6 +142,32 @@ def social_care_referrals_for_step_up(
         if member.role == MemberRole.CHILD and member.person is not None
     ]
     return SocialCareReferral.objects.bulk_create(referrals)
+
+
+def social_care_referrals_withdraw_for_form(
+    *, form: FamilyConnectForm, actor: User
+) -> list[int]:
+    """Remove the referrals a step-up at triage made, when that step-up is
+    withdrawn: the family was never passed on, so it must not count as stepped up.
+    Refused (``Conflict``) once social care has recorded an outcome for any of
+    them: the referral was acted on and is no longer triage's to take back. Each
+    removal is in the change log. Preconditions: inside the caller's transaction
+    with the form locked. Returns the ids removed."""
+    referrals = list(
+        SocialCareReferral.objects.select_for_update()
+        .filter(form=form, source=SocialCareReferral.Source.TRIAGE)
+        .order_by("pk")
+    )
+    if any(r.outcome for r in referrals):
+        raise Conflict(
+            "Children's social care has recorded an outcome for this step-up, so "
+            "it cannot be withdrawn here. Nothing was changed."
+        )
+    for referral in referrals:
+        change_record(actor=actor, obj=referral, before=fields_of(referral), after=None)
+    ids = [r.pk for r in referrals]
+    SocialCareReferral.objects.filter(pk__in=ids).delete()
+    return ids
 
 
 def _household_moved(family: Family, form: FamilyConnectForm, actor: User) -> None:

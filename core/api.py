@@ -10,18 +10,27 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core.errors import Conflict, DomainError, InvalidInput, NotAllowed, TooMany
+from core.errors import (
+    Conflict,
+    DomainError,
+    InvalidInput,
+    NotAllowed,
+    Stale,
+    TooMany,
+)
 
 _STATUS = {
     InvalidInput: status.HTTP_400_BAD_REQUEST,
     NotAllowed: status.HTTP_403_FORBIDDEN,
+    # Before Conflict: the first matching kind wins.
+    Stale: status.HTTP_412_PRECONDITION_FAILED,
     Conflict: status.HTTP_409_CONFLICT,
     TooMany: status.HTTP_429_TOO_MANY_REQUESTS,
 }
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's handler, plus a service's refusal as 400, 403, 409 or 429 (with
+    """DRF's handler, plus a service's refusal as 400, 403, 412, 409 or 429 (with
     ``Retry-After``) and its message (under the field it concerns, when it names
     one).
 

@@ -24,6 +24,11 @@ class Conflict(DomainError):
     """Somebody else changed the record first (e.g. a form already decided)."""
 
 
+class Stale(Conflict):
+    """The record changed since the version the user acted on (an ``If-Match``
+    or a page's hidden version no longer matches); nothing was changed."""
+
+
 class TooMany(DomainError):
     """More than a user may send in a while (a rate limit); nothing was saved.
     ``retry_after`` is the seconds until they may send again."""

@@ -31,6 +31,30 @@ from localities.triage import form_decide, may_decide
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 MAX_KEY = 255
+IF_MATCH_HEADER = "If-Match"
+
+
+def etag(form: FamilyConnectForm) -> str:
+    return f'"{form.version}"'
+
+
+def seen_version(request: Request) -> str | None:
+    """The form version an ``If-Match`` header names: None when absent or ``*``
+    (any version). One ETag only; anything else is a 400."""
+    value = (request.headers.get(IF_MATCH_HEADER) or "").strip()
+    if not value or value == "*":
+        return None
+    if value.startswith("W/"):
+        # A weak tag never matches for a change (RFC 9110 §13.1.1).
+        raise serializers.ValidationError(
+            {IF_MATCH_HEADER: ["Send the form's ETag as given, not a weak tag."]}
+        )
+    tag = value.strip('"')
+    if not tag or "," in tag or '"' in tag or len(tag) > 64:
+        raise serializers.ValidationError(
+            {IF_MATCH_HEADER: ["Send one ETag, as the form's GET gave it."]}
+        )
+    return tag
 
 
 class SubmitResponseSerializer(serializers.Serializer):
@@ -204,7 +228,11 @@ class FormDetailView(GenericAPIView):
         if form is None:
             raise NotFound()
         access_log_record(user=request.user, obj=form, channel="api", request=request)
-        return Response(FormReadSerializer(form, context={"user": request.user}).data)
+        response = Response(
+            FormReadSerializer(form, context={"user": request.user}).data
+        )
+        response["ETag"] = etag(form)
+        return response
 
 
 OUTCOMES = [s for s in FormStatus.values if s != FormStatus.SUBMITTED] + ["transferred"]
@@ -230,13 +258,34 @@ class DecisionRequestSerializer(serializers.Serializer):
 @scoped(form_get_for_user)
 class DecisionView(GenericAPIView):
     """Record triage's decision on a form (locality managers). ``409`` when the
-    form has already been decided."""
+    form has already been decided.
+
+    With ``If-Match`` (the ETag of the form's GET), the decision is made only if
+    the form is still as the manager saw it: else ``412`` and nothing changes.
+    ``withdrawn`` or ``duplicate`` for a form already decided closes it, and needs
+    ``If-Match`` (without it: ``409``, already decided); an allocated form cannot
+    be closed (``409``)."""
 
     serializer_class = DecisionRequestSerializer
 
     @extend_schema(
         request=DecisionRequestSerializer,
-        responses={200: FormReadSerializer, 409: OpenApiTypes.OBJECT},
+        parameters=[
+            OpenApiParameter(
+                IF_MATCH_HEADER,
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="Optional: the ETag from GET of the form. If the form "
+                "has changed since, the answer is 412 and nothing is changed. "
+                "Required to withdraw a form already decided or close it as a "
+                "duplicate.",
+            )
+        ],
+        responses={
+            200: FormReadSerializer,
+            409: OpenApiTypes.OBJECT,
+            412: OpenApiTypes.OBJECT,
+        },
     )
     def post(self, request: Request, reference: str) -> Response:
         form = form_get_for_user(request.user, reference)
@@ -249,12 +298,14 @@ class DecisionView(GenericAPIView):
         serializer = DecisionRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        version = seen_version(request)
         links = _decision_links(request.user, data)
         form_decide(
             form_id=form.pk,
             actor=request.user,
             outcome=data["outcome"],
             reason=data["reason"],
+            seen_version=version,
             **links,
         )
         # The form as the decision left it (a transfer may move it out of scope).
@@ -262,7 +313,11 @@ class DecisionView(GenericAPIView):
             "locality", "organisation", "decision", "duplicate_of"
         ).get(pk=form.pk)
         access_log_record(user=request.user, obj=form, channel="api", request=request)
-        return Response(FormReadSerializer(form, context={"user": request.user}).data)
+        response = Response(
+            FormReadSerializer(form, context={"user": request.user}).data
+        )
+        response["ETag"] = etag(form)
+        return response
 
 
 def _decision_links(user: Any, data: dict[str, Any]) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -195,6 +197,17 @@ class FamilyConnectForm(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def version(self) -> str:
+        """The state a manager saw, for the API's ``ETag`` and the triage page's
+        hidden field: any saved change (a decision, a transfer, a match confirmed)
+        gives another value. Status and locality are in it as well as the time,
+        so a change within the same clock tick still shows."""
+        seen = ":".join(
+            str(v) for v in (self.pk, self.status, self.locality_id, self.updated_at)
+        )
+        return hashlib.sha256(seen.encode()).hexdigest()[:20]
 
 
 class FormMember(ChoiceLabelsModel):

@@ -22,6 +22,13 @@ OUTCOME_CHOICES = [
 ]
 
 
+def _version_field() -> forms.CharField:
+    # The version of the form the page showed; the page writes it from the record
+    # it shows, so a page re-shown after a refusal carries the current one.
+    # No length rule: a tampered value is simply not the form's version (Stale).
+    return forms.CharField(widget=forms.HiddenInput, required=False)
+
+
 class DecisionForm(GovukFormMixin, forms.Form):
     outcome = forms.ChoiceField(
         label="What have you decided?",
@@ -63,6 +70,7 @@ class DecisionForm(GovukFormMixin, forms.Form):
         max_length=5000,
         error_messages={"required": "Enter the reason for the decision"},
     )
+    version = _version_field()
 
     def __init__(
         self,
@@ -94,3 +102,30 @@ class DecisionForm(GovukFormMixin, forms.Form):
         assert isinstance(target, forms.ModelChoiceField)
         if locality is not None:
             target.queryset = Locality.objects.exclude(pk=locality.pk)
+
+
+class CloseDecidedForm(GovukFormMixin, forms.Form):
+    """Close a decided form as withdrawn or a duplicate (its own action)."""
+
+    outcome = forms.ChoiceField(
+        label="Close this form",
+        choices=[
+            (
+                FormStatus.WITHDRAWN,
+                "Withdrawn: the family no longer wants help, or it was sent in error",
+            ),
+            (FormStatus.DUPLICATE, "Duplicate of another form"),
+        ],
+        widget=forms.RadioSelect,
+        help_text="The decision stays on record. A step-up's referrals to "
+        "children's social care are removed.",
+        error_messages={"required": "Select how to close the form"},
+    )
+    duplicate_of = DecisionForm.base_fields["duplicate_of"]
+    reason = forms.CharField(
+        label="Why are you closing it?",
+        widget=forms.Textarea({"rows": 3}),
+        max_length=5000,
+        error_messages={"required": "Enter the reason for closing the form"},
+    )
+    version = _version_field()

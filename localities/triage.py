@@ -3,7 +3,13 @@
 Every service locks the form's row, checks the move is allowed, records who, when
 and why, writes a form event in the same transaction and queues e-mails after
 commit. Two managers acting on the same form at once serialise on the lock: the
-second finds it decided and gets ``Conflict``.
+second finds it decided and gets ``Conflict``. A caller that says which version of
+the form the manager saw (``seen_version``: the API's ``If-Match``, the page's
+hidden field) gets ``Stale`` when the form has changed since, whatever the change.
+
+A decision request never changes a decided form. Closing a decided form as
+withdrawn or a duplicate is its own action (``form_close_decided``), which needs
+the version the manager saw and undoes what the decision did where it can.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
@@ -23,9 +30,10 @@ from casework.services import (
     case_open_for_form,
     household_of_form,
     social_care_referrals_for_step_up,
+    social_care_referrals_withdraw_for_form,
 )
 from core import clock
-from core.errors import Conflict, InvalidInput, NotAllowed
+from core.errors import Conflict, InvalidInput, NotAllowed, Stale
 from core.notifications import Message, notifications_queue
 from family_connect.access import triages_citywide
 from family_connect.linking import cross_locality_concern, cross_locality_linked
@@ -38,7 +46,7 @@ from family_connect.models import (
     MatchStatus,
 )
 from family_connect.references import status_token
-from family_connect.transitions import can_move, can_transfer
+from family_connect.transitions import can_close_decided, can_decide, can_transfer
 from localities.models import CommunityService, Locality
 
 
@@ -82,16 +90,39 @@ def _reason(reason: str) -> str:
 
 
 def _refuse_if_moved(form: FamilyConnectForm, outcome: str) -> None:
-    if can_move(form.status, outcome):
+    if can_decide(form.status, outcome):
         return
     if form.status == FormStatus.SUBMITTED:
         raise InvalidInput("This decision is not possible for this form.")
-    decided = getattr(form, "decision", None)
-    who = f" by {decided.decided_by.display_name}" if decided else ""
-    raise Conflict(
-        f"This form has already been decided{who}: "
-        f"{FormStatus(form.status).label.lower()}. Nothing was changed."
-    )
+    raise Conflict(changed_since_message(form))
+
+
+def _refuse_if_stale(form: FamilyConnectForm, seen_version: str | None) -> None:
+    """The manager acted on the version they saw; any change since (a decision,
+    a transfer, a closure) means they must look again first."""
+    if seen_version is not None and seen_version != form.version:
+        raise Stale(changed_since_message(form))
+
+
+def changed_since_message(form: FamilyConnectForm) -> str:
+    """Who last changed the form and when, for a manager whose request it
+    refused: they review what happened and decide again."""
+    last = form.events.select_related("actor").order_by("-at", "-pk").first()
+    if last is None:
+        return "This form has changed. Review it and decide again. Nothing was changed."
+    who = f" by {last.actor.display_name}" if last.actor else ""
+    at = timezone.localtime(last.at)
+    when = f"{at.day} {at:%B %Y} at {at:%H:%M}"
+    status = FormStatus(form.status).label.lower()
+    if last.kind == FormEvent.Kind.DECIDED:
+        what = f"This form was already decided{who} on {when} ({status})"
+    elif last.kind == FormEvent.Kind.STATUS_CHANGED:
+        what = f"This form was closed{who} on {when} ({status})"
+    else:
+        what = (
+            f"This form was changed{who} on {when} ({last.get_kind_display().lower()})"
+        )
+    return f"{what}: review it and decide again. Nothing was changed."
 
 
 def _decide(
@@ -100,17 +131,17 @@ def _decide(
     actor: User,
     outcome: str,
     reason: str,
+    seen_version: str | None = None,
     **links: Any,
 ) -> Decided:
     now = clock.now()
     reason = _reason(reason)
     with transaction.atomic():
         form = _locked(form_id, actor)
+        _refuse_if_stale(form, seen_version)
         _refuse_if_moved(form, outcome)
-        first = form.status == FormStatus.SUBMITTED
         before = form.status
         messages: list[Message] = []
-        decision = None
         duplicate_of = links.pop("duplicate_of", None)
         if duplicate_of is not None:
             _check_original(form, duplicate_of)
@@ -131,20 +162,19 @@ def _decide(
         form.save(
             update_fields=["status", "case", "family", "duplicate_of", "updated_at"]
         )
-        if first:
-            decision = FormDecision.objects.create(
-                form=form,
-                outcome=outcome,
-                decided_by=actor,
-                decided_at=now,
-                reason=reason,
-                **links,
-            )
+        decision = FormDecision.objects.create(
+            form=form,
+            outcome=outcome,
+            decided_by=actor,
+            decided_at=now,
+            reason=reason,
+            **links,
+        )
         FormEvent.objects.create(
             form=form,
             at=now,
             actor=actor,
-            kind=FormEvent.Kind.DECIDED if first else FormEvent.Kind.STATUS_CHANGED,
+            kind=FormEvent.Kind.DECIDED,
             data={
                 "from": before,
                 "to": outcome,
@@ -311,6 +341,7 @@ def form_allocate(
     lead_practitioner: User,
     reason: str,
     opened_at: datetime | None = None,
+    seen_version: str | None = None,
 ) -> Decided:
     """Allocate to a lead practitioner: opens the family's case, or joins the open
     one. The form must have a locality."""
@@ -321,6 +352,7 @@ def form_allocate(
         reason=reason,
         lead_practitioner=lead_practitioner,
         opened_at=opened_at,
+        seen_version=seen_version,
     )
 
 
@@ -330,6 +362,7 @@ def form_signpost(
     actor: User,
     community_service: CommunityService | None,
     reason: str,
+    seen_version: str | None = None,
 ) -> Decided:
     """Signpost the family to a named community service: an active one of the
     form's locality, or a city-wide one (replayed history may not name it)."""
@@ -357,31 +390,44 @@ def form_signpost(
         outcome=FormStatus.SIGNPOSTED,
         reason=reason,
         community_service=community_service,
+        seen_version=seen_version,
     )
 
 
-def form_give_consultation(*, form_id: int, actor: User, reason: str) -> Decided:
+def form_give_consultation(
+    *, form_id: int, actor: User, reason: str, seen_version: str | None = None
+) -> Decided:
     return _decide(
         form_id=form_id,
         actor=actor,
         outcome=FormStatus.CONSULTATION_GIVEN,
         reason=reason,
+        seen_version=seen_version,
     )
 
 
-def form_step_up(*, form_id: int, actor: User, reason: str) -> Decided:
+def form_step_up(
+    *, form_id: int, actor: User, reason: str, seen_version: str | None = None
+) -> Decided:
     """Pass the family to children's social care."""
     return _decide(
-        form_id=form_id, actor=actor, outcome=FormStatus.STEPPED_UP, reason=reason
+        form_id=form_id,
+        actor=actor,
+        outcome=FormStatus.STEPPED_UP,
+        reason=reason,
+        seen_version=seen_version,
     )
 
 
-def form_no_further_action(*, form_id: int, actor: User, reason: str) -> Decided:
+def form_no_further_action(
+    *, form_id: int, actor: User, reason: str, seen_version: str | None = None
+) -> Decided:
     return _decide(
         form_id=form_id,
         actor=actor,
         outcome=FormStatus.NO_FURTHER_ACTION,
         reason=reason,
+        seen_version=seen_version,
     )
 
 
@@ -391,27 +437,127 @@ def form_mark_duplicate(
     actor: User,
     duplicate_of: FamilyConnectForm | None,
     reason: str,
+    seen_version: str | None = None,
 ) -> Decided:
-    """Close a form as a duplicate of another that is being worked with (not
-    itself, not one closed as a duplicate or withdrawn; an allocated form cannot
-    become a duplicate)."""
+    """Close a waiting form as a duplicate of another that is being worked with
+    (not itself, not one closed as a duplicate or withdrawn). A decided form is
+    closed by ``form_close_decided``."""
     return _decide(
         form_id=form_id,
         actor=actor,
         outcome=FormStatus.DUPLICATE,
         reason=reason,
         duplicate_of=duplicate_of,
+        seen_version=seen_version,
     )
 
 
-def form_withdraw(*, form_id: int, actor: User, reason: str) -> Decided:
+def form_withdraw(
+    *, form_id: int, actor: User, reason: str, seen_version: str | None = None
+) -> Decided:
+    """Close a waiting form as withdrawn; a decided one is closed by
+    ``form_close_decided``."""
     return _decide(
-        form_id=form_id, actor=actor, outcome=FormStatus.WITHDRAWN, reason=reason
+        form_id=form_id,
+        actor=actor,
+        outcome=FormStatus.WITHDRAWN,
+        reason=reason,
+        seen_version=seen_version,
     )
+
+
+def form_close_decided(
+    *,
+    form_id: int,
+    actor: User,
+    outcome: str,
+    reason: str,
+    seen_version: str | None,
+    duplicate_of: FamilyConnectForm | None = None,
+) -> Decided:
+    """Close a decided form as withdrawn (the family no longer wants help, or
+    the request was made in error) or as a duplicate of another form.
+
+    Its own action, not a decision: the manager must have seen the decision, so
+    ``seen_version`` is required (replayed history excepted) and a form changed
+    since is refused with ``Stale``. The decision stays on record; the form's
+    status changes, with a ``status_changed`` event. What the decision did is
+    undone where it can be: a step-up's referrals made at triage are removed,
+    unless social care has recorded an outcome for them (then refused). An
+    allocated form is refused: its case is open and is closed through casework.
+    """
+    now = clock.now()
+    reason = _reason(reason)
+    if seen_version is None and not clock.replaying():
+        raise InvalidInput(
+            "Review the form's decision before closing it: send the version you "
+            "saw (the API's If-Match header).",
+            field="version",
+        )
+    with transaction.atomic():
+        form = _locked(form_id, actor)
+        _refuse_if_stale(form, seen_version)
+        if not can_close_decided(form.status, outcome):
+            _refuse_closing(form, outcome)
+        if outcome == FormStatus.DUPLICATE:
+            if duplicate_of is not None:
+                _check_original(form, duplicate_of)
+            elif not clock.replaying():
+                raise InvalidInput(
+                    "Enter the reference of the form it duplicates.",
+                    field="duplicate_of",
+                )
+            form.duplicate_of = duplicate_of
+        removed: list[int] = []
+        # Replayed history keeps the referrals the previous system recorded.
+        if form.status == FormStatus.STEPPED_UP and not clock.replaying():
+            removed = social_care_referrals_withdraw_for_form(form=form, actor=actor)
+        before = form.status
+        form.status = outcome
+        form.save(update_fields=["status", "duplicate_of", "updated_at"])
+        FormEvent.objects.create(
+            form=form,
+            at=now,
+            actor=actor,
+            kind=FormEvent.Kind.STATUS_CHANGED,
+            data={
+                "from": before,
+                "to": outcome,
+                "reason": reason,
+                "duplicate_of": duplicate_of.reference if duplicate_of else None,
+                # Only when there were some: the same event as the batched
+                # import writes otherwise.
+                **({"social_care_referrals_removed": removed} if removed else {}),
+            },
+        )
+        notifications_queue(_requester_told(form))
+    return Decided(form, getattr(form, "decision", None))
+
+
+def _refuse_closing(form: FamilyConnectForm, outcome: str) -> None:
+    if outcome not in (FormStatus.WITHDRAWN, FormStatus.DUPLICATE):
+        raise InvalidInput(
+            "A decided form can only be closed as withdrawn or as a duplicate.",
+            field="outcome",
+        )
+    if form.status == FormStatus.SUBMITTED:
+        raise InvalidInput("This form is waiting for a decision: record the decision.")
+    if form.status == FormStatus.ALLOCATED:
+        raise Conflict(
+            "An allocated form cannot be withdrawn or closed as a duplicate: the "
+            "family's case is open. Close the case, with the reason, instead. "
+            "Nothing was changed."
+        )
+    raise Conflict(changed_since_message(form))
 
 
 def form_transfer(
-    *, form_id: int, actor: User, to_locality: Locality, reason: str
+    *,
+    form_id: int,
+    actor: User,
+    to_locality: Locality,
+    reason: str,
+    seen_version: str | None = None,
 ) -> FamilyConnectForm:
     """Move an undecided form to another locality's queue; its received time, and
     so its 7-day clock, stay as they are."""
@@ -419,6 +565,7 @@ def form_transfer(
     reason = _reason(reason)
     with transaction.atomic():
         form = _locked(form_id, actor)
+        _refuse_if_stale(form, seen_version)
         if not can_transfer(form.status):
             raise Conflict("Only a form waiting for a decision can be transferred.")
         if form.locality_id == to_locality.pk:
@@ -456,16 +603,41 @@ def form_decide(
     community_service: CommunityService | None = None,
     duplicate_of: FamilyConnectForm | None = None,
     to_locality: Locality | None = None,
+    seen_version: str | None = None,
 ) -> FamilyConnectForm:
     """Route one decision, as named by its outcome code, to its service (the API
-    and the triage page take the outcome as data)."""
+    and the triage page take the outcome as data).
+
+    Withdrawn or duplicate for a form already decided, from a manager who says
+    which version they saw, is the closing action; without the version it is a
+    decision, refused as the form is decided. (The status read here is not
+    locked: the service checks the version under the lock, so a decision made
+    in between is refused as ``Stale`` whichever way this routes.)"""
+    if outcome in (FormStatus.WITHDRAWN, FormStatus.DUPLICATE) and (
+        seen_version is not None
+        and FamilyConnectForm.objects.filter(pk=form_id)
+        .exclude(status=FormStatus.SUBMITTED)
+        .exists()
+    ):
+        return form_close_decided(
+            form_id=form_id,
+            actor=actor,
+            outcome=outcome,
+            reason=reason,
+            seen_version=seen_version,
+            duplicate_of=duplicate_of,
+        ).form
     if outcome == "transferred":
         if to_locality is None:
             raise InvalidInput(
                 "Choose the locality to transfer to.", field="to_locality"
             )
         return form_transfer(
-            form_id=form_id, actor=actor, to_locality=to_locality, reason=reason
+            form_id=form_id,
+            actor=actor,
+            to_locality=to_locality,
+            reason=reason,
+            seen_version=seen_version,
         )
     if outcome == FormStatus.ALLOCATED:
         if lead_practitioner is None:
@@ -475,6 +647,7 @@ def form_decide(
             actor=actor,
             lead_practitioner=lead_practitioner,
             reason=reason,
+            seen_version=seen_version,
         ).form
     if outcome == FormStatus.SIGNPOSTED:
         if community_service is None:
@@ -486,6 +659,7 @@ def form_decide(
             actor=actor,
             community_service=community_service,
             reason=reason,
+            seen_version=seen_version,
         ).form
     if outcome == FormStatus.DUPLICATE:
         if duplicate_of is None:
@@ -493,7 +667,11 @@ def form_decide(
                 "Enter the reference of the form it duplicates.", field="duplicate_of"
             )
         return form_mark_duplicate(
-            form_id=form_id, actor=actor, duplicate_of=duplicate_of, reason=reason
+            form_id=form_id,
+            actor=actor,
+            duplicate_of=duplicate_of,
+            reason=reason,
+            seen_version=seen_version,
         ).form
     simple: dict[str, Any] = {
         FormStatus.CONSULTATION_GIVEN: form_give_consultation,
@@ -503,4 +681,6 @@ def form_decide(
     }
     if outcome not in simple:
         raise InvalidInput("Choose a decision.", field="outcome")
-    return simple[outcome](form_id=form_id, actor=actor, reason=reason).form
+    return simple[outcome](
+        form_id=form_id, actor=actor, reason=reason, seen_version=seen_version
+    ).form

@@ -29,8 +29,9 @@ from family_connect.models import (
     Route,
 )
 from family_connect.services import match_candidate_decide
+from family_connect.transitions import can_close_decided
 from localities.access import queue_for_user, triage_localities_for_user
-from localities.forms import DecisionForm
+from localities.forms import CloseDecidedForm, DecisionForm
 from localities.models import CommunityService, Locality
 from localities.selectors import (
     BANDS,
@@ -165,20 +166,30 @@ def form_triage(request: HttpRequest, reference: str) -> HttpResponse:
     practitioners = (
         list(practitioners_by_headroom(form.locality)) if form.locality else []
     )
+    closing = request.POST.get("action") == "close"
     decision_form = DecisionForm(
-        request.POST or None, practitioners=practitioners, locality=form.locality
+        None if closing else request.POST or None,
+        practitioners=practitioners,
+        locality=form.locality,
     )
-    if request.method == "POST" and decision_form.is_valid():
-        data = decision_form.cleaned_data
+    close_form = CloseDecidedForm(request.POST if closing else None)
+    posted: forms.Form = close_form if closing else decision_form
+    if request.method == "POST" and posted.is_valid():
+        data = {
+            "lead_practitioner": None,
+            "community_service": None,
+            "to_locality": None,
+            **posted.cleaned_data,
+        }
         by_pk = {p.pk: p for p in practitioners}
         duplicate_of = None
         if data["duplicate_of"]:
             duplicate_of = form_get_for_user(request.user, data["duplicate_of"])
             if duplicate_of is None:
-                decision_form.add_error(
+                posted.add_error(
                     "duplicate_of", "No form with this reference in your queues"
                 )
-        if not decision_form.errors:
+        if not posted.errors:
             try:
                 form_decide(
                     form_id=form.pk,
@@ -189,14 +200,22 @@ def form_triage(request: HttpRequest, reference: str) -> HttpResponse:
                     community_service=data["community_service"],
                     duplicate_of=duplicate_of,
                     to_locality=data["to_locality"],
+                    seen_version=data["version"] or None,
                 )
             except DomainError as exc:
-                field = exc.field if exc.field in decision_form.fields else None
-                decision_form.add_error(field, exc.message)
+                field = exc.field if exc.field in posted.fields else None
+                posted.add_error(field, exc.message)
+                # Show the form as it is now (decided by someone else, say).
+                form = _triage_form(request, reference)
             else:
                 messages.success(
                     request,
-                    _decided_message(form, data, by_pk.get(data["lead_practitioner"])),
+                    f"{form.reference} closed: "
+                    f"{FormStatus(data['outcome']).label.lower()}."
+                    if closing
+                    else _decided_message(
+                        form, data, by_pk.get(data["lead_practitioner"])
+                    ),
                 )
                 slug = form.locality.slug if form.locality else "unresolved"
                 return redirect("localities:queue", slug=slug)
@@ -224,8 +243,11 @@ def form_triage(request: HttpRequest, reference: str) -> HttpResponse:
             "candidates": candidates,
             "events": form.events.select_related("actor"),
             "decision_form": decision_form,
-            "form": decision_form,
-            "decided": form.status != "submitted",
+            "close_form": close_form,
+            "posted_form": posted,
+            "form": posted,
+            "decided": form.status != FormStatus.SUBMITTED,
+            "closable": can_close_decided(form.status, FormStatus.WITHDRAWN),
         },
     )
 

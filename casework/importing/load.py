@@ -55,6 +55,7 @@ from family_connect.validation import MemberInput, SubmissionInput
 from localities.models import Locality
 from localities.triage import (
     form_allocate,
+    form_close_decided,
     form_give_consultation,
     form_mark_duplicate,
     form_no_further_action,
@@ -324,7 +325,15 @@ def _replay(
     if r["final_status"] is not None:
         actor = decider or _system_user(directory)
         with clock.replaying_at(decision["decided_at"] if decision else received):
-            if r["final_status"] == FormStatus.DUPLICATE:
+            if decision is not None:
+                form_close_decided(
+                    form_id=form.pk,
+                    actor=actor,
+                    outcome=r["final_status"],
+                    reason="",
+                    seen_version=None,
+                )
+            elif r["final_status"] == FormStatus.DUPLICATE:
                 form_mark_duplicate(
                     form_id=form.pk, actor=actor, duplicate_of=None, reason=""
                 )

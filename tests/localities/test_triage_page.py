@@ -120,7 +120,7 @@ def test_a_second_manager_gets_a_clear_message_not_an_error(client, manager, req
         {"outcome": "consultation_given", "reason": "Advice given."},
     )
     assert late.status_code == 200
-    assert "already been decided" in late.content.decode()
+    assert "This form was already decided by" in late.content.decode()
     assert FormEvent.objects.filter(form=form, kind="decided").count() == 1
 
 
