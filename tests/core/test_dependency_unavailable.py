@@ -106,7 +106,7 @@ def test_healthz_keeps_its_own_answer_while_the_database_is_down(client):
     assert response.json()["database"] == "unavailable"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_form_submission_succeeds_while_the_broker_is_down(requester):
     """The form is committed, its e-mails wait in the outbox for the sweeper."""
     client = api(requester)
@@ -121,7 +121,7 @@ def test_a_form_submission_succeeds_while_the_broker_is_down(requester):
     assert Notification.objects.filter(sent_at__isnull=True).exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_page_whose_work_cannot_be_queued_is_the_try_again_page(client):
     sign_in_verified(client, UserFactory(role=Role.PERFORMANCE_LEAD, organisation=None))
     client.raise_request_exception = False

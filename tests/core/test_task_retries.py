@@ -43,7 +43,7 @@ def queued(key: str = "form:1:requester") -> Notification:
     )
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("error", [OperationalError, InterfaceError])
 @pytest.mark.parametrize(
     "at_query",
@@ -73,7 +73,7 @@ def test_an_email_task_meeting_a_database_error_is_retried_and_sends_once(
     assert row.sent_at is not None and row.claimed_at is not None
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_retry_of_a_sent_email_sends_nothing_more(mailoutbox):
     row = queued()
     notifications_send.apply(kwargs={"keys": [row.key]})
