@@ -12,7 +12,6 @@ import os
 import signal
 import time
 from collections.abc import Callable
-from datetime import timedelta
 
 import pytest
 import redis
@@ -23,12 +22,13 @@ from django.utils import timezone
 from audits.models import AuditReport, ReportStatus
 from audits.monthly import audit_reports_reap
 from audits.tasks import audit_report_build
-from core.periods import Month
+from core.jobs import queued_lease
+from core.periods import local_date, previous_month
 from scorecard.models import Release, ReleaseStatus, Value
 from scorecard.services import scorecard_run, scorecard_runs_reap
-from scorecard.tasks import scorecard_compute_task
+from scorecard.tasks import scorecard_monthly
 
-PERIOD = Month(2026, 10)
+PERIOD = previous_month(local_date(timezone.now()))  # the monthly job's
 # Short leases in the workers under test, so a killed run lapses in seconds.
 WORKER_ENV = {"JOB_LEASE_SECONDS": "3"}
 
@@ -50,50 +50,34 @@ def lease_pid(job) -> int:
     return int(job.lease_owner.split(":")[1])
 
 
-def new_release() -> Release:
-    return Release.objects.create(
-        period=str(PERIOD),
-        started_at=timezone.now(),
-        code_version="test",
-        lease_until=timezone.now() + timedelta(minutes=1),
-    )
+def prepare_monthly_scorecard() -> Callable[[], object]:
+    return scorecard_monthly.delay
 
 
-def start_scorecard(release: Release) -> None:
-    scorecard_compute_task.delay(release_id=release.pk)
+def prepare_audit_report() -> Callable[[], object]:
+    report = AuditReport.objects.create(period=str(PERIOD), **queued_lease())
+    return lambda: audit_report_build.delay(report_id=report.pk)
 
 
-def start_audit_report(report: AuditReport) -> None:
-    audit_report_build.delay(report_id=report.pk)
-
-
-# Each job: how to make its row, queue it, the table it blocks on after taking
-# its lease, and the progress it shows there.
+# Each job: its model, how to prepare it (committed; returns how to queue it),
+# the table it blocks on after taking its lease, and its progress there.
 JOBS = {
-    "scorecard": (new_release, start_scorecard, "scorecard_value", 90),
-    "audit-report": (
-        lambda: AuditReport.objects.create(
-            period=str(PERIOD), lease_until=timezone.now() + timedelta(minutes=1)
-        ),
-        start_audit_report,
-        "audits_caseaudit",
-        5,
-    ),
+    "monthly-scorecard": (Release, prepare_monthly_scorecard, "scorecard_value", 90),
+    "audit-report": (AuditReport, prepare_audit_report, "audits_caseaudit", 5),
 }
 
 
-def blocked_job(kind, job, workers, *, at_progress):
-    """Queue the job (committed) while its table is locked, in the caller's
-    transaction; return it once a worker holds its lease and is stopped at the
-    known step (the lock still held)."""
-    _, start, table, _ = JOBS[kind]
+def blocked_job(kind, start, workers):
+    """Queue the job while its table is locked, in the caller's transaction;
+    return its row once a worker holds its lease and is stopped at the known
+    step (the lock still held)."""
+    model, _, table, at_progress = JOBS[kind]
     with connection.cursor() as cursor:
         cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
-    start(job)
+    start()
     return wait_for(
         lambda: (
-            type(job)
-            .objects.filter(pk=job.pk, progress=at_progress)
+            model.objects.filter(period=str(PERIOD), progress=at_progress)
             .exclude(lease_owner="")
             .first()
         ),
@@ -103,22 +87,22 @@ def blocked_job(kind, job, workers, *, at_progress):
 
 
 def assert_finished_once(kind: str, job, workers) -> None:
-    model = type(job)
-    done = ReleaseStatus.DONE if kind == "scorecard" else ReportStatus.DONE
+    model = JOBS[kind][0]
+    done = ReleaseStatus.DONE if model is Release else ReportStatus.DONE
     finished = wait_for(
         lambda: model.objects.filter(pk=job.pk, status=done).first(),
         f"{kind} to finish",
         workers,
     )
     assert finished.lease_owner == "" and finished.lease_until is None
-    if kind == "scorecard":
+    assert model.objects.filter(period=str(PERIOD)).count() == 1
+    if model is Release:
         assert finished.progress == 100
         values = Value.objects.filter(release=finished)
         reference = scorecard_run(period=PERIOD)
         assert values.count() == reference.values.count() > 0
         assert values.values("ref", "locality").distinct().count() == values.count()
     else:
-        assert AuditReport.objects.filter(period=str(PERIOD)).count() == 1
         assert bytes(finished.pdf).startswith(b"%PDF")
 
 
@@ -130,10 +114,9 @@ def test_a_job_whose_worker_process_is_killed_is_finished_once(
     the task (reject_on_worker_lost), it is delivered again to a new process,
     which waits for the dead run's lease to lapse and takes the run over."""
     worker = real_celery_workers(pool="prefork", **WORKER_ENV)
-    at_progress = JOBS[kind][3]
-    job = JOBS[kind][0]()
+    start = JOBS[kind][1]()
     with transaction.atomic():
-        job = blocked_job(kind, job, [worker], at_progress=at_progress)
+        job = blocked_job(kind, start, [worker])
         os.kill(lease_pid(job), signal.SIGKILL)
     assert_finished_once(kind, job, [worker])
     assert "WorkerLostError" in worker.output()
@@ -147,17 +130,18 @@ def test_a_job_whose_whole_worker_is_killed_is_taken_over_by_the_reaper(
     the broker's visibility timeout: the reaper queues the lapsed run again and
     a new worker finishes it once."""
     first = real_celery_workers(pool="solo", **WORKER_ENV)
-    at_progress = JOBS[kind][3]
-    job = JOBS[kind][0]()
+    start = JOBS[kind][1]()
     with transaction.atomic():
-        job = blocked_job(kind, job, [first], at_progress=at_progress)
+        job = blocked_job(kind, start, [first])
         assert lease_pid(job) == first.pid
         first.kill()
         first.wait()
-    reap = scorecard_runs_reap if kind == "scorecard" else audit_reports_reap
+    reap = scorecard_runs_reap if JOBS[kind][0] is Release else audit_reports_reap
     assert reap() == []  # its lease is still alive: left alone
     wait_for(
-        lambda: type(job).objects.filter(pk=job.pk, lease_until__lte=timezone.now()),
+        lambda: JOBS[kind][0].objects.filter(
+            pk=job.pk, lease_until__lte=timezone.now()
+        ),
         "the dead run's lease to lapse",
     )
     second = real_celery_workers(pool="solo", **WORKER_ENV)
