@@ -12,6 +12,7 @@ import os
 import signal
 import time
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 import redis
@@ -61,7 +62,7 @@ def prepare_audit_report() -> Callable[[], object]:
 
 # Each job: its model, how to prepare it (committed; returns how to queue it),
 # the table it blocks on after taking its lease, and its progress there.
-JOBS = {
+JOBS: dict[str, tuple[Any, Callable[[], Any], str, int]] = {
     "monthly-scorecard": (Release, prepare_monthly_scorecard, "scorecard_value", 90),
     "audit-report": (AuditReport, prepare_audit_report, "audits_caseaudit", 5),
 }
