@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from core.codes import AuditType, check_in
-from core.models import ChoiceLabelsModel, TimeStampedModel
+from core.models import ChoiceLabelsModel, LeasedJob, TimeStampedModel
 
 
 class AuditGrade(TimeStampedModel):
@@ -348,7 +348,7 @@ class ReportStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-class AuditReport(TimeStampedModel):
+class AuditReport(TimeStampedModel, LeasedJob):
     """The monthly audit PDF: one job row per month, so a second run of the
     job (beat, a retry, a redelivery, a manager's click) finds the first."""
 

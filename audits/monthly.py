@@ -3,6 +3,7 @@ beat job on the 1st for the previous month or on demand, with progress."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from django.db import IntegrityError, transaction
@@ -18,19 +19,24 @@ from audits.reports import (
     period_for,
     themes,
 )
-from core import clock
+from core import clock, jobs
 from core.pdf import render_pdf_from_html
 from core.periods import Month, local_date
 
 logger = logging.getLogger(__name__)
 
 
-def audit_report_request(*, period: Month, actor: User | None) -> AuditReport:
-    """The month's report job, created and queued if there is none yet. A
-    failed one is queued again; a queued, running or finished one is returned
-    as it is, so asking twice makes one report."""
+def _queue_build(report_id: int) -> None:
     from audits.tasks import audit_report_build
 
+    audit_report_build.delay(report_id=report_id)
+
+
+def audit_report_request(*, period: Month, actor: User | None) -> AuditReport:
+    """The month's report job, created and queued if there is none yet. A
+    failed one is queued again, and so is one whose worker died (its lease
+    lapsed); a finished one or one alive in a worker is returned as it is, so
+    asking twice makes one report."""
     with transaction.atomic():
         report = (
             AuditReport.objects.select_for_update().filter(period=str(period)).first()
@@ -39,36 +45,35 @@ def audit_report_request(*, period: Month, actor: User | None) -> AuditReport:
             try:
                 with transaction.atomic():
                     report = AuditReport.objects.create(
-                        period=str(period), requested_by=actor
+                        period=str(period), requested_by=actor, **jobs.queued_lease()
                     )
             except IntegrityError:  # created by a concurrent request
                 report = AuditReport.objects.select_for_update().get(period=str(period))
+                return report
         elif report.status == ReportStatus.FAILED:
             report.status = ReportStatus.QUEUED
             report.progress = 0
             report.error = ""
             report.save(update_fields=["status", "progress", "error", "updated_at"])
-        else:
+        elif report.status == ReportStatus.DONE or not jobs.lease_lapsed(report):
             return report
-        report_id = report.pk
-        transaction.on_commit(lambda: audit_report_build.delay(report_id=report_id))
+        jobs.job_requeue(report, _queue_build)
     return report
 
 
-def _claim(report_id: int) -> AuditReport | None:
-    """Take the job unless it is done or being produced by another worker."""
-    with transaction.atomic():
-        report = AuditReport.objects.select_for_update().get(pk=report_id)
-        if report.status in (ReportStatus.DONE, ReportStatus.RUNNING):
-            return None
-        report.status = ReportStatus.RUNNING
-        report.progress = 5
-        report.save(update_fields=["status", "progress", "updated_at"])
-        return report
+def _finished(report: AuditReport) -> bool:
+    return report.status in (ReportStatus.DONE, ReportStatus.FAILED)
 
 
-def _progress(report_id: int, percent: int) -> None:
-    AuditReport.objects.filter(pk=report_id).update(progress=percent)
+def audit_reports_reap() -> list[int]:
+    """Queue again the reports whose worker died or whose message was lost
+    (their lease lapsed)."""
+    return jobs.jobs_reap(
+        AuditReport.objects.filter(
+            status__in=(ReportStatus.QUEUED, ReportStatus.RUNNING)
+        ),
+        _queue_build,
+    )
 
 
 def audit_report_context(period: Month) -> dict:
@@ -102,24 +107,47 @@ def audit_report_context(period: Month) -> dict:
 
 
 def audit_report_build(*, report_id: int) -> bool:
-    """Produce the PDF for a queued job. Idempotent: a job that is done (or
-    being produced) is left alone, so a redelivered task makes no second PDF."""
-    report = _claim(report_id)
-    if report is None:
+    """Produce the PDF for a queued job, taking over a run whose worker died
+    (its lease lapsed). Idempotent: a finished job is left alone, and only the
+    run holding the lease stores its PDF, so a redelivered task makes one
+    report. Raises ``jobs.JobBusy`` while another run's lease is alive."""
+    claimed = jobs.job_claim(
+        AuditReport,
+        report_id,
+        finished=_finished,
+        status=ReportStatus.RUNNING,
+        progress=5,
+    )
+    if claimed is None:
         return False
+    report, token = claimed
     try:
         context = audit_report_context(Month.parse(report.period))
-        _progress(report_id, 40)
+        jobs.job_renew(AuditReport, report_id, token, progress=40)
         html = render_to_string("pdf/audit_report.html", context)
-        _progress(report_id, 60)
+        jobs.job_renew(AuditReport, report_id, token, progress=60)
         pdf = render_pdf_from_html(html)
+        jobs.job_finish(
+            AuditReport,
+            report_id,
+            token,
+            status=ReportStatus.DONE,
+            progress=100,
+            pdf=pdf,
+            generated_at=clock.now(),
+        )
+    except jobs.JobLost:
+        logger.warning("The audit report for %s was taken over", report.period)
+        return False
     except Exception as exc:
         logger.exception("The audit report for %s failed", report.period)
-        AuditReport.objects.filter(pk=report_id).update(
-            status=ReportStatus.FAILED, error=str(exc)[:500]
-        )
+        with contextlib.suppress(jobs.JobLost):
+            jobs.job_finish(
+                AuditReport,
+                report_id,
+                token,
+                status=ReportStatus.FAILED,
+                error=str(exc)[:500],
+            )
         raise
-    AuditReport.objects.filter(pk=report_id).update(
-        status=ReportStatus.DONE, progress=100, pdf=pdf, generated_at=clock.now()
-    )
     return True

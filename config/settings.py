@@ -172,10 +172,22 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 15 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    # Above the longest task and any countdown used with apply_async.
-    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 2 * 60 * 60),
-}
+# Above the longest task (no task's own time limit exceeds the default one) and
+# any countdown used with apply_async (a busy job's retry waits at most one lease
+# term), but no longer: a message whose worker died with it (the whole worker
+# killed, so nothing rejected it) is delivered again only after this long.
+CELERY_VISIBILITY_TIMEOUT = env_int(
+    "CELERY_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT + 5 * 60
+)
+if CELERY_VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "CELERY_VISIBILITY_TIMEOUT must be above CELERY_TASK_TIME_LIMIT, or a "
+        "running task is handed to a second worker."
+    )
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+# A background job's lease (core.jobs): renewed at each progress step, so it is
+# longer than any one step; a run whose lease lapsed is taken over.
+JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 120)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
@@ -208,6 +220,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "casework.tasks.retention_purge_weekly",
         # 03:00 on Sundays: a dry run until RETENTION_PURGE_ENABLED is set.
         "schedule": crontab(minute=0, hour=3, day_of_week="sunday"),
+    },
+    "take-over-lapsed-scorecard-runs": {
+        "task": "scorecard.tasks.scorecard_runs_reap_task",
+        "schedule": timedelta(minutes=2),
+    },
+    "take-over-lapsed-audit-reports": {
+        "task": "audits.tasks.audit_reports_reap_task",
+        "schedule": timedelta(minutes=2),
     },
     "monthly-audit-report": {
         "task": "audits.tasks.audit_report_monthly",

@@ -55,6 +55,18 @@ class TimeStampedModel(ChoiceLabelsModel):
         abstract = True
 
 
+class LeasedJob(models.Model):
+    """A background job's row with a lease (``core.jobs``): who runs it and until
+    when it counts as alive. A run whose lease has lapsed belongs to a worker
+    that died, and is taken over instead of waited for."""
+
+    lease_owner = models.CharField(max_length=120, blank=True, editable=False)
+    lease_until = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 class AccessLog(AppendOnlyModel):
     """One read of a family, person, case or form record (QUALITY §2).
 

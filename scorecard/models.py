@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from core.codes import check_in
-from core.models import ChoiceLabelsModel, TimeStampedModel
+from core.models import ChoiceLabelsModel, LeasedJob, TimeStampedModel
 
 
 class Unit(models.TextChoices):
@@ -115,7 +115,7 @@ class ReleaseStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-class Release(ChoiceLabelsModel):
+class Release(ChoiceLabelsModel, LeasedJob):
     """One computation of a month's scorecard. Once done it never changes;
     computing the month again makes a new release."""
 

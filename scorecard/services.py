@@ -3,6 +3,7 @@ immutable release."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from pathlib import Path
@@ -11,7 +12,7 @@ from django.conf import settings
 from django.db import transaction
 
 from accounts.models import User
-from core import clock
+from core import clock, jobs
 from core.periods import Month
 from localities.models import Locality
 from scorecard.measures import MEASURES
@@ -42,6 +43,7 @@ def _release_start(period: Month, actor: User | None) -> Release:
         started_at=clock.now(),
         code_version=code_version(),
         requested_by=actor,
+        **jobs.queued_lease(),
     )
 
 
@@ -54,26 +56,35 @@ def scorecard_run(*, period: Month, actor: User | None = None) -> Release:
     return release
 
 
+def _queue_compute(release_id: int) -> None:
+    from scorecard.tasks import scorecard_compute_task
+
+    scorecard_compute_task.delay(release_id=release_id)
+
+
 def scorecard_run_request(*, period: Month, actor: User) -> Release:
     """Start a run for a person: the release row (with its progress) now, the
     computing in a worker after commit."""
-    from scorecard.tasks import scorecard_compute_task
-
     with transaction.atomic():
         release = _release_start(period, actor)
         release_id = release.pk
-        transaction.on_commit(
-            lambda: scorecard_compute_task.delay(release_id=release_id)
-        )
+        transaction.on_commit(lambda: _queue_compute(release_id))
     return release
 
 
+def _finished(release: Release) -> bool:
+    return release.status != ReleaseStatus.RUNNING
+
+
 def scorecard_compute(*, release_id: int) -> bool:
-    """Compute a started release. Idempotent: a release that is done, failed or
-    already has values is left as it is (a redelivered task does nothing)."""
-    release = Release.objects.get(pk=release_id)
-    if release.status != ReleaseStatus.RUNNING or release.values.exists():
+    """Compute a started release, taking over a run whose worker died (its
+    lease lapsed). Idempotent: a release that is done or failed is left as it
+    is, and only the run holding the lease stores values, so a redelivered task
+    makes one set. Raises ``jobs.JobBusy`` while another run's lease is alive."""
+    claimed = jobs.job_claim(Release, release_id, finished=_finished, progress=0)
+    if claimed is None:
         return False
+    release, token = claimed
     period = Month.parse(release.period)
     try:
         localities = dict(Locality.objects.values_list("pk", "slug"))
@@ -94,28 +105,51 @@ def scorecard_compute(*, release_id: int) -> bool:
                     )
                     for scope, cell in cells.items()
                 ]
-            Release.objects.filter(pk=release.pk).update(
-                progress=int(90 * done / len(MEASURES))
+            jobs.job_renew(
+                Release, release.pk, token, progress=int(90 * done / len(MEASURES))
             )
         with transaction.atomic():
-            Value.objects.bulk_create(values)
-            Release.objects.filter(pk=release.pk).update(
-                status=ReleaseStatus.DONE, progress=100, generated_at=clock.now()
+            # The lease check locks the row first: the values are stored by the
+            # lease holder only, once.
+            jobs.job_finish(
+                Release,
+                release.pk,
+                token,
+                status=ReleaseStatus.DONE,
+                progress=100,
+                generated_at=clock.now(),
             )
+            Value.objects.bulk_create(values)
+    except jobs.JobLost:
+        logger.warning("The scorecard run for %s was taken over", period)
+        return False
     except Exception as exc:
         logger.exception("The scorecard run for %s failed", period)
-        Release.objects.filter(pk=release.pk).update(
-            status=ReleaseStatus.FAILED, error=str(exc)[:500]
-        )
+        with contextlib.suppress(jobs.JobLost):
+            jobs.job_finish(
+                Release,
+                release.pk,
+                token,
+                status=ReleaseStatus.FAILED,
+                error=str(exc)[:500],
+            )
         raise
     return True
+
+
+def scorecard_runs_reap() -> list[int]:
+    """Queue again the runs whose worker died (their lease lapsed)."""
+    return jobs.jobs_reap(
+        Release.objects.filter(status=ReleaseStatus.RUNNING), _queue_compute
+    )
 
 
 def scorecard_run_scheduled(*, period: Month) -> Release:
     """The beat job's run for a month: made once. A redelivered or repeated
     scheduled task finds the release it made (or is making) instead of making
-    another; a failed one is run again. Runs asked for by people always make a
-    new release."""
+    another, and finishes it if its run died; a failed one is run again. Runs
+    asked for by people always make a new release. Raises ``jobs.JobBusy``
+    while the month's run is alive in another worker."""
     existing = (
         Release.objects.filter(
             period=str(period),
@@ -125,4 +159,9 @@ def scorecard_run_scheduled(*, period: Month) -> Release:
         .order_by("-pk")
         .first()
     )
-    return existing or scorecard_run(period=period)
+    if existing is None:
+        return scorecard_run(period=period)
+    if existing.status == ReleaseStatus.RUNNING:
+        scorecard_compute(release_id=existing.pk)
+        existing.refresh_from_db()
+    return existing

@@ -89,7 +89,7 @@ def _celery_eager(request):
     """Run queued tasks in-process, except where a test starts a real worker."""
     from config.celery import app
 
-    if "real_celery_worker" in request.fixturenames:
+    if {"real_celery_worker", "real_celery_workers"} & set(request.fixturenames):
         yield
         return
     previous = app.conf.task_always_eager
@@ -121,6 +121,48 @@ class CeleryWorker(subprocess.Popen):
             time.sleep(0.2)
 
 
+def _start_celery_worker(
+    log: Path, *, pool: str = "solo", env: dict[str, str] | None = None
+) -> CeleryWorker:
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    with log.open("ab") as out:
+        process = CeleryWorker(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--pool",
+                pool,
+                "--concurrency",
+                "1",
+                "--loglevel",
+                "WARNING",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=ROOT,
+            env={**os.environ, "DATABASE_URL": url, **(env or {})},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    process.log = log
+    return process
+
+
+def _stop_celery_worker(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 @pytest.fixture
 def real_celery_worker(transactional_db, django_db_serialized_rollback, tmp_path):
     """A real Celery worker (solo pool) on the test Redis and the test database,
@@ -132,35 +174,28 @@ def real_celery_worker(transactional_db, django_db_serialized_rollback, tmp_path
 
     assert settings.REDIS_URL and not settings.CELERY_TASK_ALWAYS_EAGER
     app.control.purge()  # nothing left over from an earlier test
-    db = connection.settings_dict
-    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    log = tmp_path / "celery-worker.log"
-    with log.open("wb") as out:
-        process = CeleryWorker(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--pool",
-                "solo",
-                "--loglevel",
-                "WARNING",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
-            cwd=ROOT,
-            env={**os.environ, "DATABASE_URL": url},
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    process.log = log
+    process = _start_celery_worker(tmp_path / "celery-worker.log")
     yield process
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    _stop_celery_worker(process)
+
+
+@pytest.fixture
+def real_celery_workers(transactional_db, django_db_serialized_rollback, tmp_path):
+    """Start real Celery workers as a test needs them (to kill one and start
+    another): ``start(pool="solo" | "prefork", **env)``, one process each (a
+    prefork worker has one child). All are stopped at the end."""
+    from config.celery import app
+
+    assert settings.REDIS_URL and not settings.CELERY_TASK_ALWAYS_EAGER
+    app.control.purge()
+    started: list[CeleryWorker] = []
+
+    def start(pool: str = "solo", **env: str) -> CeleryWorker:
+        log = tmp_path / f"celery-worker-{len(started)}.log"
+        started.append(_start_celery_worker(log, pool=pool, env=env))
+        return started[-1]
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            _stop_celery_worker(process)

@@ -93,7 +93,12 @@ def test_celery_reliability_settings():
     assert conf.task_reject_on_worker_lost is True
     assert conf.worker_prefetch_multiplier == 1
     assert conf.task_time_limit and conf.task_soft_time_limit < conf.task_time_limit
-    assert conf.broker_transport_options["visibility_timeout"] > conf.task_time_limit
+    visibility = conf.broker_transport_options["visibility_timeout"]
+    assert visibility > conf.task_time_limit
+    # No longer than the longest task needs: a whole worker's death is noticed
+    # by the job reaper, and its message delivered again, well within the hour.
+    assert visibility <= conf.task_time_limit + 5 * 60
+    assert conf.task_soft_time_limit > settings.JOB_LEASE_SECONDS
     assert conf.timezone == "Europe/London"
     assert settings.TIME_ZONE == "Europe/London" and settings.USE_TZ
 
@@ -150,3 +155,18 @@ def test_readme_names_the_two_commands_and_ci_calls_the_test_command():
     readme = (ROOT / "README.md").read_text()
     assert "make run" in readme and "make test" in readme
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_a_visibility_timeout_below_the_task_time_limit_is_refused():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=production_env(
+            CELERY_TASK_TIME_LIMIT="900", CELERY_VISIBILITY_TIMEOUT="600"
+        ),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "CELERY_VISIBILITY_TIMEOUT must be above" in result.stderr
