@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 def _queue_build(report_id: int) -> None:
     from audits.tasks import audit_report_build
 
-    audit_report_build.delay(report_id=report_id)
+    jobs.job_send(audit_report_build, report_id)
 
 
 def audit_report_request(*, period: Month, actor: User | None) -> AuditReport:

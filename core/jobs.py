@@ -14,6 +14,7 @@ Leases use the real clock (``timezone.now``), not the replay clock of
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import uuid
@@ -27,6 +28,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from core.models import LeasedJob
+
+logger = logging.getLogger(__name__)
 
 J = TypeVar("J", bound=LeasedJob)
 T = TypeVar("T")
@@ -130,6 +133,21 @@ def job_requeue(job: LeasedJob, requeue: Callable[[int], Any]) -> None:
     job.save(update_fields=["lease_owner", "lease_until"])
     pk = job.pk
     transaction.on_commit(lambda: requeue(pk))
+
+
+def job_send(task: Any, pk: int, **kwargs: Any) -> None:
+    """Send a job's task to the workers (after commit). When the broker cannot
+    take it, the job row is saved all the same with a queued lease; once that
+    lease lapses the reaper queues it again, so the request that asked for the
+    job is answered as usual rather than failed."""
+    from core.unavailable import UNAVAILABLE_ERRORS
+
+    try:
+        task.delay(pk, **kwargs)
+    except UNAVAILABLE_ERRORS:
+        logger.warning(
+            "Could not queue %s for %s; the reaper will queue it", task.name, pk
+        )
 
 
 def run_or_retry(task: Any, run: Callable[[], T]) -> T:

@@ -59,7 +59,7 @@ def scorecard_run(*, period: Month, actor: User | None = None) -> Release:
 def _queue_compute(release_id: int) -> None:
     from scorecard.tasks import scorecard_compute_task
 
-    scorecard_compute_task.delay(release_id=release_id)
+    jobs.job_send(scorecard_compute_task, release_id)
 
 
 def scorecard_run_request(*, period: Month, actor: User) -> Release:
