@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from core.codes import AuditType, check_in
-from core.models import ChoiceLabelsModel, LeasedJob, TimeStampedModel
+from core.models import ChoiceLabelsModel, JobStatus, LeasedJob, TimeStampedModel
 
 
 class AuditGrade(TimeStampedModel):
@@ -341,11 +341,7 @@ class AuditEvent(models.Model):
         return f"{self.kind} at {self.at:%Y-%m-%d %H:%M}"
 
 
-class ReportStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Being produced"
-    DONE = "done", "Ready"
-    FAILED = "failed", "Failed"
+ReportStatus = JobStatus
 
 
 class AuditReport(TimeStampedModel, LeasedJob):

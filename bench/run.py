@@ -370,8 +370,9 @@ def _audit_pdf() -> dict[str, Any]:
 def _scorecard() -> dict[str, Any]:
     """The monthly run for AUDIT_MONTH (every indicator, ten localities and the
     city) after the eleven months before it, as the dashboard shows twelve;
-    then the PDF of that release, in a subprocess for its own peak RSS (the
-    larger of the process and its largest part-rendering child)."""
+    then the PDF of that release, made as its worker makes it, in a subprocess
+    for its own peak RSS (the larger of the process and its largest
+    part renderer)."""
     from bench.scorecard_sql import differences, reference_values
     from core.periods import Month
     from localities.models import Locality
@@ -401,9 +402,9 @@ def _scorecard() -> dict[str, Any]:
     script = (
         "import resource, time, django; django.setup()\n"
         "from scorecard.models import Release\n"
-        "from scorecard.documents import scorecard_pdf\n"
+        "from scorecard.documents import release_pdf_bytes, release_pdf_make\n"
         f"r = Release.objects.get(pk={release.pk})\n"
-        "t = time.monotonic(); pdf = scorecard_pdf(r)\n"
+        "t = time.monotonic(); pdf = release_pdf_bytes(release_pdf_make(r))\n"
         "print(round(time.monotonic() - t, 2), len(pdf),"
         " round(max(resource.getrusage(who).ru_maxrss for who in"
         " (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024, 1))\n"

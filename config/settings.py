@@ -225,6 +225,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "scorecard.tasks.scorecard_runs_reap_task",
         "schedule": timedelta(minutes=2),
     },
+    "take-over-lapsed-scorecard-pdfs": {
+        "task": "scorecard.tasks.release_pdfs_reap_task",
+        "schedule": timedelta(minutes=2),
+    },
     "take-over-lapsed-audit-reports": {
         "task": "audits.tasks.audit_reports_reap_task",
         "schedule": timedelta(minutes=2),

@@ -55,6 +55,15 @@ class TimeStampedModel(ChoiceLabelsModel):
         abstract = True
 
 
+class JobStatus(models.TextChoices):
+    """Where a background job (a ``LeasedJob``) stands."""
+
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Being produced"
+    DONE = "done", "Ready"
+    FAILED = "failed", "Failed"
+
+
 class LeasedJob(models.Model):
     """A background job's row with a lease (``core.jobs``): who runs it and until
     when it counts as alive. A run whose lease has lapsed belongs to a worker

@@ -10,12 +10,17 @@ network scheme — without opening it.
 from __future__ import annotations
 
 import io
+import json
 import mimetypes
-import multiprocessing
 import os
 import posixpath
-from collections.abc import Sequence
+import selectors
+import subprocess  # noqa: S404  # the part renderers, our own module
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -24,6 +29,8 @@ from django.template.loader import render_to_string
 from pypdf import PdfReader, PdfWriter
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from core.pdf_worker import FRAME
 
 # Documents are rendered with this base URL, so ``{% static %}`` paths such as
 # ``/static/pdf/print.css`` become ``file:///static/pdf/print.css`` — a path that
@@ -100,24 +107,147 @@ def render_pdf(template_name: str, context: dict) -> bytes:
     return render_pdf_from_html(render_to_string(template_name, context))
 
 
+def available_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+class PDFRenderError(RuntimeError):
+    """A part renderer ended without rendering all of its parts."""
+
+
+class PartRenderers:
+    """Processes that lay out parts of one document side by side
+    (``core.pdf_worker``): started fresh with ``python -m``, never forked, so
+    they are safe from a web process, a threaded one or a Celery worker; each
+    dies with the process that started it; all are gone when the block ends.
+
+    Start them first (their start-up overlaps the caller's own work), then
+    ``render`` the parts' HTML."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self.processes: list[subprocess.Popen[bytes]] = []
+        self._stderr: list[Any] = []
+
+    def __enter__(self) -> PartRenderers:
+        try:
+            for _ in range(self.count):
+                stderr = tempfile.TemporaryFile()  # noqa: SIM115  # closed in __exit__
+                self._stderr.append(stderr)
+                self.processes.append(
+                    subprocess.Popen(  # noqa: S603  # our own module
+                        [sys.executable, "-m", "core.pdf_worker", str(os.getpid())],
+                        stdin=subprocess.PIPE,
+                        stdout=subprocess.PIPE,
+                        stderr=stderr,
+                        cwd=settings.BASE_DIR,
+                        close_fds=True,
+                    )
+                )
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.kill()
+            process.wait()
+            for pipe in (process.stdin, process.stdout):
+                if pipe is not None and not pipe.closed:
+                    pipe.close()
+        for stderr in self._stderr:
+            stderr.close()
+        self.processes = []
+        self._stderr = []
+
+    def pids(self) -> list[int]:
+        return [process.pid for process in self.processes]
+
+    def render(
+        self,
+        htmls: Sequence[str],
+        on_part: Callable[[int, int], object] | None = None,
+    ) -> list[bytes]:
+        """The parts' PDFs in order; ``on_part(done, total)`` after each."""
+        count = len(self.processes)
+        for number, process in enumerate(self.processes):
+            assert process.stdin is not None
+            batch = [[i, htmls[i]] for i in range(number, len(htmls), count)]
+            try:
+                process.stdin.write(json.dumps(batch).encode())
+                process.stdin.close()
+            except BrokenPipeError:  # it ended before reading its parts
+                raise PDFRenderError(self._failure()) from None
+        done: dict[int, bytes] = {}
+        with selectors.DefaultSelector() as selector:
+            for process in self.processes:
+                assert process.stdout is not None
+                selector.register(process.stdout, selectors.EVENT_READ, bytearray())
+            while selector.get_map():
+                for key, _ in selector.select():
+                    chunk = os.read(key.fd, 1 << 16)
+                    if not chunk:
+                        selector.unregister(key.fileobj)
+                        continue
+                    buffer: bytearray = key.data
+                    buffer += chunk
+                    for index, pdf in _frames(buffer):
+                        done[index] = pdf
+                        if on_part is not None:
+                            on_part(len(done), len(htmls))
+        if len(done) != len(htmls):
+            raise PDFRenderError(self._failure())
+        return [done[index] for index in range(len(htmls))]
+
+    def _failure(self) -> str:
+        for process, stderr in zip(self.processes, self._stderr, strict=True):
+            if process.wait() != 0:
+                stderr.seek(0)
+                tail = stderr.read()[-2000:].decode(errors="replace").strip()
+                status = process.returncode
+                return f"A PDF part renderer ended with status {status}: {tail}"
+        return "A PDF part renderer ended without rendering its parts"
+
+
+def _frames(buffer: bytearray) -> list[tuple[int, bytes]]:
+    """Take the complete frames off the front of ``buffer``."""
+    frames = []
+    while len(buffer) >= FRAME.size:
+        index, length = FRAME.unpack_from(buffer)
+        if len(buffer) < FRAME.size + length:
+            break
+        frames.append((index, bytes(buffer[FRAME.size : FRAME.size + length])))
+        del buffer[: FRAME.size + length]
+    return frames
+
+
 def render_pdf_parts(
-    template_name: str, contexts: Sequence[dict], *, processes: int | None = None
+    template_name: str,
+    contexts: Sequence[dict],
+    *,
+    processes: int | None = None,
+    on_part: Callable[[int, int], object] | None = None,
 ) -> bytes:
     """Render a long document as parts — the print template once per context,
     each part its own document with its own page numbers — laid out side by
-    side in forked processes (one per CPU unless ``processes`` says), then
-    joined in order into one PDF.
-
-    The children only lay out HTML strings made here: they touch neither the
-    database nor anything else the parent holds open."""
-    htmls = [render_to_string(template_name, context) for context in contexts]
-    workers = min(len(htmls), processes or os.cpu_count() or 1)
+    side by part renderers (one per CPU unless ``processes`` says), then joined
+    in order into one PDF. ``on_part(done, total)`` reports progress."""
+    workers = min(len(contexts), processes or available_cpus())
     if workers <= 1:
-        parts = [render_pdf_from_html(html) for html in htmls]
-    else:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            parts = pool.map(render_pdf_from_html, htmls, chunksize=1)
-    return join_pdfs(parts)
+        parts = []
+        for context in contexts:
+            parts.append(render_pdf(template_name, context))
+            if on_part is not None:
+                on_part(len(parts), len(contexts))
+        return join_pdfs(parts)
+    with PartRenderers(workers) as renderers:
+        htmls = [render_to_string(template_name, context) for context in contexts]
+        return join_pdfs(renderers.render(htmls, on_part))
 
 
 def join_pdfs(parts: Sequence[bytes]) -> bytes:

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -19,7 +19,7 @@ from core.api import locality_param
 from core.periods import Month
 from core.view_access import scoped
 from scorecard.access import may_read_scorecard
-from scorecard.documents import scorecard_pdf
+from scorecard.documents import release_pdf_bytes, release_pdf_request
 from scorecard.selectors import latest_release, release_rows
 
 
@@ -107,10 +107,25 @@ class PDFRenderer(BaseRenderer):
         return json.dumps(data).encode()
 
 
+class PDFJobSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=["queued", "running"], help_text="Where the PDF job stands"
+    )
+    progress = serializers.IntegerField(help_text="Percent done")
+    release = serializers.IntegerField()
+    detail = serializers.CharField()
+
+
+# How long a client waits before asking again for a PDF being made.
+PDF_RETRY_AFTER_SECONDS = 5
+
+
 @scoped(may_read_scorecard)
 class ScorecardPDFView(APIView):
     """The PDF of the month's latest release: the city, then each locality,
-    then the definitions."""
+    then the definitions. A worker makes it once per release; until it is
+    stored, the answer is 202 with the job's progress and ``Retry-After``:
+    ask the same URL again."""
 
     renderer_classes = [JSONRenderer, PDFRenderer]
 
@@ -121,13 +136,60 @@ class ScorecardPDFView(APIView):
         self.request.accepted_media_type = JSONRenderer.media_type
         return response
 
-    @extend_schema(responses={(200, "application/pdf"): bytes})
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiResponse(
+                bytes, description="The stored PDF of the latest release."
+            ),
+            (202, "application/json"): OpenApiResponse(
+                PDFJobSerializer,
+                description="The PDF is being made: ask the same URL again after "
+                "the seconds in `Retry-After`.",
+            ),
+        },
+        parameters=[
+            OpenApiParameter(
+                "Retry-After",
+                int,
+                OpenApiParameter.HEADER,
+                response=[202],
+                description="Seconds to wait before asking again.",
+            ),
+            OpenApiParameter(
+                "Location",
+                str,
+                OpenApiParameter.HEADER,
+                response=[202],
+                description="Where to ask again (this URL).",
+            ),
+        ],
+    )
     def get(self, request: Request, period: str) -> HttpResponse:
         month = _readable_month(request, period)
         release = latest_release(month)
         if release is None:
             raise NotFound("No scorecard has been released for that month.")
-        response = HttpResponse(scorecard_pdf(release), content_type="application/pdf")
+        job = release_pdf_request(release)
+        pdf = release_pdf_bytes(job)
+        if pdf is None:
+            waiting = Response(
+                {
+                    "status": job.status,
+                    "progress": job.progress,
+                    "release": release.pk,
+                    "detail": "The PDF is being made: ask again in a few seconds.",
+                },
+                status=202,
+                headers={
+                    "Retry-After": str(PDF_RETRY_AFTER_SECONDS),
+                    "Location": request.path,
+                    "Cache-Control": "no-store",
+                },
+            )
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+            return waiting
+        response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = (
             f'attachment; filename="scorecard-{month}-release-{release.pk}.pdf"'
         )

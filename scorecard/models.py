@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from core.codes import check_in
-from core.models import ChoiceLabelsModel, LeasedJob, TimeStampedModel
+from core.models import ChoiceLabelsModel, JobStatus, LeasedJob, TimeStampedModel
 
 
 class Unit(models.TextChoices):
@@ -185,16 +185,28 @@ class Value(models.Model):
         return f"{self.ref} = {self.value}"
 
 
-class ReleasePDF(models.Model):
-    """The PDF of a release, made once on first request (a release never
-    changes, so neither does its PDF)."""
+class ReleasePDF(ChoiceLabelsModel, LeasedJob):
+    """The PDF of a release and the job that makes it: one per release (a
+    release never changes, so neither does its PDF), rendered by a worker when
+    the release is done or first asked for."""
+
+    Status = JobStatus
 
     release = models.OneToOneField(
         Release, on_delete=models.PROTECT, related_name="pdf"
     )
-    pdf = models.BinaryField()
-    generated_at = models.DateTimeField()
-    seconds = models.FloatField()
+    status = models.CharField(
+        max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(default=0)  # percent
+    requested_at = models.DateTimeField(null=True, blank=True)
+    pdf = models.BinaryField(null=True, blank=True, editable=False)
+    generated_at = models.DateTimeField(null=True, blank=True)
+    seconds = models.FloatField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [check_in("status", JobStatus, "release_pdf_status_valid")]
 
     def __str__(self) -> str:
         return f"PDF of release {self.release_id}"

@@ -11,6 +11,13 @@ urlpatterns = [
     path("export.csv", views.export, name="export"),
     path("run/", views.run, name="run"),
     path("runs/<int:release_id>/", views.run_status, name="run_status"),
+    path("runs/<int:release_id>/pdf/", views.pdf_status, name="pdf_status"),
+    path("runs/<int:release_id>/pdf/make/", views.pdf_request, name="pdf_request"),
+    path(
+        "runs/<int:release_id>/pdf/download/",
+        views.pdf_download,
+        name="pdf_download",
+    ),
     path("indicators/<str:ref>/", views.indicator, name="indicator"),
     path("partner-figures/", views.partner_figures, name="partner_figures"),
     path(

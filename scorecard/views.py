@@ -22,7 +22,14 @@ from core.uploads import csv_template
 from core.view_access import scoped
 from localities.models import Locality
 from scorecard.access import may_enter_partner_figures, may_read_scorecard
-from scorecard.models import Indicator, PartnerFigure, Release
+from scorecard.documents import release_pdf_bytes, release_pdf_request
+from scorecard.models import (
+    Indicator,
+    PartnerFigure,
+    Release,
+    ReleasePDF,
+    ReleaseStatus,
+)
 from scorecard.partners import (
     COLUMNS,
     FigureInput,
@@ -73,6 +80,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "lines": lines,
             "releases": Release.objects.filter(period=str(month)).order_by("-pk")[:5],
             "can_enter": may_enter_partner_figures(request.user),
+            "pdf_job": ReleasePDF.objects.defer("pdf").filter(release=release).first()
+            if release
+            else None,
         },
     )
 
@@ -261,4 +271,62 @@ def partner_figures_template(request: HttpRequest) -> HttpResponse:
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = 'attachment; filename="partner-figures.csv"'
+    return response
+
+
+@login_required
+@require_POST
+@scoped(may_read_scorecard)
+def pdf_request(request: HttpRequest, release_id: int) -> HttpResponse:
+    """Have a worker make a release's PDF (once per release)."""
+    _reader(request)
+    release = Release.objects.filter(pk=release_id, status=ReleaseStatus.DONE).first()
+    if release is None:
+        raise Http404
+    release_pdf_request(release)
+    return redirect("scorecard:pdf_status", release_id=release.pk)
+
+
+def _pdf_job(release_id: int) -> ReleasePDF:
+    job = (
+        ReleasePDF.objects.defer("pdf")
+        .select_related("release")
+        .filter(release_id=release_id)
+        .first()
+    )
+    if job is None:
+        raise Http404
+    return job
+
+
+@never_cache
+@login_required
+@scoped(may_read_scorecard)
+def pdf_status(request: HttpRequest, release_id: int) -> HttpResponse:
+    """Progress of a release's PDF (HTML, or JSON for the page's script)."""
+    _reader(request)
+    job = _pdf_job(release_id)
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse(
+            {"release": job.release_id, "status": job.status, "progress": job.progress}
+        )
+    return render(
+        request, "scorecard/pdf_status.html", {"job": job, "release": job.release}
+    )
+
+
+@never_cache
+@login_required
+@scoped(may_read_scorecard)
+def pdf_download(request: HttpRequest, release_id: int) -> HttpResponse:
+    _reader(request)
+    job = _pdf_job(release_id)
+    pdf = release_pdf_bytes(job)
+    if pdf is None:
+        raise Http404
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="scorecard-{job.release.period}'
+        f'-release-{release_id}.pdf"'
+    )
     return response

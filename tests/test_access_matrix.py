@@ -27,7 +27,7 @@ from audits.models import AuditAction, AuditReport
 from core.pdf import render_pdf_from_html
 from core.view_access import access_of
 from family_connect.references import status_token
-from scorecard.models import Release
+from scorecard.models import Release, ReleasePDF
 from tests.audits.factories import make_round
 from tests.factories import (
     CaseFactory,
@@ -252,6 +252,13 @@ MATRIX: dict[str, dict[str, int]] = {
     "scorecard/runs/<int:release_id>/": row(
         NF, anonymous=SIGN_IN, manager=OK, performance_lead=OK
     ),
+    "scorecard/runs/<int:release_id>/pdf/": row(
+        NF, anonymous=SIGN_IN, manager=OK, performance_lead=OK
+    ),
+    "scorecard/runs/<int:release_id>/pdf/make/": row(GONE, anonymous=SIGN_IN),
+    "scorecard/runs/<int:release_id>/pdf/download/": row(
+        NF, anonymous=SIGN_IN, manager=OK, performance_lead=OK
+    ),
     "sign-in/": row(SIGN_IN, anonymous=OK),
     "sign-out/": row(GONE),
     "triage/": row(NF, anonymous=SIGN_IN, manager=SIGN_IN),
@@ -396,6 +403,14 @@ def world():
         started_at=IN_MAY,
         generated_at=IN_MAY,
         code_version="test",
+    )
+    ReleasePDF.objects.create(
+        release=release,
+        status="done",
+        progress=100,
+        pdf=render_pdf_from_html("<h1>Scorecard, May 2026</h1>"),
+        generated_at=IN_MAY,
+        seconds=1,
     )
     AuditReport.objects.create(
         period="2026-05",

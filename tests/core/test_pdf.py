@@ -131,3 +131,86 @@ def test_parts_laid_out_side_by_side_join_in_order(tmp_path, settings):
         f"Part {n}" for n in range(5)
     ]
     assert PdfReader(io.BytesIO(parallel)).metadata.title == "Part 0"
+
+
+def _alive(pid: int) -> bool:
+    """Whether the process runs (a zombie waiting for its reaper does not)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_a_killed_render_leaves_no_process_behind(tmp_path):
+    """The part renderers die with the process that started them: a worker
+    killed mid-render (SIGKILL: no cleanup of its own) leaves none behind."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from django.conf import settings as django_settings
+
+    # Forty parts of a long table: many seconds of work for two renderers.
+    # The parent reports the first part done, so it is killed mid-render.
+    script = (
+        "import django; django.setup()\n"
+        "from core.pdf import PartRenderers\n"
+        "rows = ''.join(f'<tr><td>{n}</td><td>row {n}</td></tr>' for n in range(400))\n"
+        "html = f'<table>{rows}</table>'\n"
+        "with PartRenderers(2) as renderers:\n"
+        "    print(*renderers.pids(), flush=True)\n"
+        "    renderers.render([html] * 40, lambda d, t: print(d, flush=True))\n"
+    )
+    parent = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-c", script],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=django_settings.BASE_DIR,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"},
+    )
+    try:
+        children = [int(pid) for pid in parent.stdout.readline().split()]
+        assert len(children) == 2
+        assert parent.stdout.readline().strip() == "1"  # rendering now
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(10)
+        killed = time.monotonic()
+        while any(_alive(pid) for pid in children) and time.monotonic() < killed + 3:
+            time.sleep(0.05)
+        assert not any(_alive(pid) for pid in children)
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.wait()
+
+
+def test_a_renderer_that_dies_fails_the_render_and_says_why():
+    import signal
+
+    from core.pdf import PartRenderers, PDFRenderError
+
+    with PartRenderers(2) as renderers:
+        pids = renderers.pids()
+        renderers.processes[1].send_signal(signal.SIGKILL)
+        renderers.processes[1].wait()
+        with pytest.raises(PDFRenderError, match="ended with status -9"):
+            renderers.render(["<p>one</p>", "<p>two</p>", "<p>three</p>"])
+    assert not any(_alive(pid) for pid in pids)
+
+
+def test_the_renderers_are_gone_when_the_render_ends():
+    from core.pdf import PartRenderers
+
+    with PartRenderers(2) as renderers:
+        pids = renderers.pids()
+        done = []
+        pdfs = renderers.render(
+            ["<p>one</p>", "<p>two</p>", "<p>three</p>"],
+            on_part=lambda n, total: done.append((n, total)),
+        )
+    assert [pdf[:4] for pdf in pdfs] == [b"%PDF"] * 3
+    assert done == [(1, 3), (2, 3), (3, 3)]
+    assert not any(_alive(pid) for pid in pids)

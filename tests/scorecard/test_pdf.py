@@ -32,7 +32,7 @@ def test_values_are_displayed_half_up():
     assert display(None, "percent") == "–"
 
 
-def test_the_pdf_of_the_latest_release(tmp_path):
+def test_the_pdf_of_the_latest_release(tmp_path, django_capture_on_commit_callbacks):
     for month in (4, 5):
         for _ in range(month):
             FormFactory(
@@ -43,6 +43,26 @@ def test_the_pdf_of_the_latest_release(tmp_path):
     lead = UserFactory(role=Role.PERFORMANCE_LEAD, organisation=None)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(user=lead)}")
+    # The first ask queues the job (one per release) and answers 202: the
+    # request itself renders nothing.
+    with django_capture_on_commit_callbacks() as sent:
+        waiting = client.get(
+            "/api/v1/scorecard/2024-05/pdf/", HTTP_ACCEPT="application/pdf"
+        )
+        client.get("/api/v1/scorecard/2024-05/pdf/", HTTP_ACCEPT="application/pdf")
+    assert waiting.status_code == 202
+    assert waiting["Content-Type"] == "application/json"
+    assert waiting["Retry-After"] == "5"
+    assert waiting["Location"] == "/api/v1/scorecard/2024-05/pdf/"
+    assert waiting.json() == {
+        "status": "queued",
+        "progress": 0,
+        "release": release.pk,
+        "detail": "The PDF is being made: ask again in a few seconds.",
+    }
+    assert len(sent) == 1
+    assert ReleasePDF.objects.get(release=release).status == "queued"
+    sent[0]()  # the worker's task (in-process here)
     response = client.get(
         "/api/v1/scorecard/2024-05/pdf/", HTTP_ACCEPT="application/pdf"
     )

@@ -1,5 +1,6 @@
 """``python manage.py run_scorecard --period YYYY-MM``: compute and store a
-release for that month; prints the release id (PRODUCT §4.1)."""
+release for that month, then make its PDF; prints the release id (PRODUCT
+§4.1) on the last line."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.periods import Month
+from scorecard.documents import release_pdf_make
+from scorecard.models import ReleaseStatus
 from scorecard.services import scorecard_run
 
 
@@ -23,4 +26,9 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         release = scorecard_run(period=period)
+        if release.status == ReleaseStatus.DONE:
+            # Made here, in this process, so the PDF is ready when asked for.
+            job = release_pdf_make(release)
+            status = job.get_status_display()
+            self.stderr.write(f"PDF of release {release.pk}: {status}")
         self.stdout.write(str(release.pk))
