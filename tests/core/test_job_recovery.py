@@ -151,3 +151,140 @@ def test_a_job_whose_whole_worker_is_killed_is_taken_over_by_the_reaper(
     # The killed worker's message stays unacknowledged until the visibility
     # timeout: drop it, so no later test's worker receives it.
     redis.from_url(settings.CELERY_BROKER_URL).delete("unacked", "unacked_index")
+
+
+# The scorecard PDF, made by a real worker.
+
+
+def _parent_of(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return None
+    return None if fields[0] == "Z" else int(fields[1])
+
+
+def descendants(pid: int) -> set[int]:
+    """The living processes below ``pid`` (children, theirs, and so on)."""
+    parents = {
+        int(entry): _parent_of(int(entry))
+        for entry in os.listdir("/proc")
+        if entry.isdigit()
+    }
+    found: set[int] = set()
+    frontier = {pid}
+    while frontier:
+        frontier = {c for c, p in parents.items() if p in frontier} - found
+        found |= frontier
+    return found
+
+
+def renderers_below(pid: int) -> set[int]:
+    def is_renderer(child: int) -> bool:
+        try:
+            with open(f"/proc/{child}/cmdline", "rb") as cmdline:
+                return b"core.pdf_worker" in cmdline.read()
+        except FileNotFoundError:
+            return False
+
+    return {child for child in descendants(pid) if is_renderer(child)}
+
+
+def fresh_release() -> Release:
+    release = scorecard_run(period=PERIOD)
+    assert release.status == ReleaseStatus.DONE
+    return release
+
+
+def test_ten_asks_for_the_pdf_of_a_fresh_release_make_one_pdf(real_celery_workers):
+    """Ten clients ask at once for the PDF of a release that has none: each is
+    answered 202 straight away, one job is made, a worker renders it once, and
+    then every ask gets the PDF; no renderer process is left behind."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+    from rest_framework.test import APIClient
+
+    from accounts.roles import Role
+    from accounts.services import api_token_issue
+    from scorecard.models import ReleasePDF
+    from tests.factories import UserFactory
+
+    worker = real_celery_workers(pool="prefork")
+    release = fresh_release()
+    token = api_token_issue(
+        user=UserFactory(role=Role.PERFORMANCE_LEAD, organisation=None)
+    )
+    url = f"/api/v1/scorecard/{PERIOD}/pdf/"
+
+    def ask(_: int) -> tuple[int, str, bytes]:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        try:
+            response = client.get(url)
+            return response.status_code, response.get("Retry-After", ""), b""
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(10) as pool:
+        first = list(pool.map(ask, range(10)))
+    assert first == [(202, "5", b"")] * 10
+    job = wait_for(
+        lambda: ReleasePDF.objects.filter(release=release, status="done").first(),
+        "the PDF",
+        [worker],
+    )
+    assert ReleasePDF.objects.count() == 1
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    pdfs = {client.get(url).content for _ in range(10)}
+    assert pdfs == {bytes(job.pdf)} and bytes(job.pdf).startswith(b"%PDF")
+    assert renderers_below(worker.pid) == set()
+
+
+def test_a_pdf_whose_worker_process_is_killed_mid_render_is_made_once(
+    real_celery_workers,
+):
+    """The process rendering the PDF is SIGKILLed while its part renderers
+    work: they die with it; the task is delivered again to a new process,
+    which takes the lapsed run over and stores one PDF."""
+    from scorecard.models import ReleasePDF
+    from scorecard.tasks import release_pdf_render_task
+
+    worker = real_celery_workers(pool="prefork", **WORKER_ENV)
+    release = fresh_release()
+    job = ReleasePDF.objects.create(release=release, **queued_lease())
+    release_pdf_render_task.delay(job.pk)
+    claimed = wait_for(
+        lambda: (
+            ReleasePDF.objects.filter(pk=job.pk, status="running")
+            .exclude(lease_owner="")
+            .first()
+        ),
+        "the PDF job to take its lease",
+        [worker],
+    )
+    owner = lease_pid(claimed)
+    with transaction.atomic():
+        # Holding the job's row: the run's first progress write (after its
+        # first part) waits here, with its renderers alive.
+        ReleasePDF.objects.select_for_update().get(pk=job.pk)
+        renderers = wait_for(
+            lambda: renderers_below(owner), "the part renderers", [worker]
+        )
+        os.kill(owner, signal.SIGKILL)
+        deadline = time.monotonic() + 5
+        while any(_parent_of(pid) is not None for pid in renderers):
+            assert time.monotonic() < deadline, "a part renderer outlived its worker"
+            time.sleep(0.05)
+    done = wait_for(
+        lambda: ReleasePDF.objects.filter(pk=job.pk, status="done").first(),
+        "the PDF to be made again",
+        [worker],
+        seconds=120,
+    )
+    assert bytes(done.pdf).startswith(b"%PDF") and done.lease_owner == ""
+    assert ReleasePDF.objects.count() == 1
+    assert "WorkerLostError" in worker.output()
+    assert renderers_below(worker.pid) == set()
