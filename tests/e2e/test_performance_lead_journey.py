@@ -86,14 +86,23 @@ def test_a_performance_lead_computes_the_scorecard_and_reads_the_pdfs(
     page.screenshot(path=str(SCREENSHOTS / "lead-02-released.png"), full_page=True)
     assert axe_violations(browser, page.url, cookies) == []
 
+    # The PDF is made on the worker too; its page shows the progress.
+    page.get_by_role("button", name="Make the PDF (city and every locality)").click()
+    assert page.title().startswith(f"Scorecard PDF for {month.label()}, release")
+    page.screenshot(path=str(SCREENSHOTS / "lead-02b-pdf-status.png"), full_page=True)
+    assert axe_violations(browser, page.url, cookies) == []
+    pdf_button = page.get_by_role("button", name="Download the PDF")
+    pdf_button.wait_for(timeout=WAIT_MS)
     with page.expect_download() as pdf:
-        page.get_by_role(
-            "link", name="Download the PDF (city and every locality)"
-        ).click()
+        pdf_button.click()
     text = pdf_text(pdf.value)
     assert "Family Connect Forms received" in text
     assert "Erdington" in text and "Ladywood" in text
     assert month.first_day.strftime("%B %Y") in text
+    page.get_by_role("link", name="Back to the scorecard").click()
+    assert page.get_by_role(
+        "link", name="Download the PDF (city and every locality)"
+    ).is_visible()
     with page.expect_download() as export:
         page.get_by_role("link", name="Download the CSV").click()
     with open(export.value.path(), newline="", encoding="utf-8") as f:
