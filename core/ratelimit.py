@@ -62,12 +62,3 @@ def rate_take(
             return Allowance(True, retry_after, limit, checked=False)
         return Allowance(False, UNCHECKED_RETRY_SECONDS, 0, checked=False)
     return Allowance(True, retry_after, limit - used)
-
-
-def rate_limited(scope: str, ident: str, *, limit: int, window_seconds: int) -> bool:
-    """Count one hit; True once ``ident`` has made ``limit`` hits in the current
-    window. Fails open: if the cache is down the request goes ahead (a family's
-    form matters more than the limit)."""
-    return not rate_take(
-        scope, ident, limit=limit, window_seconds=window_seconds
-    ).allowed

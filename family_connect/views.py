@@ -24,7 +24,7 @@ from core.access_log import access_log_record_many
 from core.errors import DomainError, NotAllowed, TooMany
 from core.forms import GovukFormMixin
 from core.http import client_ip
-from core.ratelimit import rate_limited
+from core.ratelimit import rate_take
 from core.view_access import public, scoped
 from family_connect import journey
 from family_connect.access import (
@@ -98,18 +98,23 @@ def _draft(request: HttpRequest) -> FormDraft | None:
     ).first()
 
 
-def _too_many(request: HttpRequest, scope: str, limit: tuple[int, int]) -> bool:
+def _too_many(
+    request: HttpRequest, scope: str, limit: tuple[int, int]
+) -> HttpResponse | None:
+    """The "slow down" page (429, with ``Retry-After``) once the caller is over
+    ``limit`` in ``scope``; None while it may go ahead."""
     # Colleagues behind one school or hospital address are counted each on their
     # own; families, who have no account, by their address.
     if request.user.is_authenticated:
         ident = f"user:{request.user.pk}"
     else:
         ident = client_ip(request) or "-"
-    return rate_limited(scope, ident, limit=limit[0], window_seconds=limit[1])
-
-
-def _slow_down(request: HttpRequest) -> HttpResponse:
-    return render(request, "family_connect/slow_down.html", status=429)
+    allowance = rate_take(scope, ident, limit=limit[0], window_seconds=limit[1])
+    if allowance.allowed:
+        return None
+    response = render(request, "family_connect/slow_down.html", status=429)
+    response["Retry-After"] = str(allowance.retry_after)
+    return response
 
 
 def _context(draft: FormDraft, routes: list[str]) -> dict[str, Any]:
@@ -157,8 +162,8 @@ def start(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not routes:
             raise Http404
-        if _too_many(request, "fc-page", PAGE_LIMIT):
-            return _slow_down(request)
+        if slow_down := _too_many(request, "fc-page", PAGE_LIMIT):
+            return slow_down
         started = draft_start(
             route=routes[0],
             user=request.user if request.user.is_authenticated else None,
@@ -206,8 +211,8 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
         return _loop(request, draft, slug, routes, change)
     context = _context(draft, routes)
     if request.method == "POST":
-        if _too_many(request, "fc-page", PAGE_LIMIT):
-            return _slow_down(request)
+        if slow_down := _too_many(request, "fc-page", PAGE_LIMIT):
+            return slow_down
         form = the_step.form_class(request.POST, context=context)
         if form.is_valid():
             answers = journey.answers_from_form(form)
@@ -249,8 +254,8 @@ def _loop(
         return redirect("family_connect:person_add", kind=kind)
     form_class = STEP_BY_SLUG[slug].form_class
     if request.method == "POST":
-        if _too_many(request, "fc-page", PAGE_LIMIT):
-            return _slow_down(request)
+        if slow_down := _too_many(request, "fc-page", PAGE_LIMIT):
+            return slow_down
         form = form_class(request.POST, context=_context(draft, routes))
         if form.is_valid():
             if form.cleaned_data["add_another"] == "yes":
@@ -308,8 +313,8 @@ def person(request: HttpRequest, kind: str, index: int | None = None) -> HttpRes
     routes = _routes(request)
     change = request.GET.get("change") == "1"
     if request.method == "POST":
-        if _too_many(request, "fc-page", PAGE_LIMIT):
-            return _slow_down(request)
+        if slow_down := _too_many(request, "fc-page", PAGE_LIMIT):
+            return slow_down
         form = form_class(request.POST, context=_context(draft, routes))
         everyone = draft.answers.get("children", []) + draft.answers.get("adults", [])
         if index is None and len(everyone) >= MAX_MEMBERS:
@@ -365,8 +370,8 @@ def person_remove(request: HttpRequest, kind: str, index: int) -> HttpResponse:
     draft = _draft(request)
     if draft is None:
         return _no_draft(request)
-    if _too_many(request, "fc-page", PAGE_LIMIT):
-        return _slow_down(request)
+    if slow_down := _too_many(request, "fc-page", PAGE_LIMIT):
+        return slow_down
     _, key = PERSON_FORMS[kind]
     people = list(draft.answers.get(key, []))
     if not 0 <= index < len(people):
@@ -402,10 +407,10 @@ def check(request: HttpRequest) -> HttpResponse:
             # Only a script fills the hidden field; tell it nothing useful.
             return render(request, "family_connect/slow_down.html", status=400)
         # Signed-in users are held to their own number of forms (form_submit).
-        if not request.user.is_authenticated and _too_many(
-            request, "fc-submit", SUBMIT_LIMIT
+        if not request.user.is_authenticated and (
+            slow_down := _too_many(request, "fc-submit", SUBMIT_LIMIT)
         ):
-            return _slow_down(request)
+            return slow_down
         data, errors = submission_validate(
             journey.payload_from_answers(draft.route, draft.answers)
         )
@@ -493,8 +498,8 @@ def save_for_later(request: HttpRequest) -> HttpResponse:
 @public("the Family Connect Form: families and professionals, by their own draft")
 def resume(request: HttpRequest, token: str) -> HttpResponse:
     """Open a saved draft from its private link, in this browser."""
-    if _too_many(request, "fc-resume", PAGE_LIMIT):
-        return _slow_down(request)
+    if slow_down := _too_many(request, "fc-resume", PAGE_LIMIT):
+        return slow_down
     user = request.user if request.user.is_authenticated else None
     opened = draft_resume(token=token, user=user)
     if opened is None:
@@ -538,8 +543,8 @@ class FeedbackForm(GovukFormMixin, forms.Form):
 def status(request: HttpRequest, token: str) -> HttpResponse:
     """A form's status and decision, and nothing else, for whoever holds the
     link; once decided, the one feedback question."""
-    if _too_many(request, "fc-status", PAGE_LIMIT):
-        return _slow_down(request)
+    if slow_down := _too_many(request, "fc-status", PAGE_LIMIT):
+        return slow_down
     key = status_key_from_token(token)
     form = (
         FamilyConnectForm.objects.only(

@@ -144,11 +144,13 @@ def test_the_public_form_is_rate_limited_per_address(settings):
     views.PAGE_LIMIT = (3, 600)
     try:
         client = Client(REMOTE_ADDR="198.51.100.7")
-        codes = [client.post("/family-connect/").status_code for _ in range(5)]
+        answers = [client.post("/family-connect/") for _ in range(5)]
         other = Client(REMOTE_ADDR="198.51.100.8").post("/family-connect/").status_code
     finally:
         views.PAGE_LIMIT = views_limit
-    assert codes == [302, 302, 302, 429, 429]
+    assert [a.status_code for a in answers] == [302, 302, 302, 429, 429]
+    # Refused with how long to wait: to the end of the 10-minute window.
+    assert all(0 < int(a["Retry-After"]) <= 600 for a in answers[3:])
     assert other == 302
     assert FormDraft.objects.count() == 4
 
