@@ -26,6 +26,7 @@ from accounts.models import (
     ApiToken,
     LocalityMembership,
     Organisation,
+    OrganisationKind,
     User,
     api_token_digest,
 )
@@ -60,6 +61,7 @@ def user_save(
     role: str,
     locality_slugs: list[str] | None = None,
     organisation_name: str | None = None,
+    organisation_kind: str | None = None,
     password: str | None = None,
     full_name: str | None = None,
     organisation: Organisation | None | _Keep = KEEP,
@@ -70,8 +72,10 @@ def user_save(
     """Create the user with this e-mail, or update the existing one.
 
     The role replaces the old one; when locality slugs are given they replace the
-    user's memberships; a new organisation name creates the organisation (kind
-    "other"), or ``organisation`` sets (or, with None, clears) it. Every input is
+    user's memberships; a new organisation name creates the organisation (of
+    ``organisation_kind``, else "other"; an existing one keeps its kind unless
+    a kind is given), or ``organisation`` sets (or, with None, clears) it. Every
+    input is
     checked before anything is written. With ``user_id`` that user is updated
     and ``email`` becomes their address.
 
@@ -94,6 +98,18 @@ def user_save(
             f"Unknown role {role!r}; choose one of: {', '.join(Role.values)}.",
             field="role",
         )
+    if organisation_kind is not None:
+        if organisation_kind not in OrganisationKind.values:
+            raise InvalidInput(
+                f"Unknown organisation kind {organisation_kind!r}; choose one of: "
+                f"{', '.join(OrganisationKind.values)}.",
+                field="organisation_kind",
+            )
+        if not (organisation_name or "").strip():
+            raise InvalidInput(
+                "An organisation kind needs the organisation's name.",
+                field="organisation_kind",
+            )
     slugs = list(dict.fromkeys(locality_slugs or []))
     localities = list(Locality.objects.filter(slug__in=slugs))
     missing = sorted(set(slugs) - {loc.slug for loc in localities})
@@ -138,14 +154,28 @@ def user_save(
         user.set_password(password)
     elif created:
         user.set_unusable_password()
+    kind_before: str | None = None
     if organisation_name:
-        user.organisation, _ = Organisation.objects.get_or_create(
-            name=organisation_name.strip()
+        user.organisation, made = Organisation.objects.get_or_create(
+            name=organisation_name.strip(),
+            defaults={"kind": organisation_kind or OrganisationKind.OTHER},
         )
+        found = user.organisation
+        if organisation_kind and not made and found.kind != organisation_kind:
+            kind_before = found.kind
+            found.kind = organisation_kind
+            found.save(update_fields=["kind", "updated_at"])
     elif organisation is not KEEP:
         user.organisation = organisation
     user.is_staff = role == Role.ADMINISTRATOR
     user.save()
+    if kind_before is not None and user.organisation is not None:
+        change_record(
+            actor=actor or user,
+            obj=user.organisation,
+            before={"kind": kind_before},
+            after={"kind": organisation_kind, "by": _by(actor)},
+        )
     _administrators_group_sync(user)
 
     if locality_slugs is not None:
@@ -219,8 +249,12 @@ def _change_log(
         if removed:
             after["removed"] = removed
     if actor is None:
-        after["by"] = "command line"
+        after["by"] = _by(actor)
     change_record(actor=actor or user, obj=user, before=before, after=after)
+
+
+def _by(actor: User | None) -> str:
+    return "command line" if actor is None else actor.email
 
 
 def _administrators_group_sync(user: User) -> None:

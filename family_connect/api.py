@@ -7,7 +7,7 @@ from typing import Any
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -197,7 +197,19 @@ class FormListCreateView(GenericAPIView):
         data = submission_input(serializer.validated_data)
         # Bulk lists come through the upload page, which reports row by row.
         if data.route == Route.BULK or not may_submit(request.user, data.route):
-            raise PermissionDenied("You cannot submit a form by this route.")
+            usable = routes_for_user(request.user)
+            if not usable:
+                raise PermissionDenied("You cannot submit Family Connect Forms.")
+            raise ValidationError(
+                {
+                    "request": {
+                        "route": [
+                            f"You cannot submit a form by the route {data.route!r}. "
+                            f"Routes you may use: {', '.join(usable)}."
+                        ]
+                    }
+                }
+            )
         try:
             result = form_submit(data=data, actor=request.user, idempotency_key=key)
         except Conflict as exc:

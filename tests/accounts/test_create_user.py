@@ -102,3 +102,75 @@ def test_create_user_refuses_bad_input_and_writes_nothing(args, message):
 def test_create_user_refuses_an_unknown_role():
     with pytest.raises(CommandError, match="invalid choice"):
         run_create_user("z@example.org", "--role", "superhero")
+
+
+@pytest.mark.django_db
+def test_an_organisation_kind_from_the_command_line_opens_its_route():
+    """``--organisation-kind school`` makes a school, whose requester submits
+    by the school route through the API."""
+    from rest_framework.test import APIClient
+
+    from family_connect.models import FamilyConnectForm
+    from tests.family_connect.helpers import payload
+
+    out = run_create_user(
+        "head@stocklandgreen.example",
+        "--role",
+        "requester",
+        "--organisation",
+        "Stockland Green Primary",
+        "--organisation-kind",
+        "school",
+        "--api-token",
+    )
+    token = out[-1]
+    user = User.objects.get(email="head@stocklandgreen.example")
+    assert user.organisation.kind == "school"
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    response = client.post(
+        "/api/v1/family-connect/",
+        payload(request__route="school"),
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    assert FamilyConnectForm.objects.get().organisation == user.organisation
+
+
+@pytest.mark.django_db
+def test_an_existing_organisation_keeps_its_kind_unless_one_is_given():
+    from django.contrib.admin.models import LogEntry
+
+    from accounts.models import Organisation
+
+    run_create_user("a@example.org", "--role", "requester", "--organisation", "Oak")
+    assert Organisation.objects.get(name="Oak").kind == "other"
+    run_create_user(
+        "b@example.org",
+        "--role",
+        "requester",
+        "--organisation",
+        "Oak",
+        "--organisation-kind",
+        "nursery",
+    )
+    run_create_user("c@example.org", "--role", "requester", "--organisation", "Oak")
+    assert Organisation.objects.get(name="Oak").kind == "nursery"
+    changed = LogEntry.objects.filter(object_repr="Oak").get()
+    assert '"kind": "nursery"' in changed.change_message
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--organisation-kind", "school"], "needs the organisation's name"),
+        (["--organisation", "Oak", "--organisation-kind", "castle"], "invalid choice"),
+    ],
+)
+def test_a_bad_organisation_kind_changes_nothing(args, message):
+    from accounts.models import Organisation
+
+    with pytest.raises(CommandError, match=message):
+        run_create_user("d@example.org", "--role", "requester", *args)
+    assert not User.objects.exists() and not Organisation.objects.exists()

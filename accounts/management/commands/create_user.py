@@ -1,6 +1,7 @@
-"""``create_user EMAIL --role ROLE [--locality SLUG]... [--organisation NAME]
-[--password PW] [--api-token]`` (PRODUCT §4.1). Creates or updates the user; with
-``--api-token`` the last line of standard output is the token and nothing else."""
+"""``create_user EMAIL --role ROLE [--locality SLUG]... [--organisation NAME
+[--organisation-kind KIND]] [--password PW] [--api-token]`` (PRODUCT §4.1).
+Creates or updates the user; with ``--api-token`` the last line of standard
+output is the token and nothing else."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from accounts.models import OrganisationKind
 from accounts.roles import Role
 from accounts.services import api_token_issue, user_save
 from core.errors import DomainError
@@ -29,6 +31,13 @@ class Command(BaseCommand):
             default=None,
         )
         parser.add_argument("--organisation", default=None)
+        parser.add_argument(
+            "--organisation-kind",
+            default=None,
+            choices=OrganisationKind.values,
+            help='The organisation\'s kind (a new one is "other" without it; an '
+            "existing one keeps its kind unless this is given).",
+        )
         parser.add_argument("--password", default=None)
         parser.add_argument("--name", default=None, help="The person's full name.")
         parser.add_argument("--api-token", action="store_true")
@@ -40,6 +49,7 @@ class Command(BaseCommand):
                 role=options["role"],
                 locality_slugs=options["localities"],
                 organisation_name=options["organisation"],
+                organisation_kind=options["organisation_kind"],
                 password=options["password"],
                 full_name=options["name"],
             )
