@@ -15,7 +15,13 @@ from django.db import models
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from core.codes import Ethnicity, MemberRole, Relationship, Sex, check_in
-from core.models import AppendOnlyModel, ChoiceLabelsModel, TimeStampedModel
+from core.models import (
+    AppendOnlyModel,
+    ChoiceLabelsModel,
+    JobStatus,
+    LeasedJob,
+    TimeStampedModel,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -690,3 +696,51 @@ class PurgedEpisode(models.Model):
 
     def __str__(self) -> str:
         return self.external_id
+
+
+SubjectAccessPDFStatus = JobStatus
+
+
+class SubjectAccessPDF(TimeStampedModel, LeasedJob):
+    """One request for a person's subject access PDF, made by a worker
+    (``casework.subject_access_pdf``). The PDF holds everything about the person,
+    so it is kept only for a short while (``KEEP_FOR``) for the officer who
+    asked; then the bytes are wiped and the row stays as the record of the
+    request. ``created_at`` is when it was asked for."""
+
+    Status = SubjectAccessPDFStatus
+    ACTIVE = (SubjectAccessPDFStatus.QUEUED, SubjectAccessPDFStatus.RUNNING)
+
+    # A purge of the person's records takes their exports with them.
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        max_length=10,
+        choices=SubjectAccessPDFStatus.choices,
+        default=SubjectAccessPDFStatus.QUEUED,
+    )
+    progress = models.PositiveSmallIntegerField(default=0)  # percent
+    error = models.TextField(blank=True)
+    pdf = models.BinaryField(null=True, blank=True, editable=False)
+    generated_at = models.DateTimeField(null=True, blank=True)
+    wiped_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            check_in(
+                "status", SubjectAccessPDFStatus, "subject_access_pdf_status_valid"
+            ),
+            # One job at a time per person and officer: asking again while one
+            # is queued or running returns it.
+            models.UniqueConstraint(
+                fields=["person", "requested_by"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="subject_access_pdf_one_active",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Subject access PDF for person {self.person_id} ({self.status})"

@@ -1,5 +1,6 @@
 """The data protection officer's pages: who viewed a person's records, subject
-access exports (a readable PDF and JSON), and the anomalies to review."""
+access exports (JSON in the request; a readable PDF made by a worker, with its
+progress), and the anomalies to review."""
 
 from __future__ import annotations
 
@@ -7,25 +8,32 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from casework.access import may_answer_for_records
+from casework.access import may_answer_for_records, subject_access_pdf_get_for_user
 from casework.models import Person
 from casework.privacy import (
     cross_locality_links,
-    readable_sections,
     subject_access_export,
     who_viewed,
+)
+from casework.subject_access_pdf import (
+    KEEP_FOR,
+    subject_access_pdf_available,
+    subject_access_pdf_bytes,
+    subject_access_pdf_kept_until,
+    subject_access_pdf_request,
 )
 from core import clock
 from core.access_log import access_log_record, access_log_record_many
 from core.forms import GovukFormMixin
 from core.models import AccessLog
-from core.pdf import render_pdf
 from core.periods import Month
 from core.view_access import scoped
+
+KEEP_HOURS = int(KEEP_FOR.total_seconds() // 3600)
 
 RECORD_KINDS = {
     "casework.person": "Person",
@@ -102,52 +110,114 @@ def subject_access_view(request: HttpRequest) -> HttpResponse:
         raise Http404
     form, person = _lookup(request)
     return render(
-        request, "casework/subject_access.html", {"form": form, "person": person}
+        request,
+        "casework/subject_access.html",
+        {"form": form, "person": person, "keep_hours": KEEP_HOURS},
     )
+
+
+def _person(person_id: int) -> Person:
+    found = (
+        Person.objects.select_related("family__locality").filter(pk=person_id).first()
+    )
+    if found is None:
+        raise Http404
+    return found
 
 
 @never_cache
 @login_required
 @require_GET
 @scoped(may_answer_for_records)
-def subject_access_download(
-    request: HttpRequest, person_id: int, fmt: str
-) -> HttpResponse:
-    """The export as JSON or as a readable PDF; each download is logged."""
-    if not may_answer_for_records(request.user) or fmt not in ("json", "pdf"):
+def subject_access_json(request: HttpRequest, person_id: int) -> HttpResponse:
+    """The export as JSON, made in the request (it is quick); logged."""
+    if not may_answer_for_records(request.user):
         raise Http404
-    found = (
-        Person.objects.select_related("family__locality").filter(pk=person_id).first()
-    )
-    if found is None:
-        raise Http404
+    found = _person(person_id)
     export = subject_access_export(found)
     access_log_record(
         user=request.user,
         obj=found,
-        channel=AccessLog.Channel.JSON if fmt == "json" else AccessLog.Channel.PDF,
+        channel=AccessLog.Channel.JSON,
         action=AccessLog.Action.EXPORT,
         request=request,
     )
-    filename = f"subject-access-person-{found.pk}.{fmt}"
-    if fmt == "json":
-        response: HttpResponse = JsonResponse(
-            export, json_dumps_params={"indent": 2, "ensure_ascii": False}
+    response = JsonResponse(
+        export, json_dumps_params={"indent": 2, "ensure_ascii": False}
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="subject-access-person-{found.pk}.json"'
+    )
+    return response
+
+
+@login_required
+@require_POST
+@scoped(may_answer_for_records)
+def subject_access_pdf_request_view(
+    request: HttpRequest, person_id: int
+) -> HttpResponse:
+    """Ask a worker for the readable PDF (or find the one already asked for),
+    then follow its progress."""
+    if not may_answer_for_records(request.user):
+        raise Http404
+    job = subject_access_pdf_request(
+        person=_person(person_id),
+        actor=request.user,  # type: ignore[arg-type]
+    )
+    return redirect("privacy:subject_access_pdf_status", job_id=job.pk)
+
+
+@never_cache
+@login_required
+@require_GET
+@scoped(subject_access_pdf_get_for_user)
+def subject_access_pdf_status(request: HttpRequest, job_id: int) -> HttpResponse:
+    """Progress of the officer's PDF (HTML, or JSON for the page's script), and
+    its download link once made."""
+    job = subject_access_pdf_get_for_user(request.user, job_id)
+    if job is None:
+        raise Http404
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse(
+            {"id": job.pk, "status": job.status, "progress": job.progress}
         )
-    else:
-        response = HttpResponse(
-            render_pdf(
-                "pdf/subject_access.html",
-                {
-                    "person": found,
-                    "about": export["about"],
-                    "sections": readable_sections(export),
-                    "generated_at": clock.now(),
-                },
-            ),
-            content_type="application/pdf",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # The page shows the person's name: a read of their record.
+    access_log_record(user=request.user, obj=job.person, request=request)
+    return render(
+        request,
+        "casework/subject_access_pdf_status.html",
+        {
+            "job": job,
+            "person": job.person,
+            "available": subject_access_pdf_available(job),
+            "kept_until": subject_access_pdf_kept_until(job),
+            "keep_hours": KEEP_HOURS,
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+@scoped(subject_access_pdf_get_for_user)
+def subject_access_pdf_download(request: HttpRequest, job_id: int) -> HttpResponse:
+    """The made PDF, while it is kept; each download is logged."""
+    job = subject_access_pdf_get_for_user(request.user, job_id)
+    pdf = subject_access_pdf_bytes(job) if job is not None else None
+    if job is None or pdf is None:
+        raise Http404
+    access_log_record(
+        user=request.user,
+        obj=job.person,
+        channel=AccessLog.Channel.PDF,
+        action=AccessLog.Action.EXPORT,
+        request=request,
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="subject-access-person-{job.person_id}.pdf"'
+    )
     return response
 
 

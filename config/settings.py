@@ -233,6 +233,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "audits.tasks.audit_reports_reap_task",
         "schedule": timedelta(minutes=2),
     },
+    "take-over-lapsed-subject-access-pdfs": {
+        "task": "casework.tasks.subject_access_pdfs_reap_task",
+        "schedule": timedelta(minutes=2),
+    },
+    "wipe-old-subject-access-pdfs": {
+        # The bytes of a subject access PDF are kept for a day after it is made
+        # (casework.subject_access_pdf.KEEP_FOR); downloads stop at that moment.
+        "task": "casework.tasks.subject_access_pdfs_wipe_task",
+        "schedule": timedelta(minutes=10),
+    },
     "monthly-audit-report": {
         "task": "audits.tasks.audit_report_monthly",
         # 01:30 on the 1st, Europe/London (CELERY_TIMEZONE).

@@ -21,9 +21,11 @@ import pytest
 from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from accounts.roles import Role
 from audits.models import AuditAction, AuditReport
+from casework.models import SubjectAccessPDF
 from core.pdf import render_pdf_from_html
 from core.view_access import access_of
 from family_connect.references import status_token
@@ -236,7 +238,15 @@ MATRIX: dict[str, dict[str, int]] = {
     "privacy/who-viewed/": row(NF, anonymous=SIGN_IN, data_protection=OK),
     "privacy/subject-access/": row(NF, anonymous=SIGN_IN, data_protection=OK),
     "privacy/anomalies/": row(NF, anonymous=SIGN_IN, data_protection=OK),
-    "privacy/subject-access/<int:person_id>/export.<str:fmt>": row(
+    "privacy/subject-access/<int:person_id>/export.json": row(
+        NF, anonymous=SIGN_IN, data_protection=OK
+    ),
+    "privacy/subject-access/<int:person_id>/pdf/": row(GONE, anonymous=SIGN_IN),
+    # The officer's own PDF jobs only (the world's officer asked for both).
+    "privacy/subject-access/pdf/<int:job_id>/": row(
+        NF, anonymous=SIGN_IN, data_protection=OK
+    ),
+    "privacy/subject-access/pdf/<int:job_id>/download/": row(
         NF, anonymous=SIGN_IN, data_protection=OK
     ),
     "scorecard/": row(NF, anonymous=SIGN_IN, manager=OK, performance_lead=OK),
@@ -276,7 +286,9 @@ CITYWIDE = {
     ("audits/case-audits/<int:audit_id>/", "performance_lead"),
     ("audits/rounds/<int:round_id>/", "performance_lead"),
     # The data protection officer answers for every person's records.
-    ("privacy/subject-access/<int:person_id>/export.<str:fmt>", "data_protection"),
+    ("privacy/subject-access/<int:person_id>/export.json", "data_protection"),
+    ("privacy/subject-access/pdf/<int:job_id>/", "data_protection"),
+    ("privacy/subject-access/pdf/<int:job_id>/download/", "data_protection"),
 }
 # Query strings some routes need to answer at all.
 QUERIES = {"scorecard/export.csv": "?month=2026-05"}
@@ -351,6 +363,7 @@ def _side(locality, auditor, *, lead, requester, school, child_name):
     return {
         "case_id": case.pk,
         "person_id": child.pk,
+        "person": child,
         "reference": form.reference,
         "token": status_token(form.status_key),
         "audit_id": audit.pk,
@@ -419,6 +432,16 @@ def world():
         pdf=render_pdf_from_html("<h1>Audit report, May 2026</h1>"),
         generated_at=IN_MAY,
     )
+    # The officer's PDF of each side's child, made and still kept.
+    for side in (a, b):
+        side["job_id"] = SubjectAccessPDF.objects.create(
+            person=side["person"],
+            requested_by=users["data_protection"],
+            status="done",
+            progress=100,
+            pdf=render_pdf_from_html(f"<h1>Subject access: {side['slug']}</h1>"),
+            generated_at=timezone.now(),
+        ).pk
     shared = {
         "release_id": release.pk,
         "period": "2026-05",
@@ -427,7 +450,6 @@ def world():
         "index": 0,
         "candidate_id": 999999,
         "token_id": 999999,
-        "fmt": "json",
         "uidb64": "MQ",
         "token": "no-such-token",
     }

@@ -49,10 +49,12 @@ def test_json_carries_it_as_a_string(case):
     assert SCRIPT in str(response.json())
 
 
-def test_pdf_prints_it_as_written(client, case):
+def test_pdf_prints_it_as_written(client, case, django_capture_on_commit_callbacks):
     person = case.family.people.get()
     sign_in_verified(client, UserFactory(role=Role.DATA_PROTECTION, organisation=None))
-    response = client.get(f"/privacy/subject-access/{person.pk}/export.pdf")
+    with django_capture_on_commit_callbacks(execute=True):  # the worker's part
+        asked = client.post(f"/privacy/subject-access/{person.pk}/pdf/")
+    response = client.get(asked["Location"] + "download/")
     assert response.status_code == 200
     text = "".join(
         page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages

@@ -1,6 +1,6 @@
 """A subject access export for a seeded person: their forms, cases,
 assessments, plans, reviews, notes and audit mentions, and nobody else's data;
-as JSON and as a readable PDF, each download logged."""
+as JSON and as a readable PDF (made by a worker), each download logged."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from casework.models import (
     Review,
     ReviewPerson,
     SocialCareReferral,
+    SubjectAccessPDF,
 )
 from core.models import AccessLog
 from tests.audits.factories import make_round
@@ -197,12 +198,21 @@ def test_the_json_export_holds_everything_about_the_person_and_nobody_else(
 
 
 def test_the_pdf_export_is_readable_and_holds_nobody_else(
-    client, seeded, officer, tmp_path
+    client, seeded, officer, tmp_path, django_capture_on_commit_callbacks
 ):
     xena = seeded["xena"]
-    response = client.get(f"/privacy/subject-access/{xena.pk}/export.pdf")
+    # Tasks run in-process here (eager): the worker's part happens on commit.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/privacy/subject-access/{xena.pk}/pdf/")
+    job = SubjectAccessPDF.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/privacy/subject-access/pdf/{job.pk}/"
+    response = client.get(f"/privacy/subject-access/pdf/{job.pk}/download/")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="subject-access-person-{xena.pk}.pdf"'
+    )
     (tmp_path / "subject-access.pdf").write_bytes(response.content)
     text = "\n".join(
         page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages
@@ -219,20 +229,32 @@ def test_the_pdf_export_is_readable_and_holds_nobody_else(
         assert expected in text, expected
     for other in OTHERS:
         assert other not in text, other
-    assert AccessLog.objects.filter(user=officer, channel="pdf").count() == 1
+    entry = AccessLog.objects.get(user=officer, channel="pdf")
+    assert (entry.object_type, entry.object_id, entry.action) == (
+        "casework.person",
+        str(xena.pk),
+        "export",
+    )
 
 
-def test_the_page_finds_the_person_and_links_both_downloads(client, seeded, officer):
+def test_the_page_finds_the_person_and_offers_both_exports(client, seeded, officer):
     xena = seeded["xena"]
     html = client.get(f"/privacy/subject-access/?person={xena.pk}").content.decode()
     assert "Xena Ward" in html
-    assert f"/privacy/subject-access/{xena.pk}/export.pdf" in html
-    assert f"/privacy/subject-access/{xena.pk}/export.json" in html
+    # The PDF is asked for with a form (a worker makes it); JSON is a link.
+    assert f'action="/privacy/subject-access/{xena.pk}/pdf/"' in html
+    assert 'name="csrfmiddlewaretoken"' in html
+    assert f'href="/privacy/subject-access/{xena.pk}/export.json"' in html
     missing = client.get("/privacy/subject-access/?person=999999").content.decode()
     assert "There is no person with this number" in missing
-    assert (
-        client.get(f"/privacy/subject-access/{xena.pk}/export.xml").status_code == 404
-    )
+    for url in (
+        f"/privacy/subject-access/{xena.pk}/export.xml",
+        f"/privacy/subject-access/{xena.pk}/export.pdf",
+        "/privacy/subject-access/999999/export.json",
+    ):
+        assert client.get(url).status_code == 404, url
+    assert client.post("/privacy/subject-access/999999/pdf/").status_code == 404
+    assert not SubjectAccessPDF.objects.exists()
 
 
 @pytest.mark.parametrize("role", [r for r in Role.values if r != Role.DATA_PROTECTION])
@@ -240,7 +262,9 @@ def test_nobody_else_may_export(client, seeded, role):
     user = UserFactory(role=role, localities=["erdington"])
     sign_in_as(client, user)
     xena = seeded["xena"]
-    for fmt in ("json", "pdf"):
-        url = f"/privacy/subject-access/{xena.pk}/export.{fmt}"
-        assert client.get(url).status_code == 404
+    assert (
+        client.get(f"/privacy/subject-access/{xena.pk}/export.json").status_code == 404
+    )
+    assert client.post(f"/privacy/subject-access/{xena.pk}/pdf/").status_code == 404
     assert not AccessLog.objects.filter(action="export").exists()
+    assert not SubjectAccessPDF.objects.exists()

@@ -51,6 +51,17 @@ def test_the_data_protection_officers_pages(live_server, page, browser):
     assert (
         download.value.suggested_filename == f"subject-access-person-{person.pk}.json"
     )
+    # The PDF is a job: asking for it leads to its page, ready here at once
+    # because tasks run in-process in these tests.
+    page.get_by_role("button", name="Make the export as a PDF").click()
+    assert "The PDF is ready" in page.content()
+    page.screenshot(
+        path=str(SCREENSHOTS / "privacy-03-subject-access-pdf.png"), full_page=True
+    )
+    assert axe_violations(browser, page.url, cookies) == []
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the PDF").click()
+    assert download.value.suggested_filename == f"subject-access-person-{person.pk}.pdf"
 
 
 @override_settings(TWO_FACTOR_REQUIRED=False)
