@@ -27,6 +27,7 @@ from casework.models import (
 from casework.transitions import can_move
 from core import clock
 from core.errors import Conflict, InvalidInput
+from core.history import LIVE, Mode, Rule
 from core.periods import add_months_to_moment
 
 POST_CLOSURE_MONTHS = 3
@@ -43,7 +44,7 @@ class ClosureInput:
     feedback_comment: str = ""
 
 
-def _check(data: ClosureInput, case: Case, people: list[Person]) -> None:
+def _check(data: ClosureInput, case: Case, people: list[Person], mode: Mode) -> None:
     if data.reason not in ClosureReason.values:
         raise InvalidInput("Choose why the case is closing", field="reason")
     if data.feedback_score is not None and not 1 <= data.feedback_score <= 5:
@@ -62,15 +63,15 @@ def _check(data: ClosureInput, case: Case, people: list[Person]) -> None:
         completed = Assessment.objects.filter(
             case=case, completed_at__isnull=False
         ).exists()
-        if not completed:
+        if not completed and mode.holds(Rule.BASELINE_BEFORE_OUTCOMES_MET):
             raise InvalidInput(
                 "A case can close with outcomes met only after its Early Help "
                 "Assessment is completed: there is no baseline to measure "
                 "progress against.",
                 field="reason",
             )
-        if clock.replaying():
-            # Replayed history keeps the scores the old system held.
+        if not mode.holds(Rule.CLOSURE_SCORED):
+            # History keeps the scores the old system held.
             return
         for domain in WheelDomain:
             if data.wheel.get(domain.value) is None:
@@ -86,7 +87,9 @@ def _check(data: ClosureInput, case: Case, people: list[Person]) -> None:
                 )
 
 
-def case_close(*, case_id: int, actor: User, data: ClosureInput) -> CaseClosure:
+def case_close(
+    *, case_id: int, actor: User, data: ClosureInput, mode: Mode = LIVE
+) -> CaseClosure:
     """Close a case. Preconditions: the caller checked ``access.may_work_on``.
     Locks the case: of two closures at the same moment, one succeeds and the
     other gets ``Conflict``. Schedules the post-closure check."""
@@ -96,7 +99,7 @@ def case_close(*, case_id: int, actor: User, data: ClosureInput) -> CaseClosure:
         if not can_move(case.status, CaseStatus.CLOSED):
             raise Conflict("This case is already closed. Nothing was changed.")
         people = list(Person.objects.filter(family_id=case.family_id))
-        _check(data, case, people)
+        _check(data, case, people, mode)
         # A reopened case closes again: its earlier closure is replaced, the
         # events keep the history.
         CaseClosure.objects.filter(case=case).delete()

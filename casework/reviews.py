@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from casework.models import (
+    OPEN_STATUSES,
     Case,
     CaseEvent,
     CaseStatus,
@@ -21,6 +22,7 @@ from casework.models import (
 )
 from core import clock
 from core.errors import Conflict, InvalidInput
+from core.history import LIVE, Mode, Rule
 from core.periods import local_date
 
 
@@ -52,7 +54,9 @@ def next_review_due(
     return None
 
 
-def review_record(*, case_id: int, actor: User, data: ReviewInput) -> Review:
+def review_record(
+    *, case_id: int, actor: User, data: ReviewInput, mode: Mode = LIVE
+) -> Review:
     """Record a review with its scores. Preconditions: ``access.may_work_on``;
     the case is at the plan stage (its assessment is completed)."""
     today = timezone.localdate()
@@ -60,9 +64,9 @@ def review_record(*, case_id: int, actor: User, data: ReviewInput) -> Review:
         raise InvalidInput(
             "The review date must be today or in the past", field="held_on"
         )
-    # Replayed history keeps the scores the old system held, without the
-    # written record; live reviews are whole.
-    whole = not clock.replaying()
+    # History keeps the scores the old system held, without the written
+    # record; live reviews are whole.
+    whole = mode.holds(Rule.REVIEW_WRITTEN_IN_FULL)
     if whole and not data.attendees.strip():
         raise InvalidInput("Enter who attended", field="attendees")
     if whole and not data.progress.strip():
@@ -82,7 +86,11 @@ def review_record(*, case_id: int, actor: User, data: ReviewInput) -> Review:
         )
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case_id)
-        if case.status != CaseStatus.PLAN:
+        # History keeps the reviews the old system held, with or without an
+        # assessment before them, while the case was open.
+        if case.status != CaseStatus.PLAN and (
+            mode.holds(Rule.REVIEW_AFTER_PLAN) or case.status not in OPEN_STATUSES
+        ):
             raise Conflict(
                 "Reviews are held once the assessment is completed and the plan is "
                 "in place."
@@ -96,7 +104,7 @@ def review_record(*, case_id: int, actor: User, data: ReviewInput) -> Review:
                 )
         held_at = (
             clock.now()
-            if clock.replaying()
+            if mode.history
             else dt.datetime.combine(
                 data.held_on, dt.time(12), tzinfo=timezone.get_current_timezone()
             )

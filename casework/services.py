@@ -30,12 +30,18 @@ from core import clock
 from core.change_log import change_record, fields_of
 from core.codes import MemberRole
 from core.errors import Conflict, InvalidInput
+from core.history import LIVE, Mode, Rule
 from family_connect.matching import name_key
 from family_connect.models import FamilyConnectForm, FormMember
 
 
 def case_open_for_form(
-    *, form: FamilyConnectForm, lead_practitioner: User, actor: User, at: datetime
+    *,
+    form: FamilyConnectForm,
+    lead_practitioner: User,
+    actor: User,
+    at: datetime,
+    mode: Mode = LIVE,
 ) -> tuple[Case, bool]:
     """The case an allocated form belongs to, and whether it was created now.
 
@@ -47,14 +53,14 @@ def case_open_for_form(
     """
     # Historical truth wins: each imported allocation opened its own case
     # (IMPORT.md); joining the open case is the rule for live triage.
-    if not clock.replaying():
+    if mode.holds(Rule.OPEN_CASE_JOINED):
         joined = _open_case_to_join(form, actor, at)
         if joined is not None:
             return joined, False
     known = household_of_form(form)
     family, _members = family_and_people_for_form(form)
     assert form.locality is not None
-    if known is not None and not clock.replaying():
+    if known is not None and mode.holds(Rule.HOUSEHOLD_FOLLOWS_MOVE):
         _household_moved(family, form, actor)
     case = Case.objects.create(
         family=family,
@@ -376,13 +382,18 @@ def case_note_add(
 
 
 def case_step_up(
-    *, case_id: int, actor: User, person_ids: list[int], reason: str
+    *,
+    case_id: int,
+    actor: User,
+    person_ids: list[int],
+    reason: str,
+    mode: Mode = LIVE,
 ) -> list[SocialCareReferral]:
     """Refer people on an open case to the social care front door. The case stays
     open (PRODUCT §3.3) unless it is later closed with reason ``stepped_up``.
     Preconditions: ``access.may_work_on``."""
     reason = (reason or "").strip()
-    if not reason and not clock.replaying():
+    if not reason and mode.holds(Rule.REASON_WRITTEN):
         raise InvalidInput("Enter why you are stepping up", field="reason")
     now = clock.now()
     with transaction.atomic():

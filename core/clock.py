@@ -6,6 +6,9 @@ historical episode, the moment the file says the step happened
 (``with clock.replaying_at(moment): ...``). Checks against the real present
 ("a date of birth in the future", "a referral in the future") keep using
 ``django.utils.timezone.now``.
+
+The clock says only when; which rules a change is held to is said explicitly
+to each service (``core.history``).
 """
 
 from __future__ import annotations
@@ -22,11 +25,6 @@ _replay: ContextVar[datetime | None] = ContextVar("clock_replay", default=None)
 
 def now() -> datetime:
     return _replay.get() or timezone.now()
-
-
-def replaying() -> bool:
-    """Whether a historical record is being replayed (the records import)."""
-    return _replay.get() is not None
 
 
 @contextmanager

@@ -19,6 +19,7 @@ from accounts.roles import Role
 from casework.models import OPEN_STATUSES, Case
 from core import clock
 from core.errors import Conflict, InvalidInput, NotAllowed
+from core.history import LIVE, Mode, Rule
 from core.notifications import Message, notifications_queue
 from family_connect import matching
 from family_connect.access import may_bulk_upload, routes_for_user
@@ -75,6 +76,7 @@ def form_submit(
     draft_id: int | None = None,
     notify: bool = True,
     organisation: Organisation | None = None,
+    mode: Mode = LIVE,
 ) -> SubmitResult:
     """Save a validated form and everything that follows from it at once.
 
@@ -89,8 +91,8 @@ def form_submit(
     bulk upload does; the lead practitioner of an attached case is always told).
     The number of queries does not depend on the number of members or reasons.
     """
-    # Replayed history (the records import) brings forms from every route.
-    if not clock.replaying() and not may_submit(actor, data.route):
+    # History (the records import) brings forms from every route.
+    if mode.holds(Rule.ROUTE_OF_THE_SUBMITTER) and not may_submit(actor, data.route):
         raise NotAllowed("You cannot submit a form by this route.")
     digest = _digest(data)
     with transaction.atomic():
@@ -111,7 +113,11 @@ def form_submit(
         try:
             with transaction.atomic():
                 form = _form_create(
-                    data=data, actor=actor, notify=notify, organisation=organisation
+                    data=data,
+                    actor=actor,
+                    notify=notify,
+                    organisation=organisation,
+                    mode=mode,
                 )
                 if idempotency_key:
                     assert actor is not None
@@ -154,11 +160,14 @@ def _form_for_key(actor: User, key: str, digest: str) -> FamilyConnectForm | Non
     return row.form
 
 
-def _locality_for(data: SubmissionInput, actor: User | None) -> Locality | None:
+def _locality_for(
+    data: SubmissionInput, actor: User | None, mode: Mode
+) -> Locality | None:
     # Only a locality manager, or the historical record, may place a form in a
     # locality other than the one its postcode resolves to.
     if data.locality_slug and (
-        clock.replaying() or (actor is not None and actor.role == Role.LOCALITY_MANAGER)
+        not mode.holds(Rule.POSTCODE_PLACES_THE_FORM)
+        or (actor is not None and actor.role == Role.LOCALITY_MANAGER)
     ):
         return Locality.objects.get(slug=data.locality_slug)
     return locality_for_postcode(data.postcode)
@@ -170,9 +179,10 @@ def _form_create(
     actor: User | None,
     notify: bool,
     organisation: Organisation | None = None,
+    mode: Mode = LIVE,
 ) -> FamilyConnectForm:
     now = clock.now()
-    locality = _locality_for(data, actor)
+    locality = _locality_for(data, actor, mode)
     keyed_by_staff = data.route in (Route.PHONE, Route.BULK) or (
         actor is not None and actor.role != Role.REQUESTER
     )
@@ -255,11 +265,11 @@ def _form_create(
         )
     ]
     messages = _messages_for_new_form(form) if notify else []
-    # Replayed history arrives with its household already known.
+    # History arrives with its household already known.
     case = (
-        None
-        if clock.replaying()
-        else _match(form, members, now=now, events=events, actor=actor)
+        _match(form, members, now=now, events=events, actor=actor)
+        if mode.holds(Rule.MATCHED_ON_RECEIPT)
+        else None
     )
     if case is not None:
         messages.append(
@@ -278,7 +288,7 @@ def _form_create(
             )
         )
     FormEvent.objects.bulk_create(events)
-    notifications_queue(messages)
+    notifications_queue(messages, mode=mode)
     return form
 
 

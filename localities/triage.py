@@ -34,6 +34,7 @@ from casework.services import (
 )
 from core import clock
 from core.errors import Conflict, InvalidInput, NotAllowed, Stale
+from core.history import LIVE, Mode, Rule
 from core.notifications import Message, notifications_queue
 from family_connect.access import triages_citywide
 from family_connect.linking import cross_locality_concern, cross_locality_linked
@@ -70,17 +71,17 @@ def _manages(actor: User, locality_id: int | None) -> bool:
     return actor.memberships.filter(locality_id=locality_id).exists()
 
 
-def _locked(form_id: int, actor: User) -> FamilyConnectForm:
+def _locked(form_id: int, actor: User, mode: Mode) -> FamilyConnectForm:
     form = FamilyConnectForm.objects.select_for_update().get(pk=form_id)
-    # Replayed history names the manager who decided, who may have left since.
-    if not clock.replaying() and not _manages(actor, form.locality_id):
+    # History names the manager who decided, who may have left since.
+    if mode.holds(Rule.DECIDER_MANAGES_NOW) and not _manages(actor, form.locality_id):
         raise NotAllowed("Only a manager of the form's locality can decide it.")
     return form
 
 
-def _reason(reason: str) -> str:
+def _reason(reason: str, mode: Mode) -> str:
     reason = (reason or "").strip()
-    if not reason and not clock.replaying():
+    if not reason and mode.holds(Rule.REASON_WRITTEN):
         raise InvalidInput("Enter the reason for the decision", field="reason")
     if len(reason) > 5000:
         raise InvalidInput(
@@ -132,12 +133,13 @@ def _decide(
     outcome: str,
     reason: str,
     seen_version: str | None = None,
+    mode: Mode = LIVE,
     **links: Any,
 ) -> Decided:
     now = clock.now()
-    reason = _reason(reason)
+    reason = _reason(reason, mode)
     with transaction.atomic():
-        form = _locked(form_id, actor)
+        form = _locked(form_id, actor, mode)
         _refuse_if_stale(form, seen_version)
         _refuse_if_moved(form, outcome)
         before = form.status
@@ -147,9 +149,9 @@ def _decide(
             _check_original(form, duplicate_of)
             form.duplicate_of = duplicate_of
         if outcome == FormStatus.ALLOCATED:
-            links, messages = _allocate(form, actor, now, links)
+            links, messages = _allocate(form, actor, now, links, mode)
         elif duplicate_of is None and outcome == FormStatus.DUPLICATE:
-            if not clock.replaying():
+            if mode.holds(Rule.DUPLICATE_NAMES_ITS_ORIGINAL):
                 raise InvalidInput(
                     "Enter the reference of the form it duplicates.",
                     field="duplicate_of",
@@ -184,7 +186,7 @@ def _decide(
             },
         )
         messages += _requester_told(form)
-        notifications_queue(messages)
+        notifications_queue(messages, mode=mode)
     return Decided(form, decision)
 
 
@@ -200,7 +202,7 @@ def _check_original(form: FamilyConnectForm, original: FamilyConnectForm) -> Non
 
 
 def _allocate(
-    form: FamilyConnectForm, actor: User, now: Any, links: dict[str, Any]
+    form: FamilyConnectForm, actor: User, now: Any, links: dict[str, Any], mode: Mode
 ) -> tuple[dict[str, Any], list[Message]]:
     lead = links.get("lead_practitioner")
     if not form.consent:
@@ -214,12 +216,12 @@ def _allocate(
         raise InvalidInput(
             "Transfer the form to a locality before allocating it.", field="locality"
         )
-    if not clock.replaying():
+    if mode.holds(Rule.MATCHES_CONFIRMED_FIRST):
         _refuse_if_matches_undecided(form)
         _refuse_unexplained_cross_locality(form)
     if lead is None or (
-        # Replayed history names the lead of the time, who may have left since.
-        not clock.replaying()
+        # History names the lead of the time, who may have left since.
+        mode.holds(Rule.LEAD_AVAILABLE_NOW)
         and (
             not lead.is_active
             or lead.role not in (Role.PRACTITIONER, Role.LOCALITY_MANAGER)
@@ -235,6 +237,7 @@ def _allocate(
         lead_practitioner=lead,
         actor=actor,
         at=links.get("opened_at") or now,
+        mode=mode,
     )
     form.case = case
     told = case.lead_practitioner
@@ -342,6 +345,7 @@ def form_allocate(
     reason: str,
     opened_at: datetime | None = None,
     seen_version: str | None = None,
+    mode: Mode = LIVE,
 ) -> Decided:
     """Allocate to a lead practitioner: opens the family's case, or joins the open
     one. The form must have a locality."""
@@ -353,6 +357,7 @@ def form_allocate(
         lead_practitioner=lead_practitioner,
         opened_at=opened_at,
         seen_version=seen_version,
+        mode=mode,
     )
 
 
@@ -363,16 +368,17 @@ def form_signpost(
     community_service: CommunityService | None,
     reason: str,
     seen_version: str | None = None,
+    mode: Mode = LIVE,
 ) -> Decided:
     """Signpost the family to a named community service: an active one of the
-    form's locality, or a city-wide one (replayed history may not name it)."""
+    form's locality, or a city-wide one (history may not name it)."""
     locality_id = (
         FamilyConnectForm.objects.filter(pk=form_id)
         .values_list("locality_id", flat=True)
         .first()
     )
     if community_service is None:
-        if not clock.replaying():
+        if mode.holds(Rule.COMMUNITY_SERVICE_NAMED):
             raise InvalidInput(
                 "Choose the community service.", field="community_service"
             )
@@ -391,11 +397,17 @@ def form_signpost(
         reason=reason,
         community_service=community_service,
         seen_version=seen_version,
+        mode=mode,
     )
 
 
 def form_give_consultation(
-    *, form_id: int, actor: User, reason: str, seen_version: str | None = None
+    *,
+    form_id: int,
+    actor: User,
+    reason: str,
+    seen_version: str | None = None,
+    mode: Mode = LIVE,
 ) -> Decided:
     return _decide(
         form_id=form_id,
@@ -403,11 +415,17 @@ def form_give_consultation(
         outcome=FormStatus.CONSULTATION_GIVEN,
         reason=reason,
         seen_version=seen_version,
+        mode=mode,
     )
 
 
 def form_step_up(
-    *, form_id: int, actor: User, reason: str, seen_version: str | None = None
+    *,
+    form_id: int,
+    actor: User,
+    reason: str,
+    seen_version: str | None = None,
+    mode: Mode = LIVE,
 ) -> Decided:
     """Pass the family to children's social care."""
     return _decide(
@@ -416,11 +434,17 @@ def form_step_up(
         outcome=FormStatus.STEPPED_UP,
         reason=reason,
         seen_version=seen_version,
+        mode=mode,
     )
 
 
 def form_no_further_action(
-    *, form_id: int, actor: User, reason: str, seen_version: str | None = None
+    *,
+    form_id: int,
+    actor: User,
+    reason: str,
+    seen_version: str | None = None,
+    mode: Mode = LIVE,
 ) -> Decided:
     return _decide(
         form_id=form_id,
@@ -428,6 +452,7 @@ def form_no_further_action(
         outcome=FormStatus.NO_FURTHER_ACTION,
         reason=reason,
         seen_version=seen_version,
+        mode=mode,
     )
 
 
@@ -438,6 +463,7 @@ def form_mark_duplicate(
     duplicate_of: FamilyConnectForm | None,
     reason: str,
     seen_version: str | None = None,
+    mode: Mode = LIVE,
 ) -> Decided:
     """Close a waiting form as a duplicate of another that is being worked with
     (not itself, not one closed as a duplicate or withdrawn). A decided form is
@@ -449,11 +475,17 @@ def form_mark_duplicate(
         reason=reason,
         duplicate_of=duplicate_of,
         seen_version=seen_version,
+        mode=mode,
     )
 
 
 def form_withdraw(
-    *, form_id: int, actor: User, reason: str, seen_version: str | None = None
+    *,
+    form_id: int,
+    actor: User,
+    reason: str,
+    seen_version: str | None = None,
+    mode: Mode = LIVE,
 ) -> Decided:
     """Close a waiting form as withdrawn; a decided one is closed by
     ``form_close_decided``."""
@@ -463,6 +495,7 @@ def form_withdraw(
         outcome=FormStatus.WITHDRAWN,
         reason=reason,
         seen_version=seen_version,
+        mode=mode,
     )
 
 
@@ -474,12 +507,13 @@ def form_close_decided(
     reason: str,
     seen_version: str | None,
     duplicate_of: FamilyConnectForm | None = None,
+    mode: Mode = LIVE,
 ) -> Decided:
     """Close a decided form as withdrawn (the family no longer wants help, or
     the request was made in error) or as a duplicate of another form.
 
     Its own action, not a decision: the manager must have seen the decision, so
-    ``seen_version`` is required (replayed history excepted) and a form changed
+    ``seen_version`` is required (history excepted) and a form changed
     since is refused with ``Stale``. The decision stays on record; the form's
     status changes, with a ``status_changed`` event. What the decision did is
     undone where it can be: a step-up's referrals made at triage are removed,
@@ -487,30 +521,30 @@ def form_close_decided(
     allocated form is refused: its case is open and is closed through casework.
     """
     now = clock.now()
-    reason = _reason(reason)
-    if seen_version is None and not clock.replaying():
+    reason = _reason(reason, mode)
+    if seen_version is None and mode.holds(Rule.DECISION_SEEN):
         raise InvalidInput(
             "Review the form's decision before closing it: send the version you "
             "saw (the API's If-Match header).",
             field="version",
         )
     with transaction.atomic():
-        form = _locked(form_id, actor)
+        form = _locked(form_id, actor, mode)
         _refuse_if_stale(form, seen_version)
         if not can_close_decided(form.status, outcome):
             _refuse_closing(form, outcome)
         if outcome == FormStatus.DUPLICATE:
             if duplicate_of is not None:
                 _check_original(form, duplicate_of)
-            elif not clock.replaying():
+            elif mode.holds(Rule.DUPLICATE_NAMES_ITS_ORIGINAL):
                 raise InvalidInput(
                     "Enter the reference of the form it duplicates.",
                     field="duplicate_of",
                 )
             form.duplicate_of = duplicate_of
         removed: list[int] = []
-        # Replayed history keeps the referrals the previous system recorded.
-        if form.status == FormStatus.STEPPED_UP and not clock.replaying():
+        # History keeps the referrals the previous system recorded.
+        if form.status == FormStatus.STEPPED_UP and mode.holds(Rule.STEP_UP_UNDONE):
             removed = social_care_referrals_withdraw_for_form(form=form, actor=actor)
         before = form.status
         form.status = outcome
@@ -530,7 +564,7 @@ def form_close_decided(
                 **({"social_care_referrals_removed": removed} if removed else {}),
             },
         )
-        notifications_queue(_requester_told(form))
+        notifications_queue(_requester_told(form), mode=mode)
     return Decided(form, getattr(form, "decision", None))
 
 
@@ -558,13 +592,14 @@ def form_transfer(
     to_locality: Locality,
     reason: str,
     seen_version: str | None = None,
+    mode: Mode = LIVE,
 ) -> FamilyConnectForm:
     """Move an undecided form to another locality's queue; its received time, and
     so its 7-day clock, stay as they are."""
     now = clock.now()
-    reason = _reason(reason)
+    reason = _reason(reason, mode)
     with transaction.atomic():
-        form = _locked(form_id, actor)
+        form = _locked(form_id, actor, mode)
         _refuse_if_stale(form, seen_version)
         if not can_transfer(form.status):
             raise Conflict("Only a form waiting for a decision can be transferred.")

@@ -48,6 +48,7 @@ from casework.services import (
 )
 from core import clock
 from core.errors import Conflict
+from core.history import HISTORY
 from family_connect.matching import name_key
 from family_connect.models import FamilyConnectForm, FormMember, FormStatus
 from family_connect.services import form_feedback_give, form_submit
@@ -278,6 +279,7 @@ def _replay(
             actor=None,
             notify=False,
             organisation=directory.organisation(r["organisation"]),
+            mode=HISTORY,
         ).form
     # The household is known: the form's family and people are confirmed.
     form.family = family
@@ -318,6 +320,7 @@ def _replay(
                 actor=decider or _system_user(directory),
                 to_locality=directory.locality(t["to_locality"]),  # type: ignore[arg-type]
                 reason=t["reason"] or "Transferred in the previous system",
+                mode=HISTORY,
             )
     if decision is not None:
         assert decider is not None
@@ -332,13 +335,18 @@ def _replay(
                     outcome=r["final_status"],
                     reason="",
                     seen_version=None,
+                    mode=HISTORY,
                 )
             elif r["final_status"] == FormStatus.DUPLICATE:
                 form_mark_duplicate(
-                    form_id=form.pk, actor=actor, duplicate_of=None, reason=""
+                    form_id=form.pk,
+                    actor=actor,
+                    duplicate_of=None,
+                    reason="",
+                    mode=HISTORY,
                 )
             else:
-                form_withdraw(form_id=form.pk, actor=actor, reason="")
+                form_withdraw(form_id=form.pk, actor=actor, reason="", mode=HISTORY)
     feedback = r["requester_feedback"]
     if feedback is not None:
         with clock.replaying_at(feedback["given_at"]):
@@ -379,6 +387,7 @@ def _decide(
                 lead_practitioner=lead,
                 reason=reason,
                 opened_at=episode["case"]["opened_at"],
+                mode=HISTORY,
             ).form.case
             assert case is not None
             _case(episode, case, lead)
@@ -395,7 +404,11 @@ def _decide(
             return
         if outcome == FormStatus.SIGNPOSTED:
             form_signpost(
-                form_id=form.pk, actor=decider, community_service=None, reason=reason
+                form_id=form.pk,
+                actor=decider,
+                community_service=None,
+                reason=reason,
+                mode=HISTORY,
             )
             return
         simple = {
@@ -403,7 +416,7 @@ def _decide(
             FormStatus.STEPPED_UP: form_step_up,
             FormStatus.NO_FURTHER_ACTION: form_no_further_action,
         }
-        simple[outcome](form_id=form.pk, actor=decider, reason=reason)
+        simple[outcome](form_id=form.pk, actor=decider, reason=reason, mode=HISTORY)
 
 
 def _case(episode: dict[str, Any], case: Case, lead: User) -> None:
@@ -432,6 +445,7 @@ def _case(episode: dict[str, Any], case: Case, lead: User) -> None:
                         person_scores=by_person(a["person_scores"]),
                     ),
                     complete=True,
+                    mode=HISTORY,
                 ),
             )
         )
@@ -451,6 +465,7 @@ def _case(episode: dict[str, Any], case: Case, lead: User) -> None:
                         wheel=review["wheel"],
                         person_scores=by_person(review["person_scores"]),
                     ),
+                    mode=HISTORY,
                 ),
             )
         )
@@ -481,6 +496,7 @@ def _case(episode: dict[str, Any], case: Case, lead: User) -> None:
                             "comment", ""
                         ),
                     ),
+                    mode=HISTORY,
                 ),
             )
         )
@@ -495,7 +511,11 @@ def _step_up(
     case: Case, lead: User, people: dict[str, int], step_up: dict[str, Any]
 ) -> None:
     referrals = case_step_up(
-        case_id=case.pk, actor=lead, person_ids=[people[step_up["person"]]], reason=""
+        case_id=case.pk,
+        actor=lead,
+        person_ids=[people[step_up["person"]]],
+        reason="",
+        mode=HISTORY,
     )
     if step_up["outcome"]:
         for referral in referrals:

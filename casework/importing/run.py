@@ -7,7 +7,7 @@ disk. Each line is checked, then imported in its own transaction; a rejected
 line is reported at once (``line 42: request.received_at: ...``) and the
 others carry on. ``strict`` checks the whole file first and imports nothing if
 any line is bad (or if any episode is refused while importing); ``dry_run``
-only checks.
+imports as the real run would and rolls it all back.
 """
 
 from __future__ import annotations
@@ -168,9 +168,30 @@ def records_import(
     report_line: Callable[[int, str], None] = lambda n, m: None,
     progress: Callable[[ImportReport], None] = lambda r: None,
 ) -> ImportReport:
+    """Import the file. ``dry_run`` runs exactly the same import inside a
+    transaction that is rolled back at the end, so its report (imported,
+    updated, unchanged, rejected with line, path and message; the users that
+    would be made) is what the real import would say, and nothing is kept."""
+    if not dry_run:
+        return _records_import(path, strict, report_line, progress, refresh=True)
+    with transaction.atomic():
+        report = _records_import(path, strict, report_line, progress, refresh=False)
+        transaction.set_rollback(True)
+    report.checked_only = True
+    return report
+
+
+def _records_import(
+    path: Path,
+    strict: bool,
+    report_line: Callable[[int, str], None],
+    progress: Callable[[ImportReport], None],
+    *,
+    refresh: bool,
+) -> ImportReport:
     ref = reference_load()
-    report = ImportReport(checked_only=dry_run)
-    if strict or dry_run:
+    report = ImportReport()
+    if strict:
         seen = _Seen()
         try:
             for number, _episode, _digest, problems in _checked(
@@ -184,7 +205,7 @@ def records_import(
                 progress(report)
         finally:
             seen.close()
-        if dry_run or report.rejected:
+        if report.rejected:
             return report
         report = ImportReport()
         try:
@@ -195,7 +216,7 @@ def records_import(
             report.created_users = []
         return report
     _import_all(path, ref, report, report_line, progress, strict=False)
-    if report.imported or report.updated:
+    if refresh and (report.imported or report.updated):
         statistics_refresh()
     return report
 

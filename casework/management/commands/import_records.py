@@ -18,7 +18,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
         parser.add_argument(
-            "--dry-run", action="store_true", help="check every line, write nothing"
+            "--dry-run",
+            action="store_true",
+            help="import as the real run would, then roll it all back",
         )
         parser.add_argument(
             "--strict",
@@ -60,23 +62,22 @@ class Command(BaseCommand):
         if on_terminal:
             sys.stderr.write("\r\033[K")
         seconds = time.monotonic() - started
-        if report.checked_only:
-            self.stdout.write(
-                f"checked {report.read} lines: {report.read - report.rejected} "
-                f"valid, {report.rejected} rejected; nothing written"
-            )
+        dry = report.checked_only
+        if dry:
+            self.stdout.write(f"dry run: {report.summary()}; nothing was written")
         else:
             self.stdout.write(f"{report.summary()} in {seconds:.1f} s")
-            if options["strict"] and report.rejected:
-                self.stdout.write("strict: nothing was imported")
-            if report.created_users:
-                shown = report.created_users[:10]
-                more = len(report.created_users) - len(shown)
-                self.stdout.write(
-                    f"{len(report.created_users)} users created inactive (no "
-                    "password, no sign-in): "
-                    + ", ".join(shown)
-                    + (f" and {more} more" if more else "")
-                )
+        if options["strict"] and report.rejected:
+            self.stdout.write("strict: nothing was imported")
+        if report.created_users:
+            shown = report.created_users[:10]
+            more = len(report.created_users) - len(shown)
+            self.stdout.write(
+                f"{len(report.created_users)} users "
+                f"{'would be created' if dry else 'created'} inactive (no "
+                "password, no sign-in): "
+                + ", ".join(shown)
+                + (f" and {more} more" if more else "")
+            )
         if report.rejected:
             sys.exit(1)
