@@ -13,6 +13,7 @@ import contextlib
 import http.client
 import json
 import os
+import pwd
 import shutil
 import signal
 import socket
@@ -194,6 +195,11 @@ def cluster() -> Iterator[Cluster]:
     bindir = _postgres_bin()
     if bindir is None or not (bindir / "pg_ctl").exists():
         pytest.skip("the PostgreSQL server programs (initdb, pg_ctl) are not installed")
+    if os.geteuid() == 0:
+        try:
+            pwd.getpwnam("postgres")
+        except KeyError:
+            pytest.skip("running as root with no postgres user to own the cluster")
     root = Path(tempfile.mkdtemp(prefix="ehc-restart."))
     root.chmod(0o755)
     db = Cluster(bindir, root)
