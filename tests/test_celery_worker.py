@@ -46,10 +46,12 @@ def test_a_queued_task_runs_on_a_real_worker(real_celery_worker):
     assert AccessAttempt.objects.filter(pk=recent.pk).exists()
 
 
-def start_worker(tmp_path, **env: str) -> tuple[int | None, str]:
-    """Start ``celery -A config worker`` with ``env`` over the test environment
-    (an empty value removes the variable); wait until it exits or says it is
-    ready (at most 30 s). Returns its exit code (None if still running, then
+def start_celery(
+    tmp_path: Path, program: list[str], ready: str, **env: str
+) -> tuple[int | None, str]:
+    """Start ``celery -A config PROGRAM`` with ``env`` over the test environment
+    (an empty value removes the variable); wait until it exits or its log says
+    ``ready`` (at most 30 s). Returns its exit code (None if still running, then
     stopped) and its log."""
     environ = {**os.environ, "DEBUG": "0"}
     for name, value in env.items():
@@ -57,12 +59,10 @@ def start_worker(tmp_path, **env: str) -> tuple[int | None, str]:
             environ[name] = value
         else:
             environ.pop(name, None)
-    log = tmp_path / "worker.log"
+    log = tmp_path / f"{program[0]}.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker"]
-            + ["--pool", "solo", "--loglevel", "INFO", "--without-gossip"]
-            + ["--without-mingle", "--without-heartbeat"],
+            [sys.executable, "-m", "celery", "-A", "config", *program],
             cwd=ROOT,
             env=environ,
             stdout=out,
@@ -71,7 +71,7 @@ def start_worker(tmp_path, **env: str) -> tuple[int | None, str]:
     deadline = time.monotonic() + 30
     try:
         while time.monotonic() < deadline:
-            if process.poll() is not None or "ready" in log.read_text(errors="replace"):
+            if process.poll() is not None or ready in log.read_text(errors="replace"):
                 break
             time.sleep(0.2)
         return process.poll(), log.read_text(errors="replace")
@@ -82,9 +82,31 @@ def start_worker(tmp_path, **env: str) -> tuple[int | None, str]:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+                process.wait()
 
 
-@pytest.mark.parametrize(
+def start_worker(tmp_path: Path, **env: str) -> tuple[int | None, str]:
+    return start_celery(
+        tmp_path,
+        ["worker", "--pool", "solo", "--loglevel", "INFO", "--without-gossip"]
+        + ["--without-mingle", "--without-heartbeat"],
+        "ready",
+        **env,
+    )
+
+
+def start_beat(tmp_path: Path, **env: str) -> tuple[int | None, str]:
+    # Its schedule file in the test's directory, not the project's.
+    schedule = str(tmp_path / "beat-schedule")
+    return start_celery(
+        tmp_path,
+        ["beat", "--loglevel", "INFO", "--schedule", schedule],
+        "beat: Starting...",
+        **env,
+    )
+
+
+MISSING = pytest.mark.parametrize(
     ("env", "message"),
     [
         ({"SECRET_KEY": ""}, "SECRET_KEY must be set"),
@@ -92,11 +114,14 @@ def start_worker(tmp_path, **env: str) -> tuple[int | None, str]:
     ],
     ids=["no-secret-key", "no-broker"],
 )
+
+
+@MISSING
 def test_a_worker_refuses_to_start_without_its_configuration(tmp_path, env, message):
     code, output = start_worker(tmp_path, **env)
     assert code is not None and code != 0, output
     assert "ready" not in output
-    assert message in output, output
+    assert f"The worker cannot start: {message}" in output, output
 
 
 def test_a_worker_with_its_configuration_starts(tmp_path):
@@ -104,3 +129,22 @@ def test_a_worker_with_its_configuration_starts(tmp_path):
     code, output = start_worker(tmp_path)
     assert code is None, output
     assert "ready" in output
+
+
+@MISSING
+def test_beat_refuses_to_start_without_its_configuration(tmp_path, env, message):
+    """Without a broker beat would send every due task to a local AMQP server
+    that is not there, for ever; it stops at once with the reason instead."""
+    started = time.monotonic()
+    code, output = start_beat(tmp_path, **env)
+    assert code is not None and code != 0, output
+    assert time.monotonic() - started < 20
+    assert "beat: Starting" not in output
+    assert f"The beat cannot start: {message}" in output, output
+
+
+def test_beat_with_its_configuration_starts(tmp_path):
+    assert settings.REDIS_URL
+    code, output = start_beat(tmp_path)
+    assert code is None, output
+    assert "beat: Starting..." in output

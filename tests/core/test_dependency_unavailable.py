@@ -1,7 +1,8 @@
 """When the database or the broker is away for a moment (a restart, a
 failover), requests get a 503 with ``Retry-After``, in the form the client
 reads (JSON on the API, the service's "try again" page elsewhere), never a
-500; a form submission still succeeds while Redis is down (QUALITY §3)."""
+500; a form, or a job asked for, still succeeds while the broker is down
+(QUALITY §3)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from accounts.roles import Role
 from core.models import Notification
 from family_connect.models import FamilyConnectForm
+from scorecard.models import Release, ReleaseStatus
 from tests.factories import UserFactory
 from tests.family_connect.helpers import payload
 from tests.family_connect.test_api import client_for
@@ -122,12 +124,18 @@ def test_a_form_submission_succeeds_while_the_broker_is_down(requester):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_page_whose_work_cannot_be_queued_is_the_try_again_page(client):
+def test_a_page_whose_work_cannot_be_queued_answers_as_usual(client):
+    """The job is saved with its queued lease, for the reaper to queue
+    (tests/core/test_jobs_broker_down.py follows it to the end)."""
     sign_in_verified(client, UserFactory(role=Role.PERFORMANCE_LEAD, organisation=None))
     client.raise_request_exception = False
     with mock.patch(
         "scorecard.tasks.scorecard_compute_task.delay",
         side_effect=BrokerError("Error 111 connecting to redis: refused"),
-    ):
+    ) as delay:
         response = client.post("/scorecard/run/", {"month": "2024-05"})
-    assert_page_503(response)
+    (release,) = Release.objects.all()
+    assert delay.called
+    assert response.status_code == 302
+    assert response["Location"] == f"/scorecard/runs/{release.pk}/"
+    assert release.status == ReleaseStatus.RUNNING and release.lease_until is not None
