@@ -70,7 +70,7 @@ class GradeDistributionView(APIView):
             raise serializers.ValidationError(errors)
         distribution = grade_distribution(
             first=months["from"],
-            last=months["to"],
+            until=months["to"].end,
             locality=locality,
             audit_type=audit_type,
         )

@@ -21,7 +21,7 @@ from audits.reports import (
 )
 from core import clock, jobs
 from core.pdf import render_pdf_from_html
-from core.periods import Month, local_date
+from core.periods import Month
 
 logger = logging.getLogger(__name__)
 
@@ -78,14 +78,20 @@ def audit_reports_reap() -> list[int]:
 
 def audit_report_context(period: Month) -> dict:
     """What the monthly report shows: the month, its half year and its
-    financial year to date; by locality and type; actions; themes."""
-    month = period_for("month", period)
-    half = period_for("half_year", period)
-    year = period_for("year", period)
-    today = local_date(clock.now())
-    actions, overdue = actions_open(today)
+    financial year to date; by locality and type; actions; themes. Every
+    section counts up to one bound, the end of the month in Europe/London (or
+    the present moment while the month runs): nothing that happened after the
+    month reaches its report, and actions are open or overdue as they were
+    then."""
+    now = clock.now()
+    until = period.until(now)
+    month = period_for("month", period, until=until)
+    half = period_for("half_year", period, until=until)
+    year = period_for("year", period, until=until)
+    actions, overdue = actions_open(as_of=until)
     overall = [
-        (p, grade_distribution(first=p.first, last=p.last)) for p in (month, half, year)
+        (p, grade_distribution(first=p.first, until=p.until))
+        for p in (month, half, year)
     ]
     return {
         "period": month,
@@ -95,14 +101,14 @@ def audit_report_context(period: Month) -> dict:
             (row.label, [dist.rows[i] for _p, dist in overall])
             for i, row in enumerate(overall[0][1].rows)
         ],
-        "by_locality": distribution_by_locality(month.first, month.last),
-        "by_type": distribution_by_type(month.first, month.last),
+        "by_locality": distribution_by_locality(month.first, until=month.until),
+        "by_type": distribution_by_type(month.first, until=month.until),
         "half_year": half,
-        "half_by_locality": distribution_by_locality(half.first, half.last),
+        "half_by_locality": distribution_by_locality(half.first, until=half.until),
         "actions_open": len(actions),
         "actions_overdue": overdue,
-        "themes": themes(half.first, half.last),
-        "generated_at": clock.now(),
+        "themes": themes(half.first, until=half.until),
+        "generated_at": now,
     }
 
 

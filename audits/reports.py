@@ -1,18 +1,23 @@
 """Audit reports (selectors): the final-grade distribution by period, locality
 and type; open and overdue follow-up actions; themes. One set-based query per
-table; the API, the HTML report and the PDF all read from here."""
+table; the API, the HTML report and the PDF all read from here.
+
+Every selector takes an explicit upper bound, ``until``: nothing at or after
+it is counted. A report for a month passes the month's end in Europe/London
+(``Month.until``), so an audit finalised on 1 December never reaches
+November's half-year, year or themes figures."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, QuerySet
 
 from audits.models import ActionStatus, AuditAction, AuditAnswer, AuditGrade, CaseAudit
 from core.codes import AuditType
-from core.periods import Month, financial_year_of, half_year_of
+from core.periods import Month, financial_year_of, half_year_of, local_date
 from localities.models import Locality
 
 HUNDRED = Decimal(100)
@@ -50,15 +55,14 @@ class Distribution:
         return Decimal("100.00") if self.total else Decimal("0.00")
 
 
-def finalised_in(first: Month, last: Month) -> QuerySet[CaseAudit]:
-    """Case audits finalised from the start of ``first`` to the end of
-    ``last`` (Europe/London months), by the final (moderated) grade."""
+def finalised_in(first: Month, *, until: datetime) -> QuerySet[CaseAudit]:
+    """Case audits finalised from the start of ``first`` (Europe/London) up to,
+    not including, ``until``, by the final (moderated) grade."""
     start, _ = first.bounds()
-    _, end = last.bounds()
     return CaseAudit.objects.filter(
         status=CaseAudit.Status.FINALISED,
         finalised_at__gte=start,
-        finalised_at__lt=end,
+        finalised_at__lt=until,
     )
 
 
@@ -88,14 +92,14 @@ def _distribution(
 def grade_distribution(
     *,
     first: Month,
-    last: Month,
+    until: datetime,
     locality: Locality | None = None,
     audit_type: str | None = None,
 ) -> Distribution:
-    """Final grades of audits finalised in the months ``first``..``last``
-    (inclusive), optionally for one locality and one audit type: every grade of
+    """Final grades of audits finalised from the start of ``first`` up to
+    ``until``, optionally for one locality and one audit type: every grade of
     the scale in order, zero counts included."""
-    audits = finalised_in(first, last)
+    audits = finalised_in(first, until=until)
     if locality is not None:
         audits = audits.filter(locality=locality)
     if audit_type:
@@ -105,10 +109,10 @@ def grade_distribution(
     return _distribution("All audits", counts, _scale())
 
 
-def _grouped(first: Month, last: Month, key: str) -> dict[str, dict[str, int]]:
+def _grouped(first: Month, until: datetime, key: str) -> dict[str, dict[str, int]]:
     grouped: dict[str, dict[str, int]] = {}
     rows = (
-        finalised_in(first, last)
+        finalised_in(first, until=until)
         .order_by()
         .values_list(key, "final_grade")
         .annotate(n=Count("pk"))
@@ -118,55 +122,112 @@ def _grouped(first: Month, last: Month, key: str) -> dict[str, dict[str, int]]:
     return grouped
 
 
-def distribution_by_locality(first: Month, last: Month) -> list[Distribution]:
+def distribution_by_locality(first: Month, *, until: datetime) -> list[Distribution]:
     scale = _scale()
-    grouped = _grouped(first, last, "locality__slug")
+    grouped = _grouped(first, until, "locality__slug")
     return [
         _distribution(locality.name, grouped.get(locality.slug, {}), scale)
         for locality in Locality.objects.order_by("name")
     ]
 
 
-def distribution_by_type(first: Month, last: Month) -> list[Distribution]:
+def distribution_by_type(first: Month, *, until: datetime) -> list[Distribution]:
     scale = _scale()
-    grouped = _grouped(first, last, "type")
+    grouped = _grouped(first, until, "type")
     return [
         _distribution(label, grouped.get(code, {}), scale)
         for code, label in AuditType.choices
     ]
 
 
+KIND_NAMES = {"half_year": "half year", "year": "financial year"}
+
+
 @dataclass(frozen=True)
 class Period:
+    """A reporting period as a report for ``month`` counts it: from the start
+    of ``first`` up to ``until`` (the end of ``month`` in Europe/London, or the
+    present moment while ``month`` is still running). ``last`` is the
+    period's own last month: a half year to date stops at ``month``."""
+
     kind: str  # month, half_year, year
     first: Month
     last: Month
+    month: Month
+    until: datetime
+
+    @property
+    def to_date(self) -> bool:
+        return self.month < self.last
+
+    @property
+    def running(self) -> bool:
+        """Whether the report's month is not over yet."""
+        return self.until < self.month.end
 
     @property
     def label(self) -> str:
-        if self.first == self.last:
-            return self.first.label()
-        return f"{self.first.label()} to {self.last.label()}"
+        if self.first == self.month:
+            return self.month.label()
+        text = f"{self.first.label()} to {self.month.label()}"
+        if self.to_date:
+            text += f" ({KIND_NAMES[self.kind]} to date)"
+        return text
+
+    @property
+    def heading(self) -> str:
+        """A short column heading: "Half year to date", "Month"."""
+        if self.kind == "month":
+            return "Month"
+        name = KIND_NAMES[self.kind].capitalize()
+        return f"{name} to date" if self.to_date else name
+
+    @property
+    def span(self) -> str:
+        """The months counted, abbreviated: "Oct 2026 to Nov 2026"."""
+        first, month = self.first.first_day, self.month.first_day
+        if self.first == self.month:
+            return f"{month:%b %Y}"
+        return f"{first:%b %Y} to {month:%b %Y}"
+
+    @property
+    def counted_to(self) -> str:
+        """The bound in words, for the page and the PDF."""
+        if self.running:
+            return f"up to now ({self.month.label()} is not over)"
+        last_day = self.month.last_day
+        return f"up to the end of {last_day.day} {last_day:%B %Y}, UK time"
 
 
-def period_for(kind: str, month: Month) -> Period:
+def period_for(kind: str, month: Month, *, until: datetime) -> Period:
     """The month itself, its half year (April–September, October–March) or its
-    financial year (April–March)."""
+    financial year (April–March) to the end of ``month``, counted up to
+    ``until`` (the caller's bound: ``month.until(now)``)."""
     if kind == "half_year":
-        return Period(kind, *half_year_of(month))
-    if kind == "year":
-        return Period(kind, *financial_year_of(month))
-    return Period("month", month, month)
+        first, last = half_year_of(month)
+    elif kind == "year":
+        first, last = financial_year_of(month)
+    else:
+        kind, first, last = "month", month, month
+    return Period(kind, first, last, month, until)
 
 
-def actions_open(today: date) -> tuple[list[AuditAction], int]:
-    """Open follow-up actions, soonest due first, and how many are overdue."""
+def actions_open(*, as_of: datetime) -> tuple[list[AuditAction], int]:
+    """Follow-up actions open at ``as_of`` (added before it and not done by
+    it), soonest due first, and how many of them were overdue then: due before
+    the London day ``as_of`` falls in. For a past month's end (00:00 on the
+    1st of the next month) an action due on the month's last day and not done
+    by its end is overdue; for the present moment, one due before today."""
     actions = list(
-        AuditAction.objects.filter(status=ActionStatus.OPEN)
+        AuditAction.objects.filter(created_at__lt=as_of)
+        .filter(
+            Q(status=ActionStatus.OPEN, done_at__isnull=True) | Q(done_at__gte=as_of)
+        )
         .select_related("owner", "audit", "audit__locality")
         .order_by("due_on", "pk")
     )
-    return actions, sum(1 for a in actions if a.due_on < today)
+    day = local_date(as_of)
+    return actions, sum(1 for a in actions if a.due_on < day)
 
 
 @dataclass(frozen=True)
@@ -181,10 +242,11 @@ class Theme:
         return percent(self.weak, self.graded)
 
 
-def themes(first: Month, last: Month, limit: int = 5) -> list[Theme]:
-    """The questions most often graded below Good in the period's finalised
-    audits: where practice most needs to improve."""
-    audits = finalised_in(first, last).values("pk")
+def themes(first: Month, *, until: datetime, limit: int = 5) -> list[Theme]:
+    """The questions most often graded below Good in the audits finalised from
+    the start of ``first`` up to ``until``: where practice most needs to
+    improve."""
+    audits = finalised_in(first, until=until).values("pk")
     rows = (
         AuditAnswer.objects.filter(audit__in=audits, grade__isnull=False)
         .values("question__domain__title", "question__text")

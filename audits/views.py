@@ -37,6 +37,7 @@ from audits.forms import (
 from audits.models import AuditQuestion, AuditReport, CaseAudit, ReportStatus
 from audits.monthly import audit_report_request
 from audits.reports import (
+    Period,
     actions_open,
     distribution_by_locality,
     distribution_by_type,
@@ -312,42 +313,51 @@ def action_done(request: HttpRequest, action_id: int) -> HttpResponse:
     return redirect("audits:index")
 
 
-def _report_period(request: HttpRequest) -> tuple[ReportFilterForm, Any]:
+def _report_period(request: HttpRequest) -> tuple[ReportFilterForm, Period]:
+    """The chosen period, counted up to the end of the chosen month in
+    Europe/London (or now, while that month runs); last month by default."""
     form = ReportFilterForm(request.GET or None)
-    month = previous_month(timezone.localdate())
+    now = timezone.now()
+    month = previous_month(timezone.localdate(now))
     kind = "month"
     if form.is_valid():
         kind = form.cleaned_data.get("kind") or "month"
         text = form.cleaned_data.get("month") or ""
         if text:
             try:
-                month = Month.parse(text)
+                chosen = Month.parse(text)
             except ValueError as exc:
                 form.add_error("month", str(exc))
-    return form, period_for(kind, month)
+            else:
+                if chosen > Month.of(now):
+                    form.add_error("month", "Choose a month that has already started")
+                else:
+                    month = chosen
+    return form, period_for(kind, month, until=month.until(now))
 
 
 @never_cache
 @login_required
 @scoped(may_read_reports)
 def report(request: HttpRequest) -> HttpResponse:
-    """Final-grade distribution for a month, half year or financial year, by
-    locality and type; open and overdue actions; themes; the monthly PDFs."""
+    """Final-grade distribution for a month, or its half year or financial year
+    to the month's end, by locality and type; actions open and overdue at the
+    month's end; themes; the monthly PDFs."""
     user = _user(request)
     if not may_read_reports(user):
         raise Http404
     form, period = _report_period(request)
-    actions, overdue = actions_open(timezone.localdate())
+    actions, overdue = actions_open(as_of=period.until)
     return render(
         request,
         "audits/report.html",
         {
             "form": form,
             "period": period,
-            "overall": grade_distribution(first=period.first, last=period.last),
-            "by_locality": distribution_by_locality(period.first, period.last),
-            "by_type": distribution_by_type(period.first, period.last),
-            "themes": themes(period.first, period.last),
+            "overall": grade_distribution(first=period.first, until=period.until),
+            "by_locality": distribution_by_locality(period.first, until=period.until),
+            "by_type": distribution_by_type(period.first, until=period.until),
+            "themes": themes(period.first, until=period.until),
             "actions_open": len(actions),
             "actions_overdue": overdue,
             "pdfs": list(AuditReport.objects.defer("pdf")[:24]),

@@ -357,13 +357,13 @@ def _audit_pdf() -> dict[str, Any]:
     audit_report_build(report_id=job.pk)
     seconds = time.monotonic() - started
     job.refresh_from_db()
-    first, last = financial_year_of(month)
+    first, _last = financial_year_of(month)
     return {
         "period": AUDIT_MONTH,
         "status": job.status,
         "seconds": round(seconds, 2),
         "bytes": len(bytes(job.pdf or b"")),
-        "audits_in_year": finalised_in(first, last).count(),
+        "audits_in_year": finalised_in(first, until=month.end).count(),
     }
 
 

@@ -85,9 +85,21 @@ class Month:
     def plus(self, months: int) -> Month:
         return Month.of(add_months(self.first_day, months))
 
+    @property
+    def end(self) -> datetime:
+        """The end of the month in Europe/London: 00:00 on the 1st of the next
+        month (23:00 or 00:00 UTC). The one place a month's end is worked out;
+        everything in a period ends strictly before it."""
+        return local_midnight(self.plus(1).first_day)
+
     def bounds(self) -> tuple[datetime, datetime]:
         """Aware [start, end) datetimes of the month in Europe/London."""
-        return local_midnight(self.first_day), local_midnight(self.plus(1).first_day)
+        return local_midnight(self.first_day), self.end
+
+    def until(self, now: datetime) -> datetime:
+        """What a report for this month counts up to: the month's end, or
+        ``now`` while the month is still running."""
+        return min(self.end, now)
 
     def label(self) -> str:
         return self.first_day.strftime("%B %Y")

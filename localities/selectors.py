@@ -22,6 +22,9 @@ from family_connect.models import (
 )
 from localities.models import Locality
 
+# The 7-day target: a decision within 168 hours of receipt. Exactly 168 hours
+# is within; 168 hours and a second is not (INDICATORS.md, settled reading 1).
+# The queue's "Over 7 days" band and the team page's figures use this one rule.
 TARGET = timedelta(hours=168)
 
 
@@ -30,14 +33,15 @@ class Band:
     code: str
     label: str
     tag: str  # GOV.UK tag colour
-    upto: timedelta | None  # the band ends before this age
+    upto: timedelta | None  # the band ends before this age (at it, if ``closed``)
+    closed: bool = False
 
 
 # PRODUCT §3.2: green under 3 days, amber 3–5, red 5–7, breached after 7.
 BANDS = (
     Band("green", "Under 3 days", "govuk-tag--green", timedelta(days=3)),
     Band("amber", "3 to 5 days", "govuk-tag--yellow", timedelta(days=5)),
-    Band("red", "5 to 7 days", "govuk-tag--red", TARGET),
+    Band("red", "5 to 7 days", "govuk-tag--red", TARGET, closed=True),
     Band("breached", "Over 7 days: target missed", "govuk-tag--purple", None),
 )
 BAND_BY_CODE = {band.code: band for band in BANDS}
@@ -45,7 +49,7 @@ BAND_BY_CODE = {band.code: band for band in BANDS}
 
 def band_for(age: timedelta) -> Band:
     for band in BANDS:
-        if band.upto is None or age < band.upto:
+        if band.upto is None or age < band.upto or (band.closed and age == band.upto):
             return band
     return BANDS[-1]
 
@@ -102,11 +106,17 @@ def triage_queue(
 
 def _band_q(band: Band, now: datetime) -> Q:
     index = BANDS.index(band)
-    start = timedelta(0) if index == 0 else BANDS[index - 1].upto
-    assert start is not None
-    q = Q(received_at__lte=now - start)
+    before = BANDS[index - 1] if index else None
+    if before is None:
+        q = Q(received_at__lte=now)
+    else:
+        assert before.upto is not None
+        # Older than the band before ends: past its end if it includes it.
+        key = "received_at__lt" if before.closed else "received_at__lte"
+        q = Q(**{key: now - before.upto})
     if band.upto is not None:
-        q &= Q(received_at__gt=now - band.upto)
+        key = "received_at__gte" if band.closed else "received_at__gt"
+        q &= Q(**{key: now - band.upto})
     return q
 
 
@@ -155,21 +165,26 @@ def practitioners_by_headroom(locality: Locality) -> QuerySet[Any]:
 
 
 def breaches_this_month(locality: Locality, now: datetime) -> int:
-    """Forms of the locality whose 7-day clock ran out this month (Europe/London)
-    before a decision was made: still waiting, or decided late. One query."""
+    """Forms of the locality whose 7-day clock ran out this month (Europe/London,
+    from the 1st up to ``now``) before a decision was made: still waiting (as
+    the queue's "Over 7 days" band counts them), or decided late. A form
+    still waiting whose clock ran out in an earlier month is in the queue's
+    band but not here. One query."""
     from core.periods import Month
 
-    month_start, _ = Month.of(now).bounds()
-    deadline_from = month_start - TARGET
-    deadline_to = now - TARGET
+    month = Month.of(now)
+    month_start, _ = month.bounds()
+    until = month.until(now)
     return (
         FamilyConnectForm.objects.filter(
             locality=locality,
-            received_at__gte=deadline_from,
-            received_at__lt=deadline_to,
+            # The clock runs out at received_at + TARGET: on or after the 1st,
+            # and already past at ``until`` (more than 168 hours old).
+            received_at__gte=month_start - TARGET,
+            received_at__lt=until - TARGET,
         )
         .filter(
-            Q(decision__isnull=True)
+            Q(status=FormStatus.SUBMITTED)
             | Q(decision__decided_at__gt=F("received_at") + TARGET)
         )
         .count()

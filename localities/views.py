@@ -18,6 +18,7 @@ from core.access_log import access_log_record, access_log_record_many
 from core.codes import LevelOfNeed
 from core.errors import DomainError
 from core.forms import GovukFormMixin
+from core.periods import Month
 from core.view_access import scoped
 from family_connect.access import form_get_for_user, triages_citywide
 from family_connect.models import (
@@ -368,7 +369,10 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
             "locality": locality,
             "bands": [(band, counts[band.code]) for band in BANDS],
             "waiting": sum(counts.values()),
+            # The queue's "Over 7 days" band, counted by the same query.
+            "past_target": counts["breached"],
             "breaches": breaches_this_month(locality, now),
+            "month_start": Month.of(now).first_day,
             "practitioners": practitioners,
             "total_caseload": sum(p.caseload for p in practitioners),
             "total_capacity": sum(p.capacity for p in practitioners),

@@ -158,7 +158,7 @@ def test_a_moderated_grade_counts_not_the_auditors():
     may = dt.datetime(2024, 5, 2, 10, 0, tzinfo=dt.UTC)
     finalised("good", may, moderated="requires_improvement")
     finalised("good", may)
-    dist = grade_distribution(first=Month(2024, 5), last=Month(2024, 5))
+    dist = grade_distribution(first=Month(2024, 5), until=Month(2024, 5).end)
     counts = {r.code: r.count for r in dist.rows}
     assert counts["good"] == 1 and counts["requires_improvement"] == 1
 
@@ -169,13 +169,13 @@ def test_the_html_report_shows_the_percentages_and_grand_total(client, seed_001)
     lead = UserFactory(role=Role.PERFORMANCE_LEAD, organisation=None)
     sign_in_verified(client, lead)
     page = client.get(
-        "/audits/reports/", {"month": "2020-06", "kind": "half_year"}
+        "/audits/reports/", {"month": "2020-09", "kind": "half_year"}
     ).content.decode()
     assert "April 2020 to September 2020" in page
     for text in ("50.41%", "40.50%", "9.09%", "Grand Total", "100.00%"):
         assert text in page, text
     page = client.get(
-        "/audits/reports/", {"month": "2021-01", "kind": "half_year"}
+        "/audits/reports/", {"month": "2021-03", "kind": "half_year"}
     ).content.decode()
     for text in ("41.67%", "52.08%", "6.25%", "100.00%"):
         assert text in page, text
@@ -196,7 +196,7 @@ def test_the_pdf_text_has_the_figures(seed_001, django_capture_on_commit_callbac
         check=True,
     ).stdout.decode()
     assert "Multi-agency audit report: September 2020" in text
-    half_year = text[text.index("April 2020 to September 2020") :]
+    half_year = text[text.index("Apr 2020 to Sep 2020") :]
     for figure in ("50.41%", "40.50%", "9.09%", "Grand Total", "100.00%"):
         assert figure in half_year, figure
     assert io.BytesIO(bytes(job.pdf)).read(5) == b"%PDF-"
@@ -208,7 +208,7 @@ def test_the_pdf_text_has_the_figures(seed_001, django_capture_on_commit_callbac
         capture_output=True,
         check=True,
     ).stdout.decode()
-    half_year = text[text.index("October 2020 to March 2021") :]
+    half_year = text[text.index("Oct 2020 to Mar 2021") :]
     for figure in ("41.67%", "52.08%", "6.25%", "Grand Total", "100.00%"):
         assert figure in half_year, figure
 

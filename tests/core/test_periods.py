@@ -89,3 +89,19 @@ def test_financial_year_and_month_ranges():
     months = months_between(Month(2020, 11), Month(2021, 2))
     assert [str(m) for m in months] == ["2020-11", "2020-12", "2021-01", "2021-02"]
     assert months_between(Month(2021, 2), Month(2021, 1)) == []
+
+
+def test_a_months_end_is_midnight_in_london_whatever_the_clocks():
+    # 31 May on British Summer Time: the month ends at 23:00 UTC.
+    assert Month(2026, 5).end == datetime(2026, 5, 31, 23, 0, tzinfo=UTC)
+    # 30 November on Greenwich Mean Time: at 00:00 UTC.
+    assert Month(2026, 11).end == datetime(2026, 12, 1, 0, 0, tzinfo=UTC)
+    assert Month(2026, 11).bounds()[1] == Month(2026, 11).end
+
+
+def test_a_report_counts_up_to_the_months_end_or_now_while_it_runs():
+    november = Month(2026, 11)
+    later = datetime(2026, 12, 2, 5, 0, tzinfo=UTC)
+    assert november.until(later) == november.end
+    during = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    assert november.until(during) == during

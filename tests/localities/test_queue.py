@@ -37,12 +37,16 @@ def ago(**kwargs):
         (119, "amber"),
         (120, "red"),
         (167, "red"),
-        (168, "breached"),
+        (168, "red"),  # exactly 168 hours is within the target
         (500, "breached"),
     ],
 )
 def test_bands(hours, band):
     assert band_for(timedelta(hours=hours)).code == band
+
+
+def test_the_target_is_missed_a_second_after_168_hours():
+    assert band_for(timedelta(hours=168, seconds=1)).code == "breached"
 
 
 def test_the_queue_shows_the_localitys_waiting_forms_oldest_first_with_bands(

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from accounts.roles import Role
 from family_connect.models import FormDecision
@@ -139,3 +140,51 @@ def test_capacity_and_directory_changes_record_who_and_what(client, manager):
     assert changes[0] == {"before": None, "after": {"capacity": 8}}
     assert changes[1] == {"before": {"capacity": 8}, "after": {"capacity": 10}}
     assert changes[2]["after"]["name"] == "Food Bank"
+
+
+def test_the_team_page_and_the_queue_count_missed_targets_by_one_rule():
+    """The queue's "Over 7 days" band and the team page's "waiting more than 7
+    days now" are one count; "missed this month" differs only as the page
+    says: it leaves out forms whose clock ran out last month and adds forms
+    decided late this month. Exactly 168 hours is within the target."""
+    from localities.selectors import QueueFilters, band_counts, triage_queue
+
+    erdington = Locality.objects.get(slug="erdington")
+    manager = UserFactory(role=Role.LOCALITY_MANAGER, localities=["erdington"])
+    now = datetime(2026, 11, 23, 12, 0, tzinfo=ZoneInfo("Europe/London"))
+    FormFactory(received_at=now - timedelta(days=40))  # ran out in October
+    FormFactory(received_at=now - timedelta(days=8))  # ran out this month
+    FormFactory(received_at=now - timedelta(hours=168))  # exactly: within
+    FormFactory(received_at=now - timedelta(hours=168, seconds=1))  # missed
+    FormFactory(received_at=now - timedelta(days=2))  # in time
+    decided_late = FormFactory(
+        received_at=now - timedelta(days=9), status="no_further_action"
+    )
+    FormDecision.objects.create(
+        form=decided_late,
+        outcome="no_further_action",
+        decided_by=manager,
+        decided_at=decided_late.received_at + timedelta(days=8),
+        reason="x",
+    )
+    queue = band_counts(triage_queue(manager, erdington, QueueFilters(), now), now)
+    assert queue["breached"] == 3  # October's, this month's, 168 h + 1 s
+    assert queue["red"] == 1  # exactly 168 hours
+    # This month's: this month's waiting form, 168 h + 1 s, and the late one.
+    assert breaches_this_month(erdington, now) == 3
+
+
+def test_the_team_page_shows_the_queues_count_and_says_what_each_counts(
+    client, manager
+):
+    FormFactory(received_at=timezone.now() - timedelta(days=40))
+    FormFactory(received_at=timezone.now() - timedelta(days=8))
+    FormFactory(received_at=timezone.now() - timedelta(days=2))
+    queue = client.get("/triage/erdington/")
+    in_queue = {band.code: n for band, n in queue.context["bands"]}["breached"]
+    team = client.get("/triage/erdington/team/")
+    assert team.status_code == 200
+    assert team.context["past_target"] == in_queue == 2
+    text = " ".join(team.content.decode().split())
+    assert "waiting more than 7 days now" in text
+    assert "in the first count but not the second" in text
