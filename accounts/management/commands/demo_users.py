@@ -121,6 +121,8 @@ class Command(BaseCommand):
                 organisation_name=org_name,
                 password=DEMO_PASSWORD,
                 full_name=name,
+                # Also after an import that made them inactive (no sign-in).
+                is_active=True,
             )
         # The Erdington manager also runs the city-wide unresolved queue.
         User.objects.get(email=CITYWIDE_MANAGER).user_permissions.add(
