@@ -3,8 +3,7 @@ beat job on the 1st for the previous month or on demand, with progress."""
 
 from __future__ import annotations
 
-import contextlib
-import logging
+from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -22,8 +21,6 @@ from audits.reports import (
 from core import clock, jobs
 from core.pdf import render_pdf_from_html
 from core.periods import Month
-
-logger = logging.getLogger(__name__)
 
 
 def _queue_build(report_id: int) -> None:
@@ -59,10 +56,6 @@ def audit_report_request(*, period: Month, actor: User | None) -> AuditReport:
             return report
         jobs.job_requeue(report, _queue_build)
     return report
-
-
-def _finished(report: AuditReport) -> bool:
-    return report.status in (ReportStatus.DONE, ReportStatus.FAILED)
 
 
 def audit_reports_reap() -> list[int]:
@@ -117,43 +110,14 @@ def audit_report_build(*, report_id: int) -> bool:
     (its lease lapsed). Idempotent: a finished job is left alone, and only the
     run holding the lease stores its PDF, so a redelivered task makes one
     report. Raises ``jobs.JobBusy`` while another run's lease is alive."""
-    claimed = jobs.job_claim(
-        AuditReport,
-        report_id,
-        finished=_finished,
-        status=ReportStatus.RUNNING,
-        progress=5,
-    )
-    if claimed is None:
-        return False
-    report, token = claimed
-    try:
+
+    def work(report: AuditReport, progress: Callable[[int], None]) -> dict:
         context = audit_report_context(Month.parse(report.period))
-        jobs.job_renew(AuditReport, report_id, token, progress=40)
+        progress(40)
         html = render_to_string("pdf/audit_report.html", context)
-        jobs.job_renew(AuditReport, report_id, token, progress=60)
-        pdf = render_pdf_from_html(html)
-        jobs.job_finish(
-            AuditReport,
-            report_id,
-            token,
-            status=ReportStatus.DONE,
-            progress=100,
-            pdf=pdf,
-            generated_at=clock.now(),
-        )
-    except jobs.JobLost:
-        logger.warning("The audit report for %s was taken over", report.period)
-        return False
-    except Exception as exc:
-        logger.exception("The audit report for %s failed", report.period)
-        with contextlib.suppress(jobs.JobLost):
-            jobs.job_finish(
-                AuditReport,
-                report_id,
-                token,
-                status=ReportStatus.FAILED,
-                error=str(exc)[:500],
-            )
-        raise
-    return True
+        progress(60)
+        return {"pdf": render_pdf_from_html(html), "generated_at": clock.now()}
+
+    return jobs.job_run(
+        AuditReport, report_id, work, what=f"Audit report job {report_id}", start=5
+    )

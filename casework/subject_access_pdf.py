@@ -9,8 +9,8 @@ Each download is in the access log (channel PDF, action export)."""
 
 from __future__ import annotations
 
-import contextlib
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
@@ -92,31 +92,18 @@ def subject_access_pdf_request(*, person: Person, actor: User) -> SubjectAccessP
     return job
 
 
-def _finished(job: SubjectAccessPDF) -> bool:
-    return job.status in (SubjectAccessPDFStatus.DONE, SubjectAccessPDFStatus.FAILED)
-
-
 def subject_access_pdf_build(*, job_id: int) -> bool:
     """Make the PDF for a queued job, taking over a run whose worker died (its
     lease lapsed). Idempotent: a finished job is left alone, and only the run
     holding the lease stores its PDF, so a redelivered task makes one PDF.
     Raises ``jobs.JobBusy`` while another run's lease is alive."""
-    claimed = jobs.job_claim(
-        SubjectAccessPDF,
-        job_id,
-        finished=_finished,
-        status=SubjectAccessPDFStatus.RUNNING,
-        progress=5,
-    )
-    if claimed is None:
-        return False
-    job, token = claimed
-    try:
+
+    def work(job: SubjectAccessPDF, progress: Callable[[int], None]) -> dict:
         person = Person.objects.select_related("family__locality").get(pk=job.person_id)
         export = subject_access_export(person)
-        jobs.job_renew(SubjectAccessPDF, job_id, token, progress=40)
+        progress(40)
         sections = readable_sections(export)
-        jobs.job_renew(SubjectAccessPDF, job_id, token, progress=60)
+        progress(60)
         generated_at = timezone.now()
         pdf = render_pdf(
             "pdf/subject_access.html",
@@ -127,32 +114,15 @@ def subject_access_pdf_build(*, job_id: int) -> bool:
                 "generated_at": generated_at,
             },
         )
-        jobs.job_finish(
-            SubjectAccessPDF,
-            job_id,
-            token,
-            status=SubjectAccessPDFStatus.DONE,
-            progress=100,
-            pdf=pdf,
-            generated_at=generated_at,
-            updated_at=timezone.now(),
-        )
-    except jobs.JobLost:
-        logger.warning("The subject access PDF job %s was taken over", job_id)
-        return False
-    except Exception as exc:
-        logger.exception("The subject access PDF job %s failed", job_id)
-        with contextlib.suppress(jobs.JobLost):
-            jobs.job_finish(
-                SubjectAccessPDF,
-                job_id,
-                token,
-                status=SubjectAccessPDFStatus.FAILED,
-                error=str(exc)[:500],
-                updated_at=timezone.now(),
-            )
-        raise
-    return True
+        return {"pdf": pdf, "generated_at": generated_at}
+
+    return jobs.job_run(
+        SubjectAccessPDF,
+        job_id,
+        work,
+        what=f"Subject access PDF job {job_id}",
+        start=5,
+    )
 
 
 def subject_access_pdfs_reap() -> list[int]:

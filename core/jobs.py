@@ -14,6 +14,7 @@ Leases use the real clock (``timezone.now``), not the replay clock of
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import socket
@@ -27,7 +28,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from core.models import LeasedJob
+from core.models import JobStatus, LeasedJob
 
 logger = logging.getLogger(__name__)
 
@@ -148,6 +149,65 @@ def job_send(task: Any, pk: int, **kwargs: Any) -> None:
         logger.warning(
             "Could not queue %s for %s; the reaper will queue it", task.name, pk
         )
+
+
+def job_run(
+    model: type[J],
+    pk: int,
+    work: Callable[[J, Callable[[int], None]], dict[str, Any]],
+    *,
+    what: str,
+    start: int = 0,
+) -> bool:
+    """Run a job that makes one thing (a PDF) and stores it on its row: take
+    the lease (nothing to do once the job is done or failed), call
+    ``work(job, progress)`` — ``progress(percent)`` renews the lease — and
+    store the fields it returns with the status done, by the lease holder
+    only, once. A run whose lease was taken over stops (False). A dependency
+    away for a moment puts the job back in the queue, for the task's retry or
+    the reaper; any other error marks it failed with the message, and is
+    raised. Raises ``JobBusy`` while another run's lease is alive."""
+    from core.unavailable import UNAVAILABLE_ERRORS
+
+    claimed = job_claim(
+        model,
+        pk,
+        finished=lambda job: job.status in (JobStatus.DONE, JobStatus.FAILED),  # type: ignore[attr-defined]
+        status=JobStatus.RUNNING,
+        progress=start,
+    )
+    if claimed is None:
+        return False
+    job, token = claimed
+    stamp = (
+        {"updated_at": timezone.now()}
+        if any(f.name == "updated_at" for f in model._meta.fields)
+        else {}
+    )
+
+    def progress(percent: int) -> None:
+        job_renew(model, pk, token, progress=percent, **stamp)
+
+    try:
+        made = work(job, progress)
+        job_finish(
+            model, pk, token, status=JobStatus.DONE, progress=100, **made, **stamp
+        )
+    except JobLost:
+        logger.warning("%s was taken over", what)
+        return False
+    except UNAVAILABLE_ERRORS:
+        with contextlib.suppress(JobLost, *UNAVAILABLE_ERRORS):
+            job_finish(model, pk, token, status=JobStatus.QUEUED, progress=0, **stamp)
+        raise
+    except Exception as exc:
+        logger.exception("%s failed", what)
+        with contextlib.suppress(JobLost):
+            job_finish(
+                model, pk, token, status=JobStatus.FAILED, error=str(exc)[:500], **stamp
+            )
+        raise
+    return True
 
 
 def run_or_retry(task: Any, run: Callable[[], T]) -> T:

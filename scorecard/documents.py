@@ -10,8 +10,8 @@ asked for, or straight after the monthly run; any number of asks make one PDF.
 from __future__ import annotations
 
 import contextlib
-import logging
 import time
+from collections.abc import Callable
 
 from django.db import transaction
 
@@ -19,12 +19,9 @@ from core import clock, jobs
 from core.models import JobStatus
 from core.pdf import render_pdf_parts
 from core.periods import Month, months_between
-from core.unavailable import UNAVAILABLE_ERRORS
 from localities.models import Locality
 from scorecard.models import Indicator, Release, ReleasePDF
 from scorecard.report import scorecard_lines
-
-logger = logging.getLogger(__name__)
 
 # Progress while the parts are laid out; joining them is the rest.
 RENDERED = 95
@@ -95,65 +92,27 @@ def release_pdf_bytes(job: ReleasePDF) -> bytes | None:
     return bytes(pdf) if pdf is not None else None
 
 
-def _finished(job: ReleasePDF) -> bool:
-    return job.status in (JobStatus.DONE, JobStatus.FAILED)
-
-
 def release_pdf_render(*, job_id: int) -> bool:
     """Render a release's PDF, taking over a run whose worker died (its lease
     lapsed). Idempotent: a done or failed job is left as it is, and only the
     run holding the lease stores the PDF, so a redelivered task makes one.
     Raises ``jobs.JobBusy`` while another run's lease is alive."""
-    claimed = jobs.job_claim(
-        ReleasePDF, job_id, finished=_finished, status=JobStatus.RUNNING, progress=0
-    )
-    if claimed is None:
-        return False
-    job, token = claimed
-    started = time.monotonic()
 
-    def rendered(done: int, total: int) -> None:
-        jobs.job_renew(ReleasePDF, job_id, token, progress=int(RENDERED * done / total))
-
-    try:
+    def work(job: ReleasePDF, progress: Callable[[int], None]) -> dict:
+        started = time.monotonic()
         release = Release.objects.get(pk=job.release_id)
-        pdf = render_pdf_parts("pdf/scorecard.html", _parts(release), on_part=rendered)
-        with transaction.atomic():
-            # The lease check locks the row first: the PDF is stored by the
-            # lease holder only, once.
-            jobs.job_finish(
-                ReleasePDF,
-                job_id,
-                token,
-                status=JobStatus.DONE,
-                progress=100,
-                pdf=pdf,
-                generated_at=clock.now(),
-                seconds=round(time.monotonic() - started, 2),
-            )
-    except jobs.JobLost:
-        logger.warning("The PDF of release %s was taken over", job.release_id)
-        return False
-    except UNAVAILABLE_ERRORS:
-        # The database or broker is away for a moment: queued again for the
-        # task's retry (or the reaper), not failed.
-        with contextlib.suppress(jobs.JobLost, *UNAVAILABLE_ERRORS):
-            jobs.job_finish(
-                ReleasePDF, job_id, token, status=JobStatus.QUEUED, progress=0
-            )
-        raise
-    except Exception as exc:
-        logger.exception("The PDF of release %s failed", job.release_id)
-        with contextlib.suppress(jobs.JobLost):
-            jobs.job_finish(
-                ReleasePDF,
-                job_id,
-                token,
-                status=JobStatus.FAILED,
-                error=str(exc)[:500],
-            )
-        raise
-    return True
+        pdf = render_pdf_parts(
+            "pdf/scorecard.html",
+            _parts(release),
+            on_part=lambda done, total: progress(int(RENDERED * done / total)),
+        )
+        return {
+            "pdf": pdf,
+            "generated_at": clock.now(),
+            "seconds": round(time.monotonic() - started, 2),
+        }
+
+    return jobs.job_run(ReleasePDF, job_id, work, what=f"Scorecard PDF job {job_id}")
 
 
 def release_pdf_make(release: Release) -> ReleasePDF:
