@@ -449,6 +449,11 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.schema.common_answers",
     ],
+    # Choice sets that several components share, named once.
+    "ENUM_NAME_OVERRIDES": {
+        "FormStatusEnum": "family_connect.models.FormStatus",
+        "MemberRoleEnum": "core.codes.MemberRole",
+    },
     # The interactive docs use the bundled Swagger UI: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
