@@ -38,6 +38,7 @@ class SocialCareReferralResponse(serializers.ModelSerializer):
     class Meta:
         model = SocialCareReferral
         fields = ["id", "person", "referred_at", "source", "reason"]
+        read_only_fields = fields
 
 
 @scoped(may_upload_referrals, person_queryset_for_user)
@@ -89,12 +90,15 @@ class CasePersonSerializer(serializers.ModelSerializer):
             "ethnicity",
             "relationship",
         ]
+        # Always in the answer. (Not read-only: a read-only choice field loses
+        # its blank choice in the schema, and most of these may be blank.)
+        extra_kwargs = {name: {"required": True} for name in fields if name != "id"}
 
 
 class CaseTeamMemberSerializer(serializers.Serializer):
     name = serializers.CharField(source="user.display_name")
     organisation = serializers.CharField(
-        source="user.organisation.name", default=None, allow_null=True
+        source="user.organisation.name", default=None, allow_null=True, read_only=True
     )
     is_lead = serializers.BooleanField()
 
@@ -126,6 +130,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "team",
             "assessment_completed_at",
         ]
+        read_only_fields = fields
 
     def get_assessment_completed_at(self, case: Case) -> datetime | None:
         assessment = getattr(case, "assessment", None)

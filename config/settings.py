@@ -430,12 +430,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    # DRF's defaults, with JSON read by a parser that limits nesting depth.
-    "DEFAULT_PARSER_CLASSES": [
-        "core.parsers.DepthLimitedJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # Bodies are JSON only, read by a parser that limits nesting, keys and list
+    # lengths (core/jsonbody.py); a form-encoded or multipart body is a 415. The
+    # schema then offers one request content type, which generated clients need.
+    "DEFAULT_PARSER_CLASSES": ["core.parsers.DepthLimitedJSONParser"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "core.api.StrictPageNumberPagination",
@@ -451,6 +449,11 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.schema.common_answers",
     ],
+    # Choice sets that several components share, named once.
+    "ENUM_NAME_OVERRIDES": {
+        "FormStatusEnum": "family_connect.models.FormStatus",
+        "MemberRoleEnum": "core.codes.MemberRole",
+    },
     # The interactive docs use the bundled Swagger UI: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rest_framework import status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, UnsupportedMediaType
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -17,6 +17,11 @@ from core.errors import (
     NotAllowed,
     Stale,
     TooMany,
+)
+
+UNSUPPORTED_BODY = (
+    "The API reads JSON bodies only: send the body as JSON, "
+    "with the header Content-Type: application/json."
 )
 
 _STATUS = {
@@ -36,7 +41,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 
     The database or Redis being away (a token lookup in the authentication
     classes included) is not handled here: DRF raises it on to
-    ``core.views.server_error``, the one place that makes it a 503."""
+    ``core.views.server_error``, the one place that makes it a 503.
+
+    A body that is not JSON (form-encoded, multipart) is a 415 that says so."""
+    if isinstance(exc, UnsupportedMediaType):
+        return Response(
+            {"detail": UNSUPPORTED_BODY},
+            status=status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+        )
     if isinstance(exc, DomainError):
         code = next(
             (c for kind, c in _STATUS.items() if isinstance(exc, kind)),

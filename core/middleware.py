@@ -104,14 +104,7 @@ def _unreadable(request: HttpRequest) -> str | None:
         return f"a header contains {NUL}"
     content_type = request.content_type or ""
     if content_type == MULTIPART:
-        # The fields only; an uploaded file's content is its validator's to
-        # judge (and to refuse with a message about the file).
-        if request.method == "POST" and any(
-            "\x00" in text
-            for key, values in request.POST.lists()
-            for text in (key, *values)
-        ):
-            return f"a form field contains {NUL}"
+        # Its fields are read once the view is known (``_unreadable_fields``).
         return None
     body = request.body
     if content_type == FORM:
@@ -121,6 +114,24 @@ def _unreadable(request: HttpRequest) -> str | None:
     elif b"\x00" in body:
         problem = NUL
     return f"its body contains {problem}" if problem else None
+
+
+def _is_api_view(view_func: Callable[..., HttpResponse]) -> bool:
+    api_view = getattr(view_func, "cls", None)
+    return isinstance(api_view, type) and issubclass(api_view, APIView)
+
+
+def _unreadable_fields(request: HttpRequest) -> str | None:
+    """A NUL in a multipart form's fields, or None. The fields only; an
+    uploaded file's content is its validator's to judge (and to refuse with a
+    message about the file)."""
+    if request.method == "POST" and any(
+        "\x00" in text
+        for key, values in request.POST.lists()
+        for text in (key, *values)
+    ):
+        return f"a form field contains {NUL}"
+    return None
 
 
 def _refuse(request: HttpRequest, message: str, status: int = 400) -> HttpResponse:
@@ -141,7 +152,12 @@ class UnreadableRequestMiddleware:
     query string or form or JSON body (TRAPS: "NUL bytes reaching
     PostgreSQL"); 413 for a body larger than ``DATA_UPLOAD_MAX_MEMORY_SIZE``
     and 411 for a chunked one (no Content-Length). Runs before the session is
-    looked up. The one place these refusals are made, for pages and API."""
+    looked up. The one place these refusals are made, for pages and API.
+
+    A multipart form's fields are checked once the view is known, for pages
+    only: the API reads JSON bodies only, and its views answer a multipart
+    body with 415 (read here, its stream would be gone and DRF would see an
+    empty body instead)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -154,8 +170,24 @@ class UnreadableRequestMiddleware:
                 "header (chunked bodies are not read).",
                 status=411,
             )
+        return self._checked(request, _unreadable) or self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponse],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
+        if request.content_type != MULTIPART or _is_api_view(view_func):
+            return None
+        return self._checked(request, _unreadable_fields)
+
+    def _checked(
+        self, request: HttpRequest, check: Callable[[HttpRequest], str | None]
+    ) -> HttpResponse | None:
         try:
-            problem = _unreadable(request)
+            problem = check(request)
         except RequestDataTooBig:
             # Django checks the declared Content-Length before reading; the
             # body is read here first, so this is where it is too big.
@@ -167,7 +199,7 @@ class UnreadableRequestMiddleware:
             )
         if problem:
             return _refuse(request, f"The request could not be read: {problem}.")
-        return self.get_response(request)
+        return None
 
 
 # --- Methods -------------------------------------------------------------------
@@ -195,9 +227,6 @@ class PageMethodsMiddleware:
         view_args: tuple[Any, ...],
         view_kwargs: dict[str, Any],
     ) -> HttpResponse | None:
-        api_view = getattr(view_func, "cls", None)
-        if request.method in PAGE_METHODS or (
-            isinstance(api_view, type) and issubclass(api_view, APIView)
-        ):
+        if request.method in PAGE_METHODS or _is_api_view(view_func):
             return None
         return HttpResponseNotAllowed(PAGE_METHODS)

@@ -25,6 +25,12 @@ ERRORS = {
     "503": "The database or broker is unavailable for a moment: try again after "
     "the number of seconds in `Retry-After`.",
 }
+# Operations that read a body answer this when it is not JSON.
+UNSUPPORTED_BODY = (
+    "415",
+    "The body is not JSON: the API reads `application/json` bodies only.",
+)
+ERROR_REF = {"$ref": "#/components/schemas/Error"}
 # Answers that say when to come back.
 RETRY_AFTER = {
     "Retry-After": {
@@ -57,20 +63,29 @@ def common_answers(
     result: dict[str, Any], generator: Any, request: Any, public: bool
 ) -> dict[str, Any]:
     slugs = _locality_slugs()
+    # One component for every error answer, rather than a copy per operation.
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR
     for path_item in result.get("paths", {}).values():
         for operation in path_item.values():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
-            for code, description in ERRORS.items():
+            answers = list(ERRORS.items())
+            if "requestBody" in operation:
+                answers.append(UNSUPPORTED_BODY)
+            for code, description in answers:
                 answer = operation["responses"].setdefault(
                     code,
                     {
                         "description": description,
-                        "content": {"application/json": {"schema": ERROR}},
+                        "content": {"application/json": {"schema": ERROR_REF}},
                     },
                 )
                 if code in ("429", "503"):
                     answer.setdefault("headers", RETRY_AFTER)
+            # An operation's own error answers (409, 412, 422) have the same body.
+            for code, answer in operation["responses"].items():
+                if code[0] in "45" and "content" not in answer:
+                    answer["content"] = {"application/json": {"schema": ERROR_REF}}
             for parameter in operation.get("parameters", []):
                 schema = parameter.setdefault("schema", {"type": "string"})
                 if parameter["name"] in MONTH_PARAMETERS:

@@ -5,7 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.generics import GenericAPIView
@@ -86,31 +92,63 @@ class MemberReadSerializer(serializers.ModelSerializer):
             "young_carer",
             "relationship",
         ]
+        # Always in the answer. (Not read-only: a read-only choice field loses
+        # its blank choice in the schema, and most of these may be blank.)
+        extra_kwargs = {name: {"required": True} for name in fields}
 
 
-# What a requester sees of their organisation's forms sent by colleagues.
-STATUS_ONLY_FIELDS = (
-    "reference",
-    "status",
-    "received_at",
-    "organisation",
-    "decision",
-    "duplicate_of",
-)
+class FormStatusOnlySerializer(serializers.ModelSerializer):
+    """What a requester sees of a form a colleague in their organisation sent:
+    its reference, status, received time, organisation and decision, and no
+    details of the family."""
 
-
-class FormReadSerializer(serializers.ModelSerializer):
-    """A form. Requesters get only reference, status, received time, organisation
-    and decision for colleagues' forms; the family's details are left out."""
-
-    locality = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    organisation = serializers.SlugRelatedField(slug_field="name", read_only=True)
-    reasons = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    organisation = serializers.SlugRelatedField(
+        slug_field="name",
+        read_only=True,
+        allow_null=True,
+        help_text="null for a form sent by a family or keyed from a phone call",
+    )
+    decision = serializers.SerializerMethodField()
     duplicate_of = serializers.SlugRelatedField(
         slug_field="reference", read_only=True, allow_null=True
     )
+
+    class Meta:
+        model = FamilyConnectForm
+        fields = [
+            "reference",
+            "status",
+            "received_at",
+            "organisation",
+            "decision",
+            "duplicate_of",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(DecisionSerializer(allow_null=True))
+    def get_decision(self, form: FamilyConnectForm) -> dict[str, Any] | None:
+        """The triage decision; null until triage decides."""
+        decision = getattr(form, "decision", None)
+        if decision is None:
+            return None
+        return {
+            "outcome": decision.outcome,
+            "decided_at": decision.decided_at,
+            "reason": decision.reason,
+        }
+
+
+class FormReadSerializer(FormStatusOnlySerializer):
+    """A form whole: to staff, and to a requester for the forms they sent."""
+
+    locality = serializers.SlugRelatedField(
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,
+        help_text="null until the form is placed in a locality",
+    )
+    reasons = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     members = MemberReadSerializer(many=True, read_only=True)
-    decision = serializers.SerializerMethodField()
 
     class Meta:
         model = FamilyConnectForm
@@ -133,24 +171,24 @@ class FormReadSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def to_representation(self, instance: FamilyConnectForm) -> dict[str, Any]:
-        data = super().to_representation(instance)
-        user = self.context.get("user")
-        if not form_shows_details(user, instance):
-            return {k: v for k, v in data.items() if k in STATUS_ONLY_FIELDS}
-        return data
 
-    @extend_schema_field(DecisionSerializer(allow_null=True))
-    def get_decision(self, form: FamilyConnectForm) -> dict[str, Any] | None:
-        """The triage decision; null until triage decides."""
-        decision = getattr(form, "decision", None)
-        if decision is None:
-            return None
-        return {
-            "outcome": decision.outcome,
-            "decided_at": decision.decided_at,
-            "reason": decision.reason,
-        }
+# A form as the caller may see it: whole, or its status only (requesters, for
+# colleagues' forms; see ``access.form_shows_details``). The status-only shape
+# has no other keys, so exactly one of the two matches any answer.
+def form_for_caller_schema(many: bool = False) -> PolymorphicProxySerializer:
+    return PolymorphicProxySerializer(
+        component_name="FormForCaller",
+        serializers=[FormReadSerializer, FormStatusOnlySerializer],
+        resource_type_field_name=None,
+        many=many,
+    )
+
+
+def form_data(form: FamilyConnectForm, user: Any) -> dict[str, Any]:
+    """The form as this user may read it."""
+    if form_shows_details(user, form):
+        return FormReadSerializer(form).data
+    return FormStatusOnlySerializer(form).data
 
 
 @scoped(form_queryset_for_user, routes_for_user)
@@ -162,18 +200,23 @@ class FormListCreateView(GenericAPIView):
     def get_queryset(self) -> Any:
         return form_list_for_user(self.request.user)
 
-    @extend_schema(responses=FormReadSerializer(many=True))
+    @extend_schema(responses=form_for_caller_schema(many=True))
     def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
+        page = self.paginate_queryset(self.get_queryset()) or []
         access_log_record_many(
             user=request.user, objs=page, channel="api", request=request
         )
-        data = FormReadSerializer(page, many=True, context={"user": request.user}).data
+        data = [form_data(form, request.user) for form in page]
         return self.get_paginated_response(data)
 
     @extend_schema(
         request=SubmissionSerializer,
-        responses={201: SubmitResponseSerializer},
+        responses={
+            201: SubmitResponseSerializer,
+            422: OpenApiResponse(
+                description="The Idempotency-Key was used before with another body."
+            ),
+        },
         parameters=[
             OpenApiParameter(
                 IDEMPOTENCY_HEADER,
@@ -235,14 +278,13 @@ class FormDetailView(GenericAPIView):
 
     serializer_class = FormReadSerializer
 
+    @extend_schema(responses=form_for_caller_schema())
     def get(self, request: Request, reference: str) -> Response:
         form = form_get_for_user(request.user, reference)
         if form is None:
             raise NotFound()
         access_log_record(user=request.user, obj=form, channel="api", request=request)
-        response = Response(
-            FormReadSerializer(form, context={"user": request.user}).data
-        )
+        response = Response(form_data(form, request.user))
         response["ETag"] = etag(form)
         return response
 
@@ -295,8 +337,12 @@ class DecisionView(GenericAPIView):
         ],
         responses={
             200: FormReadSerializer,
-            409: OpenApiTypes.OBJECT,
-            412: OpenApiTypes.OBJECT,
+            409: OpenApiResponse(
+                description="Already decided, or a transition the form cannot make."
+            ),
+            412: OpenApiResponse(
+                description="The form has changed since the ETag in `If-Match`."
+            ),
         },
     )
     def post(self, request: Request, reference: str) -> Response:
@@ -325,9 +371,7 @@ class DecisionView(GenericAPIView):
             "locality", "organisation", "decision", "duplicate_of"
         ).get(pk=form.pk)
         access_log_record(user=request.user, obj=form, channel="api", request=request)
-        response = Response(
-            FormReadSerializer(form, context={"user": request.user}).data
-        )
+        response = Response(FormReadSerializer(form).data)
         response["ETag"] = etag(form)
         return response
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
 from core.codes import Ethnicity, LevelOfNeed, MemberRole, Relationship, Sex
@@ -87,6 +88,24 @@ def _text(max_length: int = 200, **kwargs: Any) -> serializers.CharField:
     )
 
 
+# The schema states per role what ``MemberSerializer.validate`` requires, as
+# IMPORT.md defines a household member; the one validator reads both shapes, so
+# bulk rows and the web journey get the same rules and messages.
+@extend_schema_field(
+    PolymorphicProxySerializer(
+        component_name="Member",
+        serializers=lambda: {
+            MemberRole.CHILD.value: ChildMemberSerializer,
+            MemberRole.ADULT.value: AdultMemberSerializer,
+        },
+        resource_type_field_name="role",
+        many=True,
+    )
+)
+class MemberListSerializer(serializers.ListSerializer):
+    pass
+
+
 class MemberSerializer(serializers.Serializer):
     external_id = _text(64)
     role = serializers.ChoiceField(choices=MemberRole.choices)
@@ -111,6 +130,9 @@ class MemberSerializer(serializers.Serializer):
     relationship = serializers.ChoiceField(
         choices=Relationship.choices, required=False, allow_blank=True, default=""
     )
+
+    class Meta:
+        list_serializer_class = MemberListSerializer
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         dob = attrs.get("date_of_birth")
@@ -139,6 +161,28 @@ class MemberSerializer(serializers.Serializer):
                     {"relationship": _("Select how the adult is related to the child")}
                 )
         return attrs
+
+
+class ChildMemberSerializer(MemberSerializer):
+    """A child in the household: the date of birth (an expected baby's due
+    date) is required; a relationship is optional."""
+
+    role = serializers.ChoiceField(choices=[MemberRole.CHILD])
+    date_of_birth = serializers.DateField(
+        help_text="An expected baby's due date when `expected` is true"
+    )
+
+
+class AdultMemberSerializer(MemberSerializer):
+    """An adult in the household: how they are related to the child is
+    required; the date of birth is optional."""
+
+    role = serializers.ChoiceField(choices=[MemberRole.ADULT])
+    relationship = serializers.ChoiceField(
+        choices=Relationship.choices, help_text="How the adult is related to the child"
+    )
+    # Only a child can be an expected baby.
+    expected = None
 
 
 class HouseholdSerializer(serializers.Serializer):

@@ -15,7 +15,13 @@ from schemathesis.checks import positive_data_acceptance
 
 from accounts.roles import Role
 from accounts.services import api_token_issue
-from tests.factories import CaseFactory, FormFactory, OrganisationFactory, UserFactory
+from tests.factories import (
+    CaseFactory,
+    FormFactory,
+    OrganisationFactory,
+    UserFactory,
+    grant_citywide_triage,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +70,13 @@ def token(request, settings):
         CaseFactory(lead_practitioner=user)
     if role == Role.LOCALITY_MANAGER:
         CaseFactory()
+        # The city-wide queue: a form with no locality and no organisation.
+        user = grant_citywide_triage(user)
+        FormFactory(route="phone", locality=None, organisation=None)
     FormFactory(requester=user, organisation=school)
+    # A colleague's form, which a requester sees in its status-only shape.
+    colleague = UserFactory(role=Role.REQUESTER, organisation=school)
+    FormFactory(requester=colleague, organisation=school)
     return api_token_issue(user=user)
 
 
