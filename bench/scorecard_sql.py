@@ -266,19 +266,20 @@ WHERE cl.closed_at >= %(start)s AND cl.closed_at < %(end)s
 GROUP BY GROUPING SETS ((c.locality_id), ())
 """
 
-# EH21a–d: each child at the closures of M with the window (closed, closed + 3
-# calendar months] on the London wall clock (settled reading 10). PostgreSQL
-# reads a wall time that occurs twice as the later instant; the reading wants
-# the offset in force before the change, an hour earlier. A referral is any
-# referral of the child but a step-up from the closed case itself, or a triage
-# step-up of a form naming the child (settled reading 12); further early help
-# is a support form naming the child (settled reading 13).
+# EH21a–d: each child on the cases closed in M (settled reading 23) with the
+# window (closed, closed + 3 calendar months] on the London wall clock
+# (settled reading 10). PostgreSQL reads a wall time that occurs twice as the
+# later instant; the reading wants the offset in force before the change, an
+# hour earlier. A referral is any referral of the child but a step-up from the
+# closed case itself, or a triage step-up of a form naming the child (settled
+# reading 12); further early help is a support form naming the child (settled
+# reading 13).
 AFTER_CLOSURE = """
 WITH walls AS (
     SELECT cl.case_id, c.locality_id, cp.person_id, cl.closed_at AS opens,
         (cl.closed_at AT TIME ZONE 'Europe/London') + interval '3 months' AS wall
-    FROM casework_closureperson cp
-    JOIN casework_caseclosure cl ON cl.id = cp.closure_id
+    FROM casework_caseperson cp
+    JOIN casework_caseclosure cl ON cl.case_id = cp.case_id
     JOIN casework_case c ON c.id = cl.case_id
     JOIN casework_person p ON p.id = cp.person_id
     WHERE p.role = 'child'
@@ -326,12 +327,13 @@ FROM windows w
 GROUP BY GROUPING SETS ((w.locality_id), ())
 """
 
-# EH22: (case, child) pairs on cases open during M; a pair is stepped up when a
+# EH22: (case, child) pairs, a child on a case open during M (settled reading
+# 23); a pair is stepped up when a
 # step-up for that child from that case is dated in M while the case was open
 # (settled reading 14), and counts once under each outcome it has.
 STEP_UPS = """
 WITH open_cases AS (
-    SELECT c.id, c.locality_id, c.family_id, c.opened_at, c.closed_at
+    SELECT c.id, c.locality_id, c.opened_at, c.closed_at
     FROM casework_case c
     WHERE c.opened_at < %(end)s AND (c.closed_at IS NULL OR c.closed_at >= %(start)s)
 ), stepped AS (
@@ -361,7 +363,8 @@ SELECT '' AS key, GROUPING(oc.locality_id) = 1 AS is_city, oc.locality_id,
     count(*) FILTER (WHERE s.other) AS other,
     count(*) FILTER (WHERE s.awaiting_outcome) AS awaiting_outcome
 FROM open_cases oc
-JOIN casework_person p ON p.family_id = oc.family_id AND p.role = 'child'
+JOIN casework_caseperson cp ON cp.case_id = oc.id
+JOIN casework_person p ON p.id = cp.person_id AND p.role = 'child'
 LEFT JOIN stepped s ON s.case_id = oc.id AND s.person_id = p.id
 GROUP BY GROUPING SETS ((oc.locality_id), ())
 """

@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 
 from accounts.roles import Role
 from casework.grants import VIEW, WORK, granted, has_case_grant
-from casework.models import Case, Person, SubjectAccessPDF
+from casework.models import Case, CasePerson, Person, SubjectAccessPDF
 
 
 def _authenticated(user: Any) -> bool:
@@ -74,15 +74,19 @@ def may_work_on(user: Any, case: Case) -> bool:
 
 
 def person_queryset_for_user(user: Any) -> QuerySet[Person]:
-    """People in the households of the cases the user works (not requesters:
-    partners on a team see the plan, not the family's records)."""
+    """People in the households of the cases the user works, and the people on
+    those cases (not requesters: partners on a team see the plan, not the
+    family's records)."""
     if not _authenticated(user) or user.role not in (
         Role.PRACTITIONER,
         Role.LOCALITY_MANAGER,
     ):
         return Person.objects.none()
-    families = case_queryset_for_user(user).values("family_id")
-    return Person.objects.filter(family_id__in=families)
+    cases = case_queryset_for_user(user)
+    return Person.objects.filter(
+        Q(family_id__in=cases.values("family_id"))
+        | Q(pk__in=CasePerson.objects.filter(case__in=cases).values("person_id"))
+    )
 
 
 def may_lead(user: Any, case: Case) -> bool:

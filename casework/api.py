@@ -29,6 +29,7 @@ from casework.models import (
     SocialCareReferral,
 )
 from casework.referrals import ReferralInput, referral_record_for_user
+from casework.selectors import PEOPLE_ORDER
 from core.access_log import access_log_record_many
 from core.api import locality_param
 from core.view_access import scoped
@@ -110,9 +111,7 @@ class CaseSerializer(serializers.ModelSerializer):
     locality = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     lead_practitioner = serializers.CharField(source="lead_practitioner.display_name")
     postcode = serializers.CharField(source="family.postcode", allow_null=True)
-    people = CasePersonSerializer(
-        source="family.people", many=True, read_only=True, allow_null=True
-    )
+    people = CasePersonSerializer(many=True, read_only=True, allow_null=True)
     team = CaseTeamMemberSerializer(source="members", many=True, read_only=True)
     assessment_completed_at = serializers.SerializerMethodField()
 
@@ -150,10 +149,7 @@ def _cases_for_api(user: Any) -> QuerySet[Case]:
         case_queryset_for_user(user)
         .select_related("family", "locality", "lead_practitioner", "assessment")
         .prefetch_related(
-            Prefetch(
-                "family__people",
-                queryset=Person.objects.order_by("role", "date_of_birth", "pk"),
-            ),
+            Prefetch("people", queryset=Person.objects.order_by(*PEOPLE_ORDER)),
             Prefetch(
                 "members",
                 queryset=CaseMember.objects.select_related(
@@ -170,7 +166,7 @@ def _log_case_reads(
     """One entry per case read and, when the family is shown, per person."""
     objs: list[Any] = list(cases)
     if not team_view:
-        objs += [p for c in cases for p in c.family.people.all()]
+        objs += [p for c in cases for p in c.people.all()]
     access_log_record_many(
         user=request.user, objs=objs, channel="api", action=action, request=request
     )

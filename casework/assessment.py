@@ -20,6 +20,7 @@ from casework.models import (
     Person,
     WheelDomain,
 )
+from casework.selectors import people_on_case
 from casework.transitions import can_move
 from core import clock
 from core.errors import Conflict, InvalidInput
@@ -85,7 +86,7 @@ def assessment_save(
                 f"{assessment.completed_at:%-d %B %Y} and is the baseline: it "
                 "cannot be changed. Record new scores in a review."
             )
-        people = list(Person.objects.filter(family_id=case.family_id))
+        people = list(people_on_case(case.pk))
         # History keeps what the old system held: its scores, without the
         # written questions.
         if complete and mode.holds(Rule.ASSESSMENT_WRITTEN_IN_FULL):

@@ -16,6 +16,7 @@ from casework.models import (
     Case,
     CaseClosure,
     CaseEvent,
+    CasePerson,
     CaseStatus,
     ClosurePerson,
     ClosureReason,
@@ -24,6 +25,7 @@ from casework.models import (
     SocialCareReferral,
     WheelDomain,
 )
+from casework.selectors import people_on_case
 from casework.transitions import can_move
 from core import clock
 from core.errors import Conflict, InvalidInput
@@ -98,7 +100,7 @@ def case_close(
         case = Case.objects.select_for_update().get(pk=case_id)
         if not can_move(case.status, CaseStatus.CLOSED):
             raise Conflict("This case is already closed. Nothing was changed.")
-        people = list(Person.objects.filter(family_id=case.family_id))
+        people = list(people_on_case(case.pk))
         _check(data, case, people, mode)
         # A reopened case closes again: its earlier closure is replaced, the
         # events keep the history.
@@ -235,8 +237,8 @@ def post_closure_checks_run(*, now: datetime | None = None, limit: int = 500) ->
                 continue
             window = (check.closed_at, check.window_end)
             children = list(
-                ClosurePerson.objects.filter(
-                    closure__case_id=check.case_id, person__role="child"
+                CasePerson.objects.filter(
+                    case_id=check.case_id, person__role="child"
                 ).values_list("person_id", flat=True)
             )
             referred = set(

@@ -11,7 +11,7 @@ from casework.closure import ClosureInput
 from casework.models import Answer, Assessment, ClosureReason, Person, WheelDomain
 from casework.people import PersonInput
 from casework.reviews import ReviewInput
-from core.codes import Ethnicity, Relationship, Sex
+from core.codes import Ethnicity, MemberRole, Relationship, Sex
 from core.forms import GovukFormMixin
 from core.uploads import MAX_BYTES
 from family_connect.forms import DateField
@@ -258,8 +258,16 @@ def _optional(choices: Any) -> list[tuple[str, str]]:
 
 
 class PersonForm(GovukFormMixin, forms.Form):
-    given_name = forms.CharField(label="First name", max_length=100)
-    family_name = forms.CharField(label="Last name", max_length=100)
+    given_name = forms.CharField(
+        label="First name",
+        max_length=100,
+        error_messages={"required": "Enter their first name"},
+    )
+    family_name = forms.CharField(
+        label="Last name",
+        max_length=100,
+        error_messages={"required": "Enter their last name"},
+    )
     date_of_birth = DateField(
         label="Date of birth", required=False, help_text="For example, 27 3 2015"
     )
@@ -297,6 +305,28 @@ class PersonForm(GovukFormMixin, forms.Form):
             ethnicity=d.get("ethnicity") or "",
             relationship=d.get("relationship") or "",
         )
+
+
+class CasePersonNewForm(PersonForm):
+    """Someone new on the case: a baby born since it opened, an adult who has
+    moved in. They join the household too."""
+
+    role = forms.ChoiceField(
+        label="Are they a child or an adult?",
+        choices=MemberRole.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether they are a child or an adult"},
+    )
+    field_order = ["role", "given_name", "family_name", "date_of_birth", "expected"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Both a child's and an adult's fields: the role is chosen here.
+        GovukFormMixin.__init__(self, *args, **kwargs)
+        self.fields["date_of_birth"].help_text = (
+            "A child's is needed (for a baby not born yet, the due date). "
+            "For example, 27 3 2015"
+        )
+        self.fields["relationship"].help_text = "For an adult"
 
 
 class AddressForm(GovukFormMixin, forms.Form):

@@ -117,6 +117,13 @@ class Case(TimeStampedModel):
     )
     opened_at = models.DateTimeField()
     closed_at = models.DateTimeField(null=True, blank=True)
+    people: models.ManyToManyField[Person, CasePerson] = models.ManyToManyField(
+        Person,
+        through="CasePerson",
+        through_fields=("case", "person"),
+        related_name="cases",
+        blank=True,
+    )
     team: models.ManyToManyField[User, CaseMember] = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="CaseMember",
@@ -163,6 +170,55 @@ class CaseMember(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.user_id}"
+
+
+class CasePersonSource(models.TextChoices):
+    OPENING_FORM = "opening_form", "Named on the form that opened the case"
+    LATER_FORM = "later_form", "Named on a later form added to the case"
+    ADDED = "added", "Added to the case"
+
+
+class CasePerson(TimeStampedModel):
+    """Someone the case is about (INDICATORS.md, settled reading 23): the
+    household members named on the form that opened it, and anyone added to it
+    afterwards, by a later form or on the case's pages. A person joins only the
+    cases they are added to: a baby born later is not on the household's
+    earlier cases."""
+
+    Source = CasePersonSource
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="places")
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="case_places"
+    )
+    added_at = models.DateTimeField()
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    source = models.CharField(max_length=20, choices=CasePersonSource.choices)
+    form = models.ForeignKey(
+        "family_connect.FamilyConnectForm",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "person"], name="case_person_unique"
+            ),
+            check_in("source", CasePersonSource, "case_person_source_valid"),
+        ]
+        indexes = [models.Index(fields=["person", "case"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.person_id}"
 
 
 class CaseUserObjectPermission(UserObjectPermissionBase):

@@ -17,10 +17,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from casework.models import Family, Person
+from casework.models import (
+    OPEN_STATUSES,
+    Case,
+    CaseEvent,
+    CasePerson,
+    CasePersonSource,
+    Family,
+    Person,
+)
+from core import clock
 from core.change_log import change_record
-from core.codes import Ethnicity, Relationship, Sex
-from core.errors import InvalidInput
+from core.codes import Ethnicity, MemberRole, Relationship, Sex
+from core.errors import Conflict, InvalidInput
 from family_connect.matching import name_key
 from localities.postcodes import locality_for_postcode, postcode_normalise
 
@@ -185,4 +194,107 @@ def person_move(*, person_id: int, actor: User, family_id: int) -> Person:
             before={"member": None},
             after={"member": person.pk},
         )
+    return person
+
+
+def case_person_add(
+    *,
+    case_id: int,
+    actor: User,
+    person_id: int | None = None,
+    role: str = "",
+    data: PersonInput | None = None,
+) -> Person:
+    """Add someone to an open case (INDICATORS.md, settled reading 23): a
+    member of its household who is not on it yet, or someone new — a baby born
+    since, an adult who has moved in — who joins the household too. Only this
+    case gains them; the household's other cases keep the people they had.
+    Preconditions: ``access.may_work_on`` for the case."""
+    if (person_id is None) == (data is None):
+        raise InvalidInput("Choose who to add to the case", field="person")
+    if data is not None:
+        if role not in MemberRole.values:
+            raise InvalidInput(
+                "Choose whether they are a child or an adult", field="role"
+            )
+        data = _person_clean(data, role)
+        if role == MemberRole.CHILD and data.date_of_birth is None:
+            raise InvalidInput(
+                "Enter the child's date of birth (or due date)", field="date_of_birth"
+            )
+        if role == MemberRole.ADULT and not data.relationship:
+            raise InvalidInput(
+                "Choose their relationship to the children", field="relationship"
+            )
+    now = clock.now()
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case_id)
+        if case.status not in OPEN_STATUSES:
+            raise Conflict("The case is closed: people can be added to open cases.")
+        on_case = set(case.people.values_list("pk", flat=True))
+        if data is not None:
+            person = _household_person_new(case, actor, role, data, on_case)
+        else:
+            assert person_id is not None
+            found = Person.objects.filter(
+                pk=person_id, family_id=case.family_id
+            ).first()
+            if found is None:
+                raise InvalidInput(
+                    "Choose someone in the family's household", field="person"
+                )
+            if found.pk in on_case:
+                raise InvalidInput(
+                    f"{found.given_name} {found.family_name} is already on the case",
+                    field="person",
+                )
+            person = found
+        CasePerson.objects.create(
+            case=case,
+            person=person,
+            added_at=now,
+            added_by=actor,
+            source=CasePersonSource.ADDED,
+        )
+        CaseEvent.objects.create(
+            case=case,
+            actor=actor,
+            at=now,
+            kind="person_added",
+            data={"person": person.pk, "new": data is not None},
+        )
+    return person
+
+
+def _household_person_new(
+    case: Case, actor: User, role: str, data: PersonInput, on_case: set[int]
+) -> Person:
+    """A new person in the case's household, unless the household already
+    holds someone with that name and date of birth (then add them instead: one
+    record per person)."""
+    same = Person.objects.filter(
+        family_id=case.family_id,
+        given_name_key=name_key(data.given_name),
+        family_name_key=name_key(data.family_name),
+        date_of_birth=data.date_of_birth,
+    ).first()
+    if same is not None:
+        if same.pk in on_case:
+            message = f"{same.given_name} {same.family_name} is already on the case"
+        else:
+            message = (
+                f"{same.given_name} {same.family_name} is already in the household: "
+                "add them to the case from the list"
+            )
+        raise InvalidInput(message, field="given_name")
+    person = Person.objects.create(
+        family_id=case.family_id,
+        role=role,
+        given_name_key=name_key(data.given_name),
+        family_name_key=name_key(data.family_name),
+        **_values(data, PERSON_FIELDS),
+    )
+    change_record(
+        actor=actor, obj=person, before=None, after=_values(person, PERSON_FIELDS)
+    )
     return person

@@ -13,24 +13,31 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
 from accounts.roles import Role
 from casework.access import (
     case_get_for_user,
     may_upload_referrals,
+    may_work_on,
     person_queryset_for_user,
 )
 from casework.forms import (
     AddressForm,
+    CasePersonNewForm,
     MoveForm,
     PersonForm,
     ReferralForm,
     ReferralUploadForm,
 )
 from casework.models import Person
-from casework.people import family_update, person_move, person_update
+from casework.people import (
+    case_person_add,
+    family_update,
+    person_move,
+    person_update,
+)
 from casework.referrals import referrals_upload
 from casework.referrals import template_csv as referrals_template_csv
 from casework.selectors import person_involvement, record_history
@@ -256,3 +263,62 @@ def referrals_template(request: HttpRequest) -> HttpResponse:
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _workable_case(request: HttpRequest, case_id: int) -> tuple[User, Any]:
+    user = cast(User, request.user)  # login_required
+    case = case_get_for_user(user, case_id)
+    if case is None or not may_work_on(user, case):
+        raise Http404
+    return user, case
+
+
+@never_cache
+@login_required
+@require_POST
+@scoped(case_get_for_user, may_work_on)
+def case_person_add_view(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Add someone in the household (a baby born since, say) to the case."""
+    user, case = _workable_case(request, case_id)
+    try:
+        person_id = int(request.POST.get("person", ""))
+    except ValueError:
+        messages.error(request, "Choose someone in the family's household")
+    else:
+        try:
+            person = case_person_add(case_id=case.pk, actor=user, person_id=person_id)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request, f"{person.given_name} {person.family_name} added to the case."
+            )
+    return redirect("casework:case", case_id=case.pk)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+@scoped(case_get_for_user, may_work_on)
+def case_person_new(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Add someone new to the case and its household."""
+    user, case = _workable_case(request, case_id)
+    form = CasePersonNewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = case_person_add(
+                case_id=case.pk,
+                actor=user,
+                role=form.cleaned_data["role"],
+                data=form.to_input(),
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(
+                request, f"{person.given_name} {person.family_name} added to the case."
+            )
+            return redirect("casework:case", case_id=case.pk)
+    return render(
+        request, "casework/case_person_new.html", {"case": case, "form": form}
+    )

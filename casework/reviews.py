@@ -15,11 +15,11 @@ from casework.models import (
     Case,
     CaseEvent,
     CaseStatus,
-    Person,
     Review,
     ReviewPerson,
     WheelDomain,
 )
+from casework.selectors import people_on_case
 from core import clock
 from core.errors import Conflict, InvalidInput
 from core.history import LIVE, Mode, Rule
@@ -95,7 +95,7 @@ def review_record(
                 "Reviews are held once the assessment is completed and the plan is "
                 "in place."
             )
-        people = list(Person.objects.filter(family_id=case.family_id))
+        people = list(people_on_case(case.pk))
         for person in people:
             score = data.person_scores.get(person.pk)
             if (whole or score is not None) and not 1 <= (score or 0) <= 10:

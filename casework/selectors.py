@@ -23,6 +23,26 @@ from localities.models import Locality
 
 ASSESSMENT_TARGET = timedelta(days=30)
 
+# The order people are listed in on a case: adults, then children, eldest first.
+PEOPLE_ORDER = ("role", "date_of_birth", "pk")
+
+
+def people_on_case(case_id: int) -> QuerySet[Person]:
+    """The people a case is about (INDICATORS.md, settled reading 23): those
+    named on the form that opened it and anyone added since — not whoever
+    lives in the household today."""
+    return Person.objects.filter(case_places__case_id=case_id).order_by(*PEOPLE_ORDER)
+
+
+def household_not_on_case(case: Case) -> QuerySet[Person]:
+    """The household's people who are not on the case (a baby born since, say):
+    the case's workers may add them."""
+    return (
+        Person.objects.filter(family_id=case.family_id)
+        .exclude(case_places__case_id=case.pk)
+        .order_by(*PEOPLE_ORDER)
+    )
+
 
 def caseload_for_user(user: Any, *, include_closed: bool = False) -> QuerySet[Case]:
     """The user's cases, oldest first, with family, lead and people prefetched
@@ -33,10 +53,7 @@ def caseload_for_user(user: Any, *, include_closed: bool = False) -> QuerySet[Ca
     return (
         cases.select_related("family", "locality", "lead_practitioner")
         .prefetch_related(
-            Prefetch(
-                "family__people",
-                queryset=Person.objects.order_by("role", "date_of_birth", "pk"),
-            )
+            Prefetch("people", queryset=Person.objects.order_by(*PEOPLE_ORDER))
         )
         .order_by("opened_at", "pk")
     )
@@ -53,11 +70,8 @@ def case_team(case: Case) -> list[CaseMember]:
 def case_page_data(case: Case) -> dict[str, Any]:
     """What the case page shows, in a fixed number of queries."""
     return {
-        "people": list(
-            Person.objects.filter(family_id=case.family_id).order_by(
-                "role", "date_of_birth", "pk"
-            )
-        ),
+        "people": list(people_on_case(case.pk)),
+        "household_others": list(household_not_on_case(case)),
         "team": case_team(case),
         "forms": list(
             case.forms.order_by("received_at").only(

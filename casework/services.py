@@ -20,6 +20,8 @@ from casework.models import (
     CaseEvent,
     CaseMember,
     CaseNote,
+    CasePerson,
+    CasePersonSource,
     Family,
     NoteKind,
     Person,
@@ -56,9 +58,13 @@ def case_open_for_form(
     if mode.holds(Rule.OPEN_CASE_JOINED):
         joined = _open_case_to_join(form, actor, at)
         if joined is not None:
+            if household_of_form(form) is None:
+                form.family = joined.family  # the household of the case it joins
+            _family, members = family_and_people_for_form(form)
+            _people_join(joined, members, actor, at, form, CasePersonSource.LATER_FORM)
             return joined, False
     known = household_of_form(form)
-    family, _members = family_and_people_for_form(form)
+    family, members = family_and_people_for_form(form)
     assert form.locality is not None
     if known is not None and mode.holds(Rule.HOUSEHOLD_FOLLOWS_MOVE):
         _household_moved(family, form, actor)
@@ -69,8 +75,37 @@ def case_open_for_form(
         opened_at=at,
     )
     team_member_create(case=case, user=lead_practitioner, added_by=actor, is_lead=True)
+    _people_join(case, members, actor, at, form, CasePersonSource.OPENING_FORM)
     _event(case, actor, at, "opened", form)
     return case, True
+
+
+def _people_join(
+    case: Case,
+    members: list[FormMember],
+    actor: User | None,
+    at: datetime,
+    form: FamilyConnectForm,
+    source: str,
+) -> None:
+    """The people a form names join the case it opened or was added to
+    (INDICATORS.md, settled reading 23); anyone already on it stays as they
+    were."""
+    CasePerson.objects.bulk_create(
+        [
+            CasePerson(
+                case=case,
+                person_id=member.person_id,
+                added_at=at,
+                added_by=actor,
+                source=source,
+                form=form,
+            )
+            for member in members
+            if member.person_id is not None
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def _open_case_to_join(
@@ -400,9 +435,7 @@ def case_step_up(
         case = Case.objects.select_for_update().get(pk=case_id)
         if case.status not in OPEN_STATUSES:
             raise Conflict("The case is closed.")
-        people = list(
-            Person.objects.filter(family_id=case.family_id, pk__in=person_ids)
-        )
+        people = list(Person.objects.filter(case_places__case=case, pk__in=person_ids))
         if not people:
             raise InvalidInput("Choose who you are referring", field="people")
         referrals = SocialCareReferral.objects.bulk_create(

@@ -16,6 +16,16 @@ urlpatterns = [
     path("<int:case_id>/reviews/", views.reviews, name="reviews"),
     path("<int:case_id>/notes/", views.note, name="note"),
     path("<int:case_id>/step-up/", views.step_up, name="step_up"),
+    path(
+        "<int:case_id>/people/",
+        people_views.case_person_add_view,
+        name="case_person_add",
+    ),
+    path(
+        "<int:case_id>/people/new/",
+        people_views.case_person_new,
+        name="case_person_new",
+    ),
     path("people/<int:person_id>/", people_views.person_detail, name="person"),
     path(
         "people/<int:person_id>/details/",

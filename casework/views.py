@@ -31,7 +31,6 @@ from casework.models import (
     Assessment,
     Case,
     NoteKind,
-    Person,
     PlanAction,
     StepUpOutcome,
     WheelDomain,
@@ -44,6 +43,7 @@ from casework.selectors import (
     case_team,
     caseload_for_user,
     dashboard_for_user,
+    people_on_case,
 )
 from casework.services import (
     case_member_add,
@@ -104,7 +104,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
             # Partners on a team see the team and the plan, not the family.
             "children": []
             if user.role == Role.REQUESTER
-            else [p for p in case.family.people.all() if p.role == "child"],
+            else [p for p in case.people.all() if p.role == "child"],
             "assessment_due": case.opened_at + ASSESSMENT_TARGET,
             "assessment_overdue": case.status == "allocated"
             and now > case.opened_at + ASSESSMENT_TARGET,
@@ -157,9 +157,7 @@ def assessment(request: HttpRequest, case_id: int) -> HttpResponse:
     """Write the Early Help Assessment; save as you go, then complete it."""
     user, case, can_work = _readable_case(request, case_id)
     existing = Assessment.objects.filter(case=case).prefetch_related("people").first()
-    people = list(
-        Person.objects.filter(family_id=case.family_id).order_by("role", "pk")
-    )
+    people = list(people_on_case(case.pk))
     form = AssessmentForm(
         request.POST or None,
         people=people,
@@ -235,9 +233,7 @@ def close(request: HttpRequest, case_id: int) -> HttpResponse:
     """Close the case; a second person closing at the same moment is told it is
     already closed."""
     user, case = _workable_case(request, case_id)
-    people = list(
-        Person.objects.filter(family_id=case.family_id).order_by("role", "pk")
-    )
+    people = list(people_on_case(case.pk))
     form = ClosureForm(request.POST or None, people=people)
     if request.method == "POST" and form.is_valid():
         try:
@@ -411,9 +407,7 @@ def plan(request: HttpRequest, case_id: int) -> HttpResponse:
 def reviews(request: HttpRequest, case_id: int) -> HttpResponse:
     """The plan's reviews, when the next is due, and a new review."""
     user, case, can_work = _readable_case(request, case_id)
-    people = list(
-        Person.objects.filter(family_id=case.family_id).order_by("role", "pk")
-    )
+    people = list(people_on_case(case.pk))
     form = ReviewForm(request.POST or None, people=people)
     if request.method == "POST" and form.is_valid():
         try:
@@ -512,11 +506,7 @@ def step_up(request: HttpRequest, case_id: int) -> HttpResponse:
             error = exc.message
             error_field = exc.field
     # Children first: they are the ones usually referred.
-    people = list(
-        Person.objects.filter(family_id=case.family_id).order_by(
-            "-role", "date_of_birth", "pk"
-        )
-    )
+    people = list(people_on_case(case.pk).order_by("-role", "date_of_birth", "pk"))
     error_link = {
         "people": f"person-{people[0].pk}" if people else None,
         "reason": "reason",

@@ -9,7 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import LocalityMembership, Organisation, User
 from accounts.roles import Role
-from casework.models import Case, CaseMember, Family, Person
+from casework.models import Case, CaseMember, CasePerson, Family, Person
 from family_connect.matching import name_key
 from family_connect.models import FamilyConnectForm, Reason
 from localities.models import Locality
@@ -69,6 +69,7 @@ class FamilyFactory(factory.django.DjangoModelFactory):
 class PersonFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Person
+        skip_postgeneration_save = True
 
     family = factory.SubFactory(FamilyFactory)
     role = "child"
@@ -79,6 +80,26 @@ class PersonFactory(factory.django.DjangoModelFactory):
     date_of_birth = datetime.date(2014, 5, 2)
     sex = "female"
     ethnicity = "asian_pakistani"
+
+    @factory.post_generation
+    def on_cases(self, create: bool, extracted: object, **kwargs: object) -> None:
+        """A person made in a household with cases is on them, as if named on
+        the forms that opened them; ``on_cases=False`` makes someone who joined
+        the household later and is on none of them."""
+        person = cast(Person, self)
+        if create and extracted is not False and person.family_id is not None:
+            CasePerson.objects.bulk_create(
+                [
+                    CasePerson(
+                        case=case,
+                        person=person,
+                        added_at=case.opened_at,
+                        source=CasePerson.Source.OPENING_FORM,
+                    )
+                    for case in Case.objects.filter(family=person.family)
+                ],
+                ignore_conflicts=True,
+            )
 
 
 class CaseFactory(factory.django.DjangoModelFactory):
@@ -101,6 +122,27 @@ class CaseFactory(factory.django.DjangoModelFactory):
             case = cast(Case, self)
             if not CaseMember.objects.filter(case=case, is_lead=True).exists():
                 join_team(case, case.lead_practitioner, is_lead=True)
+
+    @factory.post_generation
+    def household_on_case(
+        self, create: bool, extracted: object, **kwargs: object
+    ) -> None:
+        # As allocation does: the people of the opening form (here, the
+        # household as it is) are on the case.
+        if create and extracted is not False:
+            case = cast(Case, self)
+            CasePerson.objects.bulk_create(
+                [
+                    CasePerson(
+                        case=case,
+                        person=person,
+                        added_at=case.opened_at,
+                        source=CasePerson.Source.OPENING_FORM,
+                    )
+                    for person in Person.objects.filter(family_id=case.family_id)
+                ],
+                ignore_conflicts=True,
+            )
 
 
 def join_team(case: Case, user: Any, *, is_lead: bool = False) -> CaseMember:

@@ -176,6 +176,8 @@ MATRIX: dict[str, dict[str, int]] = {
     "cases/<int:case_id>/close/": row(NF, anonymous=SIGN_IN, lead=OK, manager=OK),
     "cases/<int:case_id>/closure/": row(GONE, anonymous=SIGN_IN),
     "cases/<int:case_id>/notes/": row(GONE, anonymous=SIGN_IN),
+    "cases/<int:case_id>/people/": row(GONE, anonymous=SIGN_IN),
+    "cases/<int:case_id>/people/new/": row(NF, anonymous=SIGN_IN, lead=OK, manager=OK),
     "cases/<int:case_id>/plan/": row(
         NF, anonymous=SIGN_IN, lead=OK, manager=OK, requester=OK, auditor=OK
     ),

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections import defaultdict
 from collections.abc import Callable
 from operator import attrgetter
 from typing import Any
@@ -27,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import Permission
 from django.db import connection, transaction
-from django.db.models import JSONField, Max, Q
+from django.db.models import JSONField, Max
 from django.db.models.base import ModelState
 from django.utils import timezone
 from psycopg.types.json import Jsonb
@@ -46,6 +45,8 @@ from casework.models import (
     CaseClosure,
     CaseEvent,
     CaseMember,
+    CasePerson,
+    CasePersonSource,
     CaseStatus,
     CaseUserObjectPermission,
     ClosurePerson,
@@ -238,27 +239,17 @@ def _write(items: list[tuple[int, dict[str, Any], str]], directory: Directory) -
 
     # --- Households and people --------------------------------------------------
     # Replayed in file order, as the services would: the latest episode by
-    # receipt holds a household's address and its people's details, and each
-    # step sees the household as it is at that point.
+    # receipt holds a household's address and its people's details. Each
+    # episode's case is about the people that episode names.
     household_ids = {e["household"]["external_id"] for e in episodes}
     person_ids = {m["external_id"] for e in episodes for m in e["household"]["members"]}
     families = {
         f.external_id: f for f in Family.objects.filter(external_id__in=household_ids)
     }
-    known = Person.objects.filter(
-        Q(external_id__in=person_ids)
-        | Q(family_id__in=[f.pk for f in families.values()])
-    )
-    # Who lives in each household, keyed by the family object (new ones have no
-    # primary key until they are written).
     by_pk = {f.pk: f for f in families.values()}
-    residents: dict[int, dict[int, Person]] = defaultdict(dict)
-    people: dict[str, Person] = {}
-    for person in known:
-        if person.family_id in by_pk:
-            residents[id(by_pk[person.family_id])][id(person)] = person
-        if person.external_id:
-            people[person.external_id] = person
+    people: dict[str, Person] = {
+        str(p.external_id): p for p in Person.objects.filter(external_id__in=person_ids)
+    }
     latest: dict[str, dt.datetime] = dict(
         ImportedEpisode.objects.filter(household_external_id__in=household_ids)
         .values("household_external_id")
@@ -288,7 +279,6 @@ def _write(items: list[tuple[int, dict[str, Any], str]], directory: Directory) -
         if family.locality_id is None or family.postcode == h["postcode"]:
             initial = localities.get(e["request"]["locality"] or "")
             family.locality_id = initial.pk if initial else None
-        home = residents[id(family)]
         for m in h["members"]:
             values = {f: m[f] for f in PERSON_FIELDS}
             values["given_name_key"] = name_key(m["given_name"])
@@ -298,22 +288,16 @@ def _write(items: list[tuple[int, dict[str, Any], str]], directory: Directory) -
                 found = Person(external_id=m["external_id"], family=family, **values)
                 people[m["external_id"]] = found
                 new_people.append(found)
-                home[id(found)] = found
             elif current and (
                 found.family_id != family.pk
                 or any(getattr(found, n) != v for n, v in values.items())
             ):
                 for name, value in values.items():
                     setattr(found, name, value)
-                for other in residents.values():
-                    if other is not home:
-                        other.pop(id(found), None)
                 found.family = family
-                home[id(found)] = found
                 if found.pk is not None:
                     changed_people[found.pk] = found
         e["_family"] = family
-        e["_living"] = list(home.values())
     Family.objects.bulk_create(new_families)
     changed_families = [
         f
@@ -605,6 +589,7 @@ def _casework(
 ) -> None:
     case_events: list[CaseEvent] = []
     team: list[CaseMember] = []
+    places: list[CasePerson] = []
     grants: list[CaseUserObjectPermission] = []
     assessments: list[tuple[Assessment, list[AssessmentPerson]]] = []
     reviews: list[tuple[Review, list[ReviewPerson]]] = []
@@ -675,7 +660,21 @@ def _casework(
                     data={"form": form.reference},
                 )
             )
-            living = sorted(p.pk for p in e["_living"])
+            # The people on the case: the household the episode names.
+            named = e["household"]["members"]
+            on_case = sorted({people[m["external_id"]].pk for m in named})
+            places += [
+                _fast(
+                    CasePerson,
+                    case=case,
+                    person_id=pk,
+                    added_at=c["opened_at"],
+                    added_by=decider,
+                    source=CasePersonSource.OPENING_FORM,
+                    form=form,
+                )
+                for pk in on_case
+            ]
             a = c["assessment"]
             if a is not None:
                 assessment = Assessment(
@@ -696,7 +695,7 @@ def _casework(
                                 score=scores.get(pk),
                                 voice="",
                             )
-                            for pk in living
+                            for pk in on_case
                         ],
                     )
                 )
@@ -728,7 +727,7 @@ def _casework(
                         review,
                         [
                             ReviewPerson(review=review, person_id=pk, score=scores[pk])
-                            for pk in living
+                            for pk in on_case
                             if scores.get(pk) is not None
                         ],
                     )
@@ -806,7 +805,7 @@ def _casework(
                                     else {}
                                 ),
                             )
-                            for pk in living
+                            for pk in on_case
                         ],
                     )
                 )
@@ -848,6 +847,7 @@ def _casework(
                 )
             )
     _insert(CaseMember, team)
+    _insert(CasePerson, places)
     _insert(CaseUserObjectPermission, grants)
     Assessment.objects.bulk_create([a for a, _ in assessments])
     _insert(AssessmentPerson, [p for _, ps in assessments for p in ps])

@@ -422,8 +422,7 @@ def _decide(
 def _case(episode: dict[str, Any], case: Case, lead: User) -> None:
     data = episode["case"]
     people = {
-        str(p.external_id): p.pk
-        for p in Person.objects.filter(family_id=case.family_id)
+        str(p.external_id): p.pk for p in Person.objects.filter(case_places__case=case)
     }
 
     def by_person(scores: dict[str, int | None]) -> dict[int, int | None]:

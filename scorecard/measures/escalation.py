@@ -1,13 +1,14 @@
 """Escalation and de-escalation (INDICATORS.md, settled readings 10–15).
 
-- EH21a–d: children on cases closed in M, each with the 3-month window
-  ``(closed, closed + 3 calendar months]``: (a) with a social care referral
-  inside it — any referral of that child except a step-up from the closed case
-  itself — and (b) without; (c) not named on a ``support`` form received inside
-  it, and (d) named on one. Values appear for a scope only once every window in
-  its cohort has ended.
-- EH22: (case, child) pairs on cases open during M: a step-up for that child
-  from that case dated in M while the case was open (both ends included); the
+- EH21a–d: children on cases closed in M (settled reading 23), each with the
+  3-month window ``(closed, closed + 3 calendar months]``: (a) with a social
+  care referral inside it — any referral of that child except a step-up from the
+  closed case itself — and (b) without; (c) not named on a ``support`` form
+  received inside it, and (d) named on one. Values appear for a scope only once
+  every window in its cohort has ended.
+- EH22: (case, child) pairs, each child on a case open during M (settled
+  reading 23): a step-up for that child from that case dated in M while the
+  case was open (both ends included); the
   ``EH22:<outcome>`` rows break the pairs down by the outcome of those
   step-ups, a pair counting once per outcome it has (settled reading 14), of
   the same cohort.
@@ -25,13 +26,7 @@ from datetime import datetime
 from django.db.models import Count, F, Q, Value
 from django.db.models.functions import Coalesce
 
-from casework.models import (
-    Case,
-    ClosurePerson,
-    Person,
-    SocialCareReferral,
-    StepUpOutcome,
-)
+from casework.models import Case, CasePerson, SocialCareReferral, StepUpOutcome
 from core.periods import add_months_to_moment
 from family_connect.models import FormMember, FormStatus, RequestType, Route
 from scorecard.measures.base import (
@@ -55,14 +50,14 @@ def measure(period: Period) -> dict[str, dict[Scope, Cell]]:
 
 def _after_closure(period: Period) -> dict[str, dict[Scope, Cell]]:
     pairs = list(
-        ClosurePerson.objects.filter(
+        CasePerson.objects.filter(
             person__role="child",
-            closure__closed_at__gte=period.start,
-            closure__closed_at__lt=period.end,
+            case__closure__closed_at__gte=period.start,
+            case__closure__closed_at__lt=period.end,
         ).values_list(
-            "closure__case_id",
-            "closure__case__locality_id",
-            "closure__closed_at",
+            "case_id",
+            "case__locality_id",
+            "case__closure__closed_at",
             "person_id",
         )
     )
@@ -141,36 +136,32 @@ def _eh22(period: Period) -> dict[str, dict[Scope, Cell]]:
     cases = list(
         Case.objects.filter(opened_at__lt=period.end)
         .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=period.start))
-        .values_list("pk", "locality_id", "family_id", "opened_at", "closed_at")
-    )
-    children = dict(
-        Person.objects.filter(role="child", family_id__in={c[2] for c in cases})
-        .values("family_id")
-        .annotate(n=Count("pk"))
-        .values_list("family_id", "n")
-        .order_by()
+        .values_list("pk", "locality_id", "opened_at", "closed_at")
     )
     by_case = {c[0]: c for c in cases}
+    # The cohort: each child on each of those cases.
+    pairs = set(
+        CasePerson.objects.filter(
+            case_id__in=by_case, person__role="child"
+        ).values_list("case_id", "person_id")
+    )
     # (case, child) → the outcomes of its qualifying step-ups
     stepped: dict[tuple[int, int], set[str]] = defaultdict(set)
-    for case_id, person, family, at, outcome in SocialCareReferral.objects.filter(
+    for case_id, person, at, outcome in SocialCareReferral.objects.filter(
         source=SocialCareReferral.Source.CASE,
         case_id__in=by_case,
         person__role="child",
         referred_at__gte=period.start,
         referred_at__lt=period.end,
-    ).values_list(
-        "case_id", "person_id", "person__family_id", "referred_at", "outcome"
-    ):
-        _pk, _loc, case_family, opened, closed = by_case[case_id]
-        # Only the cohort's children: those in the case's household.
-        if family != case_family:
+    ).values_list("case_id", "person_id", "referred_at", "outcome"):
+        _pk, _loc, opened, closed = by_case[case_id]
+        if (case_id, person) not in pairs:
             continue
         if opened <= at and (closed is None or at <= closed):
             stepped[(case_id, person)].add(outcome or AWAITING_OUTCOME)
     den: dict[int | None, int] = defaultdict(int)
-    for _pk, loc, family, _o, _c in cases:
-        den[loc] += children.get(family, 0)
+    for case_id, _person in pairs:
+        den[by_case[case_id][1]] += 1
     num: dict[str, dict[int | None, int]] = defaultdict(lambda: defaultdict(int))
     for (case_id, _person), outcomes in stepped.items():
         loc = by_case[case_id][1]

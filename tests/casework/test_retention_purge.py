@@ -67,6 +67,7 @@ PURGEABLE = {
     "casework.CaseEvent",
     "casework.CaseMember",
     "casework.CaseNote",
+    "casework.CasePerson",
     "casework.CaseUserObjectPermission",
     "casework.ClosurePerson",
     "casework.Family",
