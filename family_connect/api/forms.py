@@ -1,4 +1,4 @@
-"""``/api/v1/family-connect/``: submit, list and read forms (PRODUCT §4.1)."""
+"""``/api/v1/family-connect/``: submit, list, read and decide forms (PRODUCT §4.1)."""
 
 from __future__ import annotations
 
@@ -36,6 +36,7 @@ from localities.models import CommunityService, Locality
 from localities.triage import form_decide, may_decide
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
 MAX_KEY = 255
 IF_MATCH_HEADER = "If-Match"
 
@@ -225,7 +226,17 @@ class FormListCreateView(GenericAPIView):
                 description="Any unique string up to 255 characters. A retry with "
                 "the same key and body returns the form the first request created; "
                 "the same key with a different body answers 422.",
-            )
+            ),
+            OpenApiParameter(
+                REPLAYED_HEADER,
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                enum=["true"],
+                response=[201],
+                description="`true` when this answer is the form an earlier request "
+                "with the same Idempotency-Key created (nothing new was saved); "
+                "absent for a new form.",
+            ),
         ],
     )
     def post(self, request: Request) -> Response:
@@ -268,7 +279,7 @@ class FormListCreateView(GenericAPIView):
         }
         response = Response(body, status=status.HTTP_201_CREATED)
         if not result.created:
-            response["Idempotent-Replayed"] = "true"
+            response[REPLAYED_HEADER] = "true"
         return response
 
 
