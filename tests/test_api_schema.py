@@ -278,3 +278,7 @@ def test_the_schema_names_the_headers_of_replays_and_versions(requester):
     assert "ETag" in decide["responses"]["200"]["headers"]
     assert "If-Match" in {p["name"] for p in decide["parameters"]}
     assert {"400", "404", "409", "412"} <= set(decide["responses"])
+    form = f"{FORMS}{{reference}}/"
+    assert "ETag" in paths[form]["get"]["responses"]["200"]["headers"]
+    decision = paths[f"{form}decision/"]["post"]["responses"]["200"]
+    assert "ETag" in decision["headers"]

@@ -45,6 +45,17 @@ def etag(form: FamilyConnectForm) -> str:
     return f'"{form.version}"'
 
 
+# The answers that carry the form's ETag say so in the schema.
+ETAG_HEADER = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[200],
+    description="The form's version now: send it back as `If-Match` so that a "
+    "change is made only if the form is still as you saw it.",
+)
+
+
 def seen_version(request: Request) -> str | None:
     """The form version an ``If-Match`` header names: None when absent or ``*``
     (any version). One ETag only; anything else is a 400."""
@@ -289,7 +300,7 @@ class FormDetailView(GenericAPIView):
 
     serializer_class = FormReadSerializer
 
-    @extend_schema(responses=form_for_caller_schema())
+    @extend_schema(responses=form_for_caller_schema(), parameters=[ETAG_HEADER])
     def get(self, request: Request, reference: str) -> Response:
         form = form_get_for_user(request.user, reference)
         if form is None:
@@ -344,7 +355,8 @@ class DecisionView(GenericAPIView):
                 "has changed since, the answer is 412 and nothing is changed. "
                 "Required to withdraw a form already decided or close it as a "
                 "duplicate.",
-            )
+            ),
+            ETAG_HEADER,
         ],
         responses={
             200: FormReadSerializer,

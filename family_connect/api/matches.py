@@ -27,7 +27,7 @@ from rest_framework.response import Response
 from core.access_log import access_log_record, access_log_record_many
 from core.view_access import scoped
 from family_connect.access import form_get_for_user
-from family_connect.api.forms import IF_MATCH_HEADER, etag, seen_version
+from family_connect.api.forms import ETAG_HEADER, IF_MATCH_HEADER, etag, seen_version
 from family_connect.models import FamilyConnectForm, MatchStatus
 from family_connect.services import match_candidate_decide
 from localities.selectors import TriageCandidate, match_candidates_for_triage
@@ -37,15 +37,6 @@ HOUSEHOLD, PERSON = "household", "person"
 KINDS = [HOUSEHOLD, PERSON]
 CONFIRM, REJECT = "confirm", "reject"
 DECISIONS = [CONFIRM, REJECT]
-
-ETAG_HEADER = OpenApiParameter(
-    "ETag",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    response=[200],
-    description="The form's ETag now: send it as `If-Match` with the next match "
-    "or the decision. Confirming or rejecting a household changes it.",
-)
 
 
 class MatchMemberSerializer(serializers.Serializer):
@@ -198,7 +189,8 @@ class MatchDecisionView(GenericAPIView):
     form's queue). Confirming a household links the form to it; confirming a
     person links the form's member to them; nothing is merged. A confirmation
     that crosses localities needs a `reason` (``400`` on `reason` without one).
-    ``409`` once the form is decided."""
+    ``409`` once the form is decided. The answer carries the form's ETag:
+    deciding the household's match changes it, a person's does not."""
 
     serializer_class = MatchDecisionRequestSerializer
 

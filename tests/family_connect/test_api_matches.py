@@ -9,6 +9,8 @@ import datetime as dt
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from accounts.roles import Role
@@ -463,3 +465,35 @@ def test_allocation_waits_for_the_matches_then_succeeds(
     assert case.family == family
     assert case.locality.slug == "erdington"
     assert khan_form.members.get(position=0).person == ayesha
+
+
+def _list_queries(user, form) -> int:
+    client = api(user)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(matches_url(form)).status_code == 200
+    return len(queries)
+
+
+def test_listing_takes_the_same_queries_however_many_candidates(manager, erdington):
+    few, many = FormFactory(), FormFactory()
+    for form, n in ((few, 1), (many, 6)):
+        for i in range(n):
+            member = form.members.create(
+                position=i,
+                role="child",
+                given_name=f"Child{i}",
+                family_name="Khan",
+                date_of_birth=AYESHA_BORN,
+            )
+            family = FamilyFactory(locality=erdington)
+            MatchCandidate.objects.create(
+                form=form,
+                member=member,
+                person=PersonFactory(family=family, given_name=f"Child{i}"),
+                score=70,
+                evidence=["date of birth: same"],
+                status="rejected",
+                decided_by=manager,
+            )
+            MatchCandidate.objects.create(form=form, family=family, score=50)
+    assert _list_queries(manager, few) == _list_queries(manager, many)
