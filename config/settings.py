@@ -453,6 +453,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "FormStatusEnum": "family_connect.models.FormStatus",
         "MemberRoleEnum": "core.codes.MemberRole",
+        "MatchStatusEnum": "family_connect.models.MatchStatus",
+        "MatchKindEnum": "family_connect.api.matches.KINDS",
+        "MatchDecisionEnum": "family_connect.api.matches.DECISIONS",
     },
     # The interactive docs use the bundled Swagger UI: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -8,7 +8,8 @@ from accounts.api import MeView
 from audits.api import GradeDistributionView
 from casework.api import CaseDetailView, CaseListView, SocialCareReferralCreateView
 from core.view_access import public, signed_in
-from family_connect.api import DecisionView, FormDetailView, FormListCreateView
+from family_connect.api.forms import DecisionView, FormDetailView, FormListCreateView
+from family_connect.api.matches import MatchDecisionView, MatchListView
 from scorecard.api import ScorecardPDFView, ScorecardView
 
 api_v1 = [
@@ -30,6 +31,16 @@ api_v1 = [
         "family-connect/<str:reference>/decision/",
         DecisionView.as_view(),
         name="form_decision",
+    ),
+    path(
+        "family-connect/<str:reference>/matches/",
+        MatchListView.as_view(),
+        name="form_matches",
+    ),
+    path(
+        "family-connect/<str:reference>/matches/<int:candidate_id>/",
+        MatchDecisionView.as_view(),
+        name="form_match_decision",
     ),
     path(
         "audits/grade-distribution/",

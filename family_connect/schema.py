@@ -12,7 +12,7 @@ class StatusOnlyFormShape(OpenApiSerializerExtension):
     whole form does not also match it, and ``oneOf`` of the two shapes picks
     one (for validators and generated clients alike)."""
 
-    target_class = "family_connect.api.FormStatusOnlySerializer"
+    target_class = "family_connect.api.forms.FormStatusOnlySerializer"
 
     def map_serializer(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
         schema = auto_schema._map_serializer(

@@ -18,7 +18,7 @@ from accounts.models import Organisation, User
 from accounts.roles import Role
 from casework.models import OPEN_STATUSES, Case
 from core import clock
-from core.errors import Conflict, InvalidInput, NotAllowed
+from core.errors import Conflict, InvalidInput, NotAllowed, Stale
 from core.history import LIVE, Mode, Rule
 from core.notifications import Message, notifications_queue
 from family_connect import matching
@@ -515,13 +515,20 @@ def idempotency_keys_purge(*, now: datetime | None = None) -> int:
 
 
 def match_candidate_decide(
-    *, candidate_id: int, actor: User, confirm: bool, reason: str = ""
+    *,
+    candidate_id: int,
+    actor: User,
+    confirm: bool,
+    reason: str = "",
+    seen_version: str | None = None,
 ) -> MatchCandidate:
     """Confirm or reject a proposed match. Confirming a household links the form
     to that family (allocation then uses it, or joins its open case); confirming
     a person links the form's member to them. Nothing is merged. A confirmation
     that links the form to a household of another locality needs ``reason`` and
     is recorded as a cross-locality link (``family_connect.linking``).
+    ``seen_version`` (the API's ``If-Match``) is the form's version the manager
+    acted on: when the form has changed since, ``Stale`` and nothing changes.
     Preconditions: the caller resolved the form through triage access; the form
     is undecided."""
     now = clock.now()
@@ -533,6 +540,11 @@ def match_candidate_decide(
     with transaction.atomic():
         candidate = MatchCandidate.objects.select_related("form").get(pk=candidate_id)
         form = FamilyConnectForm.objects.select_for_update().get(pk=candidate.form_id)
+        if seen_version is not None and seen_version != form.version:
+            raise Stale(
+                "This form has changed since you read it: read it again, then "
+                "decide the match. Nothing was changed."
+            )
         if form.status != FormStatus.SUBMITTED:
             raise Conflict("Matches can be changed only before the form is decided.")
         candidate = (

@@ -221,7 +221,7 @@ def match_candidates_for_triage(form: FamilyConnectForm) -> list[TriageCandidate
     to it crosses localities, in three queries."""
     candidates = list(
         form.match_candidates.select_related(
-            "member", "family__locality", "person__family__locality"
+            "member", "family__locality", "person__family__locality", "decided_by"
         )
     )
     households = {c.pk: candidate_household(c) for c in candidates}

@@ -124,6 +124,13 @@ MATRIX: dict[str, dict[str, int]] = {
         NF, anonymous=REFUSED, manager=OK, requester=OK
     ),
     "api/v1/family-connect/<str:reference>/decision/": row(GONE, anonymous=REFUSED),
+    # The candidates show other households: the form's managers only.
+    "api/v1/family-connect/<str:reference>/matches/": row(
+        NF, anonymous=REFUSED, manager=OK
+    ),
+    "api/v1/family-connect/<str:reference>/matches/<int:candidate_id>/": row(
+        GONE, anonymous=REFUSED
+    ),
     "api/v1/me/": row(OK, anonymous=REFUSED),
     "api/v1/scorecard/<str:period>/": row(
         NF, anonymous=REFUSED, manager=OK, performance_lead=OK

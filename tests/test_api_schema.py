@@ -13,10 +13,13 @@ from rest_framework.test import APIClient
 
 from accounts.roles import Role
 from accounts.services import api_token_issue
-from family_connect.models import FamilyConnectForm
+from family_connect.models import FamilyConnectForm, MatchCandidate
+from localities.models import Locality
 from tests.factories import (
+    FamilyFactory,
     FormFactory,
     OrganisationFactory,
+    PersonFactory,
     UserFactory,
     grant_citywide_triage,
 )
@@ -200,3 +203,82 @@ def test_a_child_without_a_date_of_birth_is_refused_as_the_schema_says(requester
     response = api(requester).post(FORMS, body, format="json")
     assert response.status_code == 400
     assert "date_of_birth" in response.json()["household"]["members"]["0"]
+
+
+# --- Match candidates -------------------------------------------------------------
+
+
+def test_match_candidates_and_their_decisions_match_the_schema(manager):
+    family = FamilyFactory(locality=Locality.objects.get(slug="ladywood"))
+    person = PersonFactory(
+        family=family,
+        role="adult",
+        given_name="Sara",
+        date_of_birth=None,
+        relationship="mother",
+    )
+    form = FormFactory()
+    member = form.members.create(
+        position=0,
+        role="adult",
+        given_name="Sara",
+        family_name="Khan",
+        relationship="mother",
+    )
+    household = MatchCandidate.objects.create(
+        form=form, family=family, score=60, evidence=["1 of 1 people match"]
+    )
+    someone = MatchCandidate.objects.create(
+        form=form, member=member, person=person, score=60, evidence=["given name"]
+    )
+    client = api(manager)
+    document = schema_document(manager)
+    listing = f"{FORMS}{form.reference}/matches/"
+    listed = client.get(listing)
+    assert listed.status_code == 200, listed.content
+    assert {row["born"] for row in listed.json()} == {None}
+    assert_matches_schema(
+        document, "GET", f"{FORMS}{{reference}}/matches/", listed, url=listing
+    )
+    path = f"{FORMS}{{reference}}/matches/{{candidate_id}}/"
+    without_reason = client.post(
+        f"{listing}{household.pk}/", {"decision": "confirm"}, format="json"
+    )
+    assert without_reason.status_code == 400
+    assert "reason" in without_reason.json()
+    assert_matches_schema(
+        document, "POST", path, without_reason, url=f"{listing}{household.pk}/"
+    )
+    for candidate in (household, someone):
+        url = f"{listing}{candidate.pk}/"
+        rejected = client.post(url, {"decision": "reject"}, format="json")
+        assert rejected.status_code == 200, rejected.content
+        assert_matches_schema(document, "POST", path, rejected, url=url)
+    client.post(
+        f"{FORMS}{form.reference}/decision/",
+        {"outcome": "no_further_action", "reason": "Needs met elsewhere"},
+        format="json",
+    )
+    decided = client.post(
+        f"{listing}{household.pk}/", {"decision": "reject"}, format="json"
+    )
+    assert decided.status_code == 409
+    assert_matches_schema(
+        document, "POST", path, decided, url=f"{listing}{household.pk}/"
+    )
+
+
+def test_the_schema_names_the_headers_of_replays_and_versions(requester):
+    paths = schema_document(requester)["paths"]
+    created = paths[FORMS]["post"]["responses"]["201"]
+    assert created["headers"]["Idempotent-Replayed"]["schema"]["enum"] == ["true"]
+    matches = f"{FORMS}{{reference}}/matches/"
+    assert "ETag" in paths[matches]["get"]["responses"]["200"]["headers"]
+    decide = paths[f"{matches}{{candidate_id}}/"]["post"]
+    assert "ETag" in decide["responses"]["200"]["headers"]
+    assert "If-Match" in {p["name"] for p in decide["parameters"]}
+    assert {"400", "404", "409", "412"} <= set(decide["responses"])
+    form = f"{FORMS}{{reference}}/"
+    assert "ETag" in paths[form]["get"]["responses"]["200"]["headers"]
+    decision = paths[f"{form}decision/"]["post"]["responses"]["200"]
+    assert "ETag" in decision["headers"]

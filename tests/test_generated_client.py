@@ -1,7 +1,8 @@
 """A Python client generated from the live schema by ``openapi-python-client``,
 used as generated (no edits) against a running server: it imports, submits a
 form with an idempotency key, lists and reads forms as a requester and as a
-locality manager, decides one, reads the case and the scorecard."""
+locality manager, lists the form's match candidates and confirms them, decides
+the form, reads the case and the scorecard."""
 
 from __future__ import annotations
 
@@ -20,10 +21,17 @@ from rest_framework.test import APIClient
 
 from accounts.roles import Role
 from accounts.services import api_token_issue
-from casework.models import Case
+from casework.models import Case, Family
 from core.periods import Month
+from localities.models import Locality
 from scorecard.services import scorecard_run
-from tests.factories import FormFactory, OrganisationFactory, UserFactory
+from tests.factories import (
+    FamilyFactory,
+    FormFactory,
+    OrganisationFactory,
+    PersonFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -102,6 +110,8 @@ def _use_the_generated_client(clients, live_server):
     listing = _module(v1 + "v1_family_connect_list")
     retrieve = _module(v1 + "v1_family_connect_retrieve")
     decide = _module(v1 + "v1_family_connect_decision_create")
+    matches = _module(v1 + "v1_family_connect_matches_list")
+    match_decide = _module(v1 + "v1_family_connect_matches_create")
     cases = _module(v1 + "v1_cases_list")
     case_retrieve = _module(v1 + "v1_cases_retrieve")
     scorecard = _module(v1 + "v1_scorecard_retrieve")
@@ -123,6 +133,13 @@ def _use_the_generated_client(clients, live_server):
     manager = UserFactory(role=Role.LOCALITY_MANAGER, localities=["erdington"])
     practitioner = UserFactory(role=Role.PRACTITIONER, localities=["erdington"])
     lead = UserFactory(role=Role.PERFORMANCE_LEAD)
+    # A household we know in Erdington, with the child the form is about.
+    khans = FamilyFactory(
+        postcode="B23 6TJ",
+        address_line="12 Example Road",
+        locality=Locality.objects.get(slug="erdington"),
+    )
+    PersonFactory(family=khans, date_of_birth=dt.date(2014, 5, 2))
 
     # --- Submit, with an idempotency key, as a school's requester ---
     submission = models.Submission(
@@ -206,6 +223,43 @@ def _use_the_generated_client(clients, live_server):
     assert stale.status_code == 412
     assert isinstance(stale.parsed, models.Error)
 
+    # --- Its match candidates: allocation waits until each is decided ---
+    candidates = matches.sync(reference=reference, client=as_manager)
+    assert all(isinstance(c, models.MatchCandidate) for c in candidates)
+    kinds = {c.kind: c for c in candidates}
+    assert set(kinds) == {models.MatchKindEnum.HOUSEHOLD, models.MatchKindEnum.PERSON}
+    person = kinds[models.MatchKindEnum.PERSON]
+    assert (person.name, person.born) == ("Ayesha Khan", 2014)
+    assert person.member.position == 0
+    assert person.locality.slug == "erdington"
+    assert person.status == models.MatchStatusEnum.PROPOSED
+    assert not person.reason_required
+    assert kinds[models.MatchKindEnum.HOUSEHOLD].member is None
+    early = decide.sync_detailed(
+        reference=reference,
+        client=as_manager,
+        body=models.DecisionRequest(
+            outcome=models.OutcomeEnum.ALLOCATED,
+            reason="Discussed at triage.",
+            lead_practitioner=practitioner.email,
+        ),
+        if_match=etag,
+    )
+    assert early.status_code == 400
+    assert isinstance(early.parsed, models.Error)
+    for candidate in candidates:
+        confirmed = match_decide.sync_detailed(
+            reference=reference,
+            candidate_id=candidate.id,
+            client=as_manager,
+            body=models.MatchDecisionRequest(decision=models.MatchDecisionEnum.CONFIRM),
+            if_match=etag,
+        )
+        assert confirmed.status_code == 200, confirmed.content
+        assert isinstance(confirmed.parsed, models.MatchCandidate)
+        assert confirmed.parsed.status == models.MatchStatusEnum.CONFIRMED
+        etag = confirmed.headers["ETag"]
+
     decided = decide.sync_detailed(
         reference=reference,
         client=as_manager,
@@ -232,6 +286,8 @@ def _use_the_generated_client(clients, live_server):
 
     # --- The case the allocation opened ---
     case = Case.objects.get(lead_practitioner=practitioner)
+    assert case.family == khans  # the household we knew, not a second record
+    assert Family.objects.count() == 1
     as_practitioner = client_for(practitioner)
     listed = cases.sync(client=as_practitioner)
     assert [c.id for c in listed.results] == [case.pk]

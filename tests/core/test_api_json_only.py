@@ -11,8 +11,18 @@ from rest_framework.test import APIClient
 
 from accounts.roles import Role
 from accounts.services import api_token_issue
-from family_connect.models import FamilyConnectForm, FormStatus
-from tests.factories import FormFactory, OrganisationFactory, UserFactory
+from family_connect.models import (
+    FamilyConnectForm,
+    FormStatus,
+    MatchCandidate,
+    MatchStatus,
+)
+from tests.factories import (
+    FamilyFactory,
+    FormFactory,
+    OrganisationFactory,
+    UserFactory,
+)
 from tests.family_connect.helpers import payload
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +55,7 @@ def test_every_body_the_schema_offers_is_json_and_415_is_documented(requester):
         for method, operation in item.items()
         if "requestBody" in operation
     ]
-    assert len(operations) == 3
+    assert len(operations) == 4
     for path, method, operation in operations:
         assert list(operation["requestBody"]["content"]) == ["application/json"], (
             path,
@@ -86,6 +96,21 @@ def test_a_form_encoded_decision_is_415_and_changes_nothing(manager):
     assert response.status_code == 415
     form.refresh_from_db()
     assert form.status == FormStatus.SUBMITTED
+
+
+def test_a_form_encoded_match_decision_is_415_and_changes_nothing(manager):
+    form = FormFactory()
+    candidate = MatchCandidate.objects.create(
+        form=form, family=FamilyFactory(locality=form.locality), score=60
+    )
+    response = api(manager).post(
+        f"{FORMS}{form.reference}/matches/{candidate.pk}/",
+        data="decision=reject",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 415
+    candidate.refresh_from_db()
+    assert candidate.status == MatchStatus.PROPOSED
 
 
 def test_a_form_encoded_referral_is_415(manager):

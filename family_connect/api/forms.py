@@ -1,4 +1,4 @@
-"""``/api/v1/family-connect/``: submit, list and read forms (PRODUCT §4.1)."""
+"""``/api/v1/family-connect/``: submit, list, read and decide forms (PRODUCT §4.1)."""
 
 from __future__ import annotations
 
@@ -36,12 +36,24 @@ from localities.models import CommunityService, Locality
 from localities.triage import form_decide, may_decide
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
 MAX_KEY = 255
 IF_MATCH_HEADER = "If-Match"
 
 
 def etag(form: FamilyConnectForm) -> str:
     return f'"{form.version}"'
+
+
+# The answers that carry the form's ETag say so in the schema.
+ETAG_HEADER = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[200],
+    description="The form's version now: send it back as `If-Match` so that a "
+    "change is made only if the form is still as you saw it.",
+)
 
 
 def seen_version(request: Request) -> str | None:
@@ -225,7 +237,17 @@ class FormListCreateView(GenericAPIView):
                 description="Any unique string up to 255 characters. A retry with "
                 "the same key and body returns the form the first request created; "
                 "the same key with a different body answers 422.",
-            )
+            ),
+            OpenApiParameter(
+                REPLAYED_HEADER,
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                enum=["true"],
+                response=[201],
+                description="`true` when this answer is the form an earlier request "
+                "with the same Idempotency-Key created (nothing new was saved); "
+                "absent for a new form.",
+            ),
         ],
     )
     def post(self, request: Request) -> Response:
@@ -268,7 +290,7 @@ class FormListCreateView(GenericAPIView):
         }
         response = Response(body, status=status.HTTP_201_CREATED)
         if not result.created:
-            response["Idempotent-Replayed"] = "true"
+            response[REPLAYED_HEADER] = "true"
         return response
 
 
@@ -278,7 +300,7 @@ class FormDetailView(GenericAPIView):
 
     serializer_class = FormReadSerializer
 
-    @extend_schema(responses=form_for_caller_schema())
+    @extend_schema(responses=form_for_caller_schema(), parameters=[ETAG_HEADER])
     def get(self, request: Request, reference: str) -> Response:
         form = form_get_for_user(request.user, reference)
         if form is None:
@@ -333,7 +355,8 @@ class DecisionView(GenericAPIView):
                 "has changed since, the answer is 412 and nothing is changed. "
                 "Required to withdraw a form already decided or close it as a "
                 "duplicate.",
-            )
+            ),
+            ETAG_HEADER,
         ],
         responses={
             200: FormReadSerializer,
