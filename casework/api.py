@@ -31,8 +31,8 @@ from casework.models import (
 from casework.referrals import ReferralInput, referral_record_for_user
 from casework.selectors import PEOPLE_ORDER
 from core.access_log import access_log_record_many
-from core.api import locality_param
 from core.view_access import scoped
+from localities.api import locality_param
 
 
 class SocialCareReferralResponse(serializers.ModelSerializer):

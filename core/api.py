@@ -64,21 +64,6 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return drf_exception_handler(exc, context)
 
 
-def locality_param(slug: str | None) -> Any:
-    """The locality a ``locality`` query parameter names, None when it names
-    none; an unknown slug is refused (400) rather than read as "nowhere"."""
-    from rest_framework import serializers
-
-    from localities.models import Locality
-
-    if not slug:
-        return None
-    locality = Locality.objects.filter(slug=slug).first()
-    if locality is None:
-        raise serializers.ValidationError({"locality": ["No locality has that slug"]})
-    return locality
-
-
 class StrictPageNumberPagination(PageNumberPagination):
     """Pages by number; a ``page`` that is given but is not a whole number is
     refused (404 "Invalid page"), not read as the first page."""

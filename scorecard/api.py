@@ -15,9 +15,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import locality_param
 from core.periods import Month
 from core.view_access import scoped
+from localities.api import locality_param
 from scorecard.access import may_read_scorecard
 from scorecard.documents import release_pdf_bytes, release_pdf_request
 from scorecard.selectors import latest_release, release_rows

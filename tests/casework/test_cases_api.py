@@ -79,6 +79,11 @@ def test_filters_and_a_bad_status_is_a_400(world):  # noqa: F811
     assert client.get("/api/v1/cases/?locality=yardley").json()["results"] == []
     bad = client.get("/api/v1/cases/?status=nonsense")
     assert bad.status_code == 400 and "status" in bad.json()
+    # A locality given but empty or unknown is refused, not read as all of them.
+    for slug in ("", "nowhere"):
+        bad = client.get(f"/api/v1/cases/?locality={slug}")
+        assert bad.status_code == 400
+        assert bad.json()["locality"] == ["No locality has that slug"]
 
 
 def test_list_query_count_does_not_grow_with_cases():

@@ -60,6 +60,26 @@ def stepped_up_after_a_review(n: int) -> dict:
     return data
 
 
+def person_joining_mid_case(n: int) -> dict:
+    """A baby born after the case opened, in the episode's household."""
+    data = episode(n)
+    data["household"]["members"].append(
+        {
+            "external_id": f"P-H{n}-baby",
+            "role": "child",
+            "given_name": "Bilal",
+            "family_name": "Khan",
+            "date_of_birth": "2024-06-20",
+        }
+    )
+    data["case"]["closure"]["children"][f"P-H{n}-baby"] = {
+        "happy": "not_asked",
+        "healthy": "not_asked",
+        "safe": "not_asked",
+    }
+    return data
+
+
 def test_each_kind_of_historic_oddity_imports(tmp_path):
     path = write(
         tmp_path,
@@ -67,12 +87,18 @@ def test_each_kind_of_historic_oddity_imports(tmp_path):
             closed_without_assessment(1),
             without_reviews(2),
             stepped_up_after_a_review(3),
+            person_joining_mid_case(4),
         ],
     )
+    dry_code, dry_out, _ = run(path, "--dry-run")
     code, out, err = run(path)
     assert (code, err) == (0, ""), (out, err)
-    assert "imported 3" in out and "rejected 0" in out
-    assert Case.objects.count() == 3
+    assert "imported 4" in out and "rejected 0" in out
+    assert dry_code == 0 and "imported 4" in dry_out and "rejected 0" in dry_out
+    assert Case.objects.count() == 4
+    # Born after the case opened, and on it.
+    fourth = Case.objects.get(forms__imported_episode__external_id="EP-H4")
+    assert "Bilal" in {p.given_name for p in fourth.people.all()}
     # Closed with outcomes met, as the old system recorded, with no baseline.
     first = Case.objects.get(forms__imported_episode__external_id="EP-H1")
     assert not Assessment.objects.filter(case=first).exists()
