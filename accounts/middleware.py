@@ -56,7 +56,7 @@ class SessionTimeoutMiddleware:
 # Views a signed-in staff user may reach before passing two-factor.
 TWO_FACTOR_EXEMPT_VIEWS = frozenset(
     {
-        "core:home",
+        "accounts:home",
         "core:healthz",
         "accounts:sign_in",
         "accounts:sign_out",

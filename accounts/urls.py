@@ -1,10 +1,11 @@
 from django.urls import path
 
-from accounts import views
+from accounts import home, views
 
 app_name = "accounts"
 
 urlpatterns = [
+    path("", home.home, name="home"),
     path("sign-in/", views.SignInView.as_view(), name="sign_in"),
     path("sign-out/", views.SignOutView.as_view(), name="sign_out"),
     path("account/password/", views.password_change_view, name="password_change"),

@@ -68,7 +68,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
             messages.success(request, "Two-factor sign-in is set up.")
-            return redirect("core:home")
+            return redirect("accounts:home")
         form.add_error("code", "The security code is not correct or has expired")
     qr = segno.make(device.config_url, error="m")
     context = {
@@ -98,7 +98,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
                 allowed_hosts={request.get_host()},
                 require_https=request.is_secure(),
             ):
-                target = reverse("core:home")
+                target = reverse("accounts:home")
             return redirect(target)
         form.add_error(
             "code",
@@ -138,7 +138,7 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
                 "Your password has been changed. Other sign-ins have ended and "
                 "your API tokens have been revoked.",
             )
-            return redirect("core:home")
+            return redirect("accounts:home")
     return render(request, "accounts/password_change.html", {"form": form})
 
 

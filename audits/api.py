@@ -10,8 +10,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audits.access import may_read_reports
+from audits.codes import AuditType
 from audits.reports import grade_distribution
-from core.codes import AuditType
 from core.periods import Month
 from core.view_access import scoped
 from localities.models import Locality

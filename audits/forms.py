@@ -6,9 +6,9 @@ from typing import Any
 
 from django import forms
 
+from audits.codes import AuditType
 from audits.models import AuditGrade, AuditQuestion, CaseAudit
 from audits.services import GradingInput, RoundInput
-from core.codes import AuditType
 from core.forms import GovukFormMixin
 from localities.models import Locality
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from core.codes import AuditType, check_in
+from audits.codes import AuditType
+from core.codes import check_in
 from core.models import ChoiceLabelsModel, JobStatus, LeasedJob, TimeStampedModel
 
 

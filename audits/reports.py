@@ -15,8 +15,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, QuerySet
 
+from audits.codes import AuditType
 from audits.models import ActionStatus, AuditAction, AuditAnswer, AuditGrade, CaseAudit
-from core.codes import AuditType
 from core.periods import Month, financial_year_of, half_year_of, local_date
 from localities.models import Locality
 

@@ -10,8 +10,8 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from audits.codes import AuditType
 from casework.models import Case, SocialCareReferral
-from core.codes import AuditType
 from core.periods import add_months_to_moment, local_midnight
 
 # A case audited in the previous six months is not drawn again (PRODUCT §3.4).

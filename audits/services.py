@@ -12,6 +12,7 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.roles import Role
+from audits.codes import AuditType
 from audits.models import (
     ActionStatus,
     AuditAction,
@@ -30,7 +31,6 @@ from audits.sampling import assign, draw, eligible_cases
 from casework.grants import VIEW, case_grant, case_revoke
 from casework.models import Case, CaseMember
 from core import clock
-from core.codes import AuditType
 from core.errors import Conflict, InvalidInput, NotAllowed
 from localities.models import Locality
 

@@ -275,7 +275,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.password_validation.GuessablePatternValidator"},
 ]
 LOGIN_URL = "accounts:sign_in"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:sign_in"
 
 # Lockout after 5 failures per username (whatever the IP) for 15 minutes.
@@ -448,6 +448,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.schema.common_answers",
+        "localities.schema.locality_parameters",
     ],
     # Choice sets that several components share, named once.
     "ENUM_NAME_OVERRIDES": {

@@ -114,23 +114,3 @@ def check_in(
         condition=models.Q(**{f"{field}__in": ["", *choices.values]}),
         name=name,
     )
-
-
-class AuditType(models.TextChoices):
-    """Audit round types (PRODUCT §3.4)."""
-
-    MONTHLY_CITYWIDE = "monthly_citywide", "Monthly city-wide"
-    LOCALITY_BIMONTHLY = "locality_bimonthly", "Locality bi-monthly"
-    STEPPING_IN = "stepping_in", "Stepping in"
-    STEP_UP = "step_up", "Step-up"
-    STEP_DOWN = "step_down", "Step-down"
-    THEMED = "themed", "Themed"
-
-
-class Grade(models.TextChoices):
-    """The default audit grade scale, best first (PRODUCT §3.4)."""
-
-    OUTSTANDING = "outstanding", "Outstanding"
-    GOOD = "good", "Good"
-    REQUIRES_IMPROVEMENT = "requires_improvement", "Requires Improvement"
-    INADEQUATE = "inadequate", "Inadequate"

@@ -40,29 +40,9 @@ RETRY_AFTER = {
 }
 
 
-def _locality_slugs() -> list[str]:
-    """The localities' slugs, as the database holds them; where the database
-    cannot be read (building the schema offline), those the reference data
-    loads."""
-    import importlib
-
-    from django.db import DatabaseError
-
-    from localities.models import Locality
-
-    try:
-        return list(Locality.objects.order_by("slug").values_list("slug", flat=True))
-    except (DatabaseError, RuntimeError):
-        loaded = importlib.import_module(
-            "localities.migrations.0002_load_localities_wards_districts"
-        )
-        return sorted(row["slug"] for row in loaded.LOCALITIES)
-
-
 def common_answers(
     result: dict[str, Any], generator: Any, request: Any, public: bool
 ) -> dict[str, Any]:
-    slugs = _locality_slugs()
     # One component for every error answer, rather than a copy per operation.
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR
     for path_item in result.get("paths", {}).values():
@@ -91,6 +71,4 @@ def common_answers(
                 if parameter["name"] in MONTH_PARAMETERS:
                     schema["pattern"] = MONTH_PATTERN
                     parameter.setdefault("description", "A month: YYYY-MM")
-                elif parameter["name"] == "locality" and slugs:
-                    schema["enum"] = slugs
     return result

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import cast
 
 import redis
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -14,10 +14,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.models import User
-from accounts.roles import ROLE_SUMMARIES, Role
-from accounts.selectors import localities_for_user
-from accounts.two_factor import needs_two_factor
 from core import jsonbody
 from core.http import is_api_request
 from core.jsonbody import JSONRefused
@@ -26,27 +22,6 @@ from core.unavailable import is_unavailable, unavailable_response
 from core.view_access import public, signed_in
 
 logger = logging.getLogger(__name__)
-
-HOME_TEMPLATES = {role: f"core/home/{role.value}.html" for role in Role}
-
-
-@never_cache
-@login_required
-@require_GET
-@signed_in("the home page: links for the user's role, no records")
-def home(request: HttpRequest) -> HttpResponse:
-    """The signed-in user's home page: their role, localities and organisation."""
-    user = cast(User, request.user)  # login_required
-    role = Role(user.role) if user.role in Role.values else None
-    context = {
-        "role": role,
-        "role_summary": ROLE_SUMMARIES.get(role) if role else None,
-        "role_template": HOME_TEMPLATES.get(role) if role else None,
-        "localities": list(localities_for_user(user)),
-        "organisation": user.organisation,
-        "needs_two_factor": needs_two_factor(request, user),
-    }
-    return render(request, "core/home.html", context)
 
 
 @never_cache
@@ -116,7 +91,7 @@ def benchmark_floor(request: HttpRequest) -> HttpResponse:
     query."""
     if not settings.BENCHMARK_VIEWS:
         raise Http404
-    count = User.objects.filter(pk=cast(User, request.user).pk).count()
+    count = get_user_model().objects.filter(pk=request.user.pk or 0).count()
     return render(request, "core/benchmark_floor.html", {"count": count})
 
 

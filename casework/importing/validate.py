@@ -18,16 +18,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from audits.codes import AuditType, Grade
 from casework.models import Answer, ClosureReason, StepUpOutcome, WheelDomain
-from core.codes import (
-    AuditType,
-    Ethnicity,
-    Grade,
-    LevelOfNeed,
-    MemberRole,
-    Relationship,
-    Sex,
-)
+from core.codes import Ethnicity, LevelOfNeed, MemberRole, Relationship, Sex
 from family_connect.models import FormStatus, RequestType, Route
 from family_connect.transitions import ALLOWED
 from localities.postcodes import postcode_normalise

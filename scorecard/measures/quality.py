@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from django.db.models import Count, F, Q, Sum
 
+from audits.codes import AuditType
 from audits.models import CaseAudit
 from casework.models import CaseClosure
-from core.codes import AuditType
 from family_connect.models import FormFeedback, FormStatus
 from scorecard.measures.base import Cell, Period, Scope, mean_cells, percent_cells
 
