@@ -10,9 +10,14 @@ from django.utils import timezone
 from accounts.roles import Role
 from family_connect.models import FormDecision
 from localities.models import CommunityService, Locality, TeamMember
-from localities.selectors import breaches_this_month
 from tests.factories import CaseFactory, FormFactory, UserFactory
 from tests.helpers import sign_in_verified
+from triage.selectors import (
+    QueueFilters,
+    band_counts,
+    breaches_this_month,
+    triage_queue,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -147,8 +152,6 @@ def test_the_team_page_and_the_queue_count_missed_targets_by_one_rule():
     days now" are one count; "missed this month" differs only as the page
     says: it leaves out forms whose clock ran out last month and adds forms
     decided late this month. Exactly 168 hours is within the target."""
-    from localities.selectors import QueueFilters, band_counts, triage_queue
-
     erdington = Locality.objects.get(slug="erdington")
     manager = UserFactory(role=Role.LOCALITY_MANAGER, localities=["erdington"])
     now = datetime(2026, 11, 23, 12, 0, tzinfo=ZoneInfo("Europe/London"))
