@@ -50,8 +50,9 @@ from family_connect.models import (
 )
 from family_connect.references import status_token
 from family_connect.transitions import can_close_decided, can_decide, can_transfer
-from localities.models import CommunityService, Locality, Team, TeamMember
+from localities.models import CommunityService, Locality
 from triage.access import manages
+from triage.models import Team, TeamMember
 
 
 @dataclass(frozen=True)

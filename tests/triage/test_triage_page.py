@@ -7,7 +7,7 @@ from accounts.roles import Role
 from casework.models import Case, Family
 from core.models import AccessLog
 from family_connect.models import FormEvent, MatchCandidate
-from localities.models import Locality, Team, TeamMember
+from localities.models import Locality
 from tests.factories import (
     CaseFactory,
     FamilyFactory,
@@ -18,6 +18,7 @@ from tests.factories import (
 )
 from tests.helpers import sign_in, sign_in_verified
 from tests.triage.test_triage import submit
+from triage.models import Team, TeamMember
 from triage.selectors import practitioners_by_headroom
 
 pytestmark = pytest.mark.django_db
