@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "localities",
     "family_connect",
     "casework",
+    "triage",
     "audits",
     "scorecard",
     "drf_spectacular_sidecar",
@@ -455,8 +456,8 @@ SPECTACULAR_SETTINGS = {
         "FormStatusEnum": "family_connect.models.FormStatus",
         "MemberRoleEnum": "core.codes.MemberRole",
         "MatchStatusEnum": "family_connect.models.MatchStatus",
-        "MatchKindEnum": "family_connect.api.matches.KINDS",
-        "MatchDecisionEnum": "family_connect.api.matches.DECISIONS",
+        "MatchKindEnum": "triage.api.matches.KINDS",
+        "MatchDecisionEnum": "triage.api.matches.DECISIONS",
     },
     # The interactive docs use the bundled Swagger UI: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -8,9 +8,10 @@ from accounts.api import MeView
 from audits.api import GradeDistributionView
 from casework.api import CaseDetailView, CaseListView, SocialCareReferralCreateView
 from core.view_access import public, signed_in
-from family_connect.api.forms import DecisionView, FormDetailView, FormListCreateView
-from family_connect.api.matches import MatchDecisionView, MatchListView
+from family_connect.api.forms import FormDetailView, FormListCreateView
 from scorecard.api import ScorecardPDFView, ScorecardView
+from triage.api.decisions import DecisionView
+from triage.api.matches import MatchDecisionView, MatchListView
 
 api_v1 = [
     path("me/", MeView.as_view(), name="me"),
@@ -91,7 +92,7 @@ urlpatterns = [
         name="api_docs",
     ),
     path("family-connect/", include("family_connect.urls")),
-    path("triage/", include("localities.urls")),
+    path("triage/", include("triage.urls")),
     path("cases/", include("casework.urls")),
     path("privacy/", include("casework.privacy_urls")),
     path("audits/", include("audits.urls")),

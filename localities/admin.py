@@ -5,8 +5,6 @@ from localities.models import (
     CommunityService,
     Locality,
     PostcodeDistrict,
-    Team,
-    TeamMember,
     Ward,
 )
 
@@ -28,19 +26,6 @@ class WardAdmin(ChangeLoggedAdmin):
 class PostcodeDistrictAdmin(ChangeLoggedAdmin):
     list_display = ["district", "locality"]
     list_filter = ["locality"]
-
-
-class TeamMemberInline(admin.TabularInline):
-    model = TeamMember
-    extra = 0
-    autocomplete_fields = ["user"]
-
-
-@admin.register(Team)
-class TeamAdmin(ChangeLoggedAdmin):
-    list_display = ["name", "locality"]
-    list_filter = ["locality"]
-    inlines = [TeamMemberInline]
 
 
 @admin.register(CommunityService)

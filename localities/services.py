@@ -9,16 +9,8 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from core.change_log import change_record
 from core.errors import InvalidInput
-from localities.models import (
-    CommunityService,
-    Locality,
-    Postcode,
-    Team,
-    TeamMember,
-    Ward,
-)
+from localities.models import Locality, Postcode, Ward
 from localities.postcodes import postcode_normalise
 
 # The ONS Postcode Directory has renamed its columns over the years (pcd/pcd2/pcds;
@@ -159,95 +151,3 @@ def open_text(path: str) -> Iterator[str]:
             handle, encoding="utf-8-sig", errors="replace", newline=""
         )
         yield from wrapper
-
-
-# --- Teams, capacity and the community services directory ---------------------------
-
-MAX_CAPACITY = 60
-
-
-def practitioner_capacity_set(
-    *, locality: Locality, practitioner_id: int, capacity: int, actor: object
-) -> TeamMember:
-    """Set how many families a practitioner of the locality can lead at once.
-    Practitioners without a team join the locality's default team. Precondition:
-    the caller runs the locality (``localities.access``)."""
-    from accounts.models import User
-    from accounts.roles import Role
-
-    if not 0 <= capacity <= MAX_CAPACITY:
-        raise InvalidInput(
-            f"Capacity must be a number from 0 to {MAX_CAPACITY}", field="capacity"
-        )
-    practitioner = User.objects.filter(
-        pk=practitioner_id,
-        role=Role.PRACTITIONER,
-        is_active=True,
-        memberships__locality=locality,
-    ).first()
-    if practitioner is None:
-        raise InvalidInput(
-            "Choose a practitioner of this locality", field="practitioner"
-        )
-    with transaction.atomic():
-        member = (
-            TeamMember.objects.select_for_update()
-            .filter(user=practitioner, team__locality=locality)
-            .first()
-        )
-        before = None
-        if member is None:
-            team, _ = Team.objects.get_or_create(
-                locality=locality, name=f"{locality.name} early help team"
-            )
-            member = TeamMember(team=team, user=practitioner)
-        else:
-            before = {"capacity": member.capacity}
-        member.capacity = capacity
-        member.save()
-        change_record(
-            actor=actor, obj=member, before=before, after={"capacity": capacity}
-        )
-    return member
-
-
-def community_service_save(
-    *,
-    locality: Locality,
-    name: str,
-    category: str,
-    contact: str,
-    actor: object,
-    service_id: int | None = None,
-    active: bool = True,
-) -> CommunityService:
-    """Add a community service to a locality's directory, or change one of its
-    own (city-wide services are the administrators')."""
-    name, category, contact = (v.strip() for v in (name, category, contact))
-    errors = [
-        (field, message)
-        for field, value, message in (
-            ("name", name, "Enter the service's name"),
-            ("category", category, "Enter what kind of help it gives"),
-            ("contact", contact, "Enter how families contact it"),
-        )
-        if not value
-    ]
-    if errors:
-        raise InvalidInput(errors[0][1], field=errors[0][0])
-    with transaction.atomic():
-        fields = ("name", "category", "contact", "active")
-        before = None
-        if service_id is None:
-            service = CommunityService(locality=locality)
-        else:
-            service = CommunityService.objects.select_for_update().get(
-                pk=service_id, locality=locality
-            )
-            before = {f: getattr(service, f) for f in fields}
-        service.name, service.category, service.contact = name, category, contact
-        service.active = active
-        service.save()
-        after = {f: getattr(service, f) for f in fields}
-        change_record(actor=actor, obj=service, before=before, after=after)
-    return service

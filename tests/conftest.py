@@ -54,11 +54,39 @@ REFERENCE_DATA_LOADERS = [
 ]
 
 
+def _now_labelled(permissions: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """A data migration's ``app label → model → …`` map with each model under
+    the app that holds it now (models move between apps with their rows; the
+    migration names them where they were when it ran)."""
+    from django.apps import apps
+
+    now: dict[str, dict[str, Any]] = {}
+    for app_label, models in permissions.items():
+        for model, value in models.items():
+            try:
+                apps.get_model(app_label, model)
+                label = app_label
+            except LookupError:
+                (label,) = {
+                    m._meta.app_label
+                    for m in apps.get_models()
+                    if m._meta.model_name == model
+                }
+            now.setdefault(label, {})[model] = value
+    return now
+
+
 def _load_reference_data() -> None:
     from django.apps import apps
 
-    for module in REFERENCE_DATA_LOADERS:
-        importlib.import_module(module).load(apps, None)
+    for module_name in REFERENCE_DATA_LOADERS:
+        module = importlib.import_module(module_name)
+        # Loaded with today's models, not the migration's.
+        permissions = getattr(module, "PERMISSIONS", None)
+        with pytest.MonkeyPatch.context() as patch:
+            if permissions is not None:
+                patch.setattr(module, "PERMISSIONS", _now_labelled(permissions))
+            module.load(apps, None)
 
 
 @pytest.fixture(autouse=True)

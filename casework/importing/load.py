@@ -54,7 +54,7 @@ from family_connect.models import FamilyConnectForm, FormMember, FormStatus
 from family_connect.services import form_feedback_give, form_submit
 from family_connect.validation import MemberInput, SubmissionInput
 from localities.models import Locality
-from localities.triage import (
+from triage.services import (
     form_allocate,
     form_close_decided,
     form_give_consultation,

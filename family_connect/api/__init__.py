@@ -1,2 +1,2 @@
-"""``/api/v1/family-connect/``: forms (``forms``) and their match candidates
-(``matches``)."""
+"""``/api/v1/family-connect/``: submitting, listing and reading forms (``forms``).
+Triage's decision and the form's match candidates are ``triage.api``."""

@@ -28,8 +28,8 @@ from tests.casework.test_import_records import run, write
 from tests.casework.test_import_validate import good
 from tests.factories import CaseFactory, PersonFactory, UserFactory, join_team
 from tests.helpers import sign_in_as
-from tests.localities.test_triage import decide, submit
 from tests.scorecard import test_reference_sql as reference
+from tests.triage.test_triage import decide, submit
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from family_connect.references import status_token
 from tests.e2e.conftest import SCREENSHOTS, axe_violations
 from tests.e2e.test_sign_in_roles import sign_in_with_browser
 from tests.factories import OrganisationFactory, UserFactory
-from tests.localities.test_triage import decide, submit
+from tests.triage.test_triage import decide, submit
 
 pytestmark = [
     pytest.mark.e2e,

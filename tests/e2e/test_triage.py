@@ -13,7 +13,7 @@ from casework.models import Case
 from tests.e2e.conftest import SCREENSHOTS, axe_violations
 from tests.e2e.test_sign_in_roles import sign_in_with_browser
 from tests.factories import FormFactory, UserFactory
-from tests.localities.test_triage import submit
+from tests.triage.test_triage import submit
 
 pytestmark = [
     pytest.mark.e2e,

@@ -26,7 +26,7 @@ from tests.factories import (
     PersonFactory,
     UserFactory,
 )
-from tests.localities.test_triage import submit
+from tests.triage.test_triage import submit
 
 pytestmark = [
     pytest.mark.e2e,

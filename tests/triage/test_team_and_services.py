@@ -4,15 +4,24 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.utils import timezone
 
-from accounts.roles import Role
+from accounts.roles import ADMINISTRATORS_GROUP, Role
+from accounts.services import user_save
 from family_connect.models import FormDecision
-from localities.models import CommunityService, Locality, TeamMember
-from localities.selectors import breaches_this_month
-from tests.factories import CaseFactory, FormFactory, UserFactory
+from localities.models import CommunityService, Locality
+from tests.factories import DEFAULT_PASSWORD, CaseFactory, FormFactory, UserFactory
 from tests.helpers import sign_in_verified
+from triage.models import Team, TeamMember
+from triage.selectors import (
+    QueueFilters,
+    band_counts,
+    breaches_this_month,
+    triage_queue,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -147,8 +156,6 @@ def test_the_team_page_and_the_queue_count_missed_targets_by_one_rule():
     days now" are one count; "missed this month" differs only as the page
     says: it leaves out forms whose clock ran out last month and adds forms
     decided late this month. Exactly 168 hours is within the target."""
-    from localities.selectors import QueueFilters, band_counts, triage_queue
-
     erdington = Locality.objects.get(slug="erdington")
     manager = UserFactory(role=Role.LOCALITY_MANAGER, localities=["erdington"])
     now = datetime(2026, 11, 23, 12, 0, tzinfo=ZoneInfo("Europe/London"))
@@ -188,3 +195,47 @@ def test_the_team_page_shows_the_queues_count_and_says_what_each_counts(
     text = " ".join(team.content.decode().split())
     assert "waiting more than 7 days now" in text
     assert "in the first count but not the second" in text
+
+
+def test_teams_kept_their_table_and_administrators_permissions_when_they_moved():
+    """Team and TeamMember live in triage now, over the tables they had: the
+    Administrators group still holds the permissions it was given on them, and
+    the administration site lists them under triage."""
+    assert Team._meta.db_table == "localities_team"
+    assert TeamMember._meta.db_table == "localities_teammember"
+    granted = set(
+        Group.objects.get(name=ADMINISTRATORS_GROUP)
+        .permissions.filter(content_type__model__in=["team", "teammember"])
+        .values_list("content_type__app_label", "codename")
+    )
+    assert granted == {
+        ("triage", "view_team"),
+        ("triage", "add_team"),
+        ("triage", "change_team"),
+        ("triage", "view_teammember"),
+        ("triage", "add_teammember"),
+        ("triage", "change_teammember"),
+        ("triage", "delete_teammember"),
+    }
+    assert not ContentType.objects.filter(
+        app_label="localities", model__in=["team", "teammember"]
+    ).exists()
+
+
+def test_an_administrator_keeps_the_teams_in_the_administration_site(client):
+    administrator = user_save(
+        email="helen@council.example",
+        role=Role.ADMINISTRATOR,
+        password=DEFAULT_PASSWORD,
+    ).user
+    sign_in_verified(client, administrator)
+    worker = UserFactory(role=Role.PRACTITIONER, localities=["erdington"])
+    team = Team.objects.create(
+        locality=Locality.objects.get(slug="erdington"), name="North"
+    )
+    TeamMember.objects.create(team=team, user=worker, capacity=9)
+    assert client.get("/admin/triage/team/").status_code == 200
+    page = client.get(f"/admin/triage/team/{team.pk}/change/")
+    assert page.status_code == 200
+    assert "North" in page.content.decode()
+    assert client.get("/admin/localities/team/").status_code == 404

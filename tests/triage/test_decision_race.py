@@ -16,7 +16,7 @@ from casework.models import SocialCareReferral
 from core.models import Notification
 from family_connect.models import FamilyConnectForm, FormDecision, FormEvent
 from tests.factories import OrganisationFactory, UserFactory
-from tests.localities.test_triage import URL, api, submit
+from tests.triage.test_triage import URL, api, submit
 
 MANAGERS = 5
 FORMS = 20

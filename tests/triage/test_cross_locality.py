@@ -16,7 +16,6 @@ from family_connect.linking import cross_locality_concerns
 from family_connect.models import CrossLocalityLink, FormEvent, MatchCandidate
 from family_connect.services import match_candidate_decide
 from localities.models import Locality
-from localities.triage import form_allocate
 from tests.factories import (
     CaseFactory,
     FamilyFactory,
@@ -25,7 +24,8 @@ from tests.factories import (
     UserFactory,
 )
 from tests.helpers import sign_in_verified
-from tests.localities.test_triage import submit
+from tests.triage.test_triage import submit
+from triage.services import form_allocate
 
 pytestmark = pytest.mark.django_db
 

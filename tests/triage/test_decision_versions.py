@@ -11,10 +11,10 @@ from casework.models import SocialCareReferral
 from core.errors import InvalidInput
 from core.models import Notification
 from family_connect.models import FamilyConnectForm, FormDecision, FormEvent
-from localities.triage import form_close_decided
 from tests.factories import UserFactory
 from tests.helpers import sign_in_verified
-from tests.localities.test_triage import URL, api, decide, submit
+from tests.triage.test_triage import URL, api, decide, submit
+from triage.services import form_close_decided
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ the triage page does, over the API (PRODUCT §3.2).
 A candidate is shown as a lookup, not a disclosure: a person by name, year of
 birth and the locality whose records hold them, a household by its locality,
 and the evidence in words; never a full date of birth, a postcode or an address
-(``localities.selectors.TriageCandidate``)."""
+(``triage.selectors.TriageCandidate``)."""
 
 from __future__ import annotations
 
@@ -30,8 +30,8 @@ from family_connect.access import form_get_for_user
 from family_connect.api.forms import ETAG_HEADER, IF_MATCH_HEADER, etag, seen_version
 from family_connect.models import FamilyConnectForm, MatchStatus
 from family_connect.services import match_candidate_decide
-from localities.selectors import TriageCandidate, match_candidates_for_triage
-from localities.triage import may_decide
+from triage.access import may_decide
+from triage.selectors import TriageCandidate, match_candidates_for_triage
 
 HOUSEHOLD, PERSON = "household", "person"
 KINDS = [HOUSEHOLD, PERSON]

@@ -10,9 +10,9 @@ from django.utils import timezone
 from accounts.roles import Role
 from core.models import AccessLog
 from localities.models import Locality
-from localities.selectors import band_for
 from tests.factories import FormFactory, UserFactory, grant_citywide_triage
 from tests.helpers import sign_in_verified
+from triage.selectors import band_for
 
 pytestmark = pytest.mark.django_db
 

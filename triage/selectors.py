@@ -1,4 +1,5 @@
-"""Reads for triage: the queue, its ageing bands and counts."""
+"""Reads for triage: the queue, its ageing bands and counts, the practitioners'
+headroom, and a form's match candidates as triage sees them."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ from typing import Any
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
-from casework.models import Family
+from accounts.models import User
+from accounts.roles import Role
+from casework.models import OPEN_STATUSES, Family
+from core.periods import Month
 from family_connect.access import form_queryset_for_user
 from family_connect.linking import candidate_household, cross_locality_concerns
 from family_connect.models import (
@@ -135,10 +139,6 @@ def practitioners_by_headroom(locality: Locality) -> QuerySet[Any]:
     """The locality's practitioners, most headroom first: capacity (from their
     team in this locality; 15 when not set) less the open cases they lead. One
     query."""
-    from accounts.models import User
-    from accounts.roles import Role
-    from casework.models import OPEN_STATUSES
-
     return (
         User.objects.filter(
             is_active=True,
@@ -170,8 +170,6 @@ def breaches_this_month(locality: Locality, now: datetime) -> int:
     the queue's "Over 7 days" band counts them), or decided late. A form
     still waiting whose clock ran out in an earlier month is in the queue's
     band but not here. One query."""
-    from core.periods import Month
-
     month = Month.of(now)
     month_start, _ = month.bounds()
     until = month.until(now)

@@ -1,4 +1,6 @@
-"""Triage decisions and transfers: one service per decision (PRODUCT §3.2).
+"""Triage decisions and transfers: one service per decision (PRODUCT §3.2); and
+the locality's practitioners' capacity and community services directory, which
+triage allocates and signposts by.
 
 Every service locks the form's row, checks the move is allowed, records who, when
 and why, writes a form event in the same transaction and queues e-mails after
@@ -33,10 +35,10 @@ from casework.services import (
     social_care_referrals_withdraw_for_form,
 )
 from core import clock
+from core.change_log import change_record
 from core.errors import Conflict, InvalidInput, NotAllowed, Stale
 from core.history import LIVE, Mode, Rule
 from core.notifications import Message, notifications_queue
-from family_connect.access import triages_citywide
 from family_connect.linking import cross_locality_concern, cross_locality_linked
 from family_connect.models import (
     FamilyConnectForm,
@@ -49,6 +51,8 @@ from family_connect.models import (
 from family_connect.references import status_token
 from family_connect.transitions import can_close_decided, can_decide, can_transfer
 from localities.models import CommunityService, Locality
+from triage.access import manages
+from triage.models import Team, TeamMember
 
 
 @dataclass(frozen=True)
@@ -57,24 +61,10 @@ class Decided:
     decision: FormDecision | None
 
 
-def may_decide(actor: Any, form: FamilyConnectForm) -> bool:
-    """Whether the user runs the queue this form is in (its locality's, or the
-    city-wide unresolved one)."""
-    return _manages(actor, form.locality_id)
-
-
-def _manages(actor: User, locality_id: int | None) -> bool:
-    if actor.role != Role.LOCALITY_MANAGER or not actor.is_active:
-        return False
-    if locality_id is None:
-        return triages_citywide(actor)
-    return actor.memberships.filter(locality_id=locality_id).exists()
-
-
 def _locked(form_id: int, actor: User, mode: Mode) -> FamilyConnectForm:
     form = FamilyConnectForm.objects.select_for_update().get(pk=form_id)
     # History names the manager who decided, who may have left since.
-    if mode.holds(Rule.DECIDER_MANAGES_NOW) and not _manages(actor, form.locality_id):
+    if mode.holds(Rule.DECIDER_MANAGES_NOW) and not manages(actor, form.locality_id):
         raise NotAllowed("Only a manager of the form's locality can decide it.")
     return form
 
@@ -719,3 +709,92 @@ def form_decide(
     return simple[outcome](
         form_id=form_id, actor=actor, reason=reason, seen_version=seen_version
     ).form
+
+
+# --- Teams, capacity and the community services directory ---------------------------
+
+MAX_CAPACITY = 60
+
+
+def practitioner_capacity_set(
+    *, locality: Locality, practitioner_id: int, capacity: int, actor: object
+) -> TeamMember:
+    """Set how many families a practitioner of the locality can lead at once.
+    Practitioners without a team join the locality's default team. Precondition:
+    the caller runs the locality (``triage.access.queue_for_user``)."""
+    if not 0 <= capacity <= MAX_CAPACITY:
+        raise InvalidInput(
+            f"Capacity must be a number from 0 to {MAX_CAPACITY}", field="capacity"
+        )
+    practitioner = User.objects.filter(
+        pk=practitioner_id,
+        role=Role.PRACTITIONER,
+        is_active=True,
+        memberships__locality=locality,
+    ).first()
+    if practitioner is None:
+        raise InvalidInput(
+            "Choose a practitioner of this locality", field="practitioner"
+        )
+    with transaction.atomic():
+        member = (
+            TeamMember.objects.select_for_update()
+            .filter(user=practitioner, team__locality=locality)
+            .first()
+        )
+        before = None
+        if member is None:
+            team, _ = Team.objects.get_or_create(
+                locality=locality, name=f"{locality.name} early help team"
+            )
+            member = TeamMember(team=team, user=practitioner)
+        else:
+            before = {"capacity": member.capacity}
+        member.capacity = capacity
+        member.save()
+        change_record(
+            actor=actor, obj=member, before=before, after={"capacity": capacity}
+        )
+    return member
+
+
+def community_service_save(
+    *,
+    locality: Locality,
+    name: str,
+    category: str,
+    contact: str,
+    actor: object,
+    service_id: int | None = None,
+    active: bool = True,
+) -> CommunityService:
+    """Add a community service to a locality's directory, or change one of its
+    own (city-wide services are the administrators')."""
+    name, category, contact = (v.strip() for v in (name, category, contact))
+    errors = [
+        (field, message)
+        for field, value, message in (
+            ("name", name, "Enter the service's name"),
+            ("category", category, "Enter what kind of help it gives"),
+            ("contact", contact, "Enter how families contact it"),
+        )
+        if not value
+    ]
+    if errors:
+        raise InvalidInput(errors[0][1], field=errors[0][0])
+    with transaction.atomic():
+        fields = ("name", "category", "contact", "active")
+        before = None
+        if service_id is None:
+            service = CommunityService(locality=locality)
+        else:
+            service = CommunityService.objects.select_for_update().get(
+                pk=service_id, locality=locality
+            )
+            before = {f: getattr(service, f) for f in fields}
+        service.name, service.category, service.contact = name, category, contact
+        service.active = active
+        service.save()
+        after = {f: getattr(service, f) for f in fields}
+        change_record(actor=actor, obj=service, before=before, after=after)
+    return service

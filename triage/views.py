@@ -17,7 +17,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.access_log import access_log_record, access_log_record_many
 from core.codes import LevelOfNeed
 from core.errors import DomainError
-from core.forms import GovukFormMixin
 from core.periods import Month
 from core.view_access import scoped
 from family_connect.access import form_get_for_user, triages_citywide
@@ -31,10 +30,10 @@ from family_connect.models import (
 )
 from family_connect.services import match_candidate_decide
 from family_connect.transitions import can_close_decided
-from localities.access import queue_for_user, triage_localities_for_user
-from localities.forms import CloseDecidedForm, DecisionForm
 from localities.models import CommunityService, Locality
-from localities.selectors import (
+from triage.access import queue_for_user, triage_localities_for_user
+from triage.forms import CloseDecidedForm, CommunityServiceForm, DecisionForm
+from triage.selectors import (
     BANDS,
     TARGET,
     QueueFilters,
@@ -45,8 +44,11 @@ from localities.selectors import (
     practitioners_by_headroom,
     triage_queue,
 )
-from localities.services import community_service_save, practitioner_capacity_set
-from localities.triage import form_decide
+from triage.services import (
+    community_service_save,
+    form_decide,
+    practitioner_capacity_set,
+)
 
 PAGE_SIZE = 50
 
@@ -60,10 +62,10 @@ def triage_index(request: HttpRequest) -> HttpResponse:
         raise Http404
     citywide = triages_citywide(request.user)
     if len(localities) == 1 and not citywide:
-        return redirect("localities:queue", slug=localities[0].slug)
+        return redirect("triage:queue", slug=localities[0].slug)
     return render(
         request,
-        "localities/triage_index.html",
+        "triage/triage_index.html",
         {"localities": localities, "citywide": citywide},
     )
 
@@ -120,7 +122,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
     query.pop("page", None)
     return render(
         request,
-        "localities/queue.html",
+        "triage/queue.html",
         {
             "locality": locality,
             "slug": slug,
@@ -219,7 +221,7 @@ def form_triage(request: HttpRequest, reference: str) -> HttpResponse:
                     ),
                 )
                 slug = form.locality.slug if form.locality else "unresolved"
-                return redirect("localities:queue", slug=slug)
+                return redirect("triage:queue", slug=slug)
     candidates = match_candidates_for_triage(form)
     access_log_record(user=request.user, obj=form, request=request)
     # The candidates show other households' people: their reads are logged too.
@@ -236,7 +238,7 @@ def form_triage(request: HttpRequest, reference: str) -> HttpResponse:
     )
     return render(
         request,
-        "localities/form.html",
+        "triage/form.html",
         {
             "form_record": form,
             "members": form.members.all(),
@@ -299,7 +301,7 @@ def candidate_decide(
         messages.error(request, exc.message)
     else:
         messages.success(request, _candidate_message(candidate, confirm=confirm))
-    return redirect("localities:form", reference=form.reference)
+    return redirect("triage:form", reference=form.reference)
 
 
 def _candidate_message(candidate: MatchCandidate, *, confirm: bool) -> str:
@@ -357,14 +359,14 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
             error = exc.message
         else:
             messages.success(request, "Capacity saved.")
-            return redirect("localities:team", slug=slug)
+            return redirect("triage:team", slug=slug)
     now = timezone.now()
     waiting = triage_queue(request.user, locality, QueueFilters(), now)
     counts = band_counts(waiting, now)
     practitioners = list(practitioners_by_headroom(locality))
     return render(
         request,
-        "localities/team.html",
+        "triage/team.html",
         {
             "locality": locality,
             "bands": [(band, counts[band.code]) for band in BANDS],
@@ -378,20 +380,6 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
             "total_capacity": sum(p.capacity for p in practitioners),
             "error": error,
         },
-    )
-
-
-class CommunityServiceForm(GovukFormMixin, forms.Form):
-    name = forms.CharField(label="Name", max_length=200)
-    category = forms.CharField(
-        label="Kind of help",
-        help_text="For example, food, debt advice, parenting",
-        max_length=100,
-    )
-    contact = forms.CharField(
-        label="How families contact it",
-        help_text="Phone, e-mail or address",
-        max_length=300,
     )
 
 
@@ -421,7 +409,7 @@ def community_services(request: HttpRequest, slug: str) -> HttpResponse:
                 contact=service.contact,
                 active=request.POST.get("active") == "1",
             )
-            return redirect("localities:services", slug=slug)
+            return redirect("triage:services", slug=slug)
         if form.is_valid():
             try:
                 community_service_save(
@@ -433,14 +421,14 @@ def community_services(request: HttpRequest, slug: str) -> HttpResponse:
                 )
             else:
                 messages.success(request, "Service added.")
-                return redirect("localities:services", slug=slug)
+                return redirect("triage:services", slug=slug)
     services = CommunityService.objects.filter(locality=locality).order_by(
         "-active", "name"
     )
     citywide = CommunityService.objects.filter(locality=None, active=True)
     return render(
         request,
-        "localities/services.html",
+        "triage/services.html",
         {
             "locality": locality,
             "services": services,

@@ -1,11 +1,11 @@
 from django.urls import path
 
-from localities import views
+from triage import views
 
-app_name = "localities"
+app_name = "triage"
 
 urlpatterns = [
-    path("", views.triage_index, name="triage"),
+    path("", views.triage_index, name="index"),
     path("forms/<str:reference>/", views.form_triage, name="form"),
     path(
         "forms/<str:reference>/matches/<int:candidate_id>/",

@@ -1,4 +1,5 @@
-"""The triage decision form."""
+"""The triage decision form, closing a decided form, and the community services
+directory's form."""
 
 from __future__ import annotations
 
@@ -129,3 +130,17 @@ class CloseDecidedForm(GovukFormMixin, forms.Form):
         error_messages={"required": "Enter the reason for closing the form"},
     )
     version = _version_field()
+
+
+class CommunityServiceForm(GovukFormMixin, forms.Form):
+    name = forms.CharField(label="Name", max_length=200)
+    category = forms.CharField(
+        label="Kind of help",
+        help_text="For example, food, debt advice, parenting",
+        max_length=100,
+    )
+    contact = forms.CharField(
+        label="How families contact it",
+        help_text="Phone, e-mail or address",
+        max_length=300,
+    )

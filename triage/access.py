@@ -1,4 +1,4 @@
-"""Who may triage which queue."""
+"""Who may triage which queue, and so decide which forms."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from accounts.models import User
 from accounts.roles import Role
 from family_connect.access import triages_citywide
+from family_connect.models import FamilyConnectForm
 from localities.models import Locality
 
 
@@ -32,3 +34,19 @@ def queue_for_user(user: Any, slug: str) -> tuple[bool, Locality | None]:
         return triages_citywide(user), None
     locality = managed.filter(slug=slug).first()
     return locality is not None, locality
+
+
+def may_decide(actor: Any, form: FamilyConnectForm) -> bool:
+    """Whether the user runs the queue this form is in (its locality's, or the
+    city-wide unresolved one)."""
+    return manages(actor, form.locality_id)
+
+
+def manages(actor: User, locality_id: int | None) -> bool:
+    """Whether the user runs the queue of the locality (``None``: the city-wide
+    unresolved queue)."""
+    if actor.role != Role.LOCALITY_MANAGER or not actor.is_active:
+        return False
+    if locality_id is None:
+        return triages_citywide(actor)
+    return actor.memberships.filter(locality_id=locality_id).exists()

@@ -7,8 +7,7 @@ from accounts.roles import Role
 from casework.models import Case, Family
 from core.models import AccessLog
 from family_connect.models import FormEvent, MatchCandidate
-from localities.models import Locality, Team, TeamMember
-from localities.selectors import practitioners_by_headroom
+from localities.models import Locality
 from tests.factories import (
     CaseFactory,
     FamilyFactory,
@@ -18,7 +17,9 @@ from tests.factories import (
     UserFactory,
 )
 from tests.helpers import sign_in, sign_in_verified
-from tests.localities.test_triage import submit
+from tests.triage.test_triage import submit
+from triage.models import Team, TeamMember
+from triage.selectors import practitioners_by_headroom
 
 pytestmark = pytest.mark.django_db
 
