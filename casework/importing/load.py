@@ -37,9 +37,7 @@ from casework.models import (
     Family,
     ImportedEpisode,
     Person,
-    PurgedEpisode,
 )
-from casework.removal import records_remove
 from casework.reviews import ReviewInput, review_record
 from casework.services import (
     case_step_up,
@@ -65,6 +63,8 @@ from localities.triage import (
     form_transfer,
     form_withdraw,
 )
+from privacy.models import PurgedEpisode
+from privacy.removal import records_remove
 
 LONDON = ZoneInfo("Europe/London")
 IMPORTED = "imported"
