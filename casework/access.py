@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 
 from accounts.roles import Role
 from casework.grants import VIEW, WORK, granted, has_case_grant
-from casework.models import Case, CasePerson, Person, SubjectAccessPDF
+from casework.models import Case, CasePerson, Person
 
 
 def _authenticated(user: Any) -> bool:
@@ -105,27 +105,4 @@ def may_upload_referrals(user: Any) -> bool:
     return _authenticated(user) and user.role in (
         Role.PRACTITIONER,
         Role.LOCALITY_MANAGER,
-    )
-
-
-def may_answer_for_records(user: Any) -> bool:
-    """The data protection officer: who viewed a person's records, subject
-    access exports and retention."""
-    return _authenticated(user) and user.role == Role.DATA_PROTECTION
-
-
-def subject_access_pdf_get_for_user(user: Any, job_id: Any) -> SubjectAccessPDF | None:
-    """A subject access PDF job, for the data protection officer who asked for
-    it only; else None (shown as 404). The PDF's bytes are not loaded."""
-    if not may_answer_for_records(user):
-        return None
-    try:
-        pk = int(job_id)
-    except (TypeError, ValueError):
-        return None
-    return (
-        SubjectAccessPDF.objects.defer("pdf")
-        .select_related("person")
-        .filter(pk=pk, requested_by=user)
-        .first()
     )

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "triage",
     "audits",
     "scorecard",
+    "privacy",
     "drf_spectacular_sidecar",
 ]
 
@@ -218,7 +219,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(minute=0, hour=2, day_of_month=1),
     },
     "retention-purge": {
-        "task": "casework.tasks.retention_purge_weekly",
+        "task": "privacy.tasks.retention_purge_weekly",
         # 03:00 on Sundays: a dry run until RETENTION_PURGE_ENABLED is set.
         "schedule": crontab(minute=0, hour=3, day_of_week="sunday"),
     },
@@ -235,13 +236,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": timedelta(minutes=2),
     },
     "take-over-lapsed-subject-access-pdfs": {
-        "task": "casework.tasks.subject_access_pdfs_reap_task",
+        "task": "privacy.tasks.subject_access_pdfs_reap_task",
         "schedule": timedelta(minutes=2),
     },
     "wipe-old-subject-access-pdfs": {
         # The bytes of a subject access PDF are kept for a day after it is made
-        # (casework.subject_access_pdf.KEEP_FOR); downloads stop at that moment.
-        "task": "casework.tasks.subject_access_pdfs_wipe_task",
+        # (privacy.subject_access_pdf.KEEP_FOR); downloads stop at that moment.
+        "task": "privacy.tasks.subject_access_pdfs_wipe_task",
         "schedule": timedelta(minutes=10),
     },
     "monthly-audit-report": {

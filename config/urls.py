@@ -94,7 +94,7 @@ urlpatterns = [
     path("family-connect/", include("family_connect.urls")),
     path("triage/", include("triage.urls")),
     path("cases/", include("casework.urls")),
-    path("privacy/", include("casework.privacy_urls")),
+    path("privacy/", include("privacy.urls")),
     path("audits/", include("audits.urls")),
     path("scorecard/", include("scorecard.urls")),
 ]

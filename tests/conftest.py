@@ -54,26 +54,45 @@ REFERENCE_DATA_LOADERS = [
 ]
 
 
-def _now_labelled(permissions: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """A data migration's ``app label → model → …`` map with each model under
-    the app that holds it now (models move between apps with their rows; the
-    migration names them where they were when it ran)."""
+def _app_now(app_label: str, model: str) -> str:
+    """The app that holds a model now (models move between apps with their
+    rows; a data migration names them where they were when it ran)."""
     from django.apps import apps
 
+    try:
+        apps.get_model(app_label, model)
+        return app_label
+    except LookupError:
+        (label,) = {
+            m._meta.app_label
+            for m in apps.get_models()
+            if m._meta.model_name == model.lower()
+        }
+        return label
+
+
+def _now_labelled(permissions: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """A data migration's ``app label → model → …`` map with each model under
+    the app that holds it now."""
     now: dict[str, dict[str, Any]] = {}
     for app_label, models in permissions.items():
         for model, value in models.items():
-            try:
-                apps.get_model(app_label, model)
-                label = app_label
-            except LookupError:
-                (label,) = {
-                    m._meta.app_label
-                    for m in apps.get_models()
-                    if m._meta.model_name == model
-                }
-            now.setdefault(label, {})[model] = value
+            now.setdefault(_app_now(app_label, model), {})[model] = value
     return now
+
+
+class _TodaysApps:
+    """Today's app registry, answering a loader's ``get_model`` for a moved
+    model with the model where it is now."""
+
+    def __init__(self, apps: Any) -> None:
+        self._apps = apps
+
+    def get_model(self, app_label: str, model_name: str) -> Any:
+        return self._apps.get_model(_app_now(app_label, model_name), model_name)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._apps, name)
 
 
 def _load_reference_data() -> None:
@@ -86,7 +105,7 @@ def _load_reference_data() -> None:
         with pytest.MonkeyPatch.context() as patch:
             if permissions is not None:
                 patch.setattr(module, "PERMISSIONS", _now_labelled(permissions))
-            module.load(apps, None)
+            module.load(_TodaysApps(apps), None)
 
 
 @pytest.fixture(autouse=True)

@@ -25,10 +25,10 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from audits.models import AuditAction, AuditReport
-from casework.models import SubjectAccessPDF
 from core.pdf import render_pdf_from_html
 from core.view_access import access_of
 from family_connect.references import status_token
+from privacy.models import SubjectAccessPDF
 from scorecard.models import Release, ReleasePDF
 from tests.audits.factories import make_round
 from tests.factories import (

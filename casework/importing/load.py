@@ -37,9 +37,7 @@ from casework.models import (
     Family,
     ImportedEpisode,
     Person,
-    PurgedEpisode,
 )
-from casework.removal import records_remove
 from casework.reviews import ReviewInput, review_record
 from casework.services import (
     case_step_up,
@@ -54,6 +52,8 @@ from family_connect.models import FamilyConnectForm, FormMember, FormStatus
 from family_connect.services import form_feedback_give, form_submit
 from family_connect.validation import MemberInput, SubmissionInput
 from localities.models import Locality
+from privacy.models import PurgedEpisode
+from privacy.removal import records_remove
 from triage.services import (
     form_allocate,
     form_close_decided,

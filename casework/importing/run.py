@@ -35,11 +35,12 @@ from casework.importing.load import (
     line_digest,
 )
 from casework.importing.validate import Reference, episode_validate
-from casework.models import ImportedEpisode, PurgedEpisode
+from casework.models import ImportedEpisode
 from core.errors import DomainError
 from family_connect.models import Reason
 from localities.models import Locality
 from localities.postcodes import locality_for_postcode
+from privacy.models import PurgedEpisode
 
 logger = logging.getLogger(__name__)
 

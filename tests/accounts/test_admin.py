@@ -41,7 +41,7 @@ CASE_DATA = [
     "casework.case",
     "casework.casemember",
     "casework.casenote",
-    "casework.purgedrecord",
+    "privacy.purgedrecord",
     "family_connect.familyconnectform",
     "audits.caseaudit",
     "audits.auditanswer",

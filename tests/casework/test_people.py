@@ -200,7 +200,7 @@ def test_correcting_details_records_who_changed_what(client, world):
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ({"given_name": "", "family_name": "Khan"}, "This field is required"),
+        ({"given_name": "", "family_name": "Khan"}, "Enter their first name"),
         (
             {
                 "given_name": "Amir",

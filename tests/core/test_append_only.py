@@ -9,10 +9,10 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from casework.models import PurgedRecord, RetentionRecord
 from core.access_log import access_log_record
 from core.models import AccessLog
 from family_connect.models import CrossLocalityLink
+from privacy.models import PurgedRecord, RetentionRecord
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

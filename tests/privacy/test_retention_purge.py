@@ -26,16 +26,15 @@ from casework.models import (
     ImportedEpisode,
     PlanAction,
     PlanOutcome,
-    PurgedEpisode,
-    PurgedRecord,
     Review,
     ReviewPerson,
     SocialCareReferral,
 )
-from casework.purge import retention_purge
-from casework.tasks import retention_purge_weekly
 from core.access_log import access_log_record
 from family_connect.models import FormDecision
+from privacy.models import PurgedEpisode, PurgedRecord
+from privacy.purge import retention_purge
+from privacy.tasks import retention_purge_weekly
 from tests.audits.factories import make_round
 from tests.factories import (
     CaseFactory,
@@ -394,7 +393,7 @@ def test_importing_a_purged_episode_again_does_not_bring_it_back(tmp_path):
     from casework.importing.demo import demo_episodes
     from casework.importing.load import PURGED, Directory, episode_import, line_digest
     from casework.importing.run import records_import
-    from casework.models import RetentionRule
+    from privacy.models import RetentionRule
     from tests.casework.test_seed_demo import UNTIL, context
 
     path = tmp_path / "episodes.jsonl"
@@ -438,14 +437,14 @@ def test_administrators_read_the_stubs_in_the_admin_and_cannot_change_them(
         role=Role.ADMINISTRATOR, organisation=None, is_staff=True, is_superuser=True
     )
     sign_in_verified(client, admin_user)
-    listing = client.get("/admin/casework/purgedrecord/")
+    listing = client.get("/admin/privacy/purgedrecord/")
     assert listing.status_code == 200
     assert records["old"].reference in listing.content.decode()
     stub = PurgedRecord.objects.first()
-    assert client.get("/admin/casework/purgedrecord/add/").status_code == 403
-    page = client.get(f"/admin/casework/purgedrecord/{stub.pk}/change/")
+    assert client.get("/admin/privacy/purgedrecord/add/").status_code == 403
+    page = client.get(f"/admin/privacy/purgedrecord/{stub.pk}/change/")
     assert page.status_code == 200 and b'name="purged_by"' not in page.content
     assert (
-        client.post(f"/admin/casework/purgedrecord/{stub.pk}/delete/", {"post": "yes"})
+        client.post(f"/admin/privacy/purgedrecord/{stub.pk}/delete/", {"post": "yes"})
     ).status_code == 403
     assert PurgedRecord.objects.filter(pk=stub.pk).exists()

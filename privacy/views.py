@@ -12,26 +12,26 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from casework.access import may_answer_for_records, subject_access_pdf_get_for_user
 from casework.models import Person
-from casework.privacy import (
-    cross_locality_links,
-    subject_access_export,
-    who_viewed,
-)
-from casework.subject_access_pdf import (
-    KEEP_FOR,
-    subject_access_pdf_available,
-    subject_access_pdf_bytes,
-    subject_access_pdf_kept_until,
-    subject_access_pdf_request,
-)
 from core import clock
 from core.access_log import access_log_record, access_log_record_many
 from core.forms import GovukFormMixin
 from core.models import AccessLog
 from core.periods import Month
 from core.view_access import scoped
+from privacy.access import may_answer_for_records, subject_access_pdf_get_for_user
+from privacy.selectors import (
+    cross_locality_links,
+    subject_access_export,
+    who_viewed,
+)
+from privacy.subject_access_pdf import (
+    KEEP_FOR,
+    subject_access_pdf_available,
+    subject_access_pdf_bytes,
+    subject_access_pdf_kept_until,
+    subject_access_pdf_request,
+)
 
 KEEP_HOURS = int(KEEP_FOR.total_seconds() // 3600)
 
@@ -95,7 +95,7 @@ def who_viewed_view(request: HttpRequest) -> HttpResponse:
     ]
     return render(
         request,
-        "casework/who_viewed.html",
+        "privacy/who_viewed.html",
         {"form": form, "person": person, "page": page, "rows": rows},
     )
 
@@ -111,7 +111,7 @@ def subject_access_view(request: HttpRequest) -> HttpResponse:
     form, person = _lookup(request)
     return render(
         request,
-        "casework/subject_access.html",
+        "privacy/subject_access.html",
         {"form": form, "person": person, "keep_hours": KEEP_HOURS},
     )
 
@@ -186,7 +186,7 @@ def subject_access_pdf_status(request: HttpRequest, job_id: int) -> HttpResponse
     access_log_record(user=request.user, obj=job.person, request=request)
     return render(
         request,
-        "casework/subject_access_pdf_status.html",
+        "privacy/subject_access_pdf_status.html",
         {
             "job": job,
             "person": job.person,
@@ -263,6 +263,6 @@ def anomalies_view(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "casework/anomalies.html",
+        "privacy/anomalies.html",
         {"form": form, "month": month, "rows": rows},
     )

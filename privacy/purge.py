@@ -1,5 +1,5 @@
 """The retention purge (services): remove the personal data of every record
-whose retention period has ended (``casework.retention.retention_due``), and
+whose retention period has ended (``privacy.retention.retention_due``), and
 leave a ``PurgedRecord`` stub for each. A dry run does exactly the same work in
 a transaction it then rolls back, so its counts are the purge's own."""
 
@@ -12,15 +12,15 @@ from datetime import datetime
 
 from django.db import transaction
 
-from casework.models import (
+from family_connect.models import FamilyConnectForm
+from privacy.models import (
     PurgedEpisode,
     PurgedRecord,
     RetentionRecord,
     RetentionRule,
 )
-from casework.removal import records_remove
-from casework.retention import Due, retention_due
-from family_connect.models import FamilyConnectForm
+from privacy.removal import records_remove
+from privacy.retention import Due, retention_due
 
 logger = logging.getLogger(__name__)
 

@@ -24,9 +24,9 @@ from casework.models import (
     Review,
     ReviewPerson,
     SocialCareReferral,
-    SubjectAccessPDF,
 )
 from core.models import AccessLog
+from privacy.models import SubjectAccessPDF
 from tests.audits.factories import make_round
 from tests.factories import CaseFactory, FormFactory, PersonFactory, UserFactory
 from tests.helpers import sign_in_as, sign_in_verified

@@ -7,9 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from casework.models import Case, CaseStatus, RetentionRecord, RetentionRule
+from casework.models import Case, CaseStatus
 from core.periods import add_months_to_moment, local_date
 from family_connect.models import FamilyConnectForm, FormStatus
+from privacy.models import RetentionRecord, RetentionRule
 
 # Decisions that end a form without a case.
 NOT_ALLOCATED = [

@@ -12,25 +12,22 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-import casework.subject_access_pdf as service
+import privacy.subject_access_pdf as service
 from accounts.roles import Role
-from casework.models import Case, SubjectAccessPDF
-from casework.subject_access_pdf import (
+from casework.models import Case
+from core import jobs
+from core.models import AccessLog
+from core.pdf import render_pdf_from_html
+from privacy.models import SubjectAccessPDF
+from privacy.subject_access_pdf import (
     KEEP_FOR,
     subject_access_pdf_build,
     subject_access_pdf_request,
     subject_access_pdfs_reap,
     subject_access_pdfs_wipe,
 )
-from casework.tasks import (
-    subject_access_pdf_build as build_task,
-)
-from casework.tasks import (
-    subject_access_pdfs_wipe_task,
-)
-from core import jobs
-from core.models import AccessLog
-from core.pdf import render_pdf_from_html
+from privacy.tasks import subject_access_pdf_build as build_task
+from privacy.tasks import subject_access_pdfs_wipe_task
 from tests.factories import CaseFactory, PersonFactory, UserFactory
 from tests.helpers import sign_in_verified
 
@@ -238,9 +235,9 @@ def test_the_beat_jobs_reap_and_wipe_every_few_minutes():
         entry["task"]: entry["schedule"]
         for entry in settings.CELERY_BEAT_SCHEDULE.values()
     }
-    reap = tasks["casework.tasks.subject_access_pdfs_reap_task"]
+    reap = tasks["privacy.tasks.subject_access_pdfs_reap_task"]
     assert reap <= timedelta(seconds=settings.JOB_LEASE_SECONDS)
-    assert tasks["casework.tasks.subject_access_pdfs_wipe_task"] <= timedelta(hours=1)
+    assert tasks["privacy.tasks.subject_access_pdfs_wipe_task"] <= timedelta(hours=1)
 
 
 def test_the_status_page_shows_progress(client, xena, officer):

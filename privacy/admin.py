@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from casework.models import PurgedRecord, RetentionRule
 from core.change_log import ChangeLoggedAdmin
+from privacy.models import PurgedRecord, RetentionRule
 
 
 @admin.register(RetentionRule)

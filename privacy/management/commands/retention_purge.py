@@ -8,9 +8,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from casework.models import RetentionRecord
-from casework.purge import retention_purge
 from core import clock
+from privacy.models import RetentionRecord
+from privacy.purge import retention_purge
 
 
 class Command(BaseCommand):

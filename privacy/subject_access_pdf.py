@@ -18,10 +18,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
-from casework.models import Person, SubjectAccessPDF, SubjectAccessPDFStatus
-from casework.privacy import readable_sections, subject_access_export
+from casework.models import Person
 from core import jobs
 from core.pdf import render_pdf
+from privacy.models import SubjectAccessPDF, SubjectAccessPDFStatus
+from privacy.selectors import readable_sections, subject_access_export
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ KEEP_FOR = timedelta(hours=24)
 
 
 def _queue_build(job_id: int) -> None:
-    from casework.tasks import subject_access_pdf_build
+    from privacy.tasks import subject_access_pdf_build
 
     jobs.job_send(subject_access_pdf_build, job_id)
 

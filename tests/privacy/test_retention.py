@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from casework.models import RetentionRule
-from casework.retention import retention_due
+from privacy.models import RetentionRule
+from privacy.retention import retention_due
 from tests.factories import CaseFactory, FormFactory
 
 pytestmark = pytest.mark.django_db
