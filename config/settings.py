@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "triage",
     "audits",
     "scorecard",
+    "records_import",
     "drf_spectacular_sidecar",
 ]
 
