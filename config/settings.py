@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "audits",
     "scorecard",
     "privacy",
+    "records_import",
     "drf_spectacular_sidecar",
 ]
 

@@ -24,10 +24,10 @@ from family_connect.services import match_candidate_decide
 from localities.models import Locality
 from scorecard.models import Value
 from scorecard.services import scorecard_run
-from tests.casework.test_import_records import run, write
-from tests.casework.test_import_validate import good
 from tests.factories import CaseFactory, PersonFactory, UserFactory, join_team
 from tests.helpers import sign_in_as
+from tests.records_import.test_import_records import run, write
+from tests.records_import.test_import_validate import good
 from tests.scorecard import test_reference_sql as reference
 from tests.triage.test_triage import decide, submit
 

@@ -9,18 +9,18 @@ import json
 import pytest
 from django.db.models import Count
 
-from casework.importing.run import records_import
 from core.periods import Month
 from family_connect.models import FamilyConnectForm
+from records_import.run import records_import
 from scorecard.models import Indicator, Value
 from scorecard.services import scorecard_run
-from tests.casework.test_seed_demo import context
+from tests.records_import.test_seed_demo import context
 
 pytestmark = pytest.mark.django_db
 
 
 def test_city_counts_are_the_sum_of_the_localities_and_the_unresolved(tmp_path):
-    from casework.importing.demo import demo_episodes
+    from records_import.demo import demo_episodes
 
     path = tmp_path / "demo.jsonl"
     episodes = list(demo_episodes(scale="small", seed=3, context=context(), count=600))

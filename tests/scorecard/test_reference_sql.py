@@ -15,15 +15,15 @@ import pytest
 from django.db.models import Count
 
 from bench.scorecard_sql import reference_values
-from casework.importing.run import records_import
 from casework.models import CaseClosure
 from core.periods import Month, local_midnight
 from family_connect.models import FamilyConnectForm
 from localities.models import Locality
+from records_import.run import records_import
 from scorecard.models import Indicator, PartnerFigure, Value
 from scorecard.services import scorecard_run
-from tests.casework.test_seed_demo import context
 from tests.factories import UserFactory
+from tests.records_import.test_seed_demo import context
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ PENDING_PREFIXES = ("EH22:",)
 
 
 def _import_demo(tmp_path):
-    from casework.importing.demo import demo_episodes
+    from records_import.demo import demo_episodes
 
     path = tmp_path / "demo.jsonl"
     episodes = list(demo_episodes(scale="small", seed=3, context=context(), count=600))

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from casework.importing.run import ImportReport, records_import
+from records_import.run import ImportReport, records_import
 
 
 class Command(BaseCommand):

@@ -36,7 +36,6 @@ from accounts.roles import Role
 from audits.models import CaseAudit
 from audits.services import case_audits_from_history
 from casework.closure import POST_CLOSURE_MONTHS
-from casework.importing.load import PERSON_FIELDS, Directory
 from casework.models import (
     Answer,
     Assessment,
@@ -75,6 +74,7 @@ from family_connect.models import (
 )
 from family_connect.references import reference_new, status_key_new
 from localities.models import Locality
+from records_import.load import PERSON_FIELDS, Directory
 
 LONDON = ZoneInfo("Europe/London")
 WHEEL = tuple(WheelDomain.values)

@@ -13,10 +13,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from casework.importing.demo import SCALES, Context, demo_episodes
-from casework.importing.run import records_import
 from casework.models import ImportedEpisode
 from localities.models import PostcodeDistrict
+from records_import.demo import SCALES, Context, demo_episodes
+from records_import.run import records_import
 
 
 class Command(BaseCommand):

@@ -24,8 +24,14 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from casework.importing.bulk import bulk_ready, episodes_import_bulk
-from casework.importing.load import (
+from casework.models import ImportedEpisode
+from core.errors import DomainError
+from family_connect.models import Reason
+from localities.models import Locality
+from localities.postcodes import locality_for_postcode
+from privacy.models import PurgedEpisode
+from records_import.bulk import bulk_ready, episodes_import_bulk
+from records_import.load import (
     IMPORTED,
     PURGED,
     UNCHANGED,
@@ -34,13 +40,7 @@ from casework.importing.load import (
     episode_import,
     line_digest,
 )
-from casework.importing.validate import Reference, episode_validate
-from casework.models import ImportedEpisode
-from core.errors import DomainError
-from family_connect.models import Reason
-from localities.models import Locality
-from localities.postcodes import locality_for_postcode
-from privacy.models import PurgedEpisode
+from records_import.validate import Reference, episode_validate
 
 logger = logging.getLogger(__name__)
 

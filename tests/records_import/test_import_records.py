@@ -27,7 +27,7 @@ from casework.models import (
 )
 from core.models import Notification
 from family_connect.models import FamilyConnectForm, FormDecision, FormEvent
-from tests.casework.test_import_validate import good
+from tests.records_import.test_import_validate import good
 
 pytestmark = pytest.mark.django_db
 

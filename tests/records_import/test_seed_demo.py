@@ -10,10 +10,10 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from casework.importing.demo import Context, demo_episodes
-from casework.importing.run import records_import
 from casework.models import Case, ImportedEpisode
 from localities.models import PostcodeDistrict
+from records_import.demo import Context, demo_episodes
+from records_import.run import records_import
 
 pytestmark = pytest.mark.django_db
 UNTIL = dt.date(2026, 11, 23)

@@ -12,9 +12,9 @@ from casework.closure import ClosureInput, case_close
 from casework.models import Assessment, Case, CaseClosure, Review, SocialCareReferral
 from core.errors import InvalidInput
 from core.history import HISTORY, LIVE, Rule
-from tests.casework.test_import_records import counts, run, signposted, write
-from tests.casework.test_import_validate import good
 from tests.factories import CaseFactory, UserFactory
+from tests.records_import.test_import_records import counts, run, signposted, write
+from tests.records_import.test_import_validate import good
 
 pytestmark = pytest.mark.django_db
 

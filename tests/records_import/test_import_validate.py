@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from casework.importing.validate import Reference, episode_validate
+from records_import.validate import Reference, episode_validate
 
 REF = Reference(
     reasons=frozenset(

@@ -11,11 +11,11 @@ from django.db import models, transaction
 
 from audits.models import CaseAudit
 from casework import models as cw
-from casework.importing import run as import_run
-from casework.importing.run import records_import
 from family_connect import models as fc
-from tests.casework.test_import_records import good, signposted, undecided
-from tests.casework.test_seed_demo import context
+from records_import import run as import_run
+from records_import.run import records_import
+from tests.records_import.test_import_records import good, signposted, undecided
+from tests.records_import.test_seed_demo import context
 
 pytestmark = pytest.mark.django_db
 
@@ -151,7 +151,7 @@ def _data(data: dict, references: dict, natural: dict) -> dict:
 
 
 def episodes() -> list[dict]:
-    from casework.importing.demo import demo_episodes
+    from records_import.demo import demo_episodes
 
     made = list(demo_episodes(scale="small", seed=7, context=context(), count=250))
     withdrawn = undecided(90)
