@@ -14,4 +14,4 @@ bench:
 	SCALE=$(SCALE) scripts/bench.sh
 
 lint:
-	.venv/bin/python -m ruff check . && .venv/bin/python -m ruff format --check . && DEBUG=1 .venv/bin/python -m mypy .
+	.venv/bin/python -m ruff check . && .venv/bin/python -m ruff format --check . && DEBUG=1 .venv/bin/python -m mypy . && .venv/bin/lint-imports --no-cache

@@ -16,6 +16,8 @@ echo "== ruff"
 "$PY" -m ruff format --check .
 echo "== mypy"
 DEBUG=1 "$PY" -m mypy .
+echo "== import layers (.importlinter)"
+.venv/bin/lint-imports --no-cache
 echo "== migrations"
 DEBUG=0 "$PY" manage.py makemigrations --check --dry-run
 echo "== check --deploy (production settings)"
