@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import Any, cast
 
 import factory
@@ -88,18 +89,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
         the household later and is on none of them."""
         person = cast(Person, self)
         if create and extracted is not False and person.family_id is not None:
-            CasePerson.objects.bulk_create(
-                [
-                    CasePerson(
-                        case=case,
-                        person=person,
-                        added_at=case.opened_at,
-                        source=CasePerson.Source.OPENING_FORM,
-                    )
-                    for case in Case.objects.filter(family=person.family)
-                ],
-                ignore_conflicts=True,
-            )
+            on_opening_forms(Case.objects.filter(family=person.family), [person])
 
 
 class CaseFactory(factory.django.DjangoModelFactory):
@@ -131,18 +121,25 @@ class CaseFactory(factory.django.DjangoModelFactory):
         # household as it is) are on the case.
         if create and extracted is not False:
             case = cast(Case, self)
-            CasePerson.objects.bulk_create(
-                [
-                    CasePerson(
-                        case=case,
-                        person=person,
-                        added_at=case.opened_at,
-                        source=CasePerson.Source.OPENING_FORM,
-                    )
-                    for person in Person.objects.filter(family_id=case.family_id)
-                ],
-                ignore_conflicts=True,
+            on_opening_forms([case], Person.objects.filter(family_id=case.family_id))
+
+
+def on_opening_forms(cases: Iterable[Case], people: Iterable[Person]) -> None:
+    """Each person on each case, as if named on the form that opened it."""
+    people = list(people)
+    CasePerson.objects.bulk_create(
+        [
+            CasePerson(
+                case=case,
+                person=person,
+                added_at=case.opened_at,
+                source=CasePerson.Source.OPENING_FORM,
             )
+            for case in cases
+            for person in people
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def join_team(case: Case, user: Any, *, is_lead: bool = False) -> CaseMember:
