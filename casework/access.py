@@ -15,20 +15,15 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from accounts.access import active_user, manages_locality
 from accounts.roles import Role
 from casework.grants import VIEW, WORK, granted, has_case_grant
 from casework.models import Case, CasePerson, Person
 
 
-def _authenticated(user: Any) -> bool:
-    return (
-        user is not None and getattr(user, "is_authenticated", False) and user.is_active
-    )
-
-
 def case_queryset_for_user(user: Any) -> QuerySet[Case]:
     cases = Case.objects.all()
-    if not _authenticated(user):
+    if not active_user(user):
         return cases.none()
     on_team = granted(user, VIEW)
     localities = user.memberships.values("locality_id")
@@ -64,10 +59,10 @@ def may_work_on(user: Any, case: Case) -> bool:
     """Whether the user may change the case (assessment, plan, reviews, notes,
     closure): its lead, a practitioner on its team, or a manager of its
     locality. Requesters on the team update only the actions they own."""
-    if not _authenticated(user):
+    if not active_user(user):
         return False
     if user.role == Role.LOCALITY_MANAGER:
-        return user.memberships.filter(locality_id=case.locality_id).exists()
+        return manages_locality(user, case.locality_id)
     if user.role == Role.PRACTITIONER:
         return case.lead_practitioner_id == user.pk or has_case_grant(user, case, WORK)
     return False
@@ -77,7 +72,7 @@ def person_queryset_for_user(user: Any) -> QuerySet[Person]:
     """People in the households of the cases the user works, and the people on
     those cases (not requesters: partners on a team see the plan, not the
     family's records)."""
-    if not _authenticated(user) or user.role not in (
+    if not active_user(user) or user.role not in (
         Role.PRACTITIONER,
         Role.LOCALITY_MANAGER,
     ):
@@ -92,17 +87,17 @@ def person_queryset_for_user(user: Any) -> QuerySet[Person]:
 def may_lead(user: Any, case: Case) -> bool:
     """Whether the user may change who is on the team: the lead practitioner or
     a manager of the case's locality."""
-    if not _authenticated(user):
+    if not active_user(user):
         return False
     if user.role == Role.LOCALITY_MANAGER:
-        return user.memberships.filter(locality_id=case.locality_id).exists()
+        return manages_locality(user, case.locality_id)
     return user.role == Role.PRACTITIONER and case.lead_practitioner_id == user.pk
 
 
 def may_upload_referrals(user: Any) -> bool:
     """Practitioners and managers upload referrals made outside early help:
     each row is then checked against the people in the cases they work."""
-    return _authenticated(user) and user.role in (
+    return active_user(user) and user.role in (
         Role.PRACTITIONER,
         Role.LOCALITY_MANAGER,
     )

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from accounts.access import active_user
 from accounts.models import OrganisationKind
 from accounts.roles import Role
 from family_connect.models import FamilyConnectForm, Route
@@ -20,10 +21,6 @@ SCHOOL_KINDS = frozenset(
 )
 
 
-def _authenticated(user: Any) -> bool:
-    return user is not None and getattr(user, "is_authenticated", False)
-
-
 def routes_for_user(user: Any) -> list[str]:
     """The routes this user may submit a form by, the usual one first.
 
@@ -31,7 +28,7 @@ def routes_for_user(user: Any) -> list[str]:
     organisation; locality staff key phone calls; children's trust users step
     families down from social care; bulk lists come from requesters and managers.
     """
-    if not _authenticated(user):
+    if not active_user(user):
         return [Route.FAMILY]
     organisation = user.organisation
     childrens_trust = (
@@ -51,7 +48,7 @@ def routes_for_user(user: Any) -> list[str]:
 
 
 def may_bulk_upload(user: Any) -> bool:
-    return _authenticated(user) and (
+    return active_user(user) and (
         (user.role == Role.REQUESTER and user.organisation_id is not None)
         or user.role == Role.LOCALITY_MANAGER
     )
@@ -65,7 +62,7 @@ def form_queryset_for_user(user: Any) -> QuerySet[FamilyConnectForm]:
     unresolved queue when given city-wide triage. Everyone else: none.
     """
     forms = FamilyConnectForm.objects.all()
-    if not _authenticated(user) or not user.is_active:
+    if not active_user(user) or not user.is_active:
         return forms.none()
     if user.role == Role.REQUESTER:
         if user.organisation_id is None:
@@ -91,7 +88,7 @@ def triages_citywide(user: Any) -> bool:
     """A locality manager given the city-wide unresolved queue (a permission an
     administrator grants, directly or through a group)."""
     return (
-        _authenticated(user)
+        active_user(user)
         and user.is_active
         and user.role == Role.LOCALITY_MANAGER
         and user.has_perm(CITYWIDE_TRIAGE)
@@ -119,7 +116,7 @@ def form_shows_details(user: Any, form: FamilyConnectForm) -> bool:
     only. Staff reach forms only through ``form_queryset_for_user`` and see them
     whole.
     """
-    if not _authenticated(user):
+    if not active_user(user):
         return False
     if user.role == Role.REQUESTER:
         return user.pk in (form.requester_id, form.entered_by_id)

@@ -6,20 +6,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from accounts.access import active_user
 from accounts.roles import Role
 from privacy.models import SubjectAccessPDF
-
-
-def _authenticated(user: Any) -> bool:
-    return (
-        user is not None and getattr(user, "is_authenticated", False) and user.is_active
-    )
 
 
 def may_answer_for_records(user: Any) -> bool:
     """The data protection officer: who viewed a person's records, subject
     access exports and retention."""
-    return _authenticated(user) and user.role == Role.DATA_PROTECTION
+    return active_user(user) and user.role == Role.DATA_PROTECTION
 
 
 def subject_access_pdf_get_for_user(user: Any, job_id: Any) -> SubjectAccessPDF | None:

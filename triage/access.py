@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from accounts.access import active_user, manages_locality
 from accounts.models import User
 from accounts.roles import Role
 from family_connect.access import triages_citywide
@@ -17,11 +18,7 @@ def triage_localities_for_user(user: Any) -> QuerySet[Locality]:
     """The localities whose queue the user runs: a locality manager's own; none
     for anyone else. Managers given city-wide triage also run the unresolved
     queue (``family_connect.access.triages_citywide``)."""
-    if (
-        not getattr(user, "is_authenticated", False)
-        or not user.is_active
-        or user.role != Role.LOCALITY_MANAGER
-    ):
+    if not active_user(user) or user.role != Role.LOCALITY_MANAGER:
         return Locality.objects.none()
     return Locality.objects.filter(memberships__user=user).order_by("name")
 
@@ -45,8 +42,10 @@ def may_decide(actor: Any, form: FamilyConnectForm) -> bool:
 def manages(actor: User, locality_id: int | None) -> bool:
     """Whether the user runs the queue of the locality (``None``: the city-wide
     unresolved queue)."""
-    if actor.role != Role.LOCALITY_MANAGER or not actor.is_active:
-        return False
     if locality_id is None:
-        return triages_citywide(actor)
-    return actor.memberships.filter(locality_id=locality_id).exists()
+        return (
+            active_user(actor)
+            and actor.role == Role.LOCALITY_MANAGER
+            and triages_citywide(actor)
+        )
+    return manages_locality(actor, locality_id)

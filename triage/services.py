@@ -25,6 +25,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.access import works_in_locality
 from accounts.models import User
 from accounts.roles import Role
 from casework.models import OPEN_STATUSES
@@ -213,9 +214,8 @@ def _allocate(
         # History names the lead of the time, who may have left since.
         mode.holds(Rule.LEAD_AVAILABLE_NOW)
         and (
-            not lead.is_active
-            or lead.role not in (Role.PRACTITIONER, Role.LOCALITY_MANAGER)
-            or not lead.memberships.filter(locality_id=form.locality_id).exists()
+            lead.role not in (Role.PRACTITIONER, Role.LOCALITY_MANAGER)
+            or not works_in_locality(lead, form.locality_id)
         )
     ):
         raise InvalidInput(
