@@ -44,7 +44,7 @@ def test_a_manager_allocates_from_the_queue(live_server, page, browser):
     assert axe_violations(browser, page.url, cookies) == []
 
     page.get_by_role("link", name=form.reference).click()
-    assert "Ayesha Khan" in page.content()
+    page.get_by_text("Ayesha Khan").first.wait_for()
     page.get_by_label("Allocate to a lead practitioner").check()
     page.get_by_label("Lead practitioner (allocation) (optional)").select_option(
         str(worker.pk)
@@ -53,7 +53,7 @@ def test_a_manager_allocates_from_the_queue(live_server, page, browser):
     page.screenshot(path=str(SCREENSHOTS / "triage-02-form.png"), full_page=True)
     assert axe_violations(browser, page.url, cookies) == []
     page.get_by_role("button", name="Record the decision").click()
-    assert "Decision recorded" in page.content()
+    page.get_by_text("Decision recorded").first.wait_for()
     case = Case.objects.get()
     assert case.lead_practitioner == worker
 
