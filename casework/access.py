@@ -18,7 +18,8 @@ from django.db.models import Q, QuerySet
 from accounts.access import active_user, manages_locality
 from accounts.roles import Role
 from casework.grants import VIEW, WORK, granted, has_case_grant
-from casework.models import Case, CasePerson, Person
+from casework.models import Case, CasePerson
+from families.models import Person
 
 
 def case_queryset_for_user(user: Any) -> QuerySet[Case]:

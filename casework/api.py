@@ -25,13 +25,13 @@ from casework.models import (
     Case,
     CaseMember,
     CaseStatus,
-    Person,
     SocialCareReferral,
 )
 from casework.referrals import ReferralInput, referral_record_for_user
 from casework.selectors import PEOPLE_ORDER
 from core.access_log import access_log_record_many
 from core.view_access import scoped
+from families.models import Person
 from localities.api import locality_param
 
 

@@ -17,7 +17,6 @@ from casework.models import (
     Case,
     CaseEvent,
     CaseStatus,
-    Person,
     WheelDomain,
 )
 from casework.selectors import people_on_case
@@ -25,6 +24,7 @@ from casework.transitions import can_move
 from core import clock
 from core.errors import Conflict, InvalidInput
 from core.history import LIVE, Mode, Rule
+from families.models import Person
 
 TEXTS = ("worries", "working_well", "needs_to_happen", "family_voice")
 

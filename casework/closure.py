@@ -20,7 +20,6 @@ from casework.models import (
     CaseStatus,
     ClosurePerson,
     ClosureReason,
-    Person,
     PostClosureCheck,
     SocialCareReferral,
     WheelDomain,
@@ -31,6 +30,7 @@ from core import clock
 from core.errors import Conflict, InvalidInput
 from core.history import LIVE, Mode, Rule
 from core.periods import add_months_to_moment
+from families.models import Person
 
 POST_CLOSURE_MONTHS = 3
 

@@ -8,12 +8,13 @@ from django import forms
 
 from casework.assessment import AssessmentInput
 from casework.closure import ClosureInput
-from casework.models import Answer, Assessment, ClosureReason, Person, WheelDomain
+from casework.models import Answer, Assessment, ClosureReason, WheelDomain
 from casework.people import PersonInput
 from casework.reviews import ReviewInput
 from core.codes import Ethnicity, MemberRole, Relationship, Sex
 from core.forms import GovukFormMixin
 from core.uploads import MAX_BYTES
+from families.models import Person
 from family_connect.forms import DateField
 
 

@@ -1,8 +1,7 @@
-"""Families, people and cases.
+"""Cases.
 
-This holds what intake and allocation need: the household and its people (the
-records "tell our story once" matches against) and the case, one episode of early
-help with its lead practitioner. Assessment, plan, reviews and closure build on it.
+The case is one episode of early help for a household (``families``) with its
+lead practitioner. Assessment, plan, reviews and closure build on it.
 """
 
 from __future__ import annotations
@@ -13,66 +12,12 @@ from django.conf import settings
 from django.db import models
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from core.codes import Ethnicity, MemberRole, Relationship, Sex, check_in
+from core.codes import check_in
 from core.models import ChoiceLabelsModel, TimeStampedModel
+from families.models import Family, Person
 
 if TYPE_CHECKING:
     from accounts.models import User
-
-
-class Family(TimeStampedModel):
-    """A household: where it lives now and which locality that puts it in."""
-
-    external_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
-    postcode = models.CharField(max_length=8, blank=True, db_index=True)
-    address_line = models.CharField(max_length=200, blank=True)
-    locality = models.ForeignKey(
-        "localities.Locality",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="families",
-    )
-
-    class Meta:
-        verbose_name_plural = "families"
-
-    def __str__(self) -> str:
-        return f"Family {self.pk}"
-
-
-class Person(TimeStampedModel):
-    """A child or adult; in one household at a time."""
-
-    family = models.ForeignKey(
-        Family, null=True, blank=True, on_delete=models.PROTECT, related_name="people"
-    )
-    external_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
-    role = models.CharField(max_length=10, choices=MemberRole.choices)
-    given_name = models.CharField(max_length=100)
-    family_name = models.CharField(max_length=100)
-    # Lower-case letters only, for tolerant matching (family_connect.matching).
-    given_name_key = models.CharField(max_length=100, blank=True)
-    family_name_key = models.CharField(max_length=100, blank=True)
-    date_of_birth = models.DateField(null=True, blank=True, db_index=True)
-    expected = models.BooleanField(default=False)
-    sex = models.CharField(max_length=10, choices=Sex.choices, blank=True)
-    ethnicity = models.CharField(max_length=40, choices=Ethnicity.choices, blank=True)
-    relationship = models.CharField(
-        max_length=20, choices=Relationship.choices, blank=True
-    )
-
-    class Meta:
-        verbose_name_plural = "people"
-        constraints = [
-            check_in("role", MemberRole, "person_role_valid"),
-            check_in("sex", Sex, "person_sex_valid"),
-            check_in("ethnicity", Ethnicity, "person_ethnicity_valid"),
-            check_in("relationship", Relationship, "person_relationship_valid"),
-        ]
-
-    def __str__(self) -> str:
-        return f"Person {self.pk}"
 
 
 class CaseStatus(models.TextChoices):

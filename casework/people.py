@@ -17,19 +17,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from casework.models import (
-    OPEN_STATUSES,
-    Case,
-    CaseEvent,
-    CasePerson,
-    CasePersonSource,
-    Family,
-    Person,
-)
+from casework.models import OPEN_STATUSES, Case, CaseEvent, CasePerson, CasePersonSource
 from core import clock
 from core.change_log import change_record
 from core.codes import Ethnicity, MemberRole, Relationship, Sex
 from core.errors import Conflict, InvalidInput
+from families.models import Family, Person
 from family_connect.matching import name_key
 from localities.postcodes import locality_for_postcode, postcode_normalise
 

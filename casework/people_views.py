@@ -31,7 +31,6 @@ from casework.forms import (
     ReferralForm,
     ReferralUploadForm,
 )
-from casework.models import Person
 from casework.people import (
     case_person_add,
     family_update,
@@ -47,6 +46,7 @@ from core.errors import DomainError
 from core.forms import GovukFormMixin
 from core.models import AccessLog
 from core.view_access import scoped
+from families.models import Person
 
 MIDDAY = dt.time(12, 0)
 

@@ -17,11 +17,12 @@ from rest_framework import serializers
 
 from accounts.models import User
 from casework.access import person_queryset_for_user
-from casework.models import Person, SocialCareReferral
+from casework.models import SocialCareReferral
 from casework.services import social_care_referral_record
 from core.access_log import access_log_record
 from core.errors import DomainError, InvalidInput
 from core.uploads import RowError, csv_rows, csv_template
+from families.models import Person
 
 COLUMNS = ["person", "person_external_id", "referred_at", "reason"]
 EXAMPLE = {

@@ -10,15 +10,9 @@ from typing import Any
 from django.db.models import F, Prefetch, Q, QuerySet
 
 from casework.access import case_queryset_for_user
-from casework.models import (
-    OPEN_STATUSES,
-    Case,
-    CaseClosure,
-    CaseMember,
-    CaseStatus,
-    Person,
-)
+from casework.models import OPEN_STATUSES, Case, CaseClosure, CaseMember, CaseStatus
 from core.codes import Ethnicity, Relationship, Sex
+from families.models import Person
 from localities.models import Locality
 
 ASSESSMENT_TARGET = timedelta(days=30)

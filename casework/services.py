@@ -22,9 +22,7 @@ from casework.models import (
     CaseNote,
     CasePerson,
     CasePersonSource,
-    Family,
     NoteKind,
-    Person,
     SocialCareReferral,
     StepUpOutcome,
 )
@@ -33,6 +31,7 @@ from core.change_log import change_record, fields_of
 from core.codes import MemberRole
 from core.errors import Conflict, InvalidInput
 from core.history import LIVE, Mode, Rule
+from families.models import Family, Person
 from family_connect.matching import name_key
 from family_connect.models import FamilyConnectForm, FormMember
 

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "localities",
+    "families",
     "family_connect",
     "casework",
     "triage",

@@ -25,7 +25,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from casework.models import Case, Family
+from casework.models import Case
+from families.models import Family
 from family_connect.models import CrossLocalityLink, MatchCandidate
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from casework.models import Family, Person
+from families.models import Family, Person
 
 # A person is proposed at this score or above; a household when its postcode or a
 # member matches and the total reaches HOUSEHOLD_THRESHOLD. A household at or above

@@ -143,7 +143,7 @@ class FamilyConnectForm(TimeStampedModel):
     # Links made by "tell our story once" (a strong match with an open case) or by
     # triage when it confirms a candidate.
     family = models.ForeignKey(
-        "casework.Family",
+        "families.Family",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -233,7 +233,7 @@ class FormMember(ChoiceLabelsModel):
         max_length=20, choices=Relationship.choices, blank=True
     )
     person = models.ForeignKey(
-        "casework.Person",
+        "families.Person",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -328,14 +328,14 @@ class MatchCandidate(models.Model):
         related_name="match_candidates",
     )
     family = models.ForeignKey(
-        "casework.Family",
+        "families.Family",
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
     )
     person = models.ForeignKey(
-        "casework.Person",
+        "families.Person",
         null=True,
         blank=True,
         on_delete=models.CASCADE,
@@ -559,14 +559,14 @@ class CrossLocalityLink(AppendOnlyModel):
     )
     form_reference = models.CharField(max_length=20)
     family = models.ForeignKey(
-        "casework.Family",
+        "families.Family",
         on_delete=models.DO_NOTHING,
         db_constraint=False,
         related_name="+",
     )
     # Set when the link was made by confirming a person rather than the household.
     person = models.ForeignKey(
-        "casework.Person",
+        "families.Person",
         null=True,
         blank=True,
         on_delete=models.DO_NOTHING,

@@ -11,9 +11,9 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 
-from casework.models import Person
 from core.codes import check_in
 from core.models import AppendOnlyModel, JobStatus, LeasedJob, TimeStampedModel
+from families.models import Person
 
 
 class RetentionRecord(models.TextChoices):
@@ -68,7 +68,7 @@ class PurgedRecord(AppendOnlyModel):
     kept_until = models.DateField()
     purged_at = models.DateTimeField(db_index=True)
     purged_by = models.CharField(max_length=254)
-    removed = models.JSONField(default=dict)  # {"casework.Person": 3, ...}
+    removed = models.JSONField(default=dict)  # {"families.Person": 3, ...}
 
     class Meta:
         db_table = "casework_purgedrecord"

@@ -11,7 +11,8 @@ from django.db import transaction
 from django.db.models import ProtectedError, Q, RestrictedError
 
 from audits.models import CaseAudit
-from casework.models import Case, Family, ImportedEpisode, Person, SocialCareReferral
+from casework.models import Case, ImportedEpisode, SocialCareReferral
+from families.models import Family, Person
 from family_connect.models import FamilyConnectForm, FormMember
 
 

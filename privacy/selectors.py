@@ -19,12 +19,12 @@ from casework.models import (
     Case,
     CaseClosure,
     ClosurePerson,
-    Person,
     SocialCareReferral,
     WheelDomain,
 )
 from core.models import AccessLog
 from core.periods import Month
+from families.models import FORMER_LABELS, Person
 from family_connect.models import CrossLocalityLink, FamilyConnectForm, FormMember
 
 
@@ -43,8 +43,8 @@ def person_record_keys(person: Person) -> dict[str, list[str]]:
             )
         ]
     keys = {
-        "casework.person": [str(person.pk)],
-        "casework.family": [str(person.family_id)] if person.family_id else [],
+        "families.person": [str(person.pk)],
+        "families.family": [str(person.family_id)] if person.family_id else [],
         "casework.case": cases,
         "family_connect.familyconnectform": [
             str(pk)
@@ -61,6 +61,8 @@ def who_viewed(person: Person) -> QuerySet[AccessLog]:
     wanted = Q(pk__in=[])
     for kind, ids in person_record_keys(person).items():
         wanted |= Q(object_type=kind, object_id__in=ids)
+        if kind in FORMER_LABELS:  # read before the model moved app
+            wanted |= Q(object_type=FORMER_LABELS[kind], object_id__in=ids)
     return AccessLog.objects.filter(wanted).order_by("-at", "-pk")
 
 

@@ -18,9 +18,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
-from casework.models import Person
 from core import jobs
 from core.pdf import render_pdf
+from families.models import Person
 from privacy.models import SubjectAccessPDF, SubjectAccessPDFStatus
 from privacy.selectors import readable_sections, subject_access_export
 

@@ -12,13 +12,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from casework.models import Person
 from core import clock
 from core.access_log import access_log_record, access_log_record_many
 from core.forms import GovukFormMixin
 from core.models import AccessLog
 from core.periods import Month
 from core.view_access import scoped
+from families.models import Person
 from privacy.access import may_answer_for_records, subject_access_pdf_get_for_user
 from privacy.selectors import (
     cross_locality_links,
@@ -36,6 +36,9 @@ from privacy.subject_access_pdf import (
 KEEP_HOURS = int(KEEP_FOR.total_seconds() // 3600)
 
 RECORD_KINDS = {
+    "families.person": "Person",
+    "families.family": "Household",
+    # Read before households and people moved to the families app.
     "casework.person": "Person",
     "casework.family": "Household",
     "casework.case": "Case",
@@ -258,7 +261,7 @@ def anomalies_view(request: HttpRequest) -> HttpResponse:
     # The reasons may describe a family: reading them is a read of its record.
     access_log_record_many(
         user=request.user,
-        objs=[("casework.family", row.link.family_id) for row in rows],
+        objs=[("families.family", row.link.family_id) for row in rows],
         request=request,
     )
     return render(

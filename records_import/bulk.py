@@ -50,9 +50,7 @@ from casework.models import (
     CaseUserObjectPermission,
     ClosurePerson,
     ClosureReason,
-    Family,
     ImportedEpisode,
-    Person,
     PostClosureCheck,
     Review,
     ReviewPerson,
@@ -61,6 +59,7 @@ from casework.models import (
 )
 from casework.reviews import review_interval
 from core.periods import add_months_to_moment
+from families.models import Family, Person
 from family_connect.matching import name_key
 from family_connect.models import (
     FamilyConnectForm,

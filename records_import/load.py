@@ -32,12 +32,7 @@ from audits.models import CaseAudit
 from audits.services import case_audits_from_history
 from casework.assessment import AssessmentInput, assessment_save
 from casework.closure import ClosureInput, case_close
-from casework.models import (
-    Case,
-    Family,
-    ImportedEpisode,
-    Person,
-)
+from casework.models import Case, ImportedEpisode
 from casework.reviews import ReviewInput, review_record
 from casework.services import (
     case_step_up,
@@ -47,6 +42,7 @@ from casework.services import (
 from core import clock
 from core.errors import Conflict
 from core.history import HISTORY
+from families.models import Family, Person
 from family_connect.matching import name_key
 from family_connect.models import FamilyConnectForm, FormMember, FormStatus
 from family_connect.services import form_feedback_give, form_submit

@@ -10,7 +10,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import LocalityMembership, Organisation, User
 from accounts.roles import Role
-from casework.models import Case, CaseMember, CasePerson, Family, Person
+from casework.models import Case, CaseMember, CasePerson
+from families.models import Family, Person
 from family_connect.matching import name_key
 from family_connect.models import FamilyConnectForm, Reason
 from localities.models import Locality

@@ -21,8 +21,9 @@ from rest_framework.test import APIClient
 
 from accounts.roles import Role
 from accounts.services import api_token_issue
-from casework.models import Case, Family
+from casework.models import Case
 from core.periods import Month
+from families.models import Family
 from localities.models import Locality
 from scorecard.services import scorecard_run
 from tests.factories import (

@@ -12,8 +12,9 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from accounts.roles import Role
-from casework.models import OPEN_STATUSES, Family
+from casework.models import OPEN_STATUSES
 from core.periods import Month
+from families.models import Family
 from family_connect.access import form_queryset_for_user
 from family_connect.linking import candidate_household, cross_locality_concerns
 from family_connect.models import (

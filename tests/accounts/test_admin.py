@@ -36,8 +36,8 @@ pytestmark = pytest.mark.django_db
 
 # Models an administrator must never reach through the administration site.
 CASE_DATA = [
-    "casework.family",
-    "casework.person",
+    "families.family",
+    "families.person",
     "casework.case",
     "casework.casemember",
     "casework.casenote",

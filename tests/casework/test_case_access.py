@@ -158,7 +158,7 @@ def test_the_case_page_logs_each_person_shown(client, world):
     person = case.family.people.first()
     assert (
         AccessLog.objects.filter(
-            user=users["lead"], object_type="casework.person", object_id=str(person.pk)
+            user=users["lead"], object_type="families.person", object_id=str(person.pk)
         ).count()
         == 1
     )
@@ -171,7 +171,7 @@ def test_case_work_pages_log_the_people_they_show(client, world, page):
     assert client.get(f"/cases/{case.pk}/{page}").status_code == 200
     person = case.family.people.first()
     assert AccessLog.objects.filter(
-        user=users["lead"], object_type="casework.person", object_id=str(person.pk)
+        user=users["lead"], object_type="families.person", object_id=str(person.pk)
     ).exists()
 
 

@@ -15,10 +15,11 @@ from django.test import Client
 
 from bench.scorecard_sql import reference_values
 from casework.closure import ClosureInput, case_close
-from casework.models import Case, CaseEvent, CasePerson, Person
+from casework.models import Case, CaseEvent, CasePerson
 from casework.people import PersonInput, case_person_add
 from core.errors import Conflict, InvalidInput
 from core.periods import Month
+from families.models import Person
 from family_connect.models import MatchCandidate
 from family_connect.services import match_candidate_decide
 from localities.models import Locality

@@ -68,7 +68,7 @@ def test_each_read_is_logged_with_the_people_shown(world):  # noqa: F811
     logged = AccessLog.objects.order_by("pk")[before:]
     assert [(e.object_type, e.channel, e.action) for e in logged] == [
         ("casework.case", "api", "view"),
-        ("casework.person", "api", "view"),
+        ("families.person", "api", "view"),
     ]
 
 

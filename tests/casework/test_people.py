@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.roles import Role
-from casework.models import Person
 from core.models import AccessLog
+from families.models import Person
 from family_connect.models import FormMember
 from localities.models import Locality
 from tests.factories import (
@@ -98,9 +98,9 @@ def test_the_lead_sees_the_person_household_and_who_else_is_involved(client, wor
     # and its other people.
     logged = AccessLog.objects.order_by("pk")[before:]
     assert [(e.object_type, e.object_id) for e in logged] == [
-        ("casework.person", str(child.pk)),
-        ("casework.family", str(case.family_id)),
-        ("casework.person", str(world["sister"].pk)),
+        ("families.person", str(child.pk)),
+        ("families.family", str(case.family_id)),
+        ("families.person", str(world["sister"].pk)),
     ]
 
 

@@ -38,11 +38,11 @@ def test_a_list_page_is_recorded_in_one_insert(django_assert_num_queries):
     user = UserFactory()
     with django_assert_num_queries(1):
         count = access_log_record_many(
-            user=user, objs=[("casework.person", n) for n in range(25)]
+            user=user, objs=[("families.person", n) for n in range(25)]
         )
     assert count == 25
     assert list(
-        access_log_for_object(("casework.person", 7)).values_list(
+        access_log_for_object(("families.person", 7)).values_list(
             "user_email", flat=True
         )
     ) == [user.email]

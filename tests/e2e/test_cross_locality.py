@@ -11,7 +11,8 @@ from django.test import override_settings
 from playwright.sync_api import expect
 
 from accounts.roles import Role
-from casework.models import Case, Family
+from casework.models import Case
+from families.models import Family
 from family_connect.models import CrossLocalityLink
 from localities.models import Locality
 from tests.e2e.conftest import SCREENSHOTS, watch_with_axe

@@ -10,7 +10,7 @@ import pytest
 from django.test import override_settings
 
 from accounts.roles import Role
-from casework.models import Person
+from families.models import Person
 from tests.e2e.conftest import SCREENSHOTS, axe_violations
 from tests.e2e.test_sign_in_roles import sign_in_with_browser
 from tests.factories import CaseFactory, FormFactory, PersonFactory, UserFactory

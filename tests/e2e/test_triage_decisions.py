@@ -10,7 +10,8 @@ from django.test import override_settings
 from playwright.sync_api import expect
 
 from accounts.roles import Role
-from casework.models import Case, Person
+from casework.models import Case
+from families.models import Person
 from family_connect.models import (
     FamilyConnectForm,
     FormDecision,

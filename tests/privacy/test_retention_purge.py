@@ -69,14 +69,14 @@ PURGEABLE = {
     "casework.CasePerson",
     "casework.CaseUserObjectPermission",
     "casework.ClosurePerson",
-    "casework.Family",
     "casework.ImportedEpisode",
-    "casework.Person",
     "casework.PlanAction",
     "casework.PlanOutcome",
     "casework.Review",
     "casework.ReviewPerson",
     "casework.SocialCareReferral",
+    "families.Family",
+    "families.Person",
     "family_connect.FamilyConnectForm",
     "family_connect.FamilyConnectForm_reasons",
     "family_connect.FormDecision",
@@ -268,8 +268,8 @@ def test_the_purge_removes_exactly_the_expired_records_and_leaves_stubs(records)
         r["old"].pk,
         r["old_z"].pk,
     }
-    assert removed["casework.Family"] == {r["gone"].pk, r["zeller"].pk}
-    assert removed["casework.Person"] == {
+    assert removed["families.Family"] == {r["gone"].pk, r["zeller"].pk}
+    assert removed["families.Person"] == {
         *(p.pk for p in r["gone_people"]),
         r["zeller_person"].pk,
     }
@@ -306,9 +306,9 @@ def test_the_purge_removes_exactly_the_expired_records_and_leaves_stubs(records)
         dt.date(2026, 11, 29),
     )
     assert (first.purged_at, first.purged_by) == (NOW, "test")
-    assert first.removed["casework.Person"] == 2
+    assert first.removed["families.Person"] == 2
     assert first.removed["audits.CaseAudit"] == 1
-    assert stubs[0].removed.get("casework.Person") is None  # the household stays
+    assert stubs[0].removed.get("families.Person") is None  # the household stays
     totals: dict[str, int] = {}
     for stub in stubs:
         for label, count in stub.removed.items():
@@ -363,7 +363,7 @@ def test_the_command_is_a_dry_run_unless_told_to_commit(records):
     assert f"  case {records['expired'].pk}, Erdington, since 2020-11-29" in text
     assert records["old"].reference in text
     assert records["recent"].reference not in text
-    assert "  casework.Person: 3" in text
+    assert "  families.Person: 3" in text
     assert "Dry run: nothing was changed" in text
     for personal in PERSONAL:
         assert personal not in text, personal

@@ -191,7 +191,7 @@ def test_the_json_export_holds_everything_about_the_person_and_nobody_else(
         assert other not in text, other
     entry = AccessLog.objects.get(user=officer, channel="json")
     assert (entry.object_type, entry.object_id, entry.action) == (
-        "casework.person",
+        "families.person",
         str(xena.pk),
         "export",
     )
@@ -231,7 +231,7 @@ def test_the_pdf_export_is_readable_and_holds_nobody_else(
         assert other not in text, other
     entry = AccessLog.objects.get(user=officer, channel="pdf")
     assert (entry.object_type, entry.object_id, entry.action) == (
-        "casework.person",
+        "families.person",
         str(xena.pk),
         "export",
     )

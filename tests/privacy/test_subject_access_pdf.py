@@ -308,7 +308,7 @@ def test_the_download_is_logged_each_time(client, xena, officer):
     entries = AccessLog.objects.filter(user=officer, channel="pdf", action="export")
     assert entries.count() == 2
     assert {(e.object_type, e.object_id) for e in entries} == {
-        ("casework.person", str(xena.pk))
+        ("families.person", str(xena.pk))
     }
 
 

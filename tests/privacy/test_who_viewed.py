@@ -136,9 +136,9 @@ def test_people_shown_in_passing_are_reads_of_their_records_too(client, scene):
     assert client.get(f"/cases/people/{scene['person'].pk}/").status_code == 200
     lead_read = AccessLog.objects.filter(user=scene["lead"])
     assert set(lead_read.values_list("object_type", "object_id")) == {
-        ("casework.person", str(scene["person"].pk)),
-        ("casework.person", str(scene["sibling"].pk)),
-        ("casework.family", str(scene["case"].family_id)),
+        ("families.person", str(scene["person"].pk)),
+        ("families.person", str(scene["sibling"].pk)),
+        ("families.family", str(scene["case"].family_id)),
     }
     client.logout()
 
@@ -148,7 +148,7 @@ def test_people_shown_in_passing_are_reads_of_their_records_too(client, scene):
     assert "Zed" in response.content.decode()
     assert AccessLog.objects.filter(
         user=scene["dpo"],
-        object_type="casework.person",
+        object_type="families.person",
         object_id=str(scene["stranger"].pk),
         path__startswith="/privacy/subject-access/",
     ).exists()
@@ -160,3 +160,49 @@ def test_people_shown_in_passing_are_reads_of_their_records_too(client, scene):
     }
     person_page = f"/cases/people/{scene['person'].pk}/"
     assert (scene["lead"].email, "Person", person_page) in seen
+
+
+def test_reads_logged_before_people_moved_to_the_families_app_are_still_found(
+    client, scene
+):
+    """The access log refuses updates: rows written while households and people
+    were casework models keep the casework labels, and who-viewed still lists
+    them, by the same names as today's."""
+    manager = scene["manager"]
+    AccessLog.objects.create(
+        user=manager,
+        user_email=manager.email,
+        action="view",
+        channel="html",
+        object_type="casework.person",
+        object_id=str(scene["person"].pk),
+        path="/before/person/",
+    )
+    AccessLog.objects.create(
+        user=manager,
+        user_email=manager.email,
+        action="view",
+        channel="html",
+        object_type="casework.family",
+        object_id=str(scene["case"].family_id),
+        path="/before/family/",
+    )
+    # Another person's old row is not theirs.
+    AccessLog.objects.create(
+        user=manager,
+        user_email=manager.email,
+        action="view",
+        channel="html",
+        object_type="casework.person",
+        object_id=str(scene["stranger"].pk),
+        path="/before/stranger/",
+    )
+    sign_in_verified(client, scene["dpo"])
+    response = client.get(f"/privacy/who-viewed/?person={scene['person'].pk}")
+    assert response.status_code == 200
+    seen = {
+        (row["entry"].path, row["kind"])
+        for row in response.context["rows"]
+        if row["entry"].user_id == manager.pk
+    }
+    assert seen == {("/before/person/", "Person"), ("/before/family/", "Household")}

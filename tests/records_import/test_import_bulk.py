@@ -11,6 +11,7 @@ from django.db import models, transaction
 
 from audits.models import CaseAudit
 from casework import models as cw
+from families import models as fam
 from family_connect import models as fc
 from records_import import run as import_run
 from records_import.run import records_import
@@ -28,8 +29,8 @@ TABLES: list[Any] = [
     fc.FormDecision,
     fc.FormFeedback,
     cw.ImportedEpisode,
-    cw.Family,
-    cw.Person,
+    fam.Family,
+    fam.Person,
     cw.Case,
     cw.CaseMember,
     cw.CaseUserObjectPermission,
@@ -67,8 +68,8 @@ def snapshot() -> dict[str, list[str]]:
     natural: dict[type[models.Model], dict[Any, Any]] = {
         fc.FamilyConnectForm: episode_of_form,
         cw.Case: case_key,
-        cw.Family: dict(cw.Family.objects.values_list("pk", "external_id")),
-        cw.Person: dict(cw.Person.objects.values_list("pk", "external_id")),
+        fam.Family: dict(fam.Family.objects.values_list("pk", "external_id")),
+        fam.Person: dict(fam.Person.objects.values_list("pk", "external_id")),
         cw.ImportedEpisode: dict(
             cw.ImportedEpisode.objects.values_list("pk", "external_id")
         ),
@@ -125,7 +126,7 @@ _PERSONS: dict[int, str] = {}
 
 def natural_person(pk: int) -> str:
     if pk not in _PERSONS:
-        _PERSONS[pk] = str(cw.Person.objects.get(pk=pk).external_id)
+        _PERSONS[pk] = str(fam.Person.objects.get(pk=pk).external_id)
     return _PERSONS[pk]
 
 
@@ -141,7 +142,7 @@ def _data(data: dict, references: dict, natural: dict) -> dict:
         elif key == "referral":
             value = natural[cw.SocialCareReferral][value]
         elif key == "people":
-            value = [natural[cw.Person][v] for v in value]
+            value = [natural[fam.Person][v] for v in value]
         elif key == "lead_practitioner":
             from accounts.models import User
 

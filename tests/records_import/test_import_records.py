@@ -19,13 +19,12 @@ from casework.models import (
     Case,
     CaseClosure,
     CaseEvent,
-    Family,
     ImportedEpisode,
-    Person,
     Review,
     SocialCareReferral,
 )
 from core.models import Notification
+from families.models import Family, Person
 from family_connect.models import FamilyConnectForm, FormDecision, FormEvent
 from tests.records_import.test_import_validate import good
 

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from casework.models import Family
+from families.models import Family
 from family_connect.models import FamilyConnectForm
 from scorecard.measures import eh02
 from scorecard.measures.base import CITY

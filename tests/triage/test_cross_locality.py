@@ -10,8 +10,9 @@ import pytest
 from django.contrib.admin.models import LogEntry
 
 from accounts.roles import Role
-from casework.models import Case, Family, Person
+from casework.models import Case
 from core.errors import InvalidInput
+from families.models import Family, Person
 from family_connect.linking import cross_locality_concerns
 from family_connect.models import CrossLocalityLink, FormEvent, MatchCandidate
 from family_connect.services import match_candidate_decide
@@ -274,7 +275,7 @@ def test_a_genuine_move_links_in_one_step_with_a_reason_and_is_watched(client, s
     from core.models import AccessLog
 
     assert set(
-        AccessLog.objects.filter(user=dpo, object_type="casework.family").values_list(
+        AccessLog.objects.filter(user=dpo, object_type="families.family").values_list(
             "object_id", flat=True
         )
     ) == {str(scene["taylors"].pk), str(okoros.pk)}

@@ -10,7 +10,8 @@ from rest_framework.test import APIClient
 
 from accounts.roles import Role
 from accounts.services import api_token_issue
-from casework.models import Case, CaseEvent, CaseMember, Person
+from casework.models import Case, CaseEvent, CaseMember
+from families.models import Person
 from family_connect.models import (
     FamilyConnectForm,
     FormDecision,

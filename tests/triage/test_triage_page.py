@@ -4,8 +4,9 @@ import pytest
 from django.test import Client
 
 from accounts.roles import Role
-from casework.models import Case, Family
+from casework.models import Case
 from core.models import AccessLog
+from families.models import Family
 from family_connect.models import FormEvent, MatchCandidate
 from localities.models import Locality
 from tests.factories import (
@@ -242,5 +243,5 @@ def test_the_triage_page_logs_reads_of_the_matched_people(client, manager, reque
     form = submit(requester)
     client.get(f"/triage/forms/{form.reference}/")
     assert AccessLog.objects.filter(
-        user=manager, object_type="casework.person", object_id=str(person.pk)
+        user=manager, object_type="families.person", object_id=str(person.pk)
     ).exists()
