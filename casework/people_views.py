@@ -41,6 +41,7 @@ from casework.referrals import referrals_upload
 from casework.referrals import template_csv as referrals_template_csv
 from casework.selectors import person_involvement, record_history
 from casework.services import social_care_referral_record
+from casework.views import workable_case
 from core.access_log import access_log_record, access_log_record_many
 from core.errors import DomainError
 from core.forms import GovukFormMixin
@@ -265,21 +266,13 @@ def referrals_template(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _workable_case(request: HttpRequest, case_id: int) -> tuple[User, Any]:
-    user = cast(User, request.user)  # login_required
-    case = case_get_for_user(user, case_id)
-    if case is None or not may_work_on(user, case):
-        raise Http404
-    return user, case
-
-
 @never_cache
 @login_required
 @require_POST
 @scoped(case_get_for_user, may_work_on)
 def case_person_add_view(request: HttpRequest, case_id: int) -> HttpResponse:
     """Add someone in the household (a baby born since, say) to the case."""
-    user, case = _workable_case(request, case_id)
+    user, case = workable_case(request, case_id)
     try:
         person_id = int(request.POST.get("person", ""))
     except ValueError:
@@ -302,7 +295,7 @@ def case_person_add_view(request: HttpRequest, case_id: int) -> HttpResponse:
 @scoped(case_get_for_user, may_work_on)
 def case_person_new(request: HttpRequest, case_id: int) -> HttpResponse:
     """Add someone new to the case and its household."""
-    user, case = _workable_case(request, case_id)
+    user, case = workable_case(request, case_id)
     form = CasePersonNewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -60,7 +60,7 @@ from core.view_access import scoped
 CASEWORK_ROLES = (Role.PRACTITIONER, Role.LOCALITY_MANAGER, Role.REQUESTER)
 
 
-def _workable_case(request: HttpRequest, case_id: int) -> tuple[User, Case]:
+def workable_case(request: HttpRequest, case_id: int) -> tuple[User, Case]:
     """The signed-in user and the case, if they may work on it; 404 otherwise
     (the same answer as a case that does not exist)."""
     user = cast(User, request.user)  # login_required
@@ -133,8 +133,12 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         context = {"case": case, "team": case_team(case)}
         return render(request, "casework/case_team_view.html", context)
     data = case_page_data(case)
+    # The household's other people are shown in passing: their reads count too.
     access_log_record_many(
-        user=user, objs=data["people"], action="view", request=request
+        user=user,
+        objs=[*data["people"], *data["household_others"]],
+        action="view",
+        request=request,
     )
     return render(
         request,
@@ -232,7 +236,7 @@ def team_change(request: HttpRequest, case_id: int) -> HttpResponse:
 def close(request: HttpRequest, case_id: int) -> HttpResponse:
     """Close the case; a second person closing at the same moment is told it is
     already closed."""
-    user, case = _workable_case(request, case_id)
+    user, case = workable_case(request, case_id)
     people = list(people_on_case(case.pk))
     form = ClosureForm(request.POST or None, people=people)
     if request.method == "POST" and form.is_valid():
@@ -446,7 +450,7 @@ def reviews(request: HttpRequest, case_id: int) -> HttpResponse:
 @scoped(case_get_for_user, may_work_on)
 def note(request: HttpRequest, case_id: int) -> HttpResponse:
     """Add a note to the chronology."""
-    user, case = _workable_case(request, case_id)
+    user, case = workable_case(request, case_id)
     try:
         case_note_add(
             case_id=case.pk,
@@ -469,7 +473,7 @@ def note(request: HttpRequest, case_id: int) -> HttpResponse:
 def step_up(request: HttpRequest, case_id: int) -> HttpResponse:
     """Step up to the social care front door while the case stays open, and
     record what social care decided."""
-    user, case = _workable_case(request, case_id)
+    user, case = workable_case(request, case_id)
     error = None
     # The field that needs changing (the error summary links to it), and the
     # referral whose outcome was refused.
@@ -548,7 +552,7 @@ def step_up(request: HttpRequest, case_id: int) -> HttpResponse:
 @scoped(case_get_for_user, may_work_on)
 def closure_action(request: HttpRequest, case_id: int) -> HttpResponse:
     """A manager signs a closure off; the case's workers reopen a recent one."""
-    user, case = _workable_case(request, case_id)
+    user, case = workable_case(request, case_id)
     try:
         if request.POST.get("do") == "sign_off":
             if user.role != Role.LOCALITY_MANAGER:

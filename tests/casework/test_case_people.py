@@ -18,6 +18,7 @@ from casework.closure import ClosureInput, case_close
 from casework.models import Case, CaseEvent, CasePerson
 from casework.people import PersonInput, case_person_add
 from core.errors import Conflict, InvalidInput
+from core.models import AccessLog
 from core.periods import Month
 from families.models import Person
 from family_connect.models import MatchCandidate
@@ -180,6 +181,13 @@ def test_someone_in_the_household_is_added_from_the_list(client, household):
     sign_in_as(client, case.lead_practitioner)
     page = client.get(f"/cases/{case.pk}/").content.decode()
     assert "Omar Khan" in page.split('data-testid="household-others"')[1]
+    # Shown in passing, and so logged as read, as the people on the case are.
+    logged = set(
+        AccessLog.objects.filter(
+            user=case.lead_practitioner, object_type="families.person"
+        ).values_list("object_id", flat=True)
+    )
+    assert str(later.pk) in {str(pk) for pk in logged}
 
     for bad in (str(stranger.pk), "x", ""):
         response = client.post(
