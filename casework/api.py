@@ -27,8 +27,8 @@ from casework.models import (
     CaseStatus,
     SocialCareReferral,
 )
-from casework.referrals import ReferralInput, referral_record_for_user
-from casework.selectors import PEOPLE_ORDER
+from casework.selectors.cases import PEOPLE_ORDER
+from casework.services.referrals import ReferralInput, referral_record_for_user
 from core.access_log import access_log_record_many
 from core.view_access import scoped
 from families.models import Person

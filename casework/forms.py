@@ -6,11 +6,11 @@ from typing import Any
 
 from django import forms
 
-from casework.assessment import AssessmentInput
-from casework.closure import ClosureInput
 from casework.models import Answer, Assessment, ClosureReason, WheelDomain
-from casework.people import PersonInput
-from casework.reviews import ReviewInput
+from casework.services.assessment import AssessmentInput
+from casework.services.closure import ClosureInput
+from casework.services.people import PersonInput
+from casework.services.reviews import ReviewInput
 from core.codes import Ethnicity, MemberRole, Relationship, Sex
 from core.forms import GovukFormMixin
 from core.uploads import MAX_BYTES
@@ -192,6 +192,51 @@ class ClosureForm(GovukFormMixin, forms.Form):
             feedback_score=d["feedback_score"],
             feedback_comment=d["feedback_comment"],
         )
+
+
+class OutcomeForm(GovukFormMixin, forms.Form):
+    text = forms.CharField(
+        label="Outcome, in the family's words",
+        widget=forms.Textarea({"rows": 2}),
+        max_length=2000,
+        error_messages={"required": "Enter the outcome, in the family's words"},
+    )
+    domain = forms.ChoiceField(
+        label="Part of the family wheel",
+        choices=[("", "Choose")] + list(WheelDomain.choices),
+        error_messages={"required": "Choose the part of the family wheel it is about"},
+    )
+
+
+class ActionForm(GovukFormMixin, forms.Form):
+    outcome = forms.TypedChoiceField(label="Towards the outcome", coerce=int)
+    what = forms.CharField(
+        label="What will be done",
+        widget=forms.Textarea({"rows": 2}),
+        max_length=2000,
+        error_messages={"required": "Enter what will be done"},
+    )
+    owner = forms.ChoiceField(label="Who will do it")
+    due_on = forms.DateField(
+        label="By when",
+        help_text="For example, 2026-12-18",
+        error_messages={"required": "Enter the date", "invalid": "Enter a real date"},
+    )
+    community = forms.BooleanField(
+        label="A community resource will deliver this", required=False
+    )
+
+    def __init__(self, *args: Any, case: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        outcome = self.fields["outcome"]
+        assert isinstance(outcome, forms.ChoiceField)
+        outcome.choices = [(o.pk, o.text[:80]) for o in case.outcomes.all()]
+        owner = self.fields["owner"]
+        assert isinstance(owner, forms.ChoiceField)
+        owner.choices = [("family", "The family")] + [
+            (str(m.user_id), m.user.display_name)
+            for m in case.members.select_related("user")
+        ]
 
 
 class ReviewForm(GovukFormMixin, forms.Form):

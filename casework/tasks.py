@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from casework.closure import post_closure_checks_run
+from casework.services.closure import post_closure_checks_run
 from core.unavailable import TASK_RETRY
 
 

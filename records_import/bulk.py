@@ -35,7 +35,6 @@ from accounts.models import User
 from accounts.roles import Role
 from audits.models import CaseAudit
 from audits.services import case_audits_from_history
-from casework.closure import POST_CLOSURE_MONTHS
 from casework.models import (
     Answer,
     Assessment,
@@ -57,7 +56,8 @@ from casework.models import (
     SocialCareReferral,
     WheelDomain,
 )
-from casework.reviews import review_interval
+from casework.services.closure import POST_CLOSURE_MONTHS
+from casework.services.reviews import review_interval
 from core.periods import add_months_to_moment
 from families.models import Family, Person
 from family_connect.matching import name_key

@@ -30,15 +30,12 @@ from accounts.models import Organisation, User
 from accounts.roles import Role
 from audits.models import CaseAudit
 from audits.services import case_audits_from_history
-from casework.assessment import AssessmentInput, assessment_save
-from casework.closure import ClosureInput, case_close
 from casework.models import Case, ImportedEpisode
-from casework.reviews import ReviewInput, review_record
-from casework.services import (
-    case_step_up,
-    social_care_referral_record,
-    step_up_outcome_record,
-)
+from casework.services.assessment import AssessmentInput, assessment_save
+from casework.services.closure import ClosureInput, case_close
+from casework.services.referrals import social_care_referral_record
+from casework.services.reviews import ReviewInput, review_record
+from casework.services.step_up import case_step_up, step_up_outcome_record
 from core import clock
 from core.errors import Conflict
 from core.history import HISTORY

@@ -29,9 +29,8 @@ from accounts.access import works_in_locality
 from accounts.models import User
 from accounts.roles import Role
 from casework.models import OPEN_STATUSES
-from casework.services import (
-    case_open_for_form,
-    household_of_form,
+from casework.services.cases import case_open_for_form, household_of_form
+from casework.services.step_up import (
     social_care_referrals_for_step_up,
     social_care_referrals_withdraw_for_form,
 )

@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 
 from accounts.roles import Role
-from casework.assessment import AssessmentInput, assessment_save
 from casework.models import Assessment, AssessmentPerson, CaseEvent, WheelDomain
+from casework.services.assessment import AssessmentInput, assessment_save
 from core.errors import Conflict, InvalidInput
 from tests.factories import CaseFactory, PersonFactory, UserFactory
 from tests.helpers import sign_in_verified

@@ -14,9 +14,9 @@ import pytest
 from django.test import Client
 
 from bench.scorecard_sql import reference_values
-from casework.closure import ClosureInput, case_close
 from casework.models import Case, CaseEvent, CasePerson
-from casework.people import PersonInput, case_person_add
+from casework.services.closure import ClosureInput, case_close
+from casework.services.people import PersonInput, case_person_add
 from core.errors import Conflict, InvalidInput
 from core.models import AccessLog
 from core.periods import Month

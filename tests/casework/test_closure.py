@@ -7,8 +7,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection
 
-from casework.assessment import assessment_save
-from casework.closure import ClosureInput, case_close, case_closure_sign_off
 from casework.models import (
     CaseClosure,
     CaseEvent,
@@ -16,6 +14,8 @@ from casework.models import (
     PostClosureCheck,
     WheelDomain,
 )
+from casework.services.assessment import assessment_save
+from casework.services.closure import ClosureInput, case_close, case_closure_sign_off
 from core.errors import Conflict, InvalidInput
 from core.periods import add_months_to_moment
 from tests.casework.test_assessment import whole
@@ -152,8 +152,8 @@ def test_two_practitioners_closing_at_once_make_one_closure():
 def test_post_closure_check_counts_a_referral_at_the_window_end_not_a_second_later():
     from datetime import timedelta
 
-    from casework.closure import post_closure_checks_run
     from casework.models import SocialCareReferral
+    from casework.services.closure import post_closure_checks_run
     from casework.tasks import post_closure_checks
     from family_connect.models import FormMember
     from tests.factories import FormFactory
@@ -314,7 +314,7 @@ def test_sign_off_by_a_manager_and_reopening_within_28_days(client, case):
 
 @pytest.mark.django_db
 def test_reopening_removes_the_closure_and_the_assessment_can_still_be_completed(case):
-    from casework.closure import case_reopen
+    from casework.services.closure import case_reopen
 
     lead = case.lead_practitioner
     case_close(
@@ -336,7 +336,7 @@ def test_reopening_removes_the_closure_and_the_assessment_can_still_be_completed
 def test_post_closure_check_finds_an_unlinked_form_and_ignores_duplicates():
     from datetime import timedelta
 
-    from casework.closure import post_closure_checks_run
+    from casework.services.closure import post_closure_checks_run
     from family_connect.models import FormMember
     from tests.factories import FormFactory
 

@@ -8,10 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.roles import Role
-from casework.assessment import assessment_save
-from casework.closure import ClosureInput, case_close
 from casework.models import PlanAction, PlanOutcome
-from casework.reviews import review_record
+from casework.services.assessment import assessment_save
+from casework.services.closure import ClosureInput, case_close
+from casework.services.reviews import review_record
 from tests.casework.test_assessment import whole
 from tests.casework.test_reviews import review_of
 from tests.factories import CaseFactory, PersonFactory, UserFactory

@@ -10,7 +10,7 @@ from accounts.roles import Role
 from casework.access import case_queryset_for_user, may_work_on
 from casework.grants import VIEW, WORK, case_revoke
 from casework.models import CaseMember, CaseUserObjectPermission
-from casework.services import case_member_add, case_member_remove
+from casework.services.team import case_member_add, case_member_remove
 from tests.factories import CaseFactory, OrganisationFactory, UserFactory, join_team
 
 pytestmark = pytest.mark.django_db

@@ -12,9 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.roles import Role
-from casework.assessment import assessment_save
-from casework.plan import plan_action_add, plan_outcome_add
-from casework.reviews import review_record
+from casework.services.assessment import assessment_save
+from casework.services.plan import plan_action_add, plan_outcome_add
+from casework.services.reviews import review_record
 from tests.casework.test_assessment import whole
 from tests.casework.test_reviews import review_of
 from tests.factories import (

@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from casework.assessment import assessment_save
 from casework.models import CaseEvent, Review, ReviewPerson, WheelDomain
-from casework.reviews import ReviewInput, next_review_due, review_record
+from casework.services.assessment import assessment_save
+from casework.services.reviews import ReviewInput, next_review_due, review_record
 from core.errors import Conflict, InvalidInput
 from tests.casework.test_assessment import whole
 from tests.factories import CaseFactory, PersonFactory

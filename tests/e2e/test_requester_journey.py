@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from casework.models import Case, CaseEvent
-from casework.plan import plan_action_add, plan_outcome_add
-from casework.services import case_member_add
+from casework.services.plan import plan_action_add, plan_outcome_add
+from casework.services.team import case_member_add
 from family_connect.models import FamilyConnectForm
 from tests.e2e.conftest import SCREENSHOTS, axe_violations
 from tests.e2e.test_sign_in_roles import sign_in_with_browser

@@ -8,8 +8,8 @@ import copy
 
 import pytest
 
-from casework.closure import ClosureInput, case_close
 from casework.models import Assessment, Case, CaseClosure, Review, SocialCareReferral
+from casework.services.closure import ClosureInput, case_close
 from core.errors import InvalidInput
 from core.history import HISTORY, LIVE, Rule
 from tests.factories import CaseFactory, UserFactory

@@ -3,22 +3,24 @@ the person page, ``POST /api/v1/social-care-referrals/`` and a CSV upload.
 
 All three read the same input (``ReferralInput``), find the person within the
 user's scope the same way, and record through
-``services.social_care_referral_record``, which makes a repeated referral (same
+``social_care_referral_record``, which makes a repeated referral (same
 person, same moment) one referral.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
+from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from rest_framework import serializers
 
 from accounts.models import User
 from casework.access import person_queryset_for_user
 from casework.models import SocialCareReferral
-from casework.services import social_care_referral_record
 from core.access_log import access_log_record
 from core.errors import DomainError, InvalidInput
 from core.uploads import RowError, csv_rows, csv_template
@@ -59,6 +61,42 @@ class ReferralInput(serializers.Serializer):
                 {"person": ["Give the person's id or their external id (one of them)."]}
             )
         return attrs
+
+
+def social_care_referral_record(
+    *, person: Person, actor: User, referred_at: datetime, reason: str = ""
+) -> tuple[SocialCareReferral, bool]:
+    """Record a referral to children's social care made outside early help (for
+    the post-closure check); returns it and whether it is new. The same person
+    referred at the same moment is one referral, so keying it in, the API and
+    a CSV uploaded twice never count it twice. Preconditions: the caller
+    resolved the person through ``access.person_queryset_for_user``."""
+    if referred_at > timezone.now():
+        raise InvalidInput(
+            "The referral date cannot be in the future", field="referred_at"
+        )
+    reason = (reason or "").strip()
+    if len(reason) > 5000:
+        raise InvalidInput(
+            "The reason must be 5000 characters or fewer", field="reason"
+        )
+    with transaction.atomic():
+        Person.objects.select_for_update().get(pk=person.pk)
+        existing = SocialCareReferral.objects.filter(
+            person=person,
+            referred_at=referred_at,
+            source=SocialCareReferral.Source.EXTERNAL,
+        ).first()
+        if existing is not None:
+            return existing, False
+        referral = SocialCareReferral.objects.create(
+            person=person,
+            referred_at=referred_at,
+            source=SocialCareReferral.Source.EXTERNAL,
+            reason=reason,
+            recorded_by=actor,
+        )
+    return referral, True
 
 
 def referral_person_for_user(user: Any, data: dict[str, Any]) -> Person:

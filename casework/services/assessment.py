@@ -19,7 +19,7 @@ from casework.models import (
     CaseStatus,
     WheelDomain,
 )
-from casework.selectors import people_on_case
+from casework.selectors.cases import people_on_case
 from casework.transitions import can_move
 from core import clock
 from core.errors import Conflict, InvalidInput

@@ -17,31 +17,23 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
 from accounts.roles import Role
-from casework.access import (
-    case_get_for_user,
-    may_upload_referrals,
-    may_work_on,
-    person_queryset_for_user,
-)
+from casework.access import case_get_for_user, may_work_on, person_queryset_for_user
 from casework.forms import (
     AddressForm,
     CasePersonNewForm,
     MoveForm,
     PersonForm,
     ReferralForm,
-    ReferralUploadForm,
 )
-from casework.people import (
+from casework.selectors.people import person_involvement, record_history
+from casework.services.people import (
     case_person_add,
     family_update,
     person_move,
     person_update,
 )
-from casework.referrals import referrals_upload
-from casework.referrals import template_csv as referrals_template_csv
-from casework.selectors import person_involvement, record_history
-from casework.services import social_care_referral_record
-from casework.views import workable_case
+from casework.services.referrals import social_care_referral_record
+from casework.views.cases import workable_case
 from core.access_log import access_log_record, access_log_record_many
 from core.errors import DomainError
 from core.forms import GovukFormMixin
@@ -226,44 +218,6 @@ def person_move_view(request: HttpRequest, person_id: int) -> HttpResponse:
         "casework/person_form.html",
         {"person": person, "form": form, "title": "Move to another household"},
     )
-
-
-@never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
-@scoped(may_upload_referrals)
-def referrals_upload_view(request: HttpRequest) -> HttpResponse:
-    """Upload a CSV of referrals to social care made outside early help."""
-    user = cast(User, request.user)  # login_required
-    if not may_upload_referrals(user):
-        raise Http404
-    result = None
-    form = ReferralUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = referrals_upload(
-                content=form.cleaned_data["file"], actor=user, request=request
-            )
-        except DomainError as exc:
-            form.add_error("file", exc.message)
-    return render(
-        request, "casework/referrals_upload.html", {"form": form, "result": result}
-    )
-
-
-@login_required
-@scoped(may_upload_referrals)
-def referrals_template(request: HttpRequest) -> HttpResponse:
-    if not may_upload_referrals(request.user):
-        raise Http404
-    response = HttpResponse(
-        referrals_template_csv(), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = (
-        'attachment; filename="social-care-referrals-template.csv"'
-    )
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @never_cache

@@ -19,7 +19,7 @@ from casework.models import (
     ReviewPerson,
     WheelDomain,
 )
-from casework.selectors import people_on_case
+from casework.selectors.cases import people_on_case
 from core import clock
 from core.errors import Conflict, InvalidInput
 from core.history import LIVE, Mode, Rule

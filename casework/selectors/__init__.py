@@ -1,0 +1,1 @@
+"""Reads of cases and people, with the joins their pages need."""

@@ -1,0 +1,1 @@
+"""Writes to cases and their people, one module per subject."""

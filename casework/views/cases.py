@@ -1,0 +1,151 @@
+"""Casework pages: caseloads and the case."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from accounts.roles import Role
+from casework.access import (
+    case_get_for_user,
+    case_queryset_for_user,
+    may_lead,
+    may_work_on,
+)
+from casework.models import Case, NoteKind
+from casework.selectors.cases import (
+    ASSESSMENT_TARGET,
+    case_page_data,
+    case_team,
+    caseload_for_user,
+)
+from casework.services.cases import case_note_add
+from core.access_log import access_log_record, access_log_record_many
+from core.errors import DomainError
+from core.view_access import scoped
+
+CASEWORK_ROLES = (Role.PRACTITIONER, Role.LOCALITY_MANAGER, Role.REQUESTER)
+
+
+def workable_case(request: HttpRequest, case_id: int) -> tuple[User, Case]:
+    """The signed-in user and the case, if they may work on it; 404 otherwise
+    (the same answer as a case that does not exist)."""
+    user = cast(User, request.user)  # login_required
+    case = case_get_for_user(user, case_id)
+    if case is None or not may_work_on(user, case):
+        raise Http404
+    return user, case
+
+
+def readable_case(request: HttpRequest, case_id: int) -> tuple[User, Case, bool]:
+    """The case file's pages (assessment, reviews): read by anyone who sees the
+    whole case (its workers, and auditors while their round is open), changed
+    only by those who may work on it. Partners on the team see the team view
+    only. Returns whether the user may change it; 404 as for a missing case."""
+    user = cast(User, request.user)  # login_required
+    case = case_get_for_user(user, case_id)
+    if case is None or user.role == Role.REQUESTER:
+        raise Http404
+    can_work = may_work_on(user, case)
+    if request.method == "POST" and not can_work:
+        raise Http404
+    return user, case, can_work
+
+
+@never_cache
+@login_required
+@scoped(case_queryset_for_user)
+def caseload(request: HttpRequest) -> HttpResponse:
+    """My cases (practitioners), the locality's cases (managers), the families
+    whose team I am on (requesters)."""
+    user = cast(User, request.user)  # login_required
+    if user.role not in CASEWORK_ROLES:
+        raise Http404
+    include_closed = request.GET.get("closed") == "1"
+    cases = caseload_for_user(user, include_closed=include_closed)
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    now = timezone.now()
+    rows = [
+        {
+            "case": case,
+            # Partners on a team see the team and the plan, not the family.
+            "children": []
+            if user.role == Role.REQUESTER
+            else [p for p in case.people.all() if p.role == "child"],
+            "assessment_due": case.opened_at + ASSESSMENT_TARGET,
+            "assessment_overdue": case.status == "allocated"
+            and now > case.opened_at + ASSESSMENT_TARGET,
+        }
+        for case in page.object_list
+    ]
+    access_log_record_many(user=request.user, objs=page.object_list, request=request)
+    return render(
+        request,
+        "casework/caseload.html",
+        {"rows": rows, "page": page, "include_closed": include_closed},
+    )
+
+
+@never_cache
+@login_required
+@scoped(case_get_for_user)
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    user = cast(User, request.user)  # login_required
+    case = case_get_for_user(user, case_id)
+    if case is None:
+        raise Http404
+    access_log_record(user=user, obj=case, request=request)
+    if user.role == Role.REQUESTER:
+        # Team members from partner organisations see the team and the plan only.
+        context = {"case": case, "team": case_team(case)}
+        return render(request, "casework/case_team_view.html", context)
+    data = case_page_data(case)
+    # The household's other people are shown in passing: their reads count too.
+    access_log_record_many(
+        user=user,
+        objs=[*data["people"], *data["household_others"]],
+        action="view",
+        request=request,
+    )
+    return render(
+        request,
+        "casework/case.html",
+        {
+            "case": case,
+            "can_work": may_work_on(user, case),
+            "can_lead": may_lead(user, case),
+            "note_kinds": NoteKind.choices,
+            **data,
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_POST
+@scoped(case_get_for_user, may_work_on)
+def note(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Add a note to the chronology."""
+    user, case = workable_case(request, case_id)
+    try:
+        case_note_add(
+            case_id=case.pk,
+            actor=user,
+            kind=request.POST.get("kind", ""),
+            text=request.POST.get("text", ""),
+            significant=request.POST.get("significant") == "1",
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Note added.")
+    return redirect("casework:case", case_id=case.pk)

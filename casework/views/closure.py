@@ -1,0 +1,70 @@
+"""Closing a case, signing the closure off, and reopening it."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.roles import Role
+from casework.access import case_get_for_user, may_work_on
+from casework.forms import ClosureForm
+from casework.selectors.cases import people_on_case
+from casework.services.closure import case_close, case_closure_sign_off, case_reopen
+from casework.views.cases import workable_case
+from core.access_log import access_log_record, access_log_record_many
+from core.errors import DomainError
+from core.view_access import scoped
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+@scoped(case_get_for_user, may_work_on)
+def close(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Close the case; a second person closing at the same moment is told it is
+    already closed."""
+    user, case = workable_case(request, case_id)
+    people = list(people_on_case(case.pk))
+    form = ClosureForm(request.POST or None, people=people)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_close(case_id=case.pk, actor=user, data=form.to_input())
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(
+                request, "Case closed. A manager will sign the closure off."
+            )
+            return redirect("casework:case", case_id=case.pk)
+    access_log_record(user=user, obj=case, request=request)
+    access_log_record_many(user=user, objs=people, action="view", request=request)
+    return render(request, "casework/close.html", {"case": case, "form": form})
+
+
+@never_cache
+@login_required
+@require_POST
+@scoped(case_get_for_user, may_work_on)
+def closure_action(request: HttpRequest, case_id: int) -> HttpResponse:
+    """A manager signs a closure off; the case's workers reopen a recent one."""
+    user, case = workable_case(request, case_id)
+    try:
+        if request.POST.get("do") == "sign_off":
+            if user.role != Role.LOCALITY_MANAGER:
+                raise Http404
+            case_closure_sign_off(case_id=case.pk, actor=user)
+            messages.success(request, "Closure signed off.")
+        elif request.POST.get("do") == "reopen":
+            case_reopen(
+                case_id=case.pk, actor=user, reason=request.POST.get("reason", "")
+            )
+            messages.success(request, "Case reopened.")
+        else:
+            raise Http404
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("casework:case", case_id=case.pk)

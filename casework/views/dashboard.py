@@ -1,0 +1,30 @@
+"""The dashboard: what needs doing next."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from accounts.models import User
+from accounts.roles import Role
+from casework.access import case_queryset_for_user
+from casework.selectors.dashboard import dashboard_for_user
+from core.view_access import scoped
+
+
+@never_cache
+@login_required
+@scoped(case_queryset_for_user)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """What needs doing: assessments due, reviews overdue, actions due, and for
+    managers closures waiting for sign-off."""
+    user = cast(User, request.user)  # login_required
+    if user.role not in (Role.PRACTITIONER, Role.LOCALITY_MANAGER):
+        raise Http404
+    data = dashboard_for_user(user, timezone.localdate())
+    return render(request, "casework/dashboard.html", data)

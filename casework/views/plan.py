@@ -1,0 +1,132 @@
+"""Our Family Plan: its outcomes, actions and their progress."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from accounts.models import User
+from casework.access import case_get_for_user, may_work_on
+from casework.forms import ActionForm, OutcomeForm
+from casework.models import ActionStatus, PlanAction
+from casework.services.plan import (
+    plan_action_add,
+    plan_action_progress,
+    plan_outcome_add,
+)
+from core.access_log import access_log_record
+from core.errors import DomainError
+from core.view_access import scoped
+
+
+def _plan_case(request: HttpRequest, case_id: int) -> tuple[User, Any]:
+    user = cast(User, request.user)  # login_required
+    case = case_get_for_user(user, case_id)
+    if case is None:
+        raise Http404
+    return user, case
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+@scoped(case_get_for_user, may_work_on)
+def plan(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Our Family Plan: everyone on the team sees it; the case's workers write
+    it; each owner updates their own actions."""
+    user, case = _plan_case(request, case_id)
+    can_work = may_work_on(user, case)
+    outcome_form = OutcomeForm(
+        request.POST if request.POST.get("add") == "outcome" else None
+    )
+    action_form = ActionForm(
+        request.POST if request.POST.get("add") == "action" else None, case=case
+    )
+    if request.method == "POST":
+        try:
+            if request.POST.get("add") == "outcome" and can_work:
+                if outcome_form.is_valid():
+                    plan_outcome_add(
+                        case_id=case.pk, actor=user, **outcome_form.cleaned_data
+                    )
+                    return redirect("casework:plan", case_id=case.pk)
+            elif request.POST.get("add") == "action" and can_work:
+                if action_form.is_valid():
+                    d = action_form.cleaned_data
+                    owner = (
+                        None
+                        if d["owner"] == "family"
+                        else User.objects.filter(pk=int(d["owner"])).first()
+                    )
+                    plan_action_add(
+                        case_id=case.pk,
+                        actor=user,
+                        outcome_id=d["outcome"],
+                        what=d["what"],
+                        owner=owner,
+                        owner_is_family=d["owner"] == "family",
+                        due_on=d["due_on"],
+                        community=d["community"],
+                    )
+                    return redirect("casework:plan", case_id=case.pk)
+            elif request.POST.get("action"):
+                action = case.actions.filter(pk=int(request.POST["action"])).first()
+                if action is None:
+                    raise Http404
+                action = plan_action_progress(
+                    action_id=action.pk,
+                    actor=user,
+                    status=request.POST.get("status", ""),
+                )
+                # Only the select changes otherwise: say that it was saved.
+                messages.success(
+                    request,
+                    f"Action updated: “{action.what}” is now "
+                    f"{action.get_status_display().lower()}.",
+                )
+                return redirect("casework:plan", case_id=case.pk)
+            else:
+                raise Http404
+        except ValueError:
+            raise Http404 from None
+        except DomainError as exc:
+            target = (
+                outcome_form if request.POST.get("add") == "outcome" else action_form
+            )
+            if request.POST.get("add"):
+                target.add_error(
+                    exc.field if exc.field in target.fields else None, exc.message
+                )
+            else:
+                messages.error(request, exc.message)
+    access_log_record(user=user, obj=case, request=request)
+    outcomes = list(
+        case.outcomes.prefetch_related(
+            Prefetch("actions", queryset=PlanAction.objects.select_related("owner"))
+        )
+    )
+    actions = [a for o in outcomes for a in o.actions.all()]
+    return render(
+        request,
+        "casework/plan.html",
+        {
+            "case": case,
+            "outcomes": outcomes,
+            "can_work": can_work,
+            "outcome_form": outcome_form,
+            "action_form": action_form,
+            "form": outcome_form if outcome_form.errors else action_form,
+            "no_community_action": bool(actions)
+            and not any(a.community for a in actions),
+            "statuses": ActionStatus.choices,
+            "today": timezone.localdate(),
+        },
+    )

@@ -1,0 +1,61 @@
+"""The plan's reviews: when the next is due, and recording one."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from casework.access import case_get_for_user, may_work_on
+from casework.forms import ReviewForm
+from casework.models import Assessment
+from casework.selectors.cases import people_on_case
+from casework.services.reviews import next_review_due, review_record
+from casework.views.cases import readable_case
+from core.access_log import access_log_record, access_log_record_many
+from core.errors import DomainError
+from core.view_access import scoped
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+@scoped(case_get_for_user, may_work_on)
+def reviews(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The plan's reviews, when the next is due, and a new review."""
+    user, case, can_work = readable_case(request, case_id)
+    people = list(people_on_case(case.pk))
+    form = ReviewForm(request.POST or None, people=people)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review_record(case_id=case.pk, actor=user, data=form.to_input())
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "Review recorded.")
+            return redirect("casework:reviews", case_id=case.pk)
+    held = list(case.reviews.select_related("recorded_by"))
+    assessed_at = (
+        Assessment.objects.filter(case=case)
+        .values_list("completed_at", flat=True)
+        .first()
+    )
+    due = next_review_due(case, held[-1] if held else None, assessed_at)
+    access_log_record(user=user, obj=case, request=request)
+    access_log_record_many(user=user, objs=people, action="view", request=request)
+    return render(
+        request,
+        "casework/reviews.html",
+        {
+            "case": case,
+            "reviews": held,
+            "due": due,
+            "overdue": due is not None and due < timezone.localdate(),
+            "form": form,
+            "can_work": can_work,
+        },
+    )
