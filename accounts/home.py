@@ -16,7 +16,7 @@ from accounts.selectors import localities_for_user
 from accounts.two_factor import needs_two_factor
 from core.view_access import signed_in
 
-HOME_TEMPLATES = {role: f"core/home/{role.value}.html" for role in Role}
+HOME_TEMPLATES = {role: f"accounts/home/{role.value}.html" for role in Role}
 
 
 @never_cache
@@ -35,4 +35,4 @@ def home(request: HttpRequest) -> HttpResponse:
         "organisation": user.organisation,
         "needs_two_factor": needs_two_factor(request, user),
     }
-    return render(request, "core/home.html", context)
+    return render(request, "accounts/home.html", context)
