@@ -130,7 +130,7 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
                 new=form.cleaned_data["new"],
             )
         except InvalidInput as exc:
-            form.add_error(exc.field, exc.message)
+            form.add_domain_error(exc)
         else:
             update_session_auth_hash(request, user)  # a new session id too
             messages.success(
@@ -155,7 +155,7 @@ def password_set_view(request: HttpRequest, uidb64: str, token: str) -> HttpResp
         try:
             password_set(uidb64=uidb64, token=token, new=form.cleaned_data["new"])
         except InvalidInput as exc:
-            form.add_error(exc.field or "new", exc.message)
+            form.add_domain_error(exc, otherwise="new")
         else:
             messages.success(
                 request, "Your password has been set. Sign in with it now."

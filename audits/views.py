@@ -127,7 +127,7 @@ def round_new(request: HttpRequest) -> HttpResponse:
         try:
             audit_round = audit_round_create(actor=user, data=form.to_input())
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form.add_domain_error(exc)
         else:
             messages.success(request, "Round set up. Draw the sample to open it.")
             return redirect("audits:round", round_id=audit_round.pk)
@@ -268,9 +268,7 @@ def case_audit(request: HttpRequest, audit_id: int) -> HttpResponse:
                 "moderation": moderation,
                 "action": action_form,
             }[posted]
-            target.add_error(
-                exc.field if exc.field in target.fields else None, exc.message
-            )
+            target.add_domain_error(exc)
     answers = {a.question_id: a for a in audit.answers.select_related("grade")}
     return render(
         request,

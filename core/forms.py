@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+
+from core.errors import DomainError
 
 
 def _base_class(widget: forms.Widget) -> str | None:
@@ -41,6 +44,21 @@ class GovukFormMixin:
             classes = field.widget.attrs.get("class", "")
             if base and base not in classes.split():
                 field.widget.attrs["class"] = f"{base} {classes}".strip()
+
+    def add_domain_error(
+        self,
+        exc: DomainError,
+        *,
+        renamed: Mapping[str, str] | None = None,
+        otherwise: str | None = None,
+    ) -> None:
+        """Show a service's refusal on the form: against the field it names when
+        the form has that field (``renamed`` maps the service's names to the
+        form's where they differ), else against ``otherwise``, else at the top
+        of the form. The error summary lists it either way."""
+        form: Any = self
+        field = (renamed or {}).get(exc.field or "", exc.field)
+        form.add_error(field if field in form.fields else otherwise, exc.message)
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]

@@ -44,7 +44,7 @@ def assessment(request: HttpRequest, case_id: int) -> HttpResponse:
                 case_id=case.pk, actor=user, data=form.to_input(), complete=complete
             )
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form.add_domain_error(exc)
         else:
             messages.success(
                 request,

@@ -34,7 +34,7 @@ def close(request: HttpRequest, case_id: int) -> HttpResponse:
         try:
             case_close(case_id=case.pk, actor=user, data=form.to_input())
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form.add_domain_error(exc)
         else:
             messages.success(
                 request, "Case closed. A manager will sign the closure off."

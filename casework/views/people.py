@@ -5,7 +5,7 @@ or uploaded as CSV)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -36,7 +36,6 @@ from casework.services.referrals import social_care_referral_record
 from casework.views.cases import workable_case
 from core.access_log import access_log_record, access_log_record_many
 from core.errors import DomainError
-from core.forms import GovukFormMixin
 from core.models import AccessLog
 from core.view_access import scoped
 from families.models import Person
@@ -58,11 +57,6 @@ def _person(request: HttpRequest, person_id: int) -> tuple[User, Person]:
         raise Http404
     access_log_record(user=user, obj=person, request=request)
     return user, person
-
-
-def _form_error(form: GovukFormMixin, exc: DomainError) -> None:
-    f: Any = form
-    f.add_error(exc.field if exc.field in f.fields else None, exc.message)
 
 
 @never_cache
@@ -89,9 +83,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
                 reason=form.cleaned_data.get("reason", ""),
             )
         except DomainError as exc:
-            if exc.field == "referred_at":
-                exc.field = "referred_on"
-            _form_error(form, exc)
+            form.add_domain_error(exc, renamed={"referred_at": "referred_on"})
         else:
             messages.success(
                 request,
@@ -147,7 +139,7 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
         try:
             person_update(person_id=person.pk, actor=user, data=form.to_input())
         except DomainError as exc:
-            _form_error(form, exc)
+            form.add_domain_error(exc)
         else:
             messages.success(request, "Details saved.")
             return redirect("casework:person", person_id=person.pk)
@@ -182,7 +174,7 @@ def person_address(request: HttpRequest, person_id: int) -> HttpResponse:
                 address_line=form.cleaned_data["address_line"],
             )
         except DomainError as exc:
-            _form_error(form, exc)
+            form.add_domain_error(exc)
         else:
             messages.success(request, "Address saved for the whole household.")
             return redirect("casework:person", person_id=person.pk)
@@ -209,7 +201,7 @@ def person_move_view(request: HttpRequest, person_id: int) -> HttpResponse:
             try:
                 person_move(person_id=person.pk, actor=user, family_id=case.family_id)
             except DomainError as exc:
-                form.add_error("case", exc.message)
+                form.add_domain_error(exc, otherwise="case")
             else:
                 messages.success(request, f"Moved to the household of case {case.pk}.")
                 return redirect("casework:person", person_id=person.pk)
@@ -260,7 +252,7 @@ def case_person_new(request: HttpRequest, case_id: int) -> HttpResponse:
                 data=form.to_input(),
             )
         except DomainError as exc:
-            _form_error(form, exc)
+            form.add_domain_error(exc)
         else:
             messages.success(
                 request, f"{person.given_name} {person.family_name} added to the case."

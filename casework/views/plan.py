@@ -102,9 +102,7 @@ def plan(request: HttpRequest, case_id: int) -> HttpResponse:
                 outcome_form if request.POST.get("add") == "outcome" else action_form
             )
             if request.POST.get("add"):
-                target.add_error(
-                    exc.field if exc.field in target.fields else None, exc.message
-                )
+                target.add_domain_error(exc)
             else:
                 messages.error(request, exc.message)
     access_log_record(user=user, obj=case, request=request)

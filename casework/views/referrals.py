@@ -36,7 +36,7 @@ def referrals_upload_view(request: HttpRequest) -> HttpResponse:
                 content=form.cleaned_data["file"], actor=user, request=request
             )
         except DomainError as exc:
-            form.add_error("file", exc.message)
+            form.add_domain_error(exc, otherwise="file")
     return render(
         request, "casework/referrals_upload.html", {"form": form, "result": result}
     )

@@ -34,7 +34,7 @@ def reviews(request: HttpRequest, case_id: int) -> HttpResponse:
         try:
             review_record(case_id=case.pk, actor=user, data=form.to_input())
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form.add_domain_error(exc)
         else:
             messages.success(request, "Review recorded.")
             return redirect("casework:reviews", case_id=case.pk)
