@@ -9,7 +9,7 @@ from django import forms
 from audits.codes import AuditType
 from audits.models import AuditGrade, AuditQuestion, CaseAudit
 from audits.services import GradingInput, RoundInput
-from core.forms import GovukFormMixin
+from core.forms import GovukFormMixin, IsoDateField
 from localities.models import Locality
 
 
@@ -30,16 +30,10 @@ class RoundForm(GovukFormMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the type of audit"},
     )
-    period_start = forms.DateField(
-        label="Period starts",
-        help_text="For example, 2026-05-01",
-        error_messages={"required": "Enter the date", "invalid": "Enter a real date"},
+    period_start = IsoDateField(
+        label="Period starts", help_text="For example, 2026-05-01"
     )
-    period_end = forms.DateField(
-        label="Period ends",
-        help_text="For example, 2026-05-31",
-        error_messages={"required": "Enter the date", "invalid": "Enter a real date"},
-    )
+    period_end = IsoDateField(label="Period ends", help_text="For example, 2026-05-31")
     localities = forms.MultipleChoiceField(
         label="Localities",
         widget=forms.CheckboxSelectMultiple,
@@ -56,11 +50,7 @@ class RoundForm(GovukFormMixin, forms.Form):
             "max_value": "Draw at most 50 cases from each locality",
         },
     )
-    due_on = forms.DateField(
-        label="Audits due by",
-        help_text="For example, 2026-06-30",
-        error_messages={"required": "Enter the date", "invalid": "Enter a real date"},
-    )
+    due_on = IsoDateField(label="Audits due by", help_text="For example, 2026-06-30")
     auditors = forms.CharField(
         label="Auditors' e-mail addresses",
         help_text="One per line, from different agencies",
@@ -225,11 +215,7 @@ class ActionForm(GovukFormMixin, forms.Form):
             "invalid": "Enter an e-mail address, like name@example.org",
         },
     )
-    due_on = forms.DateField(
-        label="Due by",
-        help_text="For example, 2026-07-31",
-        error_messages={"required": "Enter the date", "invalid": "Enter a real date"},
-    )
+    due_on = IsoDateField(label="Due by", help_text="For example, 2026-07-31")
 
 
 PERIOD_KINDS = [

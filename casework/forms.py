@@ -12,10 +12,9 @@ from casework.services.closure import ClosureInput
 from casework.services.people import PersonInput
 from casework.services.reviews import ReviewInput
 from core.codes import Ethnicity, MemberRole, Relationship, Sex
-from core.forms import GovukFormMixin
+from core.forms import DateField, GovukFormMixin, IsoDateField
 from core.uploads import MAX_BYTES
 from families.models import Person
-from family_connect.forms import DateField
 
 
 def _choices(low: int, high: int) -> list[tuple[str, str]]:
@@ -217,11 +216,7 @@ class ActionForm(GovukFormMixin, forms.Form):
         error_messages={"required": "Enter what will be done"},
     )
     owner = forms.ChoiceField(label="Who will do it")
-    due_on = forms.DateField(
-        label="By when",
-        help_text="For example, 2026-12-18",
-        error_messages={"required": "Enter the date", "invalid": "Enter a real date"},
-    )
+    due_on = IsoDateField(label="By when", help_text="For example, 2026-12-18")
     community = forms.BooleanField(
         label="A community resource will deliver this", required=False
     )
@@ -240,10 +235,8 @@ class ActionForm(GovukFormMixin, forms.Form):
 
 
 class ReviewForm(GovukFormMixin, forms.Form):
-    held_on = forms.DateField(
-        label="Date of the review",
-        help_text="For example, 2026-11-20",
-        error_messages={"required": "Enter the date", "invalid": "Enter a real date"},
+    held_on = IsoDateField(
+        label="Date of the review", help_text="For example, 2026-11-20"
     )
     attendees = forms.CharField(
         label="Who attended", widget=forms.Textarea({"rows": 2}), max_length=2000

@@ -2,12 +2,100 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
+
+
+class DateWidget(forms.MultiWidget):
+    """GOV.UK date input: day, month and year boxes."""
+
+    template_name = "components/widgets/date.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        box = {"class": "govuk-input govuk-date-input__input", "inputmode": "numeric"}
+        super().__init__(
+            [
+                forms.TextInput(
+                    {**box, "class": box["class"] + " govuk-input--width-2"}
+                ),
+                forms.TextInput(
+                    {**box, "class": box["class"] + " govuk-input--width-2"}
+                ),
+                forms.TextInput(
+                    {**box, "class": box["class"] + " govuk-input--width-4"}
+                ),
+            ],
+            attrs,
+        )
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, str):
+            try:
+                value = dt.date.fromisoformat(value)
+            except ValueError:
+                return [None, None, None]
+        if isinstance(value, dt.date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> Any:
+        context = super().get_context(name, value, attrs)
+        labels = [_("Day"), _("Month"), _("Year")]
+        for sub, label in zip(context["widget"]["subwidgets"], labels, strict=True):
+            sub["label"] = label
+        return context
+
+
+class DateField(forms.MultiValueField):
+    """A date in the GOV.UK date input, checked the GOV.UK way: all three parts,
+    a real date, no year before 1900."""
+
+    widget = DateWidget
+
+    def __init__(self, **kwargs: Any) -> None:
+        fields = (
+            forms.CharField(max_length=2),
+            forms.CharField(max_length=2),
+            forms.CharField(max_length=4),
+        )
+        super().__init__(fields, require_all_fields=False, **kwargs)
+
+    def compress(self, data_list: list[Any]) -> dt.date | None:
+        if not data_list or not any(data_list):
+            return None
+        label = str(self.label or _("Date"))
+        if not all(data_list):
+            raise forms.ValidationError(
+                _("%(label)s must include a day, month and year") % {"label": label}
+            )
+        try:
+            day, month, year = (int(str(v).strip()) for v in data_list)
+            value = dt.date(year, month, day)
+        except (TypeError, ValueError):
+            raise forms.ValidationError(
+                _("%(label)s must be a real date") % {"label": label}
+            ) from None
+        if year < 1900:
+            raise forms.ValidationError(
+                _("%(label)s must be a real date") % {"label": label}
+            )
+        return value
+
+
+class IsoDateField(forms.DateField):
+    """A date typed in one box, as 2026-05-31, with the GOV.UK messages (the
+    GOV.UK date input is ``DateField``)."""
+
+    default_error_messages = {
+        "required": "Enter the date",
+        "invalid": "Enter a real date",
+    }
 
 
 def _base_class(widget: forms.Widget) -> str | None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 
 from core.errors import InvalidInput
-from core.forms import GovukFormMixin
+from core.forms import DateField, GovukFormMixin, IsoDateField
 
 
 class TwoFieldForm(GovukFormMixin, forms.Form):
@@ -53,3 +55,32 @@ def test_renamed_maps_the_services_field_to_the_forms() -> None:
         renamed={"referred_at": "name"},
     )
     assert form.errors == {"name": ["Cannot be in the future"]}
+
+
+class DatesForm(GovukFormMixin, forms.Form):
+    born = DateField(label="Date of birth")
+    held_on = IsoDateField(label="Date of the review")
+
+
+def test_the_govuk_date_input_reads_day_month_and_year() -> None:
+    form = DatesForm(
+        {"born_0": "27", "born_1": "3", "born_2": "2015", "held_on": "2026-11-20"}
+    )
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data == {
+        "born": dt.date(2015, 3, 27),
+        "held_on": dt.date(2026, 11, 20),
+    }
+
+
+def test_dates_are_refused_in_govuk_words() -> None:
+    assert DatesForm({"born_0": "31", "born_1": "2", "born_2": "2015"}).errors == {
+        "born": ["Date of birth must be a real date"],
+        "held_on": ["Enter the date"],
+    }
+    assert DatesForm(
+        {"born_0": "1", "born_1": "1", "born_2": "1899", "held_on": "2026-13-01"}
+    ).errors == {
+        "born": ["Date of birth must be a real date"],
+        "held_on": ["Enter a real date"],
+    }
