@@ -1,6 +1,6 @@
 """Person pages: the record and its history, who else is involved, corrections,
-moving household, and social care referrals made outside early help (keyed in
-or uploaded as CSV)."""
+moving household, and a social care referral made outside early help keyed in;
+and adding people to a case."""
 
 from __future__ import annotations
 
