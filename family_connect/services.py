@@ -16,13 +16,13 @@ from django.utils import timezone
 
 from accounts.models import Organisation, User
 from accounts.roles import Role
-from casework.models import OPEN_STATUSES, Case
 from core import clock
 from core.errors import Conflict, InvalidInput, NotAllowed, Stale
 from core.history import LIVE, Mode, Rule
 from core.notifications import Message, notifications_queue
 from family_connect import matching
 from family_connect.access import may_bulk_upload, routes_for_user
+from family_connect.household_cases import OpenCase, household_open_case
 from family_connect.limits import forms_allowance_take
 from family_connect.linking import (
     candidate_household,
@@ -299,7 +299,7 @@ def _match(
     now: datetime,
     events: list[FormEvent],
     actor: User | None,
-) -> Case | None:
+) -> OpenCase | None:
     """Store likely matches; attach the form to the open case of a strong one."""
     households, people = matching.find_matches(
         postcode=form.postcode,
@@ -339,15 +339,10 @@ def _match(
     strong = [h for h in households if h.score >= matching.STRONG]
     if not strong:
         return None
-    case = (
-        Case.objects.select_related("lead_practitioner")
-        .filter(family_id__in=[h.family.pk for h in strong], status__in=OPEN_STATUSES)
-        .order_by("-opened_at")
-        .first()
-    )
+    case = household_open_case(family_ids=[h.family.pk for h in strong])
     if case is None:
         return None
-    form.case = case
+    form.case_id = case.pk
     form.family_id = case.family_id
     form.save(update_fields=["case", "family", "updated_at"])
     events.append(
