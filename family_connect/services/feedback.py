@@ -6,7 +6,8 @@ from django.db import transaction
 
 from core import clock
 from core.errors import InvalidInput, NotAllowed
-from family_connect.models import FamilyConnectForm, FormEvent, FormFeedback, FormStatus
+from family_connect import events as form_events
+from family_connect.models import FamilyConnectForm, FormFeedback, FormStatus
 
 
 def form_feedback_give(*, form_id: int, score: int) -> FormFeedback:
@@ -22,11 +23,5 @@ def form_feedback_give(*, form_id: int, score: int) -> FormFeedback:
             form=form, defaults={"score": score, "given_at": clock.now()}
         )
         if created:
-            FormEvent.objects.create(
-                form=form,
-                at=feedback.given_at,
-                actor=None,
-                kind=FormEvent.Kind.FEEDBACK_GIVEN,
-                data={"score": score},
-            )
+            form_events.feedback_given(form, at=feedback.given_at, score=score).save()
     return feedback

@@ -13,6 +13,7 @@ from django.db import transaction
 from accounts.models import User
 from core import clock
 from core.errors import Conflict, InvalidInput, Stale
+from family_connect import events as form_events
 from family_connect import matching
 from family_connect.household_cases import OpenCase, household_open_case
 from family_connect.linking import (
@@ -64,15 +65,11 @@ def form_matches_store(
         return None
     MatchCandidate.objects.bulk_create(candidates)
     events.append(
-        FormEvent(
-            form=form,
+        form_events.matched(
+            form,
             at=now,
-            actor=None,
-            kind=FormEvent.Kind.MATCHED,
-            data={
-                "households": [h.family.pk for h in households],
-                "people": [p.person.pk for p in people],
-            },
+            family_ids=[h.family.pk for h in households],
+            person_ids=[p.person.pk for p in people],
         )
     )
     strong = [h for h in households if h.score >= matching.STRONG]
@@ -85,12 +82,8 @@ def form_matches_store(
     form.family_id = case.family_id
     form.save(update_fields=["case", "family", "updated_at"])
     events.append(
-        FormEvent(
-            form=form,
-            at=now,
-            actor=None,
-            kind=FormEvent.Kind.ATTACHED_TO_CASE,
-            data={"case": case.pk, "lead_practitioner": case.lead_practitioner_id},
+        form_events.attached_to_case(
+            form, at=now, case_id=case.pk, lead_id=case.lead_practitioner_id
         )
     )
     return case
@@ -162,24 +155,14 @@ def match_candidate_decide(
             if form.case is not None and form.case.family_id == candidate.family_id:
                 form.case = None
             form.save(update_fields=["family", "case", "updated_at"])
-        FormEvent.objects.create(
-            form=form,
-            at=now,
-            actor=actor,
-            kind=FormEvent.Kind.MATCH_CONFIRMED
-            if confirm
-            else FormEvent.Kind.MATCH_REJECTED,
-            data={
-                "candidate": candidate.pk,
-                "family": candidate.family_id,
-                "person": candidate.person_id,
-                **(
-                    {"cross_locality_link": link.pk, "reason": link.reason}
-                    if link is not None
-                    else {}
-                ),
-            },
-        )
+        if confirm:
+            form_events.match_confirmed(
+                form, actor=actor, at=now, candidate=candidate, link=link
+            ).save()
+        else:
+            form_events.match_rejected(
+                form, actor=actor, at=now, candidate=candidate
+            ).save()
     return candidate
 
 

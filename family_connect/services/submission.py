@@ -21,6 +21,7 @@ from core import clock
 from core.errors import Conflict, NotAllowed
 from core.history import LIVE, Mode, Rule
 from core.notifications import Message, notifications_queue
+from family_connect import events as form_events
 from family_connect.access import may_bulk_upload, routes_for_user
 from family_connect.limits import forms_allowance_take
 from family_connect.models import (
@@ -240,16 +241,11 @@ def _form_create(
         ]
     )
     events = [
-        FormEvent(
-            form=form,
-            at=now,
+        form_events.submitted(
+            form,
             actor=actor,
-            kind=FormEvent.Kind.SUBMITTED,
-            data={
-                "route": form.route,
-                "locality": locality.slug if locality else None,
-                "safeguarding_concern": form.safeguarding_concern,
-            },
+            at=now,
+            locality_slug=locality.slug if locality else None,
         )
     ]
     messages = _messages_for_new_form(form) if notify else []

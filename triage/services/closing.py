@@ -12,7 +12,8 @@ from core import clock
 from core.errors import Conflict, InvalidInput
 from core.history import LIVE, Mode, Rule
 from core.notifications import notifications_queue
-from family_connect.models import FamilyConnectForm, FormEvent, FormStatus
+from family_connect import events as form_events
+from family_connect.models import FamilyConnectForm, FormStatus
 from family_connect.transitions import can_close_decided
 from triage.services.decisions import Decided, check_original, requester_told
 from triage.services.guards import (
@@ -73,21 +74,16 @@ def form_close_decided(
         before = form.status
         form.status = outcome
         form.save(update_fields=["status", "duplicate_of", "updated_at"])
-        FormEvent.objects.create(
-            form=form,
-            at=now,
+        form_events.status_changed(
+            form,
             actor=actor,
-            kind=FormEvent.Kind.STATUS_CHANGED,
-            data={
-                "from": before,
-                "to": outcome,
-                "reason": reason,
-                "duplicate_of": duplicate_of.reference if duplicate_of else None,
-                # Only when there were some: the same event as the batched
-                # import writes otherwise.
-                **({"social_care_referrals_removed": removed} if removed else {}),
-            },
-        )
+            at=now,
+            before=before,
+            outcome=outcome,
+            reason=reason,
+            duplicate_of=duplicate_of.reference if duplicate_of else None,
+            referrals_removed=removed,
+        ).save()
         notifications_queue(requester_told(form), mode=mode)
     return Decided(form, getattr(form, "decision", None))
 

@@ -19,7 +19,8 @@ from core import clock
 from core.errors import Conflict, InvalidInput
 from core.history import LIVE, Mode, Rule
 from core.notifications import Message, notifications_queue
-from family_connect.models import FamilyConnectForm, FormDecision, FormEvent, FormStatus
+from family_connect import events as form_events
+from family_connect.models import FamilyConnectForm, FormDecision, FormStatus
 from family_connect.references import status_token
 from family_connect.transitions import can_decide
 from localities.models import CommunityService
@@ -92,19 +93,16 @@ def _decide(
             reason=reason,
             **links,
         )
-        FormEvent.objects.create(
-            form=form,
-            at=now,
+        form_events.decided(
+            form,
             actor=actor,
-            kind=FormEvent.Kind.DECIDED,
-            data={
-                "from": before,
-                "to": outcome,
-                "reason": reason,
-                "duplicate_of": duplicate_of.reference if duplicate_of else None,
-                **{k: getattr(v, "pk", v) for k, v in links.items()},
-            },
-        )
+            at=now,
+            before=before,
+            outcome=outcome,
+            reason=reason,
+            duplicate_of=duplicate_of.reference if duplicate_of else None,
+            links=links,
+        ).save()
         messages += requester_told(form)
         notifications_queue(messages, mode=mode)
     return Decided(form, decision)

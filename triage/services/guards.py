@@ -10,7 +10,8 @@ from django.utils import timezone
 from accounts.models import User
 from core.errors import InvalidInput, NotAllowed, Stale
 from core.history import Mode, Rule
-from family_connect.models import FamilyConnectForm, FormEvent, FormStatus
+from family_connect import events as form_events
+from family_connect.models import FamilyConnectForm, FormStatus
 from triage.access import manages
 
 
@@ -50,9 +51,9 @@ def changed_since_message(form: FamilyConnectForm) -> str:
     at = timezone.localtime(last.at)
     when = f"{at.day} {at:%B %Y} at {at:%H:%M}"
     status = FormStatus(form.status).label.lower()
-    if last.kind == FormEvent.Kind.DECIDED:
+    if last.kind == form_events.Kind.DECIDED:
         what = f"This form was already decided{who} on {when} ({status})"
-    elif last.kind == FormEvent.Kind.STATUS_CHANGED:
+    elif last.kind == form_events.Kind.STATUS_CHANGED:
         what = f"This form was closed{who} on {when} ({status})"
     else:
         what = (

@@ -8,7 +8,8 @@ from accounts.models import User
 from core import clock
 from core.errors import Conflict, InvalidInput
 from core.history import LIVE, Mode
-from family_connect.models import FamilyConnectForm, FormEvent, FormTransfer
+from family_connect import events as form_events
+from family_connect.models import FamilyConnectForm, FormTransfer
 from family_connect.transitions import can_transfer
 from localities.models import Locality
 from triage.services.guards import form_locked, reason_checked, refuse_if_stale
@@ -47,11 +48,12 @@ def form_transfer(
         before = form.locality_id
         form.locality = to_locality
         form.save(update_fields=["locality", "updated_at"])
-        FormEvent.objects.create(
-            form=form,
-            at=now,
+        form_events.transferred(
+            form,
             actor=actor,
-            kind=FormEvent.Kind.TRANSFERRED,
-            data={"from": before, "to": to_locality.pk, "reason": reason},
-        )
+            at=now,
+            from_locality_id=before,
+            to_locality_id=to_locality.pk,
+            reason=reason,
+        ).save()
     return form
