@@ -393,7 +393,8 @@ def test_importing_a_purged_episode_again_does_not_bring_it_back(tmp_path):
     from demo.generator import demo_episodes
     from privacy.models import RetentionRule
     from records_import.load import PURGED, Directory, episode_import, line_digest
-    from records_import.run import records_import
+    from records_import.run import records_import, reference_load
+    from records_import.validate import episode_validate
     from tests.demo.test_seed_demo import UNTIL, context
 
     path = tmp_path / "episodes.jsonl"
@@ -420,8 +421,10 @@ def test_importing_a_purged_episode_again_does_not_bring_it_back(tmp_path):
     path.write_text(json.dumps(changed) + "\n")
     assert records_import(path).purged == 1
     # The same through the services (the path of an episode the batch refuses).
+    episode, problems = episode_validate(changed, reference_load())
+    assert episode is not None, problems
     assert (
-        episode_import(changed, digest=line_digest(changed), directory=Directory())
+        episode_import(episode, digest=line_digest(changed), directory=Directory())
         == PURGED
     )
     assert snapshot() == before
