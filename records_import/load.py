@@ -48,7 +48,8 @@ from core.history import HISTORY
 from families.models import Family, Person
 from family_connect.matching import name_key
 from family_connect.models import FamilyConnectForm, FormMember, FormStatus
-from family_connect.services import form_feedback_give, form_submit
+from family_connect.services.feedback import form_feedback_give
+from family_connect.services.submission import form_submit
 from family_connect.validation import MemberInput, SubmissionInput
 from localities.models import Locality
 from privacy.models import PurgedEpisode
@@ -63,17 +64,17 @@ from records_import.episodes import (
     StepUp,
 )
 from records_import.episodes import Case as EpisodeCase
-from triage.services import (
+from triage.services.closing import form_close_decided
+from triage.services.decisions import (
     form_allocate,
-    form_close_decided,
     form_give_consultation,
     form_mark_duplicate,
     form_no_further_action,
     form_signpost,
     form_step_up,
-    form_transfer,
     form_withdraw,
 )
+from triage.services.transfers import form_transfer
 
 LONDON = ZoneInfo("Europe/London")
 IMPORTED = "imported"

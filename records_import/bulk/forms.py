@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import Organisation
 from casework.models import ImportedEpisode
 from families.models import Person
+from family_connect import events as form_events
 from family_connect.models import (
     FamilyConnectForm,
     FormDecision,
@@ -141,17 +142,8 @@ def _form_submitted_and_transferred(
 ) -> None:
     form, r = w.form, w.episode.request
     rows.events.append(
-        fast_row(
-            FormEvent,
-            form=form,
-            at=r.received_at,
-            actor=None,
-            kind=FormEvent.Kind.SUBMITTED,
-            data={
-                "route": r.route,
-                "locality": r.locality if r.locality else None,
-                "safeguarding_concern": False,
-            },
+        form_events.submitted(
+            form, actor=None, at=r.received_at, locality_slug=r.locality
         )
     )
     mover = w.decider or w.system
@@ -170,13 +162,13 @@ def _form_submitted_and_transferred(
             )
         )
         rows.events.append(
-            fast_row(
-                FormEvent,
-                form=form,
-                at=t.at,
+            form_events.transferred(
+                form,
                 actor=mover,
-                kind=FormEvent.Kind.TRANSFERRED,
-                data={"from": before, "to": to.pk, "reason": reason},
+                at=t.at,
+                from_locality_id=before,
+                to_locality_id=to.pk,
+                reason=reason,
             )
         )
         before = to.pk
@@ -205,19 +197,14 @@ def _form_decided(rows: _FormRows, w: Written) -> None:
             )
         )
         rows.events.append(
-            fast_row(
-                FormEvent,
-                form=form,
-                at=decision.decided_at,
+            form_events.decided(
+                form,
                 actor=w.decider,
-                kind=FormEvent.Kind.DECIDED,
-                data={
-                    "from": FormStatus.SUBMITTED.value,
-                    "to": first_outcome,
-                    "reason": decision.reason,
-                    "duplicate_of": None,
-                    **{k: getattr(v, "pk", v) for k, v in links.items()},
-                },
+                at=decision.decided_at,
+                before=FormStatus.SUBMITTED.value,
+                outcome=first_outcome,
+                reason=decision.reason,
+                links=links,
             )
         )
     if r.final_status:
@@ -241,21 +228,18 @@ def _form_final_status(
                 reason="",
             )
         )
+    # Closed without a decision, the final status is the decision itself.
+    recorded = (
+        form_events.decided if first_outcome is None else form_events.status_changed
+    )
     rows.events.append(
-        fast_row(
-            FormEvent,
-            form=form,
-            at=at,
+        recorded(
+            form,
             actor=actor,
-            kind=FormEvent.Kind.DECIDED
-            if first_outcome is None
-            else FormEvent.Kind.STATUS_CHANGED,
-            data={
-                "from": first_outcome or FormStatus.SUBMITTED.value,
-                "to": final_status,
-                "reason": "",
-                "duplicate_of": None,
-            },
+            at=at,
+            before=first_outcome or FormStatus.SUBMITTED.value,
+            outcome=final_status,
+            reason="",
         )
     )
 
@@ -268,12 +252,5 @@ def _form_feedback(rows: _FormRows, w: Written) -> None:
         FormFeedback(form=w.form, score=fb.score, given_at=fb.given_at)
     )
     rows.events.append(
-        fast_row(
-            FormEvent,
-            form=w.form,
-            at=fb.given_at,
-            actor=None,
-            kind=FormEvent.Kind.FEEDBACK_GIVEN,
-            data={"score": fb.score},
-        )
+        form_events.feedback_given(w.form, at=fb.given_at, score=fb.score)
     )

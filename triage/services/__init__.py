@@ -17,30 +17,5 @@ withdrawn or a duplicate is its own action (``closing.form_close_decided``),
 which needs the version the manager saw and undoes what the decision did where
 it can.
 
-Importers name the module they use. The package itself offers only the
-decision services the records import replays history through.
+Importers name the module they use.
 """
-
-from triage.services.closing import form_close_decided
-from triage.services.decisions import (
-    form_allocate,
-    form_give_consultation,
-    form_mark_duplicate,
-    form_no_further_action,
-    form_signpost,
-    form_step_up,
-    form_withdraw,
-)
-from triage.services.transfers import form_transfer
-
-__all__ = [
-    "form_allocate",
-    "form_close_decided",
-    "form_give_consultation",
-    "form_mark_duplicate",
-    "form_no_further_action",
-    "form_signpost",
-    "form_step_up",
-    "form_transfer",
-    "form_withdraw",
-]
