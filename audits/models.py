@@ -7,9 +7,16 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from audits import events
 from audits.codes import AuditType
 from core.codes import check_in
-from core.models import ChoiceLabelsModel, JobStatus, LeasedJob, TimeStampedModel
+from core.models import (
+    ChoiceLabelsModel,
+    Event,
+    JobStatus,
+    LeasedJob,
+    TimeStampedModel,
+)
 
 
 class AuditGrade(TimeStampedModel):
@@ -307,8 +314,9 @@ class AuditAction(ChoiceLabelsModel):
         constraints = [check_in("status", ActionStatus, "audit_action_status_valid")]
 
 
-class AuditEvent(models.Model):
-    """Who did what to a round or a case audit, written in the same transaction."""
+class AuditEvent(Event):
+    """Who did what to a round or a case audit, written in the same transaction.
+    The kinds and their builders are in ``audits.events``."""
 
     round = models.ForeignKey(
         AuditRound,
@@ -324,19 +332,15 @@ class AuditEvent(models.Model):
         on_delete=models.CASCADE,
         related_name="events",
     )
-    at = models.DateTimeField(db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    kind = models.CharField(max_length=40)
-    data = models.JSONField(default=dict, blank=True)
+    kind = models.CharField(max_length=40, choices=events.Kind.choices)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(Event.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=events.Kind.values),
+                name="audit_event_kind_valid",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} at {self.at:%Y-%m-%d %H:%M}"

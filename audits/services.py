@@ -12,13 +12,13 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.roles import Role
+from audits import events
 from audits.codes import AuditType
 from audits.models import (
     ActionStatus,
     AuditAction,
     AuditAnswer,
     AuditDomain,
-    AuditEvent,
     AuditGrade,
     AuditQuestion,
     AuditRound,
@@ -110,13 +110,9 @@ def audit_round_create(*, actor: User, data: RoundInput) -> AuditRound:
         )
         audit_round.localities.set(localities)
         audit_round.auditors.set(auditors)
-        AuditEvent.objects.create(
-            round=audit_round,
-            at=now,
-            actor=actor,
-            kind="round_created",
-            data={"localities": sorted(data.locality_slugs)},
-        )
+        events.round_created(
+            audit_round, actor=actor, at=now, locality_slugs=list(data.locality_slugs)
+        ).save()
     return audit_round
 
 
@@ -179,13 +175,9 @@ def audit_sample_draw(
         audit_round.drawn_at = now
         audit_round.status = RoundStatus.OPEN
         audit_round.save(update_fields=["seed", "drawn_at", "status", "updated_at"])
-        AuditEvent.objects.create(
-            round=audit_round,
-            at=now,
-            actor=actor,
-            kind="sample_drawn",
-            data={"seed": seed, "cases": drawn},
-        )
+        events.sample_drawn(
+            audit_round, actor=actor, at=now, seed=seed, case_ids=drawn
+        ).save()
     return audits
 
 
@@ -208,9 +200,7 @@ def audit_round_close(*, round_id: int, actor: User) -> AuditRound:
         audit_round.status = RoundStatus.CLOSED
         audit_round.closed_at = now
         audit_round.save(update_fields=["status", "closed_at", "updated_at"])
-        AuditEvent.objects.create(
-            round=audit_round, at=now, actor=actor, kind="round_closed"
-        )
+        events.round_closed(audit_round, actor=actor, at=now).save()
     return audit_round
 
 
@@ -332,13 +322,10 @@ def case_audit_save(
                 "updated_at",
             ]
         )
-        AuditEvent.objects.create(
-            audit=audit,
-            at=now,
-            actor=actor,
-            kind="submitted" if submit else "saved",
-            data={"grade": data.grade} if submit else {},
-        )
+        if submit:
+            events.submitted(audit, actor=actor, at=now, grade=data.grade).save()
+        else:
+            events.saved(audit, actor=actor, at=now).save()
     return audit
 
 
@@ -388,13 +375,8 @@ def case_audit_moderate(
                 "updated_at",
             ]
         )
-        AuditEvent.objects.create(
-            audit=audit,
-            at=now,
-            actor=actor,
-            kind="moderated" if changed else "agreed",
-            data={"from": audit.grade_id, "to": audit.final_grade_id},
-        )
+        moderation = events.moderated if changed else events.agreed
+        moderation(audit, actor=actor, at=now).save()
     return audit
 
 
@@ -431,13 +413,9 @@ def audit_action_add(
         action = AuditAction.objects.create(
             audit=audit, what=what.strip(), owner=owner, due_on=due_on, created_at=now
         )
-        AuditEvent.objects.create(
-            audit=audit,
-            at=now,
-            actor=actor,
-            kind="action_added",
-            data={"action": action.pk, "owner": owner.email},
-        )
+        events.action_added(
+            audit, actor=actor, at=now, action_id=action.pk, owner=owner
+        ).save()
     return action
 
 
@@ -451,13 +429,9 @@ def audit_action_complete(*, action_id: int, actor: User) -> AuditAction:
         action.status = ActionStatus.DONE
         action.done_at = now
         action.save(update_fields=["status", "done_at"])
-        AuditEvent.objects.create(
-            audit_id=action.audit_id,
-            at=now,
-            actor=actor,
-            kind="action_done",
-            data={"action": action.pk},
-        )
+        events.action_done(
+            action.audit_id, actor=actor, at=now, action_id=action.pk
+        ).save()
     return action
 
 
@@ -495,12 +469,7 @@ def audit_template_new_version(*, template_id: int, actor: User) -> AuditTemplat
                     for q in domain.questions.all()
                 ]
             )
-        AuditEvent.objects.create(
-            at=clock.now(),
-            actor=actor,
-            kind="template_versioned",
-            data={"template": old.name, "from": old.version, "to": new.version},
-        )
+        events.template_versioned(old, new, actor=actor, at=clock.now()).save()
     return new
 
 

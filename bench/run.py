@@ -483,7 +483,7 @@ def main() -> None:
             f"--output={data}",
             "--no-import",
         ],
-        env,
+        {**env, "DEMO_DATA": "1"},
     )
     episodes = sum(1 for _ in data.open())
     import_s, import_rss, import_out = _run_measured(

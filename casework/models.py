@@ -12,8 +12,9 @@ from django.conf import settings
 from django.db import models
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from casework import events
 from core.codes import check_in
-from core.models import ChoiceLabelsModel, TimeStampedModel
+from core.models import ChoiceLabelsModel, Event, TimeStampedModel
 from families.models import Family, Person
 
 if TYPE_CHECKING:
@@ -180,23 +181,20 @@ class CaseGroupObjectPermission(GroupObjectPermissionBase):
         pass
 
 
-class CaseEvent(models.Model):
-    """Who did what to a case, and when; written in the same transaction."""
+class CaseEvent(Event):
+    """Who did what to a case, and when; written in the same transaction. The
+    kinds and their builders are in ``casework.events``."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    kind = models.CharField(max_length=40)
-    data = models.JSONField(default=dict, blank=True)
+    kind = models.CharField(max_length=40, choices=events.Kind.choices)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(Event.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=events.Kind.values),
+                name="case_event_kind_valid",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind}"

@@ -87,6 +87,11 @@ INSTALLED_APPS = [
     "records_import",
     "drf_spectacular_sidecar",
 ]
+# The demo data generator (seed_demo) is for development, the demo and the
+# benchmark: production does not install it unless DEMO_DATA=1 is given.
+DEMO_DATA = env_bool("DEMO_DATA", DEBUG)
+if DEMO_DATA:
+    INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -55,6 +55,30 @@ class TimeStampedModel(ChoiceLabelsModel):
         abstract = True
 
 
+class Event(ChoiceLabelsModel):
+    """Who did what, and when: one row written in the same transaction as the
+    change it records (STYLE "Events as a vocabulary").
+
+    A concrete event adds its subject (a foreign key) and its ``kind``, a field
+    whose choices are its app's ``events.Kind`` with a check constraint on the
+    column; rows come from the builders in the app's ``events.py``, never from
+    a string literal at a call site."""
+
+    at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]
+
+
 class JobStatus(models.TextChoices):
     """Where a background job (a ``LeasedJob``) stands."""
 

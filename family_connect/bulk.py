@@ -24,7 +24,7 @@ from core.notifications import Message, notifications_queue
 from core.uploads import RowError, csv_rows, csv_template
 from family_connect.limits import bulk_rows_allowance_take
 from family_connect.models import FamilyConnectForm, IdempotencyKey, Route
-from family_connect.services import form_submit, triage_inboxes
+from family_connect.services.submission import form_submit, triage_inboxes
 from family_connect.validation import SubmissionInput, submission_validate
 
 COLUMNS = [

@@ -25,8 +25,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from casework.models import Case
 from families.models import Family
+from family_connect.household_cases import household_case_localities
 from family_connect.models import CrossLocalityLink, MatchCandidate
 
 
@@ -46,9 +46,9 @@ def cross_locality_concerns(
     out. One query, whatever the number of households."""
     families = list({f.pk: f for f in families}.values())
     case_localities: dict[int, set[int]] = defaultdict(set)
-    for family_id, locality_id in Case.objects.filter(
-        family_id__in=[f.pk for f in families]
-    ).values_list("family_id", "locality_id"):
+    for family_id, locality_id in household_case_localities(
+        family_ids=[f.pk for f in families]
+    ):
         case_localities[family_id].add(locality_id)
     concerns: dict[int, str] = {}
     for family in families:

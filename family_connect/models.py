@@ -16,7 +16,8 @@ from core.codes import (
     Sex,
     check_in,
 )
-from core.models import AppendOnlyModel, ChoiceLabelsModel, TimeStampedModel
+from core.models import AppendOnlyModel, ChoiceLabelsModel, Event, TimeStampedModel
+from family_connect import events
 
 
 class Route(models.TextChoices):
@@ -266,36 +267,23 @@ class FormMember(ChoiceLabelsModel):
         return f"{self.given_name} {self.family_name}".strip()
 
 
-class FormEvent(ChoiceLabelsModel):
-    """Who did what to a form, and when; written in the same transaction."""
-
-    class Kind(models.TextChoices):
-        SUBMITTED = "submitted", "Submitted"
-        MATCHED = "matched", "Possible matches found"
-        ATTACHED_TO_CASE = "attached_to_case", "Attached to the family's open case"
-        DECIDED = "decided", "Decided"
-        TRANSFERRED = "transferred", "Transferred to another locality"
-        STATUS_CHANGED = "status_changed", "Status changed after the decision"
-        MATCH_CONFIRMED = "match_confirmed", "Match confirmed"
-        MATCH_REJECTED = "match_rejected", "Match rejected"
-        FEEDBACK_GIVEN = "feedback_given", "Requester's feedback given"
+class FormEvent(Event):
+    """Who did what to a form, and when; written in the same transaction. The
+    kinds and their builders are in ``family_connect.events``."""
 
     form = models.ForeignKey(
         FamilyConnectForm, on_delete=models.CASCADE, related_name="events"
     )
-    at = models.DateTimeField(db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    kind = models.CharField(max_length=40, choices=Kind.choices)
-    data = models.JSONField(default=dict, blank=True)
+    Kind = events.Kind
+    kind = models.CharField(max_length=40, choices=events.Kind.choices)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(Event.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=events.Kind.values),
+                name="form_event_kind_valid",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.form_id} {self.kind}"

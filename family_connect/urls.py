@@ -1,25 +1,25 @@
 from django.urls import path
 
-from family_connect import bulk_views, views
+from family_connect.views import bulk, journey_pages, my_forms, resume, status
 
 app_name = "family_connect"
 
 urlpatterns = [
-    path("", views.start, name="start"),
-    path("step/<slug:slug>/", views.step, name="step"),
-    path("person/<str:kind>/", views.person, name="person_add"),
-    path("person/<str:kind>/<int:index>/", views.person, name="person_change"),
+    path("", journey_pages.start, name="start"),
+    path("step/<slug:slug>/", journey_pages.step, name="step"),
+    path("person/<str:kind>/", journey_pages.person, name="person_add"),
+    path("person/<str:kind>/<int:index>/", journey_pages.person, name="person_change"),
     path(
         "person/<str:kind>/<int:index>/remove/",
-        views.person_remove,
+        journey_pages.person_remove,
         name="person_remove",
     ),
-    path("check/", views.check, name="check"),
-    path("confirmation/", views.confirmation, name="confirmation"),
-    path("save/", views.save_for_later, name="save"),
-    path("resume/<str:token>/", views.resume, name="resume"),
-    path("status/<str:token>/", views.status, name="status"),
-    path("forms/", views.my_forms, name="my_forms"),
-    path("bulk/", bulk_views.bulk_upload, name="bulk"),
-    path("bulk/template.csv", bulk_views.bulk_template, name="bulk_template"),
+    path("check/", journey_pages.check, name="check"),
+    path("confirmation/", journey_pages.confirmation, name="confirmation"),
+    path("save/", resume.save_for_later, name="save"),
+    path("resume/<str:token>/", resume.resume, name="resume"),
+    path("status/<str:token>/", status.status, name="status"),
+    path("forms/", my_forms.my_forms, name="my_forms"),
+    path("bulk/", bulk.bulk_upload, name="bulk"),
+    path("bulk/template.csv", bulk.bulk_template, name="bulk_template"),
 ]

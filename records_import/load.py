@@ -15,9 +15,12 @@ current address and details.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -42,22 +45,33 @@ from core.history import HISTORY
 from families.models import Family, Person
 from family_connect.matching import name_key
 from family_connect.models import FamilyConnectForm, FormMember, FormStatus
-from family_connect.services import form_feedback_give, form_submit
+from family_connect.services.feedback import form_feedback_give
+from family_connect.services.submission import form_submit
 from family_connect.validation import MemberInput, SubmissionInput
 from localities.models import Locality
 from privacy.models import PurgedEpisode
 from privacy.removal import records_remove
-from triage.services import (
+from records_import.episodes import (
+    Assessment,
+    Closure,
+    Decision,
+    Episode,
+    Household,
+    Review,
+    StepUp,
+)
+from records_import.episodes import Case as EpisodeCase
+from triage.services.closing import form_close_decided
+from triage.services.decisions import (
     form_allocate,
-    form_close_decided,
     form_give_consultation,
     form_mark_duplicate,
     form_no_further_action,
     form_signpost,
     form_step_up,
-    form_transfer,
     form_withdraw,
 )
+from triage.services.transfers import form_transfer
 
 LONDON = ZoneInfo("Europe/London")
 IMPORTED = "imported"
@@ -140,17 +154,15 @@ class Directory:
         self._organisations.clear()
 
 
-def episode_import(
-    episode: dict[str, Any], *, digest: str, directory: Directory
-) -> str:
+def episode_import(episode: Episode, *, digest: str, directory: Directory) -> str:
     """Import, update or leave one checked episode; returns which. Raises
     DomainError (the services' own refusals) and rolls the episode back."""
-    if PurgedEpisode.objects.filter(external_id=episode["external_id"]).exists():
+    if PurgedEpisode.objects.filter(external_id=episode.external_id).exists():
         return PURGED
     with transaction.atomic():
         existing = (
             ImportedEpisode.objects.select_for_update()
-            .filter(external_id=episode["external_id"])
+            .filter(external_id=episode.external_id)
             .first()
         )
         if existing is not None and existing.digest == digest:
@@ -160,6 +172,11 @@ def episode_import(
             keep = _episode_remove(existing)
         _replay(episode, digest=digest, directory=directory, keep=keep)
     return UPDATED if existing is not None else IMPORTED
+
+
+def audit_history(episode: Episode) -> list[dict[str, Any]]:
+    """The episode's audits as ``case_audits_from_history`` reads them."""
+    return [dataclasses.asdict(a) for a in episode.audits]
 
 
 def _episode_remove(existing: ImportedEpisode) -> tuple[str, str]:
@@ -182,40 +199,37 @@ def _episode_remove(existing: ImportedEpisode) -> tuple[str, str]:
     return kept
 
 
-def _household(
-    episode: dict[str, Any], received: dt.datetime
-) -> tuple[Family, dict[str, Person]]:
+def _household(h: Household, received: dt.datetime) -> tuple[Family, dict[str, Person]]:
     """The household and its people, updated from this episode when it is the
     latest one received for them."""
-    h = episode["household"]
     latest = (
-        ImportedEpisode.objects.filter(household_external_id=h["external_id"])
+        ImportedEpisode.objects.filter(household_external_id=h.external_id)
         .order_by("-received_at")
         .values_list("received_at", flat=True)
         .first()
     )
     current = latest is None or received >= latest
     family, created = Family.objects.get_or_create(
-        external_id=h["external_id"],
-        defaults={"postcode": h["postcode"], "address_line": h["address_line"]},
+        external_id=h.external_id,
+        defaults={"postcode": h.postcode, "address_line": h.address_line},
     )
     if current and not created:
-        family.postcode, family.address_line = h["postcode"], h["address_line"]
+        family.postcode, family.address_line = h.postcode, h.address_line
         family.save(update_fields=["postcode", "address_line", "updated_at"])
     people: dict[str, Person] = {
         str(p.external_id): p
         for p in Person.objects.filter(
-            external_id__in=[m["external_id"] for m in h["members"]]
+            external_id__in=[m.external_id for m in h.members]
         )
     }
-    for m in h["members"]:
-        values = {f: m[f] for f in PERSON_FIELDS}
-        values["given_name_key"] = name_key(m["given_name"])
-        values["family_name_key"] = name_key(m["family_name"])
-        person = people.get(m["external_id"])
+    for m in h.members:
+        values = {f: getattr(m, f) for f in PERSON_FIELDS}
+        values["given_name_key"] = name_key(m.given_name)
+        values["family_name_key"] = name_key(m.family_name)
+        person = people.get(m.external_id)
         if person is None:
-            people[m["external_id"]] = Person.objects.create(
-                external_id=m["external_id"], family=family, **values
+            people[m.external_id] = Person.objects.create(
+                external_id=m.external_id, family=family, **values
             )
         elif current:
             for name, value in values.items():
@@ -225,53 +239,103 @@ def _household(
     return family, people
 
 
-def _submission(episode: dict[str, Any]) -> SubmissionInput:
-    h, r = episode["household"], episode["request"]
+def _submission(episode: Episode) -> SubmissionInput:
+    h, r = episode.household, episode.request
     return SubmissionInput(
-        route=r["route"],
-        request_type=r["request_type"],
-        postcode=h["postcode"],
-        address_line=h["address_line"],
-        household_external_id=h["external_id"],
-        reasons=tuple(r["reasons"]),
-        level_of_need=r["level_of_need"],
-        consent=bool(r["consent"]),
-        locality_slug=r["locality"] or "",
-        closed_to_social_care_on=r["closed_to_social_care_on"],
+        route=r.route,
+        request_type=r.request_type,
+        postcode=h.postcode,
+        address_line=h.address_line,
+        household_external_id=h.external_id,
+        reasons=r.reasons,
+        level_of_need=r.level_of_need,
+        consent=bool(r.consent),
+        locality_slug=r.locality or "",
+        closed_to_social_care_on=r.closed_to_social_care_on,
         members=tuple(
             MemberInput(
-                role=m["role"],
-                given_name=m["given_name"],
-                family_name=m["family_name"],
-                date_of_birth=m["date_of_birth"],
-                expected=m["expected"],
-                sex=m["sex"],
-                ethnicity=m["ethnicity"],
-                relationship=m["relationship"],
-                external_id=m["external_id"],
+                role=m.role,
+                given_name=m.given_name,
+                family_name=m.family_name,
+                date_of_birth=m.date_of_birth,
+                expected=m.expected,
+                sex=m.sex,
+                ethnicity=m.ethnicity,
+                relationship=m.relationship,
+                external_id=m.external_id,
             )
-            for m in h["members"]
+            for m in h.members
         ),
     )
 
 
 def _replay(
-    episode: dict[str, Any],
+    episode: Episode,
     *,
     digest: str,
     directory: Directory,
     keep: tuple[str, str] | None,
 ) -> None:
-    r = episode["request"]
-    received = r["received_at"]
-    family, people = _household(episode, received)
+    r = episode.request
+    family, people = _household(episode.household, r.received_at)
+    form = _form_submit(episode, digest, directory, family, people, keep)
+    decision = r.decision
+    decider = (
+        directory.user(
+            decision.by,
+            Role.LOCALITY_MANAGER,
+            directory.locality(r.final_locality),
+        )
+        if decision
+        else None
+    )
+    for t in r.transfers:
+        with clock.replaying_at(t.at):
+            form_transfer(
+                form_id=form.pk,
+                actor=decider or _system_user(directory),
+                to_locality=directory.locality(t.to_locality),  # type: ignore[arg-type]
+                reason=t.reason or "Transferred in the previous system",
+                mode=HISTORY,
+            )
+    if decision is not None:
+        assert decider is not None
+        _decide(episode, decision, form, decider, directory)
+    if r.final_status is not None:
+        _final_status(episode, form, decider or _system_user(directory))
+    feedback = r.requester_feedback
+    if feedback is not None:
+        with clock.replaying_at(feedback.given_at):
+            form_feedback_give(form_id=form.pk, score=feedback.score)
 
+    for referral in episode.social_care_referrals:
+        made, _ = social_care_referral_record(
+            person=people[referral.person],
+            actor=None,  # type: ignore[arg-type]  # recorded by the import
+            referred_at=referral.referred_at,
+        )
+        if made.episode_id is None:
+            made.episode = form.imported_episode
+            made.save(update_fields=["episode"])
+
+
+def _form_submit(
+    episode: Episode,
+    digest: str,
+    directory: Directory,
+    family: Family,
+    people: dict[str, Person],
+    keep: tuple[str, str] | None,
+) -> FamilyConnectForm:
+    """The form as received, confirmed to the household and its people, and
+    the record that this episode made it."""
+    received = episode.request.received_at
     with clock.replaying_at(received):
         form = form_submit(
             data=_submission(episode),
             actor=None,
             notify=False,
-            organisation=directory.organisation(r["organisation"]),
+            organisation=directory.organisation(episode.request.organisation),
             mode=HISTORY,
         ).form
     # The household is known: the form's family and people are confirmed.
@@ -286,74 +350,40 @@ def _replay(
         member.person = people[member.external_id]
         member.save(update_fields=["person"])
     ImportedEpisode.objects.create(
-        external_id=episode["external_id"],
+        external_id=episode.external_id,
         digest=digest,
         form=form,
-        household_external_id=episode["household"]["external_id"],
+        household_external_id=episode.household.external_id,
         received_at=received,
         imported_at=timezone.now(),
     )
+    return form
 
-    decision = r["decision"]
-    decider = (
-        directory.user(
-            decision["by"],
-            Role.LOCALITY_MANAGER,
-            directory.locality(
-                r["transfers"][-1]["to_locality"] if r["transfers"] else r["locality"]
-            ),
-        )
-        if decision
-        else None
-    )
-    for t in r["transfers"]:
-        with clock.replaying_at(t["at"]):
-            form_transfer(
+
+def _final_status(episode: Episode, form: FamilyConnectForm, actor: User) -> None:
+    """A duplicate or withdrawn form: after its decision, or without one."""
+    r = episode.request
+    decision = r.decision
+    with clock.replaying_at(decision.decided_at if decision else r.received_at):
+        if decision is not None:
+            form_close_decided(
                 form_id=form.pk,
-                actor=decider or _system_user(directory),
-                to_locality=directory.locality(t["to_locality"]),  # type: ignore[arg-type]
-                reason=t["reason"] or "Transferred in the previous system",
+                actor=actor,
+                outcome=r.final_status,  # type: ignore[arg-type]
+                reason="",
+                seen_version=None,
                 mode=HISTORY,
             )
-    if decision is not None:
-        assert decider is not None
-        _decide(episode, form, decider, directory)
-    if r["final_status"] is not None:
-        actor = decider or _system_user(directory)
-        with clock.replaying_at(decision["decided_at"] if decision else received):
-            if decision is not None:
-                form_close_decided(
-                    form_id=form.pk,
-                    actor=actor,
-                    outcome=r["final_status"],
-                    reason="",
-                    seen_version=None,
-                    mode=HISTORY,
-                )
-            elif r["final_status"] == FormStatus.DUPLICATE:
-                form_mark_duplicate(
-                    form_id=form.pk,
-                    actor=actor,
-                    duplicate_of=None,
-                    reason="",
-                    mode=HISTORY,
-                )
-            else:
-                form_withdraw(form_id=form.pk, actor=actor, reason="", mode=HISTORY)
-    feedback = r["requester_feedback"]
-    if feedback is not None:
-        with clock.replaying_at(feedback["given_at"]):
-            form_feedback_give(form_id=form.pk, score=feedback["score"])
-
-    for referral in episode["social_care_referrals"]:
-        made, _ = social_care_referral_record(
-            person=people[referral["person"]],
-            actor=None,  # type: ignore[arg-type]  # recorded by the import
-            referred_at=referral["referred_at"],
-        )
-        if made.episode_id is None:
-            made.episode = form.imported_episode
-            made.save(update_fields=["episode"])
+        elif r.final_status == FormStatus.DUPLICATE:
+            form_mark_duplicate(
+                form_id=form.pk,
+                actor=actor,
+                duplicate_of=None,
+                reason="",
+                mode=HISTORY,
+            )
+        else:
+            form_withdraw(form_id=form.pk, actor=actor, reason="", mode=HISTORY)
 
 
 def _system_user(directory: Directory) -> User:
@@ -361,39 +391,16 @@ def _system_user(directory: Directory) -> User:
 
 
 def _decide(
-    episode: dict[str, Any],
+    episode: Episode,
+    decision: Decision,
     form: FamilyConnectForm,
     decider: User,
     directory: Directory,
 ) -> None:
-    decision = episode["request"]["decision"]
-    outcome, reason = decision["outcome"], decision["reason"]
-    with clock.replaying_at(decision["decided_at"]):
+    outcome, reason = decision.outcome, decision.reason
+    with clock.replaying_at(decision.decided_at):
         if outcome == FormStatus.ALLOCATED:
-            form.refresh_from_db(fields=["locality"])
-            lead = directory.user(
-                episode["case"]["lead_practitioner"], Role.PRACTITIONER, form.locality
-            )
-            case = form_allocate(
-                form_id=form.pk,
-                actor=decider,
-                lead_practitioner=lead,
-                reason=reason,
-                opened_at=episode["case"]["opened_at"],
-                mode=HISTORY,
-            ).form.case
-            assert case is not None
-            _case(episode, case, lead)
-            CaseAudit.objects.bulk_create(
-                case_audits_from_history(
-                    case=case,
-                    audits=episode["audits"],
-                    auditors=[
-                        directory.user(a["auditor"], Role.AUDITOR, None)
-                        for a in episode["audits"]
-                    ],
-                )
-            )
+            _allocate(episode, form, decider, directory, reason)
             return
         if outcome == FormStatus.SIGNPOSTED:
             form_signpost(
@@ -409,108 +416,133 @@ def _decide(
             FormStatus.STEPPED_UP: form_step_up,
             FormStatus.NO_FURTHER_ACTION: form_no_further_action,
         }
-        simple[outcome](form_id=form.pk, actor=decider, reason=reason, mode=HISTORY)
+        simple[outcome](form_id=form.pk, actor=decider, reason=reason, mode=HISTORY)  # type: ignore[index]
 
 
-def _case(episode: dict[str, Any], case: Case, lead: User) -> None:
-    data = episode["case"]
+def _allocate(
+    episode: Episode,
+    form: FamilyConnectForm,
+    decider: User,
+    directory: Directory,
+    reason: str,
+) -> None:
+    """The case opened by an allocation, its history and its audits."""
+    assert episode.case is not None
+    form.refresh_from_db(fields=["locality"])
+    lead = directory.user(
+        episode.case.lead_practitioner, Role.PRACTITIONER, form.locality
+    )
+    case = form_allocate(
+        form_id=form.pk,
+        actor=decider,
+        lead_practitioner=lead,
+        reason=reason,
+        opened_at=episode.case.opened_at,
+        mode=HISTORY,
+    ).form.case
+    assert case is not None
+    _case_history(episode.case, case, lead)
+    CaseAudit.objects.bulk_create(
+        case_audits_from_history(
+            case=case,
+            audits=audit_history(episode),
+            auditors=[
+                directory.user(a.auditor, Role.AUDITOR, None) for a in episode.audits
+            ],
+        )
+    )
+
+
+def _case_history(data: EpisodeCase, case: Case, lead: User) -> None:
+    """Replay the case's steps in the order they happened (a step-up and a
+    closure at one instant: the step-up first)."""
     people = {
         str(p.external_id): p.pk for p in Person.objects.filter(case_places__case=case)
     }
-
-    def by_person(scores: dict[str, int | None]) -> dict[int, int | None]:
-        return {people[k]: v for k, v in scores.items()}
-
-    steps: list[tuple[dt.datetime, int, Any]] = []
-    a = data["assessment"]
-    if a is not None:
-        steps.append(
-            (
-                a["completed_at"],
-                0,
-                lambda: assessment_save(
-                    case_id=case.pk,
-                    actor=lead,
-                    data=AssessmentInput(
-                        scaling=a["scaling"],
-                        wheel=a["wheel"],
-                        person_scores=by_person(a["person_scores"]),
-                    ),
-                    complete=True,
-                    mode=HISTORY,
-                ),
-            )
-        )
-    for review in data["reviews"]:
-        steps.append(
-            (
-                review["held_at"],
-                1,
-                lambda review=review: review_record(
-                    case_id=case.pk,
-                    actor=lead,
-                    data=ReviewInput(
-                        held_on=review["held_at"].astimezone(LONDON).date(),
-                        attendees="",
-                        progress="",
-                        scaling=review["scaling"],
-                        wheel=review["wheel"],
-                        person_scores=by_person(review["person_scores"]),
-                    ),
-                    mode=HISTORY,
-                ),
-            )
-        )
-    for step_up in data["step_ups"]:
-        steps.append(
-            (
-                step_up["referred_at"],
-                2,
-                lambda s=step_up: _step_up(case, lead, people, s),
-            )
-        )
-    closure = data["closure"]
-    if closure is not None:
-        steps.append(
-            (
-                closure["closed_at"],
-                3,
-                lambda: case_close(
-                    case_id=case.pk,
-                    actor=lead,
-                    data=ClosureInput(
-                        reason=closure["reason"],
-                        wheel=closure["wheel"],
-                        person_scores=by_person(closure["person_scores"]),
-                        children={people[k]: v for k, v in closure["children"].items()},
-                        feedback_score=(closure["family_feedback"] or {}).get("score"),
-                        feedback_comment=(closure["family_feedback"] or {}).get(
-                            "comment", ""
-                        ),
-                    ),
-                    mode=HISTORY,
-                ),
-            )
-        )
-    # In the order they happened (a step-up and a closure at one instant: the
-    # step-up first).
+    steps = _case_steps(data, case, lead, people)
     for when, _order, step in sorted(steps, key=lambda s: (s[0], s[1])):
         with clock.replaying_at(when):
             step()
 
 
-def _step_up(
-    case: Case, lead: User, people: dict[str, int], step_up: dict[str, Any]
-) -> None:
+def _case_steps(
+    data: EpisodeCase, case: Case, lead: User, people: dict[str, int]
+) -> list[tuple[dt.datetime, int, Callable[[], Any]]]:
+    """Each step of the case: when, its order at one instant, the service call."""
+
+    def by_person(scores: Mapping[str, int]) -> dict[int, int | None]:
+        return {people[k]: v for k, v in scores.items()}
+
+    def assess(a: Assessment) -> None:
+        assessment_save(
+            case_id=case.pk,
+            actor=lead,
+            data=AssessmentInput(
+                scaling=a.scaling,
+                wheel=dict(a.wheel),
+                person_scores=by_person(a.person_scores),
+            ),
+            complete=True,
+            mode=HISTORY,
+        )
+
+    def review(r: Review) -> None:
+        review_record(
+            case_id=case.pk,
+            actor=lead,
+            data=ReviewInput(
+                held_on=r.held_at.astimezone(LONDON).date(),
+                attendees="",
+                progress="",
+                scaling=r.scaling,
+                wheel=dict(r.wheel),
+                person_scores=by_person(r.person_scores),
+            ),
+            mode=HISTORY,
+        )
+
+    def close(c: Closure) -> None:
+        feedback = c.family_feedback
+        case_close(
+            case_id=case.pk,
+            actor=lead,
+            data=ClosureInput(
+                reason=c.reason,
+                wheel=dict(c.wheel),
+                person_scores=by_person(c.person_scores),
+                children={people[k]: dict(v) for k, v in c.children.items()},
+                feedback_score=feedback.score if feedback else None,
+                feedback_comment=feedback.comment if feedback else "",
+            ),
+            mode=HISTORY,
+        )
+
+    steps: list[tuple[dt.datetime, int, Callable[[], Any]]] = []
+    if data.assessment is not None:
+        a = data.assessment
+        steps.append((a.completed_at, 0, functools.partial(assess, a)))
+    for r in data.reviews:
+        steps.append((r.held_at, 1, functools.partial(review, r)))
+    for s in data.step_ups:
+        steps.append(
+            (s.referred_at, 2, functools.partial(_step_up, case, lead, people, s))
+        )
+    if data.closure is not None:
+        c = data.closure
+        steps.append((c.closed_at, 3, functools.partial(close, c)))
+    return steps
+
+
+def _step_up(case: Case, lead: User, people: dict[str, int], step_up: StepUp) -> None:
     referrals = case_step_up(
         case_id=case.pk,
         actor=lead,
-        person_ids=[people[step_up["person"]]],
+        person_ids=[people[step_up.person]],
         reason="",
         mode=HISTORY,
     )
-    if step_up["outcome"]:
+    if step_up.outcome:
         for referral in referrals:
             step_up_outcome_record(
-                referral_id=referral.pk, actor=lead, outcome=step_up["outcome"]
+                referral_id=referral.pk, actor=lead, outcome=step_up.outcome
             )

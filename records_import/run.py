@@ -19,7 +19,6 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -30,7 +29,10 @@ from family_connect.models import Reason
 from localities.models import Locality
 from localities.postcodes import locality_for_postcode
 from privacy.models import PurgedEpisode
-from records_import.bulk import bulk_ready, episodes_import_bulk
+from records_import.bulk.ready import bulk_ready
+from records_import.bulk.write import episodes_import_bulk
+from records_import.checks import Reference
+from records_import.episodes import Episode
 from records_import.load import (
     IMPORTED,
     PURGED,
@@ -40,7 +42,7 @@ from records_import.load import (
     episode_import,
     line_digest,
 )
-from records_import.validate import Reference, episode_validate
+from records_import.validate import episode_validate
 
 logger = logging.getLogger(__name__)
 
@@ -123,42 +125,47 @@ def _lines(path: Path) -> Iterator[tuple[int, str]]:
                 yield number, line
 
 
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """One checked line: its episode, or the problems that reject it."""
+
+    number: int
+    episode: Episode | None = None
+    digest: str = ""
+    problems: tuple[str, ...] = ()
+    repeat: bool = False  # an identical repeat of an earlier line
+
+
 def _checked(
     lines: Iterable[tuple[int, str]], ref: Reference, seen: _Seen
-) -> Iterator[tuple[int, dict[str, Any] | None, str, list[str]]]:
-    """Each line: its number, the episode (or None), its digest, problems."""
+) -> Iterator[_Line]:
     for number, line in lines:
         try:
             raw = json.loads(line)
         except json.JSONDecodeError as exc:
-            yield number, None, "", [f"not valid JSON ({exc.msg})"]
+            yield _Line(number, problems=(f"not valid JSON ({exc.msg})",))
             continue
         except RecursionError:
             # No episode comes near the interpreter's limit; a line that does is
             # reported like any other bad line, not a crash of the whole import.
-            yield number, None, "", ["not valid JSON (nested too deeply)"]
+            yield _Line(number, problems=("not valid JSON (nested too deeply)",))
             continue
         episode, problems = episode_validate(raw, ref)
         if episode is None:
-            yield number, None, "", [str(p) for p in problems]
+            yield _Line(number, problems=tuple(str(p) for p in problems))
             continue
         digest = line_digest(raw)
-        repeat = seen.check(episode["external_id"], digest)
+        repeat = seen.check(episode.external_id, digest)
         if repeat == "different":
-            yield (
+            yield _Line(
                 number,
-                None,
-                "",
-                [
-                    f"external_id: {episode['external_id']} appears earlier in the "
-                    "file with different content"
-                ],
+                problems=(
+                    f"external_id: {episode.external_id} appears earlier in the "
+                    "file with different content",
+                ),
             )
             continue
-        if repeat == "same":
-            yield number, {"repeat": True}, digest, []
-            continue
-        yield number, episode, digest, []
+        yield _Line(number, episode, digest, repeat=repeat == "same")
 
 
 def records_import(
@@ -195,14 +202,12 @@ def _records_import(
     if strict:
         seen = _Seen()
         try:
-            for number, _episode, _digest, problems in _checked(
-                _lines(path), ref, seen
-            ):
+            for checked in _checked(_lines(path), ref, seen):
                 report.read += 1
-                if problems:
+                if checked.problems:
                     report.rejected += 1
-                    for message in problems:
-                        report_line(number, message)
+                    for message in checked.problems:
+                        report_line(checked.number, message)
                 progress(report)
         finally:
             seen.close()
@@ -248,19 +253,55 @@ def _import_all(
     *,
     strict: bool,
 ) -> None:
-    directory = Directory()
+    importer = _Importer(report, report_line, strict=strict)
     seen = _Seen()
-    pending: list[tuple[int, dict[str, Any], str]] = []
+    try:
+        for checked in _checked(_lines(path), ref, seen):
+            report.read += 1
+            episode = checked.episode
+            if checked.problems:
+                report.rejected += 1
+                for message in checked.problems:
+                    report_line(checked.number, message)
+                if strict:
+                    raise _Rejected(list(checked.problems))
+            elif checked.repeat:
+                report.unchanged += 1
+            elif episode is not None and bulk_ready(episode):
+                importer.pending.append((checked.number, episode, checked.digest))
+                if len(importer.pending) >= BATCH:
+                    importer.flush()
+            elif episode is not None:
+                importer.flush()
+                importer.one(checked.number, episode, checked.digest)
+            progress(report)
+        importer.flush()
+    finally:
+        seen.close()
+    report.created_users = list(importer.directory.created_users)
 
-    def one(number: int, episode: dict[str, Any], digest: str) -> None:
+
+@dataclass
+class _Importer:
+    """Episodes imported in batches where they can be, one by one where not."""
+
+    report: ImportReport
+    report_line: Callable[[int, str], None]
+    strict: bool
+    directory: Directory = field(default_factory=Directory)
+    pending: list[tuple[int, Episode, str]] = field(default_factory=list)
+
+    def one(self, number: int, episode: Episode, digest: str) -> None:
+        """One episode through the services."""
+        report = self.report
         try:
-            outcome = episode_import(episode, digest=digest, directory=directory)
+            outcome = episode_import(episode, digest=digest, directory=self.directory)
         except DomainError as exc:
             report.rejected += 1
             path_hint = f"{exc.field}: " if exc.field else ""
-            report_line(number, f"{path_hint}{exc.message}")
-            directory.rolled_back()
-            if strict:
+            self.report_line(number, f"{path_hint}{exc.message}")
+            self.directory.rolled_back()
+            if self.strict:
                 raise _Rejected([exc.message]) from exc
             return
         if outcome == IMPORTED:
@@ -272,75 +313,56 @@ def _import_all(
         elif outcome == PURGED:
             report.purged += 1
 
-    def flush() -> None:
+    def flush(self) -> None:
         """New episodes in one batch; the rest (and a failed batch) one by one
         through the services."""
+        pending = self.pending
         if not pending:
             return
-        ids = [e["external_id"] for _n, e, _d in pending]
+        ids = [e.external_id for _n, e, _d in pending]
         purged = set(
             PurgedEpisode.objects.filter(external_id__in=ids).values_list(
                 "external_id", flat=True
             )
         )
         if purged:
-            report.purged += sum(
-                1 for _n, e, _d in pending if e["external_id"] in purged
+            self.report.purged += sum(
+                1 for _n, e, _d in pending if e.external_id in purged
             )
-            pending[:] = [i for i in pending if i[1]["external_id"] not in purged]
+            pending[:] = [i for i in pending if i[1].external_id not in purged]
         existing = dict(
             ImportedEpisode.objects.filter(external_id__in=ids).values_list(
                 "external_id", "digest"
             )
         )
-        fresh = [item for item in pending if item[1]["external_id"] not in existing]
+        fresh = [item for item in pending if item[1].external_id not in existing]
         same = [
-            item for item in pending if existing.get(item[1]["external_id"]) == item[2]
+            item for item in pending if existing.get(item[1].external_id) == item[2]
         ]
-        report.unchanged += len(same)
+        self.report.unchanged += len(same)
         rest = [
             item
             for item in pending
-            if item[1]["external_id"] in existing
-            and existing[item[1]["external_id"]] != item[2]
+            if item[1].external_id in existing
+            and existing[item[1].external_id] != item[2]
         ]
-        if fresh:
-            try:
-                episodes_import_bulk(fresh, directory=directory)
-            except Exception:
-                logger.warning(
-                    "A batch of %s episodes went through the services one by one",
-                    len(fresh),
-                    exc_info=True,
-                )
-                directory.rolled_back()
-                rest = [*fresh, *rest]
-            else:
-                report.imported += len(fresh)
+        if fresh and not self._batch(fresh):
+            rest = [*fresh, *rest]
         for number, episode, digest in sorted(rest, key=lambda item: item[0]):
-            one(number, episode, digest)
+            self.one(number, episode, digest)
         pending.clear()
 
-    try:
-        for number, episode, digest, problems in _checked(_lines(path), ref, seen):
-            report.read += 1
-            if problems:
-                report.rejected += 1
-                for message in problems:
-                    report_line(number, message)
-                if strict:
-                    raise _Rejected(problems)
-            elif episode is not None and episode.get("repeat"):
-                report.unchanged += 1
-            elif episode is not None and bulk_ready(episode):
-                pending.append((number, episode, digest))
-                if len(pending) >= BATCH:
-                    flush()
-            elif episode is not None:
-                flush()
-                one(number, episode, digest)
-            progress(report)
-        flush()
-    finally:
-        seen.close()
-    report.created_users = list(directory.created_users)
+    def _batch(self, fresh: list[tuple[int, Episode, str]]) -> bool:
+        """Whether the batch was written (else nothing of it was)."""
+        try:
+            episodes_import_bulk(fresh, directory=self.directory)
+        except Exception:
+            logger.warning(
+                "A batch of %s episodes went through the services one by one",
+                len(fresh),
+                exc_info=True,
+            )
+            self.directory.rolled_back()
+            return False
+        self.report.imported += len(fresh)
+        return True

@@ -170,3 +170,27 @@ def test_a_visibility_timeout_below_the_task_time_limit_is_refused():
     )
     assert result.returncode != 0
     assert "CELERY_VISIBILITY_TIMEOUT must be above" in result.stderr
+
+
+def test_production_does_not_install_the_demo_data_generator():
+    def installed(**extra: str) -> str:
+        env = {k: v for k, v in production_env(**extra).items() if k != "DEMO_DATA"}
+        env.update(extra)
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import django; django.setup(); from django.conf import settings; "
+                "print('demo' in settings.INSTALLED_APPS)",
+            ],
+            cwd=ROOT,
+            env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    assert installed() == "False"
+    assert installed(DEMO_DATA="1") == "True"

@@ -28,7 +28,7 @@ from family_connect.models import (
     RequestType,
     Route,
 )
-from family_connect.services import match_candidate_decide
+from family_connect.services.matches import match_candidate_decide
 from family_connect.transitions import can_close_decided
 from localities.models import CommunityService, Locality
 from triage.access import queue_for_user, triage_localities_for_user
@@ -44,11 +44,9 @@ from triage.selectors import (
     practitioners_by_headroom,
     triage_queue,
 )
-from triage.services import (
-    community_service_save,
-    form_decide,
-    practitioner_capacity_set,
-)
+from triage.services.capacity import practitioner_capacity_set
+from triage.services.community_services import community_service_save
+from triage.services.outcomes import form_decide
 
 PAGE_SIZE = 50
 

@@ -30,7 +30,7 @@ from family_connect.access import (
 )
 from family_connect.models import FamilyConnectForm, FormMember, Route
 from family_connect.selectors import form_list_for_user
-from family_connect.services import form_submit, may_submit
+from family_connect.services.submission import form_submit, may_submit
 from family_connect.validation import SubmissionSerializer, submission_input
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"

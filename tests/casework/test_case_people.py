@@ -22,7 +22,7 @@ from core.models import AccessLog
 from core.periods import Month
 from families.models import Person
 from family_connect.models import MatchCandidate
-from family_connect.services import match_candidate_decide
+from family_connect.services.matches import match_candidate_decide
 from localities.models import Locality
 from scorecard.models import Value
 from scorecard.services import scorecard_run

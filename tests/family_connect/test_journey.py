@@ -8,7 +8,7 @@ from django.core import mail
 from django.utils import timezone
 
 from family_connect.models import FamilyConnectForm, FormDraft
-from family_connect.services import drafts_purge
+from family_connect.services.drafts import drafts_purge
 from family_connect.tasks import drafts_purge as drafts_purge_task
 
 pytestmark = pytest.mark.django_db

@@ -390,11 +390,12 @@ def test_the_weekly_job_purges_only_when_switched_on(records, settings):
 
 
 def test_importing_a_purged_episode_again_does_not_bring_it_back(tmp_path):
+    from demo.generator import demo_episodes
     from privacy.models import RetentionRule
-    from records_import.demo import demo_episodes
     from records_import.load import PURGED, Directory, episode_import, line_digest
-    from records_import.run import records_import
-    from tests.records_import.test_seed_demo import UNTIL, context
+    from records_import.run import records_import, reference_load
+    from records_import.validate import episode_validate
+    from tests.demo.test_seed_demo import UNTIL, context
 
     path = tmp_path / "episodes.jsonl"
     episodes = list(demo_episodes(scale="small", seed=5, context=context(), count=80))
@@ -420,8 +421,10 @@ def test_importing_a_purged_episode_again_does_not_bring_it_back(tmp_path):
     path.write_text(json.dumps(changed) + "\n")
     assert records_import(path).purged == 1
     # The same through the services (the path of an episode the batch refuses).
+    episode, problems = episode_validate(changed, reference_load())
+    assert episode is not None, problems
     assert (
-        episode_import(changed, digest=line_digest(changed), directory=Directory())
+        episode_import(episode, digest=line_digest(changed), directory=Directory())
         == PURGED
     )
     assert snapshot() == before

@@ -15,8 +15,8 @@ from families import models as fam
 from family_connect import models as fc
 from records_import import run as import_run
 from records_import.run import records_import
+from tests.demo.test_seed_demo import context
 from tests.records_import.test_import_records import good, signposted, undecided
-from tests.records_import.test_seed_demo import context
 
 pytestmark = pytest.mark.django_db
 
@@ -152,7 +152,7 @@ def _data(data: dict, references: dict, natural: dict) -> dict:
 
 
 def episodes() -> list[dict]:
-    from records_import.demo import demo_episodes
+    from demo.generator import demo_episodes
 
     made = list(demo_episodes(scale="small", seed=7, context=context(), count=250))
     withdrawn = undecided(90)

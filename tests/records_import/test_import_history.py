@@ -134,7 +134,7 @@ def test_a_person_acting_is_held_to_the_access_rules_whatever_the_clock():
     from core.errors import NotAllowed
     from tests.factories import FormFactory
     from tests.scorecard.helpers import loc
-    from triage.services import form_no_further_action
+    from triage.services.decisions import form_no_further_action
 
     form = FormFactory(locality=loc("erdington"))
     other = UserFactory(role="locality_manager", localities=["ladywood"])

@@ -3,11 +3,13 @@ readable message; a good episode passes with its date-times parsed."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
 
-from records_import.validate import Reference, episode_validate
+from records_import.checks import Reference
+from records_import.validate import episode_validate
 
 REF = Reference(
     reasons=frozenset(
@@ -127,13 +129,16 @@ def good() -> dict:
 
 def test_a_good_episode_passes_with_moments_parsed():
     episode, problems = episode_validate(good(), REF)
-    assert problems == []
-    assert episode["request"]["received_at"] == dt.datetime(
-        2024, 5, 2, 9, 15, tzinfo=dt.UTC
-    )
-    assert episode["request"]["locality"] == "erdington"
-    assert episode["request"]["transfers"][0]["to_locality"] == "yardley"
-    assert episode["case"]["closure"]["children"]["P-000001"]["safe"] == "no"
+    assert problems == [] and episode is not None
+    assert episode.request.received_at == dt.datetime(2024, 5, 2, 9, 15, tzinfo=dt.UTC)
+    assert episode.request.locality == "erdington"
+    assert episode.request.transfers[0].to_locality == "yardley"
+    assert episode.request.final_locality == "yardley"
+    assert episode.case is not None and episode.case.closure is not None
+    assert episode.case.closure.children["P-000001"]["safe"] == "no"
+    assert episode.household.members[1].date_of_birth == dt.date(1988, 1, 19)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        episode.request.locality = "yardley"  # type: ignore[misc]
 
 
 def change(path: str, value):

@@ -14,13 +14,13 @@ from family_connect.models import FamilyConnectForm
 from records_import.run import records_import
 from scorecard.models import Indicator, Value
 from scorecard.services import scorecard_run
-from tests.records_import.test_seed_demo import context
+from tests.demo.test_seed_demo import context
 
 pytestmark = pytest.mark.django_db
 
 
 def test_city_counts_are_the_sum_of_the_localities_and_the_unresolved(tmp_path):
-    from records_import.demo import demo_episodes
+    from demo.generator import demo_episodes
 
     path = tmp_path / "demo.jsonl"
     episodes = list(demo_episodes(scale="small", seed=3, context=context(), count=600))

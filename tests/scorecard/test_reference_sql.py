@@ -22,8 +22,8 @@ from localities.models import Locality
 from records_import.run import records_import
 from scorecard.models import Indicator, PartnerFigure, Value
 from scorecard.services import scorecard_run
+from tests.demo.test_seed_demo import context
 from tests.factories import UserFactory
-from tests.records_import.test_seed_demo import context
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ PENDING_PREFIXES = ("EH22:",)
 
 
 def _import_demo(tmp_path):
-    from records_import.demo import demo_episodes
+    from demo.generator import demo_episodes
 
     path = tmp_path / "demo.jsonl"
     episodes = list(demo_episodes(scale="small", seed=3, context=context(), count=600))

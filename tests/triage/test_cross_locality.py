@@ -15,7 +15,7 @@ from core.errors import InvalidInput
 from families.models import Family, Person
 from family_connect.linking import cross_locality_concerns
 from family_connect.models import CrossLocalityLink, FormEvent, MatchCandidate
-from family_connect.services import match_candidate_decide
+from family_connect.services.matches import match_candidate_decide
 from localities.models import Locality
 from tests.factories import (
     CaseFactory,
@@ -26,7 +26,7 @@ from tests.factories import (
 )
 from tests.helpers import sign_in_verified
 from tests.triage.test_triage import submit
-from triage.services import form_allocate
+from triage.services.decisions import form_allocate
 
 pytestmark = pytest.mark.django_db
 

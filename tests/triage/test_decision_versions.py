@@ -14,7 +14,7 @@ from family_connect.models import FamilyConnectForm, FormDecision, FormEvent
 from tests.factories import UserFactory
 from tests.helpers import sign_in_verified
 from tests.triage.test_triage import URL, api, decide, submit
-from triage.services import form_close_decided
+from triage.services.closing import form_close_decided
 
 pytestmark = pytest.mark.django_db
 

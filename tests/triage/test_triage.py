@@ -18,7 +18,7 @@ from family_connect.models import (
     FormEvent,
     MatchCandidate,
 )
-from family_connect.services import match_candidate_decide
+from family_connect.services.matches import match_candidate_decide
 from localities.models import CommunityService, Locality
 from tests.factories import OrganisationFactory, UserFactory, grant_citywide_triage
 from tests.family_connect.helpers import payload

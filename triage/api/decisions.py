@@ -27,7 +27,7 @@ from family_connect.api.forms import (
 from family_connect.models import FamilyConnectForm, FormStatus
 from localities.models import CommunityService, Locality
 from triage.access import may_decide
-from triage.services import form_decide
+from triage.services.outcomes import form_decide
 
 OUTCOMES = [s for s in FormStatus.values if s != FormStatus.SUBMITTED] + ["transferred"]
 

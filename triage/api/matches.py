@@ -29,7 +29,7 @@ from core.view_access import scoped
 from family_connect.access import form_get_for_user
 from family_connect.api.forms import ETAG_HEADER, IF_MATCH_HEADER, etag, seen_version
 from family_connect.models import FamilyConnectForm, MatchStatus
-from family_connect.services import match_candidate_decide
+from family_connect.services.matches import match_candidate_decide
 from triage.access import may_decide
 from triage.selectors import TriageCandidate, match_candidates_for_triage
 

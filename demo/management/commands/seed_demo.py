@@ -14,8 +14,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from casework.models import ImportedEpisode
+from demo.generator import SCALES, Context, demo_episodes
 from localities.models import PostcodeDistrict
-from records_import.demo import SCALES, Context, demo_episodes
 from records_import.run import records_import
 
 

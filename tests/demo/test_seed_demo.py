@@ -11,8 +11,8 @@ import pytest
 from django.core.management import call_command
 
 from casework.models import Case, ImportedEpisode
+from demo.generator import Context, demo_episodes
 from localities.models import PostcodeDistrict
-from records_import.demo import Context, demo_episodes
 from records_import.run import records_import
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@
 ``demo_episodes`` yields one episode at a time (memory stays flat at every
 scale), deterministically for a seed and an end date: the same inputs give the
 same lines. The mixes come from the partnership's own documents
-(``records_import.profiles``): locality volumes and needs, routes, the six
+(``demo.profiles``): locality volumes and needs, routes, the six
 published reasons, decisions mostly inside a week with a tail, assessments,
 reviews and closures with plausible score changes, step-ups, step-downs,
 re-referrals, social care referrals after closure, audits, and names and
@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from records_import import profiles as P
+from demo import profiles as P
 
 LONDON = ZoneInfo("Europe/London")
 SCALES = {

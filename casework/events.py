@@ -1,0 +1,199 @@
+"""What can happen to a case: the kinds of ``CaseEvent`` and one builder each.
+
+A builder returns an unsaved row; a service saves it in its transaction, and
+the records import batches the same rows. So a kind and the shape of its
+``data`` are written once, here, whoever records it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.apps import apps
+from django.db import models
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from casework.models import Case, CaseEvent
+    from families.models import Person
+    from family_connect.models import FamilyConnectForm
+
+
+class Kind(models.TextChoices):
+    OPENED = "opened", "Opened"
+    FORM_LINKED = "form_linked", "Form linked"
+    PERSON_ADDED = "person_added", "Person added"
+    TEAM_MEMBER_ADDED = "team_member_added", "Team member added"
+    TEAM_MEMBER_REMOVED = "team_member_removed", "Team member removed"
+    ASSESSMENT_STARTED = "assessment_started", "Assessment started"
+    ASSESSMENT_COMPLETED = "assessment_completed", "Assessment completed"
+    PLAN_OUTCOME_ADDED = "plan_outcome_added", "Plan outcome added"
+    PLAN_ACTION_ADDED = "plan_action_added", "Plan action added"
+    PLAN_ACTION_UPDATED = "plan_action_updated", "Plan action updated"
+    REVIEW_HELD = "review_held", "Review held"
+    STEPPED_UP = "stepped_up", "Stepped up"
+    STEP_UP_OUTCOME = "step_up_outcome", "Step up outcome"
+    CLOSED = "closed", "Closed"
+    CLOSURE_SIGNED_OFF = "closure_signed_off", "Closure signed off"
+    REOPENED = "reopened", "Reopened"
+
+
+def _row(
+    case: Case,
+    kind: Kind,
+    *,
+    actor: User | None,
+    at: datetime,
+    data: dict[str, Any] | None = None,
+) -> CaseEvent:
+    # The model is looked up by name: casework.models takes ``Kind`` from here.
+    model = apps.get_model("casework", "CaseEvent")
+    row: CaseEvent = model(case=case, actor=actor, at=at, kind=kind, data=data or {})
+    return row
+
+
+def opened(
+    case: Case, *, actor: User | None, at: datetime, form: FamilyConnectForm
+) -> CaseEvent:
+    """The case opened by allocating ``form`` (its reference is kept)."""
+    return _row(case, Kind.OPENED, actor=actor, at=at, data={"form": form.reference})
+
+
+def form_linked(
+    case: Case, *, actor: User | None, at: datetime, form: FamilyConnectForm
+) -> CaseEvent:
+    """A later form allocated to the open case."""
+    return _row(
+        case, Kind.FORM_LINKED, actor=actor, at=at, data={"form": form.reference}
+    )
+
+
+def person_added(
+    case: Case, *, actor: User | None, at: datetime, person: Person, new: bool
+) -> CaseEvent:
+    """Someone added to the case on its page; ``new`` when they were not yet in
+    the household's records."""
+    return _row(
+        case,
+        Kind.PERSON_ADDED,
+        actor=actor,
+        at=at,
+        data={"person": person.pk, "new": new},
+    )
+
+
+def team_member_added(
+    case: Case, *, actor: User | None, at: datetime, user: User
+) -> CaseEvent:
+    return _row(
+        case, Kind.TEAM_MEMBER_ADDED, actor=actor, at=at, data={"user": user.pk}
+    )
+
+
+def team_member_removed(
+    case: Case,
+    *,
+    actor: User | None,
+    at: datetime,
+    user_id: int,
+    role_changed: bool = False,
+) -> CaseEvent:
+    """Someone taken off the team: by a practitioner, or because their role or
+    localities changed and no longer allow the place (``role_changed``)."""
+    data: dict[str, Any] = {"user": user_id}
+    if role_changed:
+        data["reason"] = "role_change"
+    return _row(case, Kind.TEAM_MEMBER_REMOVED, actor=actor, at=at, data=data)
+
+
+def assessment_started(case: Case, *, actor: User | None, at: datetime) -> CaseEvent:
+    return _row(case, Kind.ASSESSMENT_STARTED, actor=actor, at=at)
+
+
+def assessment_completed(case: Case, *, actor: User | None, at: datetime) -> CaseEvent:
+    return _row(case, Kind.ASSESSMENT_COMPLETED, actor=actor, at=at)
+
+
+def plan_outcome_added(
+    case: Case, *, actor: User | None, at: datetime, outcome_id: int
+) -> CaseEvent:
+    return _row(
+        case,
+        Kind.PLAN_OUTCOME_ADDED,
+        actor=actor,
+        at=at,
+        data={"outcome": outcome_id},
+    )
+
+
+def plan_action_added(
+    case: Case, *, actor: User | None, at: datetime, action_id: int
+) -> CaseEvent:
+    return _row(
+        case, Kind.PLAN_ACTION_ADDED, actor=actor, at=at, data={"action": action_id}
+    )
+
+
+def plan_action_updated(
+    case: Case,
+    *,
+    actor: User | None,
+    at: datetime,
+    action_id: int,
+    before: str,
+    after: str,
+) -> CaseEvent:
+    """An action's status changed from ``before`` to ``after``."""
+    return _row(
+        case,
+        Kind.PLAN_ACTION_UPDATED,
+        actor=actor,
+        at=at,
+        data={"action": action_id, "from": before, "to": after},
+    )
+
+
+def review_held(
+    case: Case, *, actor: User | None, at: datetime, review_id: int
+) -> CaseEvent:
+    return _row(case, Kind.REVIEW_HELD, actor=actor, at=at, data={"review": review_id})
+
+
+def stepped_up(
+    case: Case, *, actor: User | None, at: datetime, person_ids: Iterable[int]
+) -> CaseEvent:
+    """People on the case referred to children's social care."""
+    return _row(
+        case,
+        Kind.STEPPED_UP,
+        actor=actor,
+        at=at,
+        data={"people": list(person_ids)},
+    )
+
+
+def step_up_outcome(
+    case: Case, *, actor: User | None, at: datetime, referral_id: int, outcome: str
+) -> CaseEvent:
+    """What social care decided about a step-up referral."""
+    return _row(
+        case,
+        Kind.STEP_UP_OUTCOME,
+        actor=actor,
+        at=at,
+        data={"referral": referral_id, "outcome": outcome},
+    )
+
+
+def closed(case: Case, *, actor: User | None, at: datetime, reason: str) -> CaseEvent:
+    return _row(case, Kind.CLOSED, actor=actor, at=at, data={"reason": reason})
+
+
+def closure_signed_off(case: Case, *, actor: User | None, at: datetime) -> CaseEvent:
+    return _row(case, Kind.CLOSURE_SIGNED_OFF, actor=actor, at=at)
+
+
+def reopened(case: Case, *, actor: User | None, at: datetime, reason: str) -> CaseEvent:
+    return _row(case, Kind.REOPENED, actor=actor, at=at, data={"reason": reason})
