@@ -41,7 +41,7 @@ class Kind(models.TextChoices):
 
 
 def _row(
-    case: Case,
+    case: Case | int,
     kind: Kind,
     *,
     actor: User | None,
@@ -50,7 +50,10 @@ def _row(
 ) -> CaseEvent:
     # The model is looked up by name: casework.models takes ``Kind`` from here.
     model = apps.get_model("casework", "CaseEvent")
-    row: CaseEvent = model(case=case, actor=actor, at=at, kind=kind, data=data or {})
+    subject: dict[str, Case | int] = (
+        {"case_id": case} if isinstance(case, int) else {"case": case}
+    )
+    row: CaseEvent = model(actor=actor, at=at, kind=kind, data=data or {}, **subject)
     return row
 
 
@@ -137,7 +140,7 @@ def plan_action_added(
 
 
 def plan_action_updated(
-    case: Case,
+    case: Case | int,
     *,
     actor: User | None,
     at: datetime,
@@ -175,7 +178,12 @@ def stepped_up(
 
 
 def step_up_outcome(
-    case: Case, *, actor: User | None, at: datetime, referral_id: int, outcome: str
+    case: Case | int,
+    *,
+    actor: User | None,
+    at: datetime,
+    referral_id: int,
+    outcome: str,
 ) -> CaseEvent:
     """What social care decided about a step-up referral."""
     return _row(
@@ -191,7 +199,9 @@ def closed(case: Case, *, actor: User | None, at: datetime, reason: str) -> Case
     return _row(case, Kind.CLOSED, actor=actor, at=at, data={"reason": reason})
 
 
-def closure_signed_off(case: Case, *, actor: User | None, at: datetime) -> CaseEvent:
+def closure_signed_off(
+    case: Case | int, *, actor: User | None, at: datetime
+) -> CaseEvent:
     return _row(case, Kind.CLOSURE_SIGNED_OFF, actor=actor, at=at)
 
 

@@ -16,6 +16,7 @@ team place and its grants go.
 from __future__ import annotations
 
 from accounts.revisit import RoleChange
+from casework import events
 from casework.grants import (
     VIEW,
     WORK,
@@ -27,7 +28,7 @@ from casework.grants import (
     team_member_delete,
     user_case_grants,
 )
-from casework.models import OPEN_STATUSES, Case, CaseEvent, CaseMember
+from casework.models import OPEN_STATUSES, Case, CaseMember
 from core import clock
 from core.errors import InvalidInput
 
@@ -71,13 +72,13 @@ def team_places_revisit(change: RoleChange) -> list[str]:
     for member in leaving:
         member.case = by_pk[member.case_id]
         team_member_delete(member)
-        CaseEvent.objects.create(
-            case=member.case,
+        events.team_member_removed(
+            member.case,
             actor=change.actor,
             at=now,
-            kind="team_member_removed",
-            data={"user": user.pk, "reason": "role_change"},
-        )
+            user_id=user.pk,
+            role_changed=True,
+        ).save()
         removed.append(f"team place on {member.case}")
 
     held = user_case_grants(user)

@@ -274,7 +274,6 @@ class FormEvent(Event):
     form = models.ForeignKey(
         FamilyConnectForm, on_delete=models.CASCADE, related_name="events"
     )
-    Kind = events.Kind
     kind = models.CharField(max_length=40, choices=events.Kind.choices)
 
     class Meta(Event.Meta):

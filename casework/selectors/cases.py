@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -101,3 +102,22 @@ def case_timeline(case: Case) -> list[dict[str, Any]]:
     # Newest first; entries at the same moment keep their recorded order, reversed.
     order = {id(e): i for i, e in enumerate(entries)}
     return sorted(entries, key=lambda e: (e["at"], order[id(e)]), reverse=True)
+
+
+def household_open_case(family_ids: list[int]) -> Case | None:
+    """The open case intake attaches a strongly matched form to, newest first
+    (``family_connect.household_cases``)."""
+    return (
+        Case.objects.select_related("lead_practitioner")
+        .filter(family_id__in=family_ids, status__in=OPEN_STATUSES)
+        .order_by("-opened_at")
+        .first()
+    )
+
+
+def household_case_localities(family_ids: list[int]) -> Iterable[tuple[int, int]]:
+    """The localities of the households' cases, for intake's cross-locality
+    links (``family_connect.household_cases``)."""
+    return Case.objects.filter(family_id__in=family_ids).values_list(
+        "family_id", "locality_id"
+    )

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from accounts.models import User
+from casework import events
 from casework.models import (
     Assessment,
     AssessmentPerson,
@@ -115,14 +116,12 @@ def assessment_save(
                 for pk in sorted(known)
             ]
         )
-        events = []
+        rows = []
         if case.status == CaseStatus.ALLOCATED and can_move(
             case.status, CaseStatus.ASSESSMENT
         ):
             case.status = CaseStatus.ASSESSMENT
-            events.append(
-                CaseEvent(case=case, actor=actor, at=now, kind="assessment_started")
-            )
+            rows.append(events.assessment_started(case, actor=actor, at=now))
         if complete:
             # A case reopened before its assessment was completed is at the plan
             # stage already: completing the assessment gives it its baseline.
@@ -131,9 +130,7 @@ def assessment_save(
             ):
                 raise Conflict("The case is not at the assessment stage.")
             case.status = CaseStatus.PLAN
-            events.append(
-                CaseEvent(case=case, actor=actor, at=now, kind="assessment_completed")
-            )
+            rows.append(events.assessment_completed(case, actor=actor, at=now))
         case.save(update_fields=["status", "updated_at"])
-        CaseEvent.objects.bulk_create(events)
+        CaseEvent.objects.bulk_create(rows)
     return assessment

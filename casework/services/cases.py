@@ -9,11 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from casework import events
 from casework.grants import team_member_create
 from casework.models import (
     OPEN_STATUSES,
     Case,
-    CaseEvent,
     CaseNote,
     CasePerson,
     CasePersonSource,
@@ -67,7 +67,7 @@ def case_open_for_form(
     )
     team_member_create(case=case, user=lead_practitioner, added_by=actor, is_lead=True)
     _people_join(case, members, actor, at, form, CasePersonSource.OPENING_FORM)
-    _event(case, actor, at, "opened", form)
+    events.opened(case, actor=actor, at=at, form=form).save()
     return case, True
 
 
@@ -108,7 +108,7 @@ def _open_case_to_join(
     if form.case_id is not None:
         case = Case.objects.select_for_update().get(pk=form.case_id)
         if case.status in OPEN_STATUSES:
-            _event(case, actor, at, "form_linked", form)
+            events.form_linked(case, actor=actor, at=at, form=form).save()
             return case
     family = household_of_form(form)
     if family is None:
@@ -122,7 +122,7 @@ def _open_case_to_join(
         .first()
     )
     if open_case is not None:
-        _event(open_case, actor, at, "form_linked", form)
+        events.form_linked(open_case, actor=actor, at=at, form=form).save()
     return open_case
 
 
@@ -210,14 +210,6 @@ def _person_from(member: FormMember, family: Family) -> Person:
         sex=member.sex,
         ethnicity=member.ethnicity,
         relationship=member.relationship,
-    )
-
-
-def _event(
-    case: Case, actor: User, at: datetime, kind: str, form: FamilyConnectForm
-) -> None:
-    CaseEvent.objects.create(
-        case=case, actor=actor, at=at, kind=kind, data={"form": form.reference}
     )
 
 

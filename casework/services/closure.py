@@ -10,12 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from casework import events
 from casework.models import (
     Answer,
     Assessment,
     Case,
     CaseClosure,
-    CaseEvent,
     CasePerson,
     CaseStatus,
     ClosurePerson,
@@ -144,9 +144,7 @@ def case_close(
                 "results": {},
             },
         )
-        CaseEvent.objects.create(
-            case=case, actor=actor, at=now, kind="closed", data={"reason": data.reason}
-        )
+        events.closed(case, actor=actor, at=now, reason=data.reason).save()
     return closure
 
 
@@ -166,9 +164,7 @@ def case_closure_sign_off(*, case_id: int, actor: User) -> CaseClosure:
         closure.signed_off_by = actor
         closure.signed_off_at = now
         closure.save(update_fields=["signed_off_by", "signed_off_at", "updated_at"])
-        CaseEvent.objects.create(
-            case_id=case_id, actor=actor, at=now, kind="closure_signed_off"
-        )
+        events.closure_signed_off(case_id, actor=actor, at=now).save()
     return closure
 
 
@@ -287,7 +283,5 @@ def case_reopen(*, case_id: int, actor: User, reason: str) -> Case:
         # counts, and there is nothing to check three months on.
         CaseClosure.objects.filter(case=case).delete()
         PostClosureCheck.objects.filter(case=case, done_at__isnull=True).delete()
-        CaseEvent.objects.create(
-            case=case, actor=actor, at=now, kind="reopened", data={"reason": reason}
-        )
+        events.reopened(case, actor=actor, at=now, reason=reason).save()
     return case

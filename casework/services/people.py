@@ -17,7 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from casework.models import OPEN_STATUSES, Case, CaseEvent, CasePerson, CasePersonSource
+from casework import events
+from casework.models import OPEN_STATUSES, Case, CasePerson, CasePersonSource
 from core import clock
 from core.change_log import change_record
 from core.codes import Ethnicity, MemberRole, Relationship, Sex
@@ -249,13 +250,9 @@ def case_person_add(
             added_by=actor,
             source=CasePersonSource.ADDED,
         )
-        CaseEvent.objects.create(
-            case=case,
-            actor=actor,
-            at=now,
-            kind="person_added",
-            data={"person": person.pk, "new": data is not None},
-        )
+        events.person_added(
+            case, actor=actor, at=now, person=person, new=data is not None
+        ).save()
     return person
 
 

@@ -7,12 +7,12 @@ import datetime as dt
 from django.db import transaction
 
 from accounts.models import User
+from casework import events
 from casework.access import may_work_on
 from casework.models import (
     OPEN_STATUSES,
     ActionStatus,
     Case,
-    CaseEvent,
     CaseMember,
     PlanAction,
     PlanOutcome,
@@ -45,13 +45,9 @@ def plan_outcome_add(
         outcome = PlanOutcome.objects.create(
             case=case, text=text, domain=domain, created_by=actor
         )
-        CaseEvent.objects.create(
-            case=case,
-            actor=actor,
-            at=clock.now(),
-            kind="plan_outcome_added",
-            data={"outcome": outcome.pk},
-        )
+        events.plan_outcome_added(
+            case, actor=actor, at=clock.now(), outcome_id=outcome.pk
+        ).save()
     return outcome
 
 
@@ -96,13 +92,9 @@ def plan_action_add(
             due_on=due_on,
             community=community,
         )
-        CaseEvent.objects.create(
-            case=case,
-            actor=actor,
-            at=clock.now(),
-            kind="plan_action_added",
-            data={"action": action.pk},
-        )
+        events.plan_action_added(
+            case, actor=actor, at=clock.now(), action_id=action.pk
+        ).save()
     return action
 
 
@@ -125,11 +117,12 @@ def plan_action_progress(*, action_id: int, actor: User, status: str) -> PlanAct
         before = action.status
         action.status = status
         action.save(update_fields=["status", "updated_at"])
-        CaseEvent.objects.create(
-            case_id=action.case_id,
+        events.plan_action_updated(
+            action.case_id,
             actor=actor,
             at=clock.now(),
-            kind="plan_action_updated",
-            data={"action": action.pk, "from": before, "to": status},
-        )
+            action_id=action.pk,
+            before=before,
+            after=status,
+        ).save()
     return action

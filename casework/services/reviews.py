@@ -10,10 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from casework import events
 from casework.models import (
     OPEN_STATUSES,
     Case,
-    CaseEvent,
     CaseStatus,
     Review,
     ReviewPerson,
@@ -127,11 +127,7 @@ def review_record(
                 if (score := data.person_scores.get(p.pk)) is not None
             ]
         )
-        CaseEvent.objects.create(
-            case=case,
-            actor=actor,
-            at=clock.now(),
-            kind="review_held",
-            data={"review": review.pk},
-        )
+        events.review_held(
+            case, actor=actor, at=clock.now(), review_id=review.pk
+        ).save()
     return review

@@ -9,10 +9,10 @@ from datetime import datetime
 from django.db import transaction
 
 from accounts.models import User
+from casework import events
 from casework.models import (
     OPEN_STATUSES,
     Case,
-    CaseEvent,
     SocialCareReferral,
     StepUpOutcome,
 )
@@ -109,13 +109,9 @@ def case_step_up(
                 for person in people
             ]
         )
-        CaseEvent.objects.create(
-            case=case,
-            actor=actor,
-            at=now,
-            kind="stepped_up",
-            data={"people": [p.pk for p in people]},
-        )
+        events.stepped_up(
+            case, actor=actor, at=now, person_ids=[p.pk for p in people]
+        ).save()
     return referrals
 
 
@@ -132,11 +128,11 @@ def step_up_outcome_record(
         referral.outcome_recorded_at = now
         referral.save(update_fields=["outcome", "outcome_recorded_at", "updated_at"])
         if referral.case_id is not None:
-            CaseEvent.objects.create(
-                case_id=referral.case_id,
+            events.step_up_outcome(
+                referral.case_id,
                 actor=actor,
                 at=now,
-                kind="step_up_outcome",
-                data={"referral": referral.pk, "outcome": outcome},
-            )
+                referral_id=referral.pk,
+                outcome=outcome,
+            ).save()
     return referral

@@ -6,13 +6,14 @@ from __future__ import annotations
 from django.db import transaction
 
 from accounts.models import User
+from casework import events
 from casework.grants import (
     TEAM_ROLES,
     may_hold_team_place,
     team_member_create,
     team_member_delete,
 )
-from casework.models import OPEN_STATUSES, Case, CaseEvent, CaseMember
+from casework.models import OPEN_STATUSES, Case, CaseMember
 from core import clock
 from core.errors import Conflict, InvalidInput
 
@@ -47,13 +48,7 @@ def case_member_add(*, case_id: int, actor: User, email: str) -> CaseMember:
                 f"{member_user.display_name} is already on the team", field="email"
             )
         member = team_member_create(case=case, user=member_user, added_by=actor)
-        CaseEvent.objects.create(
-            case=case,
-            actor=actor,
-            at=now,
-            kind="team_member_added",
-            data={"user": member_user.pk},
-        )
+        events.team_member_added(case, actor=actor, at=now, user=member_user).save()
     return member
 
 
@@ -76,10 +71,4 @@ def case_member_remove(*, case_id: int, actor: User, member_id: int) -> None:
             raise InvalidInput("The lead practitioner cannot be taken off the team")
         user_id = member.user_id
         team_member_delete(member)
-        CaseEvent.objects.create(
-            case=case,
-            actor=actor,
-            at=now,
-            kind="team_member_removed",
-            data={"user": user_id},
-        )
+        events.team_member_removed(case, actor=actor, at=now, user_id=user_id).save()

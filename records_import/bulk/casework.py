@@ -5,14 +5,18 @@ audit history, referrals to social care, and the case events."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import Permission
 
+from accounts.models import User
 from accounts.roles import Role
 from audits.models import CaseAudit
 from audits.services import case_audits_from_history
+from casework import events as case_events
 from casework.models import (
     Answer,
     Assessment,
@@ -46,7 +50,9 @@ WHEEL = tuple(WheelDomain.values)
 
 @dataclass
 class _CaseRows:
-    events: list[CaseEvent] = field(default_factory=list)
+    # In the order they happened; an event whose data names a row not yet
+    # written (a review, a referral) is built once that row has its key.
+    events: list[CaseEvent | Callable[[], CaseEvent]] = field(default_factory=list)
     team: list[CaseMember] = field(default_factory=list)
     places: list[CasePerson] = field(default_factory=list)
     grants: list[CaseUserObjectPermission] = field(default_factory=list)
@@ -60,14 +66,6 @@ class _CaseRows:
     checks: list[PostClosureCheck] = field(default_factory=list)
     audits: list[CaseAudit] = field(default_factory=list)
     referrals: list[SocialCareReferral] = field(default_factory=list)
-    # Events whose data names a row written before them.
-    review_events: list[tuple[CaseEvent, Review]] = field(default_factory=list)
-    step_up_events: list[tuple[CaseEvent, list[SocialCareReferral]]] = field(
-        default_factory=list
-    )
-    outcome_events: list[tuple[CaseEvent, SocialCareReferral]] = field(
-        default_factory=list
-    )
 
 
 @dataclass(frozen=True)
@@ -162,14 +160,7 @@ def _case_opened(rows: _CaseRows, w: Written, case: Case, batch: _Batch) -> list
         for code in codenames
     ]
     rows.events.append(
-        fast_row(
-            CaseEvent,
-            case=case,
-            actor=decider,
-            at=c.opened_at,
-            kind="opened",
-            data={"form": w.form.reference},
-        )
+        case_events.opened(case, actor=decider, at=c.opened_at, form=w.form)
     )
     named = w.episode.household.members
     on_case = sorted({batch.people[m.external_id].pk for m in named})
@@ -217,10 +208,10 @@ def _assessment(
             ],
         )
     )
-    for kind in ("assessment_started", "assessment_completed"):
-        rows.events.append(
-            fast_row(CaseEvent, case=case, actor=w.lead, at=a.completed_at, kind=kind)
-        )
+    rows.events += [
+        case_events.assessment_started(case, actor=w.lead, at=a.completed_at),
+        case_events.assessment_completed(case, actor=w.lead, at=a.completed_at),
+    ]
 
 
 def _reviews(
@@ -250,15 +241,9 @@ def _reviews(
                 ],
             )
         )
-        event = fast_row(
-            CaseEvent,
-            case=case,
-            actor=w.lead,
-            at=rv.held_at,
-            kind="review_held",
+        rows.events.append(
+            partial(_review_held, case, actor=w.lead, at=rv.held_at, review=review)
         )
-        rows.review_events.append((event, review))
-        rows.events.append(event)
 
 
 def _step_ups(rows: _CaseRows, w: Written, case: Case, batch: _Batch) -> None:
@@ -277,26 +262,21 @@ def _step_ups(rows: _CaseRows, w: Written, case: Case, batch: _Batch) -> None:
             outcome_recorded_at=s.referred_at if s.outcome else None,
         )
         rows.referrals.append(referral)
-        event = fast_row(
-            CaseEvent,
-            case=case,
-            actor=lead,
-            at=s.referred_at,
-            kind="stepped_up",
-            data={"people": [person.pk]},
-        )
-        rows.step_up_events.append((event, [referral]))
-        rows.events.append(event)
-        if s.outcome:
-            outcome_event = fast_row(
-                CaseEvent,
-                case=case,
-                actor=lead,
-                at=s.referred_at,
-                kind="step_up_outcome",
+        rows.events.append(
+            case_events.stepped_up(
+                case, actor=lead, at=s.referred_at, person_ids=[person.pk]
             )
-            rows.outcome_events.append((outcome_event, referral))
-            rows.events.append(outcome_event)
+        )
+        if s.outcome:
+            rows.events.append(
+                partial(
+                    _step_up_outcome,
+                    case,
+                    actor=lead,
+                    at=s.referred_at,
+                    referral=referral,
+                )
+            )
 
 
 def _closure(
@@ -349,14 +329,7 @@ def _closure(
         )
     )
     rows.events.append(
-        fast_row(
-            CaseEvent,
-            case=case,
-            actor=w.lead,
-            at=cl.closed_at,
-            kind="closed",
-            data={"reason": cl.reason},
-        )
+        case_events.closed(case, actor=w.lead, at=cl.closed_at, reason=cl.reason)
     )
 
 
@@ -400,10 +373,26 @@ def _insert_all(rows: _CaseRows) -> None:
     SocialCareReferral.objects.bulk_create(rows.referrals)
     CaseAudit.objects.bulk_create(rows.audits)
     # The events name the rows just written.
-    for event, review in rows.review_events:
-        event.data = {"review": review.pk}
-    for event, made in rows.step_up_events:
-        event.data = {"people": [m.person_id for m in made]}
-    for event, referral in rows.outcome_events:
-        event.data = {"referral": referral.pk, "outcome": referral.outcome}
-    insert(CaseEvent, rows.events)
+    insert(CaseEvent, [e() if callable(e) else e for e in rows.events])
+
+
+def _review_held(
+    case: Case, *, actor: User | None, at: dt.datetime, review: Review
+) -> CaseEvent:
+    return case_events.review_held(case, actor=actor, at=at, review_id=review.pk)
+
+
+def _step_up_outcome(
+    case: Case,
+    *,
+    actor: User | None,
+    at: dt.datetime,
+    referral: SocialCareReferral,
+) -> CaseEvent:
+    return case_events.step_up_outcome(
+        case,
+        actor=actor,
+        at=at,
+        referral_id=referral.pk,
+        outcome=referral.outcome,
+    )
