@@ -20,30 +20,25 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from accounts.access import Viewer, active_user
 from accounts.roles import Role
 from audits.models import AuditAction, AuditRound, CaseAudit
 
 
-def _active(user: Any) -> bool:
-    return (
-        user is not None and getattr(user, "is_authenticated", False) and user.is_active
-    )
+def may_run_rounds(user: Viewer) -> bool:
+    return active_user(user) and user.role == Role.PERFORMANCE_LEAD
 
 
-def may_run_rounds(user: Any) -> bool:
-    return _active(user) and user.role == Role.PERFORMANCE_LEAD
-
-
-def may_read_reports(user: Any) -> bool:
-    return _active(user) and user.role in (
+def may_read_reports(user: Viewer) -> bool:
+    return active_user(user) and user.role in (
         Role.PERFORMANCE_LEAD,
         Role.LOCALITY_MANAGER,
     )
 
 
-def round_queryset_for_user(user: Any) -> QuerySet[AuditRound]:
+def round_queryset_for_user(user: Viewer) -> QuerySet[AuditRound]:
     rounds = AuditRound.objects.all()
-    if not _active(user):
+    if not active_user(user):
         return rounds.none()
     if user.role == Role.PERFORMANCE_LEAD:
         return rounds
@@ -52,7 +47,7 @@ def round_queryset_for_user(user: Any) -> QuerySet[AuditRound]:
     return rounds.none()
 
 
-def round_get_for_user(user: Any, round_id: Any) -> AuditRound | None:
+def round_get_for_user(user: Viewer, round_id: Any) -> AuditRound | None:
     try:
         pk = int(round_id)
     except (TypeError, ValueError):
@@ -65,9 +60,9 @@ def round_get_for_user(user: Any, round_id: Any) -> AuditRound | None:
     )
 
 
-def case_audit_queryset_for_user(user: Any) -> QuerySet[CaseAudit]:
+def case_audit_queryset_for_user(user: Viewer) -> QuerySet[CaseAudit]:
     audits = CaseAudit.objects.filter(round__isnull=False)
-    if not _active(user):
+    if not active_user(user):
         return audits.none()
     if user.role == Role.PERFORMANCE_LEAD:
         return audits
@@ -76,7 +71,7 @@ def case_audit_queryset_for_user(user: Any) -> QuerySet[CaseAudit]:
     return audits.none()
 
 
-def case_audit_get_for_user(user: Any, audit_id: Any) -> CaseAudit | None:
+def case_audit_get_for_user(user: Viewer, audit_id: Any) -> CaseAudit | None:
     try:
         pk = int(audit_id)
     except (TypeError, ValueError):
@@ -100,38 +95,38 @@ def case_audit_get_for_user(user: Any, audit_id: Any) -> CaseAudit | None:
     )
 
 
-def may_grade(user: Any, audit: CaseAudit) -> bool:
+def may_grade(user: Viewer, audit: CaseAudit) -> bool:
     """The assigned auditor, while the round is open and before submission."""
     return (
-        _active(user)
+        active_user(user)
         and audit.auditor_id == user.pk
         and audit.round is not None
         and audit.round.status == AuditRound.Status.OPEN
     )
 
 
-def may_moderate(user: Any, audit: CaseAudit) -> bool:
+def may_moderate(user: Viewer, audit: CaseAudit) -> bool:
     """The round's moderator, while the round is open."""
     return (
-        _active(user)
+        active_user(user)
         and audit.round is not None
         and audit.round.moderator_id == user.pk
         and audit.round.status == AuditRound.Status.OPEN
     )
 
 
-def action_queryset_for_user(user: Any) -> QuerySet[AuditAction]:
+def action_queryset_for_user(user: Viewer) -> QuerySet[AuditAction]:
     """Follow-up actions the user owns, or may see through their audits."""
-    if not _active(user):
+    if not active_user(user):
         return AuditAction.objects.none()
     return AuditAction.objects.filter(
         Q(owner=user) | Q(audit__in=case_audit_queryset_for_user(user))
     )
 
 
-def may_update_action(user: Any, action: AuditAction) -> bool:
+def may_update_action(user: Viewer, action: AuditAction) -> bool:
     """The action's owner, or the moderator of its audit's round."""
-    if not _active(user):
+    if not active_user(user):
         return False
     if action.owner_id == user.pk:
         return True

@@ -15,14 +15,14 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from accounts.access import active_user, manages_locality
+from accounts.access import Viewer, active_user, manages_locality
 from accounts.roles import Role
 from casework.grants import VIEW, WORK, granted, has_case_grant
 from casework.models import Case, CasePerson
 from families.models import Person
 
 
-def case_queryset_for_user(user: Any) -> QuerySet[Case]:
+def case_queryset_for_user(user: Viewer) -> QuerySet[Case]:
     cases = Case.objects.all()
     if not active_user(user):
         return cases.none()
@@ -42,7 +42,7 @@ def case_queryset_for_user(user: Any) -> QuerySet[Case]:
     return cases.none()
 
 
-def case_get_for_user(user: Any, case_id: Any) -> Case | None:
+def case_get_for_user(user: Viewer, case_id: Any) -> Case | None:
     """The case if the user may see it; else None (shown as 404)."""
     try:
         pk = int(case_id)
@@ -56,7 +56,7 @@ def case_get_for_user(user: Any, case_id: Any) -> Case | None:
     )
 
 
-def may_work_on(user: Any, case: Case) -> bool:
+def may_work_on(user: Viewer, case: Case) -> bool:
     """Whether the user may change the case (assessment, plan, reviews, notes,
     closure): its lead, a practitioner on its team, or a manager of its
     locality. Requesters on the team update only the actions they own."""
@@ -69,7 +69,7 @@ def may_work_on(user: Any, case: Case) -> bool:
     return False
 
 
-def person_queryset_for_user(user: Any) -> QuerySet[Person]:
+def person_queryset_for_user(user: Viewer) -> QuerySet[Person]:
     """People in the households of the cases the user works, and the people on
     those cases (not requesters: partners on a team see the plan, not the
     family's records)."""
@@ -85,7 +85,7 @@ def person_queryset_for_user(user: Any) -> QuerySet[Person]:
     )
 
 
-def may_lead(user: Any, case: Case) -> bool:
+def may_lead(user: Viewer, case: Case) -> bool:
     """Whether the user may change who is on the team: the lead practitioner or
     a manager of the case's locality."""
     if not active_user(user):
@@ -95,7 +95,7 @@ def may_lead(user: Any, case: Case) -> bool:
     return user.role == Role.PRACTITIONER and case.lead_practitioner_id == user.pk
 
 
-def may_upload_referrals(user: Any) -> bool:
+def may_upload_referrals(user: Viewer) -> bool:
     """Practitioners and managers upload referrals made outside early help:
     each row is then checked against the people in the cases they work."""
     return active_user(user) and user.role in (

@@ -7,11 +7,9 @@ fails closed: no role, no organisation or no locality means nothing.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 
-from accounts.access import active_user
+from accounts.access import Viewer, active_user
 from accounts.models import OrganisationKind
 from accounts.roles import Role
 from family_connect.models import FamilyConnectForm, Route
@@ -21,7 +19,7 @@ SCHOOL_KINDS = frozenset(
 )
 
 
-def routes_for_user(user: Any) -> list[str]:
+def routes_for_user(user: Viewer | None) -> list[str]:
     """The routes this user may submit a form by, the usual one first.
 
     Families (no account) use the public route; requesters submit for their
@@ -47,14 +45,14 @@ def routes_for_user(user: Any) -> list[str]:
     return routes
 
 
-def may_bulk_upload(user: Any) -> bool:
+def may_bulk_upload(user: Viewer | None) -> bool:
     return active_user(user) and (
         (user.role == Role.REQUESTER and user.organisation_id is not None)
         or user.role == Role.LOCALITY_MANAGER
     )
 
 
-def form_queryset_for_user(user: Any) -> QuerySet[FamilyConnectForm]:
+def form_queryset_for_user(user: Viewer) -> QuerySet[FamilyConnectForm]:
     """Every form this user may see.
 
     Requesters: their organisation's forms. Practitioners: the forms they keyed or
@@ -84,7 +82,7 @@ def form_queryset_for_user(user: Any) -> QuerySet[FamilyConnectForm]:
 CITYWIDE_TRIAGE = "family_connect.triage_citywide"
 
 
-def triages_citywide(user: Any) -> bool:
+def triages_citywide(user: Viewer) -> bool:
     """A locality manager given the city-wide unresolved queue (a permission an
     administrator grants, directly or through a group)."""
     return (
@@ -95,7 +93,7 @@ def triages_citywide(user: Any) -> bool:
     )
 
 
-def form_get_for_user(user: Any, reference: str) -> FamilyConnectForm | None:
+def form_get_for_user(user: Viewer, reference: str) -> FamilyConnectForm | None:
     """The form with this reference if the user may see it; else None (as 404)."""
     return (
         form_queryset_for_user(user)
@@ -107,7 +105,7 @@ def form_get_for_user(user: Any, reference: str) -> FamilyConnectForm | None:
     )
 
 
-def form_shows_details(user: Any, form: FamilyConnectForm) -> bool:
+def form_shows_details(user: Viewer, form: FamilyConnectForm) -> bool:
     """Whether the user may read the family's details on a form they can see, or
     only its reference, status and decision.
 

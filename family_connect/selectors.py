@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
+from accounts.access import Viewer
 from family_connect.access import form_queryset_for_user
 from family_connect.models import FamilyConnectForm, FormMember, Reason
 
 
-def form_list_for_user(user: object) -> QuerySet[FamilyConnectForm]:
+def form_list_for_user(user: Viewer) -> QuerySet[FamilyConnectForm]:
     """The user's forms, newest first, with what a list shows in constant queries."""
     return (
         form_queryset_for_user(user)

@@ -6,21 +6,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from accounts.access import active_user
+from accounts.access import Viewer, active_user
 from accounts.roles import Role
 from privacy.models import SubjectAccessPDF
 
 
-def may_answer_for_records(user: Any) -> bool:
+def may_answer_for_records(user: Viewer) -> bool:
     """The data protection officer: who viewed a person's records, subject
     access exports and retention."""
     return active_user(user) and user.role == Role.DATA_PROTECTION
 
 
-def subject_access_pdf_get_for_user(user: Any, job_id: Any) -> SubjectAccessPDF | None:
+def subject_access_pdf_get_for_user(
+    user: Viewer, job_id: Any
+) -> SubjectAccessPDF | None:
     """A subject access PDF job, for the data protection officer who asked for
     it only; else None (shown as 404). The PDF's bytes are not loaded."""
-    if not may_answer_for_records(user):
+    if not active_user(user) or not may_answer_for_records(user):
         return None
     try:
         pk = int(job_id)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from accounts.access import active_user, manages_locality
+from accounts.access import Viewer, active_user, manages_locality
 from accounts.models import User
 from accounts.roles import Role
 from family_connect.access import triages_citywide
@@ -14,7 +14,7 @@ from family_connect.models import FamilyConnectForm
 from localities.models import Locality
 
 
-def triage_localities_for_user(user: Any) -> QuerySet[Locality]:
+def triage_localities_for_user(user: Viewer) -> QuerySet[Locality]:
     """The localities whose queue the user runs: a locality manager's own; none
     for anyone else. Managers given city-wide triage also run the unresolved
     queue (``family_connect.access.triages_citywide``)."""
@@ -23,7 +23,7 @@ def triage_localities_for_user(user: Any) -> QuerySet[Locality]:
     return Locality.objects.filter(memberships__user=user).order_by("name")
 
 
-def queue_for_user(user: Any, slug: str) -> tuple[bool, Locality | None]:
+def queue_for_user(user: Viewer, slug: str) -> tuple[bool, Locality | None]:
     """Whether the user may open the queue named by ``slug`` ("unresolved" for the
     city-wide one) and its locality."""
     managed = triage_localities_for_user(user)
