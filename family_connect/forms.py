@@ -16,89 +16,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.codes import LEVEL_OF_NEED_HELP, Ethnicity, LevelOfNeed, Relationship, Sex
-from core.forms import GovukFormMixin
+from core.forms import DateField, GovukFormMixin
+from core.uploads import MAX_BYTES
 from family_connect.models import Reason, RequestType, Route, Send
 from family_connect.validation import MSG_CONSENT, MSG_DOB_FUTURE, MSG_POSTCODE
 from localities.postcodes import postcode_normalise
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
-
-
-class DateWidget(forms.MultiWidget):
-    """GOV.UK date input: day, month and year boxes."""
-
-    template_name = "components/widgets/date.html"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        box = {"class": "govuk-input govuk-date-input__input", "inputmode": "numeric"}
-        super().__init__(
-            [
-                forms.TextInput(
-                    {**box, "class": box["class"] + " govuk-input--width-2"}
-                ),
-                forms.TextInput(
-                    {**box, "class": box["class"] + " govuk-input--width-2"}
-                ),
-                forms.TextInput(
-                    {**box, "class": box["class"] + " govuk-input--width-4"}
-                ),
-            ],
-            attrs,
-        )
-
-    def decompress(self, value: Any) -> list[Any]:
-        if isinstance(value, str):
-            try:
-                value = dt.date.fromisoformat(value)
-            except ValueError:
-                return [None, None, None]
-        if isinstance(value, dt.date):
-            return [value.day, value.month, value.year]
-        return [None, None, None]
-
-    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> Any:
-        context = super().get_context(name, value, attrs)
-        labels = [_("Day"), _("Month"), _("Year")]
-        for sub, label in zip(context["widget"]["subwidgets"], labels, strict=True):
-            sub["label"] = label
-        return context
-
-
-class DateField(forms.MultiValueField):
-    widget = DateWidget
-
-    def __init__(
-        self, *, past_only: bool = False, future_only: bool = False, **kwargs: Any
-    ) -> None:
-        self.past_only = past_only
-        self.future_only = future_only
-        fields = (
-            forms.CharField(max_length=2),
-            forms.CharField(max_length=2),
-            forms.CharField(max_length=4),
-        )
-        super().__init__(fields, require_all_fields=False, **kwargs)
-
-    def compress(self, data_list: list[Any]) -> dt.date | None:
-        if not data_list or not any(data_list):
-            return None
-        label = str(self.label or _("Date"))
-        if not all(data_list):
-            raise forms.ValidationError(
-                _("%(label)s must include a day, month and year") % {"label": label}
-            )
-        try:
-            day, month, year = (int(str(v).strip()) for v in data_list)
-            value = dt.date(year, month, day)
-        except (TypeError, ValueError):
-            raise forms.ValidationError(
-                _("%(label)s must be a real date") % {"label": label}
-            ) from None
-        if year < 1900:
-            raise forms.ValidationError(
-                _("%(label)s must be a real date") % {"label": label}
-            )
-        return value
 
 
 class StepForm(GovukFormMixin, forms.Form):
@@ -513,3 +437,19 @@ class SubmitForm(GovukFormMixin, forms.Form):
     """The check-your-answers button, with a honeypot field people never see."""
 
     website = forms.CharField(required=False, label=_("Leave this blank"))
+
+
+class UploadForm(GovukFormMixin, forms.Form):
+    """A CSV list of families (``family_connect.bulk``)."""
+
+    file = forms.FileField(
+        label="Upload a CSV file",
+        help_text="Use the template's columns. At most 500 rows and 2 MB.",
+        error_messages={"required": "Select a CSV file"},
+    )
+
+    def clean_file(self) -> bytes:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError("The file must be smaller than 2 MB")
+        return upload.read()

@@ -8,9 +8,10 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.forms import DateField
 from core.templatetags.govuk import govuk_date
 from family_connect import journey
-from family_connect.forms import AdultForm, ChildForm, DateField
+from family_connect.forms import AdultForm, ChildForm
 from family_connect.journey import LOOP_STEPS, Answers
 
 

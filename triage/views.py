@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -174,7 +173,7 @@ def form_triage(request: HttpRequest, reference: str) -> HttpResponse:
         locality=form.locality,
     )
     close_form = CloseDecidedForm(request.POST if closing else None)
-    posted: forms.Form = close_form if closing else decision_form
+    posted: DecisionForm | CloseDecidedForm = close_form if closing else decision_form
     if request.method == "POST" and posted.is_valid():
         data = {
             "lead_practitioner": None,
@@ -204,8 +203,7 @@ def form_triage(request: HttpRequest, reference: str) -> HttpResponse:
                     seen_version=data["version"] or None,
                 )
             except DomainError as exc:
-                field = exc.field if exc.field in posted.fields else None
-                posted.add_error(field, exc.message)
+                posted.add_domain_error(exc)
                 # Show the form as it is now (decided by someone else, say).
                 form = _triage_form(request, reference)
             else:
@@ -414,9 +412,7 @@ def community_services(request: HttpRequest, slug: str) -> HttpResponse:
                     locality=locality, actor=request.user, **form.cleaned_data
                 )
             except DomainError as exc:
-                form.add_error(
-                    exc.field if exc.field in form.fields else None, exc.message
-                )
+                form.add_domain_error(exc)
             else:
                 messages.success(request, "Service added.")
                 return redirect("triage:services", slug=slug)

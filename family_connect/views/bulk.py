@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -10,26 +9,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from core.errors import InvalidInput, TooMany
-from core.forms import GovukFormMixin
-from core.uploads import MAX_BYTES
 from core.view_access import scoped
 from family_connect.access import may_bulk_upload
 from family_connect.bulk import bulk_upload as bulk_upload_service
 from family_connect.bulk import template_csv
-
-
-class UploadForm(GovukFormMixin, forms.Form):
-    file = forms.FileField(
-        label="Upload a CSV file",
-        help_text="Use the template's columns. At most 500 rows and 2 MB.",
-        error_messages={"required": "Select a CSV file"},
-    )
-
-    def clean_file(self) -> bytes:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError("The file must be smaller than 2 MB")
-        return upload.read()
+from family_connect.forms import UploadForm
 
 
 @never_cache
@@ -50,9 +34,9 @@ def bulk_upload(request: HttpRequest) -> HttpResponse:
             )
         except TooMany as exc:
             refused = exc
-            form.add_error("file", exc.message)
+            form.add_domain_error(exc, otherwise="file")
         except InvalidInput as exc:
-            form.add_error("file", exc.message)
+            form.add_domain_error(exc, otherwise="file")
     response = render(
         request,
         "family_connect/bulk.html",
