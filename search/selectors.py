@@ -72,19 +72,34 @@ def names_score(tokens: Sequence[str], keys: Sequence[str]) -> int | None:
 def _token_q(token: str, columns: Sequence[str], lengths: dict[str, str]) -> Q:
     """A superset of the keys ``token_score`` accepts, as index-friendly
     patterns: the key starts with the word or, for a one-letter difference,
-    has about its length and shares its first or its second half."""
+    has about its length and shares its first or its second half (one edit
+    leaves one half whole), or — two letters swapped across the halves — all
+    but those two letters."""
     found = Q()
     for column in columns:
         near = Q(**{f"{column}__startswith": token})
         if len(token) > 2:
             half = len(token) // 2
             length = lengths[column]
-            near |= Q(
-                **{f"{length}__gte": len(token) - 1, f"{length}__lte": len(token) + 1}
-            ) & (
-                Q(**{f"{column}__startswith": token[:half]})
-                | Q(**{f"{column}__endswith": token[half:]})
+            swapped = Q(
+                **{
+                    f"{length}": len(token),
+                    f"{column}__startswith": token[: half - 1],
+                    f"{column}__endswith": token[half + 1 :],
+                }
             )
+            near |= (
+                Q(
+                    **{
+                        f"{length}__gte": len(token) - 1,
+                        f"{length}__lte": len(token) + 1,
+                    }
+                )
+                & (
+                    Q(**{f"{column}__startswith": token[:half]})
+                    | Q(**{f"{column}__endswith": token[half:]})
+                )
+            ) | swapped
         found |= near
     return found
 
@@ -223,6 +238,9 @@ def households_search(user: Any, query: SearchQuery) -> list[Family]:
 class CaseResult:
     case: Case
     name: FamilyName
+    # The people on the case, whose names its family name and children's
+    # names are made from: each is logged as shown.
+    people_ids: tuple[int, ...] = ()
 
 
 def cases_search(user: Any, query: SearchQuery) -> list[CaseResult]:
@@ -248,7 +266,15 @@ def cases_search(user: Any, query: SearchQuery) -> list[CaseResult]:
         .order_by("-opened_at", "-pk")[:PAGE_LIMIT]
     )
     names = case_family_names(c.pk for c in cases)
-    return [CaseResult(case=c, name=names[c.pk]) for c in cases]
+    on_cases: dict[int, list[int]] = {c.pk: [] for c in cases}
+    for case_id, person_id in CasePerson.objects.filter(
+        case_id__in=list(on_cases)
+    ).values_list("case_id", "person_id"):
+        on_cases[case_id].append(person_id)
+    return [
+        CaseResult(case=c, name=names[c.pk], people_ids=tuple(on_cases[c.pk]))
+        for c in cases
+    ]
 
 
 # --- Forms -------------------------------------------------------------------
@@ -287,14 +313,24 @@ def _forms_matching_members(
 
 
 def _member_q(token: str) -> Q:
-    """A superset of the written names whose keys a word matches: forms keep
-    names as written, so the patterns are the word's first and last two
-    letters, without regard to case (a typo in both ends is missed)."""
+    """A superset of the written names whose keys a word matches, as
+    ``_token_q`` but without regard to case and without the length (forms
+    keep names as written: punctuation and spaces count there)."""
     found = Q()
     for column in ("given_name", "family_name"):
-        near = Q(**{f"{column}__istartswith": token[:2]})
+        near = Q(**{f"{column}__istartswith": token})
         if len(token) > 2:
-            near |= Q(**{f"{column}__iendswith": token[-2:]})
+            half = len(token) // 2
+            near |= Q(**{f"{column}__istartswith": token[:half]}) | Q(
+                **{f"{column}__iendswith": token[half:]}
+            )
+        if len(token) > 3:
+            near |= Q(
+                **{
+                    f"{column}__istartswith": token[: half - 1],
+                    f"{column}__iendswith": token[half + 1 :],
+                }
+            )
         found |= near
     return found
 
@@ -401,9 +437,13 @@ class SearchResults:
         )
 
     def shown(self) -> list[Any]:
-        """Every record the answer shows, for the access log."""
+        """Every record the answer shows, for the access log: the people
+        named in a case's result among them, once each."""
+        people = {r.person.pk for r in self.people}
+        named = sorted({pk for r in self.cases for pk in r.people_ids} - people)
         return [
             *(r.person for r in self.people),
+            *(("families.person", pk) for pk in named),
             *self.households,
             *(r.case for r in self.cases),
             *(r.form for r in self.forms),

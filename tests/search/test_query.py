@@ -54,6 +54,7 @@ def test_names_dates_postcodes_and_references_together():
         ("obrein", "obrien", 1),  # two letters swapped
         ("brien", "obrien", 1),  # one letter missing
         ("smyth", "smith", 1),
+        ("kahn", "khan", 1),  # swapped across the middle
         ("jon", "john", 1),
         ("jo", "joe", 2),
         ("jn", "jon", 0),  # too short to forgive a letter

@@ -186,6 +186,13 @@ def test_a_requester_finds_only_their_teams_families_and_their_forms(client, wor
     results = response.context["found"]
     assert results.people == [] and results.households == []
     assert [c.case.pk for c in results.cases] == [r["case"].pk]
+    # The names the case's result shows are logged as the people's.
+    logged = set(
+        AccessLog.objects.filter(
+            user=users["requester"], action="search", object_type="families.person"
+        ).values_list("object_id", flat=True)
+    )
+    assert logged == {str(r["zoe"].pk), str(r["mum"].pk)}
     # Their own form; a colleague's only by its reference, without details.
     assert [f.form.pk for f in results.forms] == [r["own_form"].pk]
     by_reference = found(client, users["requester"], r["colleagues_form"].reference)
@@ -255,6 +262,8 @@ def test_the_data_protection_officer_searches_people_citywide(client, world):
         "ZOË o'brien",
         "zoe  o brien",
         "Zoe OBrein",  # two letters swapped
+        "Zoe OBiren",  # two letters swapped across the middle
+        "Oze O'Brien",
         "Zpe O'Brien",  # one letter wrong
         "Zoe Brien",  # one letter missing
         "zo obr",  # the start of each name
