@@ -23,6 +23,7 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
@@ -37,6 +38,7 @@ TARGETS = {
     "import_peak_rss_mib": "<= 1024",
     "page_median_ratio_to_floor": "<= 3",
     "page_median_ms": "<= 150",
+    "search_p95_ms": "<= 150",
     "queries_per_page": "<= 20, constant in rows",
     "submission_throughput_ratio_to_floor": ">= 0.10",
     "submission_errors": "0",
@@ -154,6 +156,7 @@ def _sessions() -> dict[str, Any]:
     )
     return {
         "locality": busiest.slug,
+        "searches": _search_queries(busiest),
         "performance_lead": session_for(lead),
         "manager": session_for(manager),
         "practitioner": session_for(practitioner),
@@ -169,6 +172,62 @@ def _sessions() -> dict[str, Any]:
             "performance_lead": lead,
         },
     }
+
+
+def _search_queries(locality: Any) -> list[str]:
+    """What a manager of the locality types to find a family: a full name, a
+    family name with two letters swapped, a date of birth as "3/4/2014", a
+    postcode without its space, and the start of a given name with a family
+    name — for a few of the locality's people."""
+    from families.models import Person
+
+    people = (
+        Person.objects.filter(family__locality=locality, date_of_birth__isnull=False)
+        .exclude(family__postcode="")
+        .select_related("family")
+        .order_by("pk")[:4]
+    )
+    queries = []
+    for p in people:
+        key = p.family_name_key
+        swapped = key[:1] + key[2:3] + key[1:2] + key[3:] if len(key) > 3 else key
+        born = p.date_of_birth
+        assert born is not None and p.family is not None  # as filtered
+        queries += [
+            f"{p.given_name} {p.family_name}",
+            swapped,
+            f"{born.day}/{born.month}/{born.year}",
+            p.family.postcode.replace(" ", "").lower(),
+            f"{p.given_name_key[:3]} {p.family_name}",
+        ]
+    return queries
+
+
+def _search(port: int, s: dict[str, Any], requests: int) -> dict[str, Any]:
+    """The search page and the people API as the busiest locality's manager,
+    going round the queries of ``_search_queries``."""
+    out: dict[str, Any] = {}
+    queries = s["searches"]
+    for name, path, auth in (
+        ("search_page", "/search/", {"session": s["manager"]}),
+        ("people_api", "/api/v1/people/", {"token": s["manager_token"]}),
+    ):
+        statuses = set()
+        times = []
+        for i in range(requests + 3):
+            query = queries[i % len(queries)]
+            status, ms = _get(port, f"{path}?{urlencode({'q': query})}", **auth)
+            statuses.add(status)
+            if i >= 3:
+                times.append(ms)
+        out[name] = {
+            "path": path,
+            "queries": len(queries),
+            "status": sorted(statuses),
+            "median_ms": round(statistics.median(times), 1),
+            "p95_ms": round(_percentile(times, 0.95), 1),
+        }
+    return out
 
 
 def _get(
@@ -241,6 +300,7 @@ def _query_counts(s: dict[str, Any]) -> dict[str, int]:
         ("case_page", f"/cases/{s['case']}/", "practitioner"),
         ("audit_report", AUDIT_REPORT, "performance_lead"),
         ("scorecard_dashboard", SCORECARD, "performance_lead"),
+        ("search_page", "/search/?" + urlencode({"q": s["searches"][0]}), "manager"),
     ):
         client = Client(HTTP_HOST="127.0.0.1")
         user = s["users"][who]
@@ -530,6 +590,7 @@ def main() -> None:
         # The scorecard first: the dashboard is measured with its releases.
         scorecard = _scorecard()
         report["pages"] = _pages(port, sessions, args.requests)
+        report["search"] = _search(port, sessions, args.requests)
         report["queries_per_page"] = _query_counts(sessions)
         body = json.dumps(SUBMISSION).encode()
         floor = _load(

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "audits",
     "scorecard",
     "privacy",
+    "search",
     "records_import",
     "drf_spectacular_sidecar",
 ]

@@ -10,6 +10,7 @@ from casework.api import CaseDetailView, CaseListView, SocialCareReferralCreateV
 from core.view_access import public, signed_in
 from family_connect.api.forms import FormDetailView, FormListCreateView
 from scorecard.api import ScorecardPDFView, ScorecardView
+from search.api import PeopleSearchView
 from triage.api.decisions import DecisionView
 from triage.api.matches import MatchDecisionView, MatchListView
 
@@ -22,6 +23,7 @@ api_v1 = [
         name="form_detail",
     ),
     path("cases/", CaseListView.as_view(), name="case_list"),
+    path("people/", PeopleSearchView.as_view(), name="people"),
     path("cases/<int:case_id>/", CaseDetailView.as_view(), name="case_detail"),
     path(
         "social-care-referrals/",
@@ -97,6 +99,7 @@ urlpatterns = [
     path("privacy/", include("privacy.urls")),
     path("audits/", include("audits.urls")),
     path("scorecard/", include("scorecard.urls")),
+    path("search/", include("search.urls")),
 ]
 
 handler404 = "core.views.page_not_found"

@@ -132,6 +132,18 @@ MATRIX: dict[str, dict[str, int]] = {
         GONE, anonymous=REFUSED
     ),
     "api/v1/me/": row(OK, anonymous=REFUSED),
+    # Search: the roles that work with families, within their scope (the
+    # query finds Erdington's child, "alfa"); the officer city-wide, on the
+    # page only. The other roles have no search of identifiable data.
+    "api/v1/people/": row(
+        OK,
+        anonymous=REFUSED,
+        no_role=403,
+        auditor=403,
+        performance_lead=403,
+        administrator=403,
+        data_protection=403,
+    ),
     "api/v1/scorecard/<str:period>/": row(
         NF, anonymous=REFUSED, manager=OK, performance_lead=OK
     ),
@@ -278,6 +290,14 @@ MATRIX: dict[str, dict[str, int]] = {
     "scorecard/runs/<int:release_id>/pdf/download/": row(
         NF, anonymous=SIGN_IN, manager=OK, performance_lead=OK
     ),
+    "search/": row(
+        OK,
+        anonymous=SIGN_IN,
+        no_role=403,
+        auditor=403,
+        performance_lead=403,
+        administrator=403,
+    ),
     "sign-in/": row(SIGN_IN, anonymous=OK),
     "sign-out/": row(GONE),
     "triage/": row(NF, anonymous=SIGN_IN, manager=SIGN_IN),
@@ -300,7 +320,11 @@ CITYWIDE = {
     ("privacy/subject-access/pdf/<int:job_id>/download/", "data_protection"),
 }
 # Query strings some routes need to answer at all.
-QUERIES = {"scorecard/export.csv": "?month=2026-05"}
+QUERIES = {
+    "scorecard/export.csv": "?month=2026-05",
+    "search/": "?q=alfa",
+    "api/v1/people/": "?q=alfa",
+}
 
 
 def test_every_view_declares_its_access():

@@ -2,7 +2,8 @@
 used as generated (no edits) against a running server: it imports, submits a
 form with an idempotency key, lists and reads forms as a requester and as a
 locality manager, lists the form's match candidates and confirms them, decides
-the form, reads the case and the scorecard."""
+the form, reads the case, finds the child by a misspelt name and reads the
+scorecard."""
 
 from __future__ import annotations
 
@@ -115,6 +116,7 @@ def _use_the_generated_client(clients, live_server):
     match_decide = _module(v1 + "v1_family_connect_matches_create")
     cases = _module(v1 + "v1_cases_list")
     case_retrieve = _module(v1 + "v1_cases_retrieve")
+    people = _module(v1 + "v1_people_list")
     scorecard = _module(v1 + "v1_scorecard_retrieve")
     scorecard_pdf = _module(v1 + "v1_scorecard_pdf_retrieve")
     AuthenticatedClient = package.AuthenticatedClient
@@ -296,6 +298,22 @@ def _use_the_generated_client(clients, live_server):
     assert isinstance(read, models.Case)
     assert read.locality == "erdington"
     assert {p.given_name for p in read.people} == {"Ayesha", "Sara"}
+
+    # --- Finding the child again, by a misspelt name and a typed date ---
+    found = people.sync(client=as_practitioner, q="ayesha kahn")
+    assert isinstance(found, models.PaginatedPersonFoundList)
+    assert found.count == 1
+    (child,) = found.results
+    assert isinstance(child, models.PersonFound)
+    assert (child.given_name, child.family_name) == ("Ayesha", "Khan")
+    assert child.date_of_birth == dt.date(2014, 5, 2)
+    assert (child.locality, child.case) == ("erdington", case.pk)
+    by_date = people.sync(
+        client=as_practitioner, q="Khan", date_of_birth=dt.date(2014, 5, 2)
+    )
+    assert [p.id for p in by_date.results] == [child.id]
+    refused = people.sync_detailed(client=client_for(lead), q="khan")
+    assert refused.status_code == 403
 
     # --- The scorecard ---
     month = Month.of(timezone.localdate())

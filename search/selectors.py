@@ -1,0 +1,472 @@
+"""Search reads: people, households, cases and forms matching a query, each
+only through the choke point of the records it shows.
+
+Names are matched on the keys intake's matching uses
+(``family_connect.matching.name_key``): every word typed must be the start of
+the person's given or family name key, or within one letter of it (one
+insertion, deletion, substitution or swap, for words of three letters or
+more). The database narrows the candidates with prefix and suffix patterns on
+the keys (served on PostgreSQL by the trigram indexes of
+``search/migrations/0001``); the exact one-letter rule is then applied here, on
+the keys alone, before any record is read. Every function runs a fixed number
+of queries whatever the number of matches.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Length
+
+from casework.access import case_queryset_for_user, person_queryset_for_user
+from casework.models import OPEN_STATUSES, Case, CasePerson
+from casework.selectors.names import FamilyName, case_family_names
+from families.models import Family, Person
+from family_connect.access import form_queryset_for_user, form_shows_details
+from family_connect.matching import name_key, within_one_edit
+from family_connect.models import FamilyConnectForm, FormMember
+from localities.models import Locality
+from search.access import searches_citywide, searches_family_details
+from search.query import SearchQuery
+
+# Candidates read (keys only) before the one-letter rule; matches kept.
+CANDIDATE_LIMIT = 2000
+MATCH_LIMIT = 500
+# What one results page shows of each group.
+PAGE_LIMIT = 50
+
+
+# --- Names ------------------------------------------------------------------
+
+
+def token_score(token: str, key: str) -> int:
+    """3 for the same key, 2 when the word starts the key, 1 when it is one
+    letter from it; 0 when it does not match."""
+    if not key:
+        return 0
+    if token == key:
+        return 3
+    if key.startswith(token):
+        return 2
+    if len(token) > 2 and within_one_edit(token, key):
+        return 1
+    return 0
+
+
+def names_score(tokens: Sequence[str], keys: Sequence[str]) -> int | None:
+    """The match of every word typed against any of a record's name keys; None
+    when a word matches none of them."""
+    total = 0
+    for token in tokens:
+        best = max((token_score(token, key) for key in keys), default=0)
+        if not best:
+            return None
+        total += best
+    return total
+
+
+def _token_q(token: str, columns: Sequence[str], lengths: dict[str, str]) -> Q:
+    """A superset of the keys ``token_score`` accepts, as index-friendly
+    patterns: the key starts with the word or, for a one-letter difference,
+    has about its length and shares its first or its second half (one edit
+    leaves one half whole), or — two letters swapped across the halves — all
+    but those two letters."""
+    found = Q()
+    for column in columns:
+        near = Q(**{f"{column}__startswith": token})
+        if len(token) > 2:
+            half = len(token) // 2
+            length = lengths[column]
+            swapped = Q(
+                **{
+                    f"{length}": len(token),
+                    f"{column}__startswith": token[: half - 1],
+                    f"{column}__endswith": token[half + 1 :],
+                }
+            )
+            near |= (
+                Q(
+                    **{
+                        f"{length}__gte": len(token) - 1,
+                        f"{length}__lte": len(token) + 1,
+                    }
+                )
+                & (
+                    Q(**{f"{column}__startswith": token[:half]})
+                    | Q(**{f"{column}__endswith": token[half:]})
+                )
+            ) | swapped
+        found |= near
+    return found
+
+
+PERSON_KEYS = ("given_name_key", "family_name_key")
+PERSON_LENGTHS = {"given_name_key": "given_len", "family_name_key": "family_len"}
+
+
+def person_ids_matching(
+    people: QuerySet[Person],
+    query: SearchQuery,
+    *,
+    by_details: bool = True,
+    locality: Locality | None = None,
+) -> list[int]:
+    """The ids of the people in ``people`` who match the query, best first: one
+    query. ``by_details`` False matches names and year of birth only."""
+    if query.names:
+        people = people.annotate(
+            given_len=Length("given_name_key"), family_len=Length("family_name_key")
+        )
+        for token in query.names:
+            people = people.filter(_token_q(token, PERSON_KEYS, PERSON_LENGTHS))
+    if by_details and query.date_of_birth:
+        people = people.filter(date_of_birth=query.date_of_birth)
+    year = query.year_of_birth
+    if not by_details and query.date_of_birth:
+        year = query.date_of_birth.year
+    if year:
+        people = people.filter(date_of_birth__year=year)
+    if by_details and query.postcode:
+        people = people.filter(family__postcode=query.postcode)
+    if locality is not None:
+        people = people.filter(family__locality=locality)
+    if not (
+        query.names or year or (by_details and (query.date_of_birth or query.postcode))
+    ):
+        return []
+    rows = people.order_by("family_name_key", "given_name_key", "pk").values_list(
+        "pk", "given_name_key", "family_name_key"
+    )[:CANDIDATE_LIMIT]
+    scored = []
+    for pk, given, family in rows:
+        score = names_score(query.names, (given, family)) if query.names else 0
+        if score is not None:
+            scored.append((-score, pk))
+    # Python's sort is stable: equal scores keep the names' order.
+    scored.sort(key=lambda s: s[0])
+    return [pk for _score, pk in scored[:MATCH_LIMIT]]
+
+
+# --- People (within scope) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonResult:
+    person: Person
+    case_id: int | None
+    case_name: FamilyName | None
+
+
+def people_for_user(user: Any) -> QuerySet[Person]:
+    return person_queryset_for_user(user)
+
+
+def open_cases_of_people(user: Any, people: Sequence[Person]) -> dict[int, int]:
+    """Each person's open case that the user may see, in one query: a case the
+    person is on, else their household's; the newest when there are several."""
+    ids = [p.pk for p in people]
+    family_ids = {p.family_id for p in people if p.family_id}
+    if not ids:
+        return {}
+    rows = (
+        case_queryset_for_user(user)
+        .filter(status__in=OPEN_STATUSES)
+        .filter(Q(places__person_id__in=ids) | Q(family_id__in=family_ids))
+        .values_list("pk", "family_id", "places__person_id")
+    )
+    on_case: dict[int, int] = {}
+    of_household: dict[int, int] = {}
+    for case_id, family_id, person_id in rows:
+        if person_id is not None:
+            on_case[person_id] = max(case_id, on_case.get(person_id, 0))
+        of_household[family_id] = max(case_id, of_household.get(family_id, 0))
+    found = {}
+    for person in people:
+        chosen = on_case.get(person.pk) or of_household.get(person.family_id or 0)
+        if chosen:
+            found[person.pk] = chosen
+    return found
+
+
+def people_page(user: Any, ids: Sequence[int]) -> list[PersonResult]:
+    """The people with these ids (already matched within the user's scope), in
+    that order, with their household, locality and open case: three queries."""
+    by_pk = Person.objects.select_related("family__locality").in_bulk(list(ids))
+    people = [by_pk[pk] for pk in ids if pk in by_pk]
+    cases = open_cases_of_people(user, people)
+    names = case_family_names(cases.values())
+    return [
+        PersonResult(
+            person=p,
+            case_id=cases.get(p.pk),
+            case_name=names.get(cases[p.pk]) if p.pk in cases else None,
+        )
+        for p in people
+    ]
+
+
+def people_search(user: Any, query: SearchQuery) -> list[int]:
+    """The ids of the people the user may see who match the query."""
+    if not searches_family_details(user):
+        return []
+    return person_ids_matching(people_for_user(user), query)
+
+
+# --- Households --------------------------------------------------------------
+
+
+def households_search(user: Any, query: SearchQuery) -> list[Family]:
+    """Households at the postcode among those whose people the user may see."""
+    if not query.postcode or not searches_family_details(user):
+        return []
+    in_scope = people_for_user(user).values("family_id")
+    return list(
+        Family.objects.filter(pk__in=in_scope, postcode=query.postcode)
+        .select_related("locality")
+        .order_by("address_line", "pk")[:PAGE_LIMIT]
+    )
+
+
+# --- Cases -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    case: Case
+    name: FamilyName
+    # The people on the case, whose names its family name and children's
+    # names are made from: each is logged as shown.
+    people_ids: tuple[int, ...] = ()
+
+
+def cases_search(user: Any, query: SearchQuery) -> list[CaseResult]:
+    """The cases the user may see with someone on them who matches. Partners
+    on a case's team (who see children's names, not the family's details)
+    match on names only."""
+    by_details = searches_family_details(user)
+    if not query.names and not by_details:
+        return []
+    visible = case_queryset_for_user(user)
+    on_visible = Person.objects.filter(
+        pk__in=CasePerson.objects.filter(case__in=visible).values("person_id")
+    )
+    plain = SearchQuery(text=query.text, names=query.names)
+    matched = person_ids_matching(on_visible, query if by_details else plain)
+    if not matched:
+        return []
+    cases = list(
+        visible.filter(
+            pk__in=CasePerson.objects.filter(person_id__in=matched).values("case_id")
+        )
+        .select_related("locality", "lead_practitioner")
+        .order_by("-opened_at", "-pk")[:PAGE_LIMIT]
+    )
+    names = case_family_names(c.pk for c in cases)
+    on_cases: dict[int, list[int]] = {c.pk: [] for c in cases}
+    for case_id, person_id in CasePerson.objects.filter(
+        case_id__in=list(on_cases)
+    ).values_list("case_id", "person_id"):
+        on_cases[case_id].append(person_id)
+    return [
+        CaseResult(case=c, name=names[c.pk], people_ids=tuple(on_cases[c.pk]))
+        for c in cases
+    ]
+
+
+# --- Forms -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FormResult:
+    form: FamilyConnectForm
+    shows_details: bool
+    children: tuple[str, ...]
+
+
+def _forms_matching_members(
+    forms: QuerySet[FamilyConnectForm], query: SearchQuery
+) -> list[int]:
+    members = FormMember.objects.filter(form__in=forms)
+    for token in query.names:
+        members = members.filter(_member_q(token))
+    if query.date_of_birth:
+        members = members.filter(date_of_birth=query.date_of_birth)
+    if query.year_of_birth:
+        members = members.filter(date_of_birth__year=query.year_of_birth)
+    if query.postcode:
+        members = members.filter(form__postcode=query.postcode)
+    rows = members.order_by("-form__received_at", "form_id").values_list(
+        "form_id", "given_name", "family_name"
+    )[:CANDIDATE_LIMIT]
+    found: list[int] = []
+    for form_id, given, family in rows:
+        if form_id in found:
+            continue
+        keys = (name_key(given), name_key(family))
+        if not query.names or names_score(query.names, keys) is not None:
+            found.append(form_id)
+    return found[:MATCH_LIMIT]
+
+
+def _member_q(token: str) -> Q:
+    """A superset of the written names whose keys a word matches, as
+    ``_token_q`` but without regard to case and without the length (forms
+    keep names as written: punctuation and spaces count there)."""
+    found = Q()
+    for column in ("given_name", "family_name"):
+        near = Q(**{f"{column}__istartswith": token})
+        if len(token) > 2:
+            half = len(token) // 2
+            near |= Q(**{f"{column}__istartswith": token[:half]}) | Q(
+                **{f"{column}__iendswith": token[half:]}
+            )
+        if len(token) > 3:
+            near |= Q(
+                **{
+                    f"{column}__istartswith": token[: half - 1],
+                    f"{column}__iendswith": token[half + 1 :],
+                }
+            )
+        found |= near
+    return found
+
+
+def forms_search(user: Any, query: SearchQuery) -> list[FormResult]:
+    """Forms the user may see with this reference, or naming someone who
+    matches. A requester matches the details of only the forms whose details
+    they may read (``form_shows_details``); others of their organisation's
+    forms by reference only."""
+    visible = form_queryset_for_user(user)
+    ids: list[int] = []
+    if query.reference:
+        ids += list(
+            visible.filter(reference=query.reference).values_list("pk", flat=True)
+        )
+    if query.names or query.date_of_birth or query.year_of_birth:
+        ids += _forms_matching_members(visible, query)
+    elif query.postcode:
+        ids += list(
+            visible.filter(postcode=query.postcode)
+            .order_by("-received_at", "pk")
+            .values_list("pk", flat=True)[:MATCH_LIMIT]
+        )
+    if not ids:
+        return []
+    by_reference = set(ids[:1]) if query.reference else set()
+    forms = (
+        visible.filter(pk__in=ids)
+        .select_related("locality")
+        .prefetch_related("members")
+        .order_by("-received_at", "pk")
+    )
+    results = []
+    for form in forms:
+        shows = form_shows_details(user, form)
+        if not shows and form.pk not in by_reference:
+            continue
+        children = tuple(
+            f"{m.given_name} {m.family_name}"
+            for m in form.members.all()
+            if m.role == "child"
+        )
+        results.append(FormResult(form=form, shows_details=shows, children=children))
+        if len(results) == PAGE_LIMIT:
+            break
+    return results
+
+
+# --- The data protection officer ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class CitywidePerson:
+    id: int
+    name: str
+    year_of_birth: int | None
+    locality: str | None
+
+
+def citywide_people(
+    query: SearchQuery, *, locality: Locality | None = None
+) -> list[CitywidePerson]:
+    """People city-wide by name, year of birth and locality: for the data
+    protection officer, who sees nothing else of them here. Two queries."""
+    ids = person_ids_matching(
+        Person.objects.all(), query, by_details=False, locality=locality
+    )[:PAGE_LIMIT]
+    rows = Person.objects.filter(pk__in=ids).values_list(
+        "pk", "given_name", "family_name", "date_of_birth", "family__locality__name"
+    )
+    by_pk = {
+        pk: CitywidePerson(
+            id=pk,
+            name=f"{given} {family}".strip(),
+            year_of_birth=born.year if isinstance(born, dt.date) else None,
+            locality=place,
+        )
+        for pk, given, family, born, place in rows
+    }
+    return [by_pk[pk] for pk in ids if pk in by_pk]
+
+
+# --- Everything, grouped -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: SearchQuery
+    people: list[PersonResult]
+    people_total: int
+    households: list[Family]
+    cases: list[CaseResult]
+    forms: list[FormResult]
+    citywide: list[CitywidePerson]
+
+    @property
+    def count(self) -> int:
+        return (
+            len(self.people)
+            + len(self.households)
+            + len(self.cases)
+            + len(self.forms)
+            + len(self.citywide)
+        )
+
+    def shown(self) -> list[Any]:
+        """Every record the answer shows, for the access log: the people
+        named in a case's result among them, once each."""
+        people = {r.person.pk for r in self.people}
+        named = sorted({pk for r in self.cases for pk in r.people_ids} - people)
+        return [
+            *(r.person for r in self.people),
+            *(("families.person", pk) for pk in named),
+            *self.households,
+            *(r.case for r in self.cases),
+            *(r.form for r in self.forms),
+            *(("families.person", p.id) for p in self.citywide),
+        ]
+
+
+def search_for_user(
+    user: Any, query: SearchQuery, *, locality: Locality | None = None
+) -> SearchResults:
+    """Everything the user may see that matches, grouped. The caller has
+    checked ``search.access.may_search``."""
+    if searches_citywide(user):
+        return SearchResults(
+            query, [], 0, [], [], [], citywide_people(query, locality=locality)
+        )
+    ids = people_search(user, query)
+    return SearchResults(
+        query=query,
+        people=people_page(user, ids[:PAGE_LIMIT]),
+        people_total=len(ids),
+        households=households_search(user, query),
+        cases=cases_search(user, query),
+        forms=forms_search(user, query),
+        citywide=[],
+    )
