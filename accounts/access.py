@@ -24,6 +24,12 @@ def active_user(user: Viewer | None) -> TypeIs[User]:
     return isinstance(user, User) and user.is_authenticated and user.is_active
 
 
+def answers_for_records(user: Viewer | None) -> bool:
+    """The data protection officer, who answers for the records kept about
+    people: who viewed them, subject access, retention."""
+    return active_user(user) and user.role == Role.DATA_PROTECTION
+
+
 def works_in_locality(user: Viewer | None, locality_id: int | None) -> bool:
     """An active user who is a member of the locality (any role)."""
     return (

@@ -69,14 +69,20 @@ def may_work_on(user: Viewer, case: Case) -> bool:
     return False
 
 
-def person_queryset_for_user(user: Viewer) -> QuerySet[Person]:
-    """People in the households of the cases the user works, and the people on
-    those cases (not requesters: partners on a team see the plan, not the
-    family's records)."""
-    if not active_user(user) or user.role not in (
+def may_see_family_records(user: Viewer) -> bool:
+    """Whether the user may read families' records (households and people) at
+    all: practitioners and locality managers, within their cases' scope.
+    Partners on a team (requesters) see the plan, not the family's records."""
+    return active_user(user) and user.role in (
         Role.PRACTITIONER,
         Role.LOCALITY_MANAGER,
-    ):
+    )
+
+
+def person_queryset_for_user(user: Viewer) -> QuerySet[Person]:
+    """People in the households of the cases the user works, and the people on
+    those cases (``may_see_family_records``)."""
+    if not may_see_family_records(user):
         return Person.objects.none()
     cases = case_queryset_for_user(user)
     return Person.objects.filter(

@@ -6,15 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from accounts.access import Viewer, active_user
-from accounts.roles import Role
+from accounts.access import Viewer, active_user, answers_for_records
 from privacy.models import SubjectAccessPDF
 
 
 def may_answer_for_records(user: Viewer) -> bool:
     """The data protection officer: who viewed a person's records, subject
     access exports and retention."""
-    return active_user(user) and user.role == Role.DATA_PROTECTION
+    return answers_for_records(user)
 
 
 def subject_access_pdf_get_for_user(

@@ -22,6 +22,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Length
 
+from accounts.access import Viewer
 from casework.access import case_queryset_for_user, person_queryset_for_user
 from casework.models import OPEN_STATUSES, Case, CasePerson
 from casework.selectors.names import FamilyName, case_family_names
@@ -161,11 +162,11 @@ class PersonResult:
     case_name: FamilyName | None
 
 
-def people_for_user(user: Any) -> QuerySet[Person]:
+def people_for_user(user: Viewer) -> QuerySet[Person]:
     return person_queryset_for_user(user)
 
 
-def open_cases_of_people(user: Any, people: Sequence[Person]) -> dict[int, int]:
+def open_cases_of_people(user: Viewer, people: Sequence[Person]) -> dict[int, int]:
     """Each person's open case that the user may see, in one query: a case the
     person is on, else their household's; the newest when there are several."""
     ids = [p.pk for p in people]
@@ -192,7 +193,7 @@ def open_cases_of_people(user: Any, people: Sequence[Person]) -> dict[int, int]:
     return found
 
 
-def people_page(user: Any, ids: Sequence[int]) -> list[PersonResult]:
+def people_page(user: Viewer, ids: Sequence[int]) -> list[PersonResult]:
     """The people with these ids (already matched within the user's scope), in
     that order, with their household, locality and open case: three queries."""
     by_pk = Person.objects.select_related("family__locality").in_bulk(list(ids))
@@ -209,7 +210,7 @@ def people_page(user: Any, ids: Sequence[int]) -> list[PersonResult]:
     ]
 
 
-def people_search(user: Any, query: SearchQuery) -> list[int]:
+def people_search(user: Viewer, query: SearchQuery) -> list[int]:
     """The ids of the people the user may see who match the query."""
     if not searches_family_details(user):
         return []
@@ -219,7 +220,7 @@ def people_search(user: Any, query: SearchQuery) -> list[int]:
 # --- Households --------------------------------------------------------------
 
 
-def households_search(user: Any, query: SearchQuery) -> list[Family]:
+def households_search(user: Viewer, query: SearchQuery) -> list[Family]:
     """Households at the postcode among those whose people the user may see."""
     if not query.postcode or not searches_family_details(user):
         return []
@@ -243,7 +244,7 @@ class CaseResult:
     people_ids: tuple[int, ...] = ()
 
 
-def cases_search(user: Any, query: SearchQuery) -> list[CaseResult]:
+def cases_search(user: Viewer, query: SearchQuery) -> list[CaseResult]:
     """The cases the user may see with someone on them who matches. Partners
     on a case's team (who see children's names, not the family's details)
     match on names only."""
@@ -335,7 +336,7 @@ def _member_q(token: str) -> Q:
     return found
 
 
-def forms_search(user: Any, query: SearchQuery) -> list[FormResult]:
+def forms_search(user: Viewer, query: SearchQuery) -> list[FormResult]:
     """Forms the user may see with this reference, or naming someone who
     matches. A requester matches the details of only the forms whose details
     they may read (``form_shows_details``); others of their organisation's
@@ -452,7 +453,7 @@ class SearchResults:
 
 
 def search_for_user(
-    user: Any, query: SearchQuery, *, locality: Locality | None = None
+    user: Viewer, query: SearchQuery, *, locality: Locality | None = None
 ) -> SearchResults:
     """Everything the user may see that matches, grouped. The caller has
     checked ``search.access.may_search``."""

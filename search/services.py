@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from accounts.access import Viewer
 from core.access_log import access_log_record_many
 from core.models import AccessLog
 
@@ -16,7 +17,7 @@ SEARCH_OBJECT = "search"
 
 def search_log(
     *,
-    user: Any,
+    user: Viewer,
     shown: Iterable[Any],
     channel: str = AccessLog.Channel.HTML,
     request: HttpRequest | None = None,
