@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import override_settings
+from playwright.sync_api import expect
 
 from accounts.roles import Role
 from tests.e2e.conftest import SCREENSHOTS, watch_with_axe
@@ -69,8 +70,11 @@ def test_a_manager_and_a_partner_move_around_and_open_the_case(
         nav = page.get_by_test_id("service-navigation")
         if width < 641:
             # On a phone the places fold behind GOV.UK Frontend's menu button.
-            assert not nav.get_by_role("link", name="Cases").is_visible()
-            nav.get_by_role("button", name="Menu").click()
+            menu = nav.get_by_role("button", name="Menu")
+            expect(menu).to_be_visible()
+            expect(nav.get_by_role("link", name="Cases", exact=True)).to_be_hidden()
+            page.screenshot(path=str(SCREENSHOTS / f"E-menu-{who}-{width}.png"))
+            menu.click()
         nav.get_by_role("link", name="Cases", exact=True).click()
         current = nav.locator('[aria-current="page"]')
         assert current.inner_text() == "Cases"
