@@ -49,7 +49,7 @@ class UserAdminForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["email", "full_name", "role", "organisation", "is_active"]
+        fields = ["email", "full_name", "phone", "role", "organisation", "is_active"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -67,6 +67,7 @@ class UserAdminForm(forms.ModelForm):
             "role": data["role"],
             "locality_slugs": [loc.slug for loc in data["work_localities"]],
             "full_name": data.get("full_name") or "",
+            "phone": data.get("phone") or "",
             "organisation": data.get("organisation"),
             "is_active": data.get("is_active", True),
         }
@@ -103,7 +104,15 @@ class UserAdmin(admin.ModelAdmin):
         (None, {"fields": ("email",)}),
         (
             "Person",
-            {"fields": ("full_name", "role", "organisation", "work_localities")},
+            {
+                "fields": (
+                    "full_name",
+                    "phone",
+                    "role",
+                    "organisation",
+                    "work_localities",
+                )
+            },
         ),
         ("Status", {"fields": ("is_active", "is_staff", "last_login", "date_joined")}),
     )
@@ -118,6 +127,7 @@ class UserAdmin(admin.ModelAdmin):
                     {
                         "fields": (
                             "full_name",
+                            "phone",
                             "role",
                             "organisation",
                             "work_localities",

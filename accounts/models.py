@@ -103,6 +103,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=200, blank=True)
+    # A work number partners on a family's team can ring; optional.
+    phone = models.CharField(max_length=40, blank=True)
     role = models.CharField(max_length=20, choices=Role.choices, blank=True)
     organisation = models.ForeignKey(
         Organisation,

@@ -64,6 +64,7 @@ def user_save(
     organisation_kind: str | None = None,
     password: str | None = None,
     full_name: str | None = None,
+    phone: str | None = None,
     organisation: Organisation | None | _Keep = KEEP,
     is_active: bool | None = None,
     actor: User | None = None,
@@ -77,7 +78,8 @@ def user_save(
     a kind is given), or ``organisation`` sets (or, with None, clears) it. Every
     input is
     checked before anything is written. With ``user_id`` that user is updated
-    and ``email`` becomes their address.
+    and ``email`` becomes their address. ``full_name`` and ``phone`` left as
+    None keep what the user has.
 
     A change of role or localities revisits, in this transaction, every team
     place and case grant the user holds (``accounts.revisit``): what the new
@@ -144,6 +146,8 @@ def user_save(
     user.role = role
     if full_name is not None:
         user.full_name = full_name.strip()
+    if phone is not None:
+        user.phone = phone.strip()
     if is_active is not None:
         user.is_active = is_active
     if password is not None:
@@ -220,6 +224,7 @@ def _snapshot(user: User) -> dict[str, Any]:
     return {
         "email": user.email,
         "full_name": user.full_name,
+        "phone": user.phone,
         "role": user.role,
         "localities": sorted(
             LocalityMembership.objects.filter(user=user).values_list(

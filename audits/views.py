@@ -9,11 +9,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
+from accounts.navigation import breadcrumbs
 from accounts.roles import Role
 from audits.access import (
     action_queryset_for_user,
@@ -54,6 +56,8 @@ from audits.services import (
     case_audit_moderate,
     case_audit_save,
 )
+from casework.access import case_queryset_for_user
+from casework.selectors.names import FamilyName, case_family_names
 from core.errors import DomainError
 from core.periods import Month, previous_month
 from core.view_access import scoped
@@ -70,6 +74,15 @@ AUDIT_PAGE_ROLES = (
 
 def _user(request: HttpRequest) -> User:
     return cast(User, request.user)  # login_required
+
+
+def _family_names(user: User, case_ids: set[int]) -> dict[int, FamilyName]:
+    """The family names of the audited cases the user may open through the
+    case's own access check (an auditor while the round is open, a case's
+    workers for its actions); the others are shown by number only, as
+    performance leads see every case (two queries)."""
+    visible = case_queryset_for_user(user).filter(pk__in=case_ids)
+    return case_family_names(visible.values_list("pk", flat=True))
 
 
 @never_cache
@@ -93,6 +106,13 @@ def index(request: HttpRequest) -> HttpResponse:
         .order_by("due_on")
     )
     rounds = list(round_queryset_for_user(user)[:50]) if may_run_rounds(user) else []
+    names = _family_names(
+        user, {a.case_id for a in audits} | {a.audit.case_id for a in actions}
+    )
+    for audit in audits:
+        audit.family = names.get(audit.case_id)  # type: ignore[attr-defined]
+    for action in actions:
+        action.family = names.get(action.audit.case_id)  # type: ignore[attr-defined]
     return render(
         request,
         "audits/index.html",
@@ -170,11 +190,15 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
         .select_related("locality", "auditor", "auditor__organisation", "final_grade")
         .order_by("locality__name", "case_id")
     )
+    names = _family_names(user, {a.case_id for a in audits})
+    for audit in audits:
+        audit.family = names.get(audit.case_id)  # type: ignore[attr-defined]
     return render(
         request,
         "audits/round.html",
         {
             "round": audit_round,
+            "breadcrumbs": breadcrumbs(user, ("Audits", "audits:index")),
             "audits": audits,
             "localities": list(audit_round.localities.order_by("name")),
             "auditors": list(
@@ -275,6 +299,14 @@ def case_audit(request: HttpRequest, audit_id: int) -> HttpResponse:
         "audits/case_audit.html",
         {
             "audit": audit,
+            "family": _family_names(user, {audit.case_id}).get(audit.case_id),
+            "breadcrumbs": breadcrumbs(
+                user,
+                ("Audits", "audits:index"),
+                (audit.round.title, reverse("audits:round", args=[audit.round_id]))
+                if audit.round
+                else ("", None),
+            ),
             "form": form,
             "moderation": moderation,
             "action_form": action_form,

@@ -9,9 +9,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.navigation import breadcrumbs
 from core import clock
 from core.access_log import access_log_record, access_log_record_many
 from core.forms import GovukFormMixin
@@ -115,7 +117,12 @@ def subject_access_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "privacy/subject_access.html",
-        {"form": form, "person": person, "keep_hours": KEEP_HOURS},
+        {
+            "form": form,
+            "person": person,
+            "keep_hours": KEEP_HOURS,
+            "breadcrumbs": breadcrumbs(request.user, ("Privacy", "privacy:who_viewed")),
+        },
     )
 
 
@@ -192,6 +199,14 @@ def subject_access_pdf_status(request: HttpRequest, job_id: int) -> HttpResponse
         "privacy/subject_access_pdf_status.html",
         {
             "job": job,
+            "breadcrumbs": breadcrumbs(
+                request.user,
+                ("Privacy", "privacy:who_viewed"),
+                (
+                    "Subject access request",
+                    f"{reverse('privacy:subject_access')}?person={job.person_id}",
+                ),
+            ),
             "person": job.person,
             "available": subject_access_pdf_available(job),
             "kept_until": subject_access_pdf_kept_until(job),
@@ -267,5 +282,10 @@ def anomalies_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "privacy/anomalies.html",
-        {"form": form, "month": month, "rows": rows},
+        {
+            "form": form,
+            "month": month,
+            "rows": rows,
+            "breadcrumbs": breadcrumbs(request.user, ("Privacy", "privacy:who_viewed")),
+        },
     )

@@ -9,10 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.navigation import breadcrumbs
+from casework.access import case_queryset_for_user
+from casework.selectors.names import FamilyName, case_family_names
 from core.access_log import access_log_record, access_log_record_many
 from core.codes import LevelOfNeed
 from core.errors import DomainError
@@ -232,11 +236,22 @@ def form_triage(request: HttpRequest, reference: str) -> HttpResponse:
         action="view",
         request=request,
     )
+    slug = form.locality.slug if form.locality else "unresolved"
     return render(
         request,
         "triage/form.html",
         {
             "form_record": form,
+            "case_family": _open_case_name(request.user, form),
+            "case_number": f"Case {form.case_id}",
+            "breadcrumbs": breadcrumbs(
+                request.user,
+                ("Triage", "triage:index"),
+                (
+                    f"{form.locality.name} queue" if form.locality else "Unresolved",
+                    reverse("triage:queue", args=[slug]),
+                ),
+            ),
             "members": form.members.all(),
             "reasons": form.reasons.all(),
             "candidates": candidates,
@@ -249,6 +264,15 @@ def form_triage(request: HttpRequest, reference: str) -> HttpResponse:
             "closable": can_close_decided(form.status, FormStatus.WITHDRAWN),
         },
     )
+
+
+def _open_case_name(user: Any, form: FamilyConnectForm) -> FamilyName | None:
+    """The family name of the case the form is attached to, if the user may
+    open that case (two queries; none for a form without a case)."""
+    if form.case_id is None:
+        return None
+    visible = case_queryset_for_user(user).filter(pk=form.case_id)
+    return case_family_names(visible.values_list("pk", flat=True)).get(form.case_id)
 
 
 def _decided_message(

@@ -14,7 +14,7 @@ from casework.forms import AssessmentForm
 from casework.models import Assessment
 from casework.selectors.cases import people_on_case
 from casework.services.assessment import assessment_save
-from casework.views.cases import readable_case
+from casework.views.cases import case_heading, readable_case
 from core.access_log import access_log_record, access_log_record_many
 from core.errors import DomainError
 from core.view_access import scoped
@@ -60,6 +60,7 @@ def assessment(request: HttpRequest, case_id: int) -> HttpResponse:
         "casework/assessment.html",
         {
             "case": case,
+            **case_heading(user, case),
             "form": form,
             "completed": existing is not None and existing.completed_at is not None,
             "assessment": existing,

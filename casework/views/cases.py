@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from accounts.navigation import breadcrumbs
 from accounts.roles import Role
 from casework.access import (
     case_get_for_user,
@@ -27,9 +29,12 @@ from casework.selectors.cases import (
     case_page_data,
     case_team,
     caseload_for_user,
+    people_on_case,
 )
+from casework.selectors.names import case_family_name
 from casework.services.cases import case_note_add
 from core.access_log import access_log_record, access_log_record_many
+from core.codes import MemberRole
 from core.errors import DomainError
 from core.view_access import scoped
 
@@ -59,6 +64,22 @@ def readable_case(request: HttpRequest, case_id: int) -> tuple[User, Case, bool]
     if request.method == "POST" and not can_work:
         raise Http404
     return user, case, can_work
+
+
+def case_heading(user: User, case: Case) -> dict[str, Any]:
+    """What every page of a case shows above its content: the family's name
+    (one query) and the breadcrumbs back to the case."""
+    family = case_family_name(case.pk)
+    return {
+        "family": family,
+        # A case with nobody on it yet is known by its number alone.
+        "family_named": family.title != f"Case {case.pk}",
+        "breadcrumbs": breadcrumbs(
+            user,
+            ("Cases", "casework:caseload"),
+            (family.title, reverse("casework:case", args=[case.pk])),
+        ),
+    }
 
 
 @never_cache
@@ -105,8 +126,19 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         raise Http404
     access_log_record(user=user, obj=case, request=request)
     if user.role == Role.REQUESTER:
-        # Team members from partner organisations see the team and the plan only.
-        context = {"case": case, "team": case_team(case)}
+        # Partners on the team see the team, the plan, the children's names
+        # and how to reach the lead practitioner: not the family's address or
+        # other details.
+        team = case_team(case)
+        children = list(people_on_case(case.pk).filter(role=MemberRole.CHILD))
+        access_log_record_many(user=user, objs=children, action="view", request=request)
+        context = {
+            "case": case,
+            **case_heading(user, case),
+            "team": team,
+            "children": children,
+            "lead": next((m.user for m in team if m.is_lead), case.lead_practitioner),
+        }
         return render(request, "casework/case_team_view.html", context)
     data = case_page_data(case)
     # The household's other people are shown in passing: their reads count too.
@@ -121,6 +153,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "casework/case.html",
         {
             "case": case,
+            **case_heading(user, case),
             "can_work": may_work_on(user, case),
             "can_lead": may_lead(user, case),
             "note_kinds": NoteKind.choices,

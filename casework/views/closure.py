@@ -14,7 +14,7 @@ from casework.access import case_get_for_user, may_work_on
 from casework.forms import ClosureForm
 from casework.selectors.cases import people_on_case
 from casework.services.closure import case_close, case_closure_sign_off, case_reopen
-from casework.views.cases import workable_case
+from casework.views.cases import case_heading, workable_case
 from core.access_log import access_log_record, access_log_record_many
 from core.errors import DomainError
 from core.view_access import scoped
@@ -42,7 +42,11 @@ def close(request: HttpRequest, case_id: int) -> HttpResponse:
             return redirect("casework:case", case_id=case.pk)
     access_log_record(user=user, obj=case, request=request)
     access_log_record_many(user=user, objs=people, action="view", request=request)
-    return render(request, "casework/close.html", {"case": case, "form": form})
+    return render(
+        request,
+        "casework/close.html",
+        {"case": case, "form": form, **case_heading(user, case)},
+    )
 
 
 @never_cache

@@ -33,7 +33,7 @@ from casework.services.people import (
     person_update,
 )
 from casework.services.referrals import social_care_referral_record
-from casework.views.cases import workable_case
+from casework.views.cases import case_heading, workable_case
 from core.access_log import access_log_record, access_log_record_many
 from core.errors import DomainError
 from core.models import AccessLog
@@ -259,5 +259,7 @@ def case_person_new(request: HttpRequest, case_id: int) -> HttpResponse:
             )
             return redirect("casework:case", case_id=case.pk)
     return render(
-        request, "casework/case_person_new.html", {"case": case, "form": form}
+        request,
+        "casework/case_person_new.html",
+        {"case": case, "form": form, **case_heading(user, case)},
     )

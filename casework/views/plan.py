@@ -22,6 +22,7 @@ from casework.services.plan import (
     plan_action_progress,
     plan_outcome_add,
 )
+from casework.views.cases import case_heading
 from core.access_log import access_log_record
 from core.errors import DomainError
 from core.view_access import scoped
@@ -117,6 +118,7 @@ def plan(request: HttpRequest, case_id: int) -> HttpResponse:
         "casework/plan.html",
         {
             "case": case,
+            **case_heading(user, case),
             "outcomes": outcomes,
             "can_work": can_work,
             "outcome_form": outcome_form,

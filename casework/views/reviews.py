@@ -15,7 +15,7 @@ from casework.forms import ReviewForm
 from casework.models import Assessment
 from casework.selectors.cases import people_on_case
 from casework.services.reviews import next_review_due, review_record
-from casework.views.cases import readable_case
+from casework.views.cases import case_heading, readable_case
 from core.access_log import access_log_record, access_log_record_many
 from core.errors import DomainError
 from core.view_access import scoped
@@ -52,6 +52,7 @@ def reviews(request: HttpRequest, case_id: int) -> HttpResponse:
         "casework/reviews.html",
         {
             "case": case,
+            **case_heading(user, case),
             "reviews": held,
             "due": due,
             "overdue": due is not None and due < timezone.localdate(),

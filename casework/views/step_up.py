@@ -13,7 +13,7 @@ from casework.access import case_get_for_user, may_work_on
 from casework.models import StepUpOutcome
 from casework.selectors.cases import people_on_case
 from casework.services.step_up import case_step_up, step_up_outcome_record
-from casework.views.cases import workable_case
+from casework.views.cases import case_heading, workable_case
 from core.access_log import access_log_record, access_log_record_many
 from core.errors import DomainError
 from core.view_access import scoped
@@ -84,6 +84,7 @@ def step_up(request: HttpRequest, case_id: int) -> HttpResponse:
         "casework/step_up.html",
         {
             "case": case,
+            **case_heading(user, case),
             "people": people,
             "referrals": case.social_care_referrals.select_related("person").order_by(
                 "-referred_at"

@@ -344,3 +344,25 @@ def test_the_admins_own_password_page_is_the_services_own(administrator, client)
     response = client.get("/admin/password_change/")
     assert response.status_code == 302
     assert response["Location"] == "/account/password/"
+
+
+def test_the_admin_sets_a_users_work_phone(client, administrator):
+    worker = UserFactory(role=Role.PRACTITIONER, localities=["erdington"])
+    assert worker.phone == ""
+    response = client.post(
+        f"/admin/accounts/user/{worker.pk}/change/",
+        {
+            "email": worker.email,
+            "full_name": worker.full_name,
+            "phone": " 0121 496 0000 ",
+            "role": "practitioner",
+            "organisation": worker.organisation_id,
+            "work_localities": [Locality.objects.get(slug="erdington").pk],
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    worker.refresh_from_db()
+    assert worker.phone == "0121 496 0000"
+    entry = LogEntry.objects.get(object_id=str(worker.pk), action_flag=CHANGE)
+    assert json.loads(entry.change_message)["after"]["phone"] == "0121 496 0000"

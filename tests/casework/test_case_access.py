@@ -95,12 +95,18 @@ def test_case_role_matrix(client, world, who):
     assert client.get("/cases/999999/").status_code == 404
 
 
-def test_a_requester_on_the_team_sees_the_team_not_the_family(client, world):
+def test_a_requester_on_the_team_sees_the_team_and_children_not_the_family(
+    client, world
+):
     case, _, users = world
     sign_in(client, users["requester_on_team"])
     html = client.get(f"/cases/{case.pk}/").content.decode()
-    person = case.family.people.first()
-    assert person.given_name not in html and case.family.postcode not in html
+    child = case.family.people.first()
+    # The children's names, never the family's address or their details.
+    assert f"{child.given_name} {child.family_name}" in html
+    assert case.family.postcode not in html
+    assert case.family.address_line not in html
+    assert child.get_ethnicity_display() not in html
     assert users["lead"].display_name in html
 
 
