@@ -48,6 +48,7 @@ PLACES: tuple[Place, ...] = (
     place("Cases", "casework:caseload", "/cases/", PRAC, MGR, REQ),
     place("Triage", "triage:index", "/triage/", MGR),
     place("Forms", "family_connect:my_forms", "/family-connect/", REQ, PRAC, MGR),
+    place("Search", "search:results", "/search/", REQ, PRAC, MGR, DPO),
     place("Audits", "audits:index", "/audits/", AUD, PERF, MGR, PRAC),
     place("Scorecard", "scorecard:dashboard", "/scorecard/", MGR, PERF),
     place("Privacy", "privacy:who_viewed", "/privacy/", DPO),
@@ -110,7 +111,12 @@ def service_navigation(request: HttpRequest) -> dict[str, Any]:
     items = navigation_items(user, request.path)
     if needs_two_factor(request, user):
         items = [i for i in items if i.href == reverse("accounts:home")]
-    return {"navigation": items}
+    # The search box goes with the Search place: for the roles that have one.
+    search = reverse("search:results")
+    return {
+        "navigation": items,
+        "search_url": search if any(i.href == search for i in items) else "",
+    }
 
 
 def breadcrumbs(user: Any, *trail: tuple[str, str | None]) -> list[tuple[str, str]]:

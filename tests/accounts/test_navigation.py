@@ -15,13 +15,15 @@ from tests.helpers import sign_in_as
 pytestmark = pytest.mark.django_db
 
 PLACES_BY_ROLE = {
-    Role.REQUESTER: ["Home", "Cases", "Forms"],
-    Role.PRACTITIONER: ["Home", "Cases", "Forms", "Audits"],
-    Role.LOCALITY_MANAGER: ["Home", "Cases", "Triage", "Forms", "Audits", "Scorecard"],
+    Role.REQUESTER: ["Home", "Cases", "Forms", "Search"],
+    Role.PRACTITIONER: ["Home", "Cases", "Forms", "Search", "Audits"],
+    Role.LOCALITY_MANAGER: [
+        *("Home", "Cases", "Triage", "Forms", "Search", "Audits", "Scorecard")
+    ],
     Role.AUDITOR: ["Home", "Audits"],
     Role.PERFORMANCE_LEAD: ["Home", "Audits", "Scorecard"],
     Role.ADMINISTRATOR: ["Home", "Admin"],
-    Role.DATA_PROTECTION: ["Home", "Privacy"],
+    Role.DATA_PROTECTION: ["Home", "Search", "Privacy"],
 }
 
 NAV = re.compile(r'<nav aria-label="Menu".*?</nav>', re.S)
@@ -72,6 +74,7 @@ def test_each_role_sees_exactly_its_places_with_home_current(client, role):
         (Role.REQUESTER, "/cases/", "Cases", "page"),
         (Role.DATA_PROTECTION, "/privacy/anomalies/", "Privacy", "true"),
         (Role.PERFORMANCE_LEAD, "/audits/reports/", "Audits", "true"),
+        (Role.PRACTITIONER, "/search/?q=khan", "Search", "page"),
     ],
 )
 def test_the_current_place_is_marked(client, role, path, current, aria):
@@ -133,8 +136,19 @@ def test_the_deepest_place_is_current_so_a_place_inside_another_is_one_line():
         "Cases",
         "Triage",
         "Forms",
+        "Search",
         "Audits",
         "Scorecard",
         "Privacy",
         "Admin",
     }
+
+
+SEARCH_BOX = re.compile(r'<form class="ehc-nav-search" action="/search/" method="get"')
+
+
+@pytest.mark.parametrize("role", list(PLACES_BY_ROLE))
+def test_the_search_box_is_there_for_the_roles_that_search(client, role):
+    sign_in_as(client, user_of(role))
+    html = client.get("/").content.decode()
+    assert bool(SEARCH_BOX.search(html)) == ("Search" in PLACES_BY_ROLE[role])
