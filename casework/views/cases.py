@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -31,9 +30,11 @@ from casework.selectors.cases import (
 )
 from casework.selectors.names import case_family_names
 from casework.services.cases import case_note_add
+from core import clock
 from core.access_log import access_log_record, access_log_record_many
 from core.codes import LevelOfNeed
 from core.errors import DomainError
+from core.periods import local_date
 from core.view_access import scoped
 
 CASEWORK_ROLES = (Role.PRACTITIONER, Role.LOCALITY_MANAGER, Role.REQUESTER)
@@ -81,7 +82,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
         sort=f"-{sort}" if descending else sort,
     )
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
-    now = timezone.now()
+    now = clock.now()
     names = case_family_names(c.pk for c in page.object_list)
     rows = [
         {
@@ -113,7 +114,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
             "include_closed": include_closed,
             "columns": _sort_columns(sort, descending, include_closed),
             "sort_query": f"sort={'-' if descending else ''}{sort}",
-            "today": timezone.localdate(),
+            "today": local_date(now),
         },
     )
 
