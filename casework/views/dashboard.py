@@ -13,6 +13,7 @@ from accounts.models import User
 from accounts.roles import Role
 from casework.access import case_queryset_for_user
 from casework.selectors.dashboard import dashboard_for_user
+from casework.views.work import log_listed_cases
 from core import clock
 from core.periods import local_date
 from core.view_access import scoped
@@ -28,4 +29,5 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if user.role not in (Role.PRACTITIONER, Role.LOCALITY_MANAGER):
         raise Http404
     data = dashboard_for_user(user, local_date(clock.now()))
+    log_listed_cases(request, data["work"])
     return render(request, "casework/dashboard.html", data)

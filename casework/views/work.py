@@ -17,12 +17,23 @@ from casework.access import (
     managed_locality_ids,
     worker_get_for_manager,
 )
-from casework.selectors.work import team_work_counts, work_for_user
+from casework.selectors.work import WorkList, team_work_counts, work_for_user
 from core import clock
+from core.access_log import access_log_record_many
 from core.periods import local_date
 from core.view_access import scoped
 
 WORK_ROLES = (Role.PRACTITIONER, Role.LOCALITY_MANAGER, Role.REQUESTER)
+
+
+def log_listed_cases(request: HttpRequest, work: WorkList) -> None:
+    """Each case a list names its family for is a read, as on the caseload."""
+    case_ids = sorted({i.case_id for i in (*work.overdue, *work.due)})
+    access_log_record_many(
+        user=request.user,
+        objs=[("casework.case", pk) for pk in case_ids],
+        request=request,
+    )
 
 
 @never_cache
@@ -34,6 +45,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
     if user.role not in WORK_ROLES:
         raise Http404
     work = work_for_user(user, local_date(clock.now()))
+    log_listed_cases(request, work)
     return render(
         request, "casework/my_work.html", {"work": work, "worker": user, "own": True}
     )
@@ -64,6 +76,7 @@ def worker_work(request: HttpRequest, user_id: int) -> HttpResponse:
     work = work_for_user(
         worker, local_date(clock.now()), locality_ids=managed_locality_ids(user)
     )
+    log_listed_cases(request, work)
     return render(
         request,
         "casework/my_work.html",

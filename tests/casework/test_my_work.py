@@ -19,6 +19,7 @@ from casework.models import (
     Review,
     SocialCareReferral,
 )
+from core.models import AccessLog
 from core.periods import LONDON
 from tests.factories import (
     CaseFactory,
@@ -187,6 +188,15 @@ def test_overdue_first_then_the_next_14_days_each_kind_with_its_family(client, w
     # The lead sees who owns the actions that are not theirs.
     member_name = w["member"].display_name
     assert f"Owned by {member_name}" in html
+    # Each case named is a read in the access log.
+    logged = set(
+        AccessLog.objects.filter(
+            user=w["lead"], object_type="casework.case", path="/cases/my-work/"
+        ).values_list("object_id", flat=True)
+    )
+    assert logged == {
+        str(w[k].pk) for k in ("taylor", "khan", "patel", "okafor", "obrien")
+    }
 
 
 def test_a_team_member_sees_only_their_own_actions(client, world):
