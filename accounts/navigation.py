@@ -45,6 +45,7 @@ def place(text: str, url_name: str, prefix: str | None, *roles: Role) -> Place:
 
 PLACES: tuple[Place, ...] = (
     place("Home", "accounts:home", None, *ANY),
+    place("My work", "casework:my_work", "/cases/my-work/", PRAC, MGR, REQ),
     place("Cases", "casework:caseload", "/cases/", PRAC, MGR, REQ),
     place("Triage", "triage:index", "/triage/", MGR),
     place("Forms", "family_connect:my_forms", "/family-connect/", REQ, PRAC, MGR),

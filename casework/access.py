@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from accounts.access import Viewer, active_user, manages_locality
+from accounts.models import User
 from accounts.roles import Role
 from casework.grants import VIEW, WORK, granted, has_case_grant
 from casework.models import Case, CasePerson
@@ -108,3 +109,34 @@ def may_upload_referrals(user: Viewer) -> bool:
         Role.PRACTITIONER,
         Role.LOCALITY_MANAGER,
     )
+
+
+def managed_locality_ids(user: Viewer) -> list[int]:
+    """The localities an active locality manager manages (none for anyone else)."""
+    if not active_user(user) or user.role != Role.LOCALITY_MANAGER:
+        return []
+    return list(user.memberships.values_list("locality_id", flat=True))
+
+
+def worker_get_for_manager(user: Viewer, worker_id: Any) -> User | None:
+    """A practitioner or manager whose work the manager may open: one who is a
+    member of a locality the manager manages. None otherwise (shown as 404, as
+    for someone who does not exist)."""
+    try:
+        pk = int(worker_id)
+    except (TypeError, ValueError):
+        return None
+    worker = (
+        User.objects.filter(
+            pk=pk,
+            is_active=True,
+            role__in=[Role.PRACTITIONER, Role.LOCALITY_MANAGER],
+        )
+        .prefetch_related("memberships")
+        .first()
+    )
+    if worker is None:
+        return None
+    if not any(manages_locality(user, m.locality_id) for m in worker.memberships.all()):
+        return None
+    return worker

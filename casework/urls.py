@@ -11,6 +11,7 @@ from casework.views import (
     reviews,
     step_up,
     team,
+    work,
 )
 
 app_name = "casework"
@@ -18,6 +19,9 @@ app_name = "casework"
 urlpatterns = [
     path("", cases.caseload, name="caseload"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("my-work/", work.my_work, name="my_work"),
+    path("my-work/team/", work.team_work, name="team_work"),
+    path("my-work/<int:user_id>/", work.worker_work, name="worker_work"),
     path("<int:case_id>/", cases.case_detail, name="case"),
     path("<int:case_id>/assessment/", assessment.assessment, name="assessment"),
     path("<int:case_id>/team/", team.team_change, name="team"),

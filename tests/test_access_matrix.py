@@ -213,6 +213,18 @@ MATRIX: dict[str, dict[str, int]] = {
         practitioner=OK,
         manager=OK,
     ),
+    "cases/my-work/": row(
+        NF,
+        anonymous=SIGN_IN,
+        practitioner_no_locality=OK,
+        lead=OK,
+        practitioner=OK,
+        manager=OK,
+        requester=OK,
+    ),
+    "cases/my-work/team/": row(NF, anonymous=SIGN_IN, manager=OK),
+    # A worker's list: managers of a locality the worker is a member of.
+    "cases/my-work/<int:user_id>/": row(NF, anonymous=SIGN_IN, manager=OK),
     "cases/people/<int:person_id>/": row(NF, anonymous=SIGN_IN, lead=OK, manager=OK),
     "cases/people/<int:person_id>/address/": row(
         NF, anonymous=SIGN_IN, lead=OK, manager=OK
@@ -404,6 +416,7 @@ def _side(locality, auditor, *, lead, requester, school, child_name):
         "action_id": action.pk,
         "slug": locality,
         "case": case,
+        "user_id": lead.pk,
     }
 
 
@@ -499,6 +512,7 @@ SCOPED_ARGS = {
     "round_id",
     "action_id",
     "slug",
+    "user_id",
 }
 
 

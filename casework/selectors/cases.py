@@ -6,10 +6,24 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db import models
+from django.db.models import (
+    DateField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Lower, TruncDate
 
 from casework.access import case_queryset_for_user
-from casework.models import OPEN_STATUSES, Case, CaseClosure, CaseMember
+from casework.models import OPEN_STATUSES, Case, CaseClosure, CaseMember, CaseStatus
+from core.periods import LONDON
 from families.models import Person
 
 ASSESSMENT_TARGET = timedelta(days=30)
@@ -35,18 +49,113 @@ def household_not_on_case(case: Case) -> QuerySet[Person]:
     )
 
 
-def caseload_for_user(user: Any, *, include_closed: bool = False) -> QuerySet[Case]:
-    """The user's cases, oldest first, with family, lead and people prefetched
-    (a constant number of queries whatever the number of cases)."""
+# The caseload's sortable columns: ``?sort=KEY`` ascending, ``?sort=-KEY``
+# descending. Anything else falls back to the default, oldest first.
+CASELOAD_SORTS = {
+    "family": "family_sort",
+    "status": "status_rank",
+    "allocated": "opened_at",
+    "lead": "lead_practitioner__full_name",
+    "next_review": "next_review",
+    "last_contact": "last_contact_at",
+    "need": "need_rank",
+}
+CASELOAD_DEFAULT_SORT = "allocated"
+
+
+def caseload_sort(text: str | None) -> tuple[str, bool]:
+    """The whitelisted sort key and whether it is descending."""
+    text = (text or "").strip()
+    descending = text.startswith("-")
+    key = text.lstrip("-")
+    if key not in CASELOAD_SORTS:
+        return CASELOAD_DEFAULT_SORT, False
+    return key, descending
+
+
+def _ranked(field: str, values: list[str]) -> models.Case:
+    return models.Case(
+        *[When(**{field: v}, then=Value(i)) for i, v in enumerate(values)],
+        default=Value(len(values)),
+        output_field=IntegerField(),
+    )
+
+
+def caseload_for_user(
+    user: Any, *, include_closed: bool = False, sort: str | None = None
+) -> QuerySet[Case]:
+    """The user's cases with family, lead and people prefetched (a constant
+    number of queries whatever the number of cases), each annotated with:
+
+    - ``next_review``: the date the last review set, else one review interval
+      after the assessment was completed (plan stage only, as on My work);
+    - ``last_contact_at`` and ``last_contact_kind``: the newest note in the
+      chronology (a visit, call, meeting, message or note), the last time a
+      worker recorded being in touch with or about the family — case events
+      (status changes, team changes) are the system's, not contact;
+    - ``level_of_need``: as decided when the case was opened — the level on
+      the form whose allocation opened it, else the first form linked to it.
+
+    Sorted by ``sort`` (see ``CASELOAD_SORTS``), oldest first by default;
+    empty values last either way."""
+    from casework.models import Assessment, CaseNote, Review
+    from casework.selectors.names import family_name_subquery
+    from casework.services.reviews import review_interval
+    from core.codes import LevelOfNeed
+    from family_connect.models import FamilyConnectForm, FormDecision
+
     cases = case_queryset_for_user(user)
     if not include_closed:
         cases = cases.filter(status__in=OPEN_STATUSES)
+    latest_review = Review.objects.filter(case=OuterRef("pk")).order_by(
+        "-held_at", "-pk"
+    )
+    assessed = Assessment.objects.filter(
+        case=OuterRef("pk"), completed_at__isnull=False
+    ).annotate(day=TruncDate("completed_at", tzinfo=LONDON))
+    last_note = CaseNote.objects.filter(case=OuterRef("pk")).order_by(
+        "-happened_at", "-pk"
+    )
+    opening_decision = FormDecision.objects.filter(
+        case=OuterRef("pk"), outcome="allocated"
+    ).order_by("decided_at", "pk")
+    first_form = FamilyConnectForm.objects.filter(case=OuterRef("pk")).order_by(
+        "received_at", "pk"
+    )
+    cases = cases.annotate(
+        family_sort=Lower(family_name_subquery()),
+        status_rank=_ranked("status", [s.value for s in CaseStatus]),
+        next_review=models.Case(
+            When(
+                status=CaseStatus.PLAN,
+                then=Coalesce(
+                    Subquery(latest_review.values("next_review_on")[:1]),
+                    ExpressionWrapper(
+                        Subquery(assessed.values("day")[:1])
+                        + Value(review_interval().days),
+                        output_field=DateField(),
+                    ),
+                ),
+            ),
+            default=None,
+            output_field=DateField(),
+        ),
+        last_contact_at=Subquery(last_note.values("happened_at")[:1]),
+        last_contact_kind=Subquery(last_note.values("kind")[:1]),
+        level_of_need=Coalesce(
+            Subquery(opening_decision.values("form__level_of_need")[:1]),
+            Subquery(first_form.values("level_of_need")[:1]),
+        ),
+    ).annotate(need_rank=_ranked("level_of_need", list(LevelOfNeed.values)))
+    key, descending = caseload_sort(sort)
+    column = F(CASELOAD_SORTS[key])
+    order = column.desc(nulls_last=True) if descending else column.asc(nulls_last=True)
     return (
         cases.select_related("family", "locality", "lead_practitioner")
         .prefetch_related(
             Prefetch("people", queryset=Person.objects.order_by(*PEOPLE_ORDER))
         )
-        .order_by("opened_at", "pk")
+        .order_by(order, "opened_at", "pk")
     )
 
 

@@ -13,6 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db import models
+from django.db.models import IntegerField, OuterRef, Subquery, Value, When
+
 from casework.models import CasePerson
 from core.codes import MemberRole, Relationship
 
@@ -75,4 +78,29 @@ def _name(case_id: int, people: list[tuple[str, str, str, str]]) -> FamilyName:
         case_id=case_id,
         title=title,
         children=tuple(f"{c[2]} {c[3]}".strip() for c in children),
+    )
+
+
+def family_name_subquery(case_ref: str = "pk") -> Subquery:
+    """The lead person's family name in SQL, by the same rule as ``_name``, so
+    that lists sort by family in the database (None for a case with nobody on
+    it)."""
+    rank = models.Case(
+        *[
+            When(
+                person__role=MemberRole.ADULT,
+                person__relationship=relationship,
+                then=Value(i),
+            )
+            for i, relationship in enumerate(_LEAD_ADULT)
+        ],
+        When(person__role=MemberRole.ADULT, then=Value(len(_LEAD_ADULT))),
+        default=Value(len(_LEAD_ADULT) + 1),
+        output_field=IntegerField(),
+    )
+    return Subquery(
+        CasePerson.objects.filter(case_id=OuterRef(case_ref))
+        .annotate(rank=rank)
+        .order_by("rank", "added_at", "pk")
+        .values("person__family_name")[:1]
     )

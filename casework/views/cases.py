@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -29,13 +28,16 @@ from casework.selectors.cases import (
     case_page_data,
     case_team,
     caseload_for_user,
+    caseload_sort,
     people_on_case,
 )
-from casework.selectors.names import case_family_name
+from casework.selectors.names import case_family_name, case_family_names
 from casework.services.cases import case_note_add
+from core import clock
 from core.access_log import access_log_record, access_log_record_many
-from core.codes import MemberRole
+from core.codes import LevelOfNeed, MemberRole
 from core.errors import DomainError
+from core.periods import local_date
 from core.view_access import scoped
 
 CASEWORK_ROLES = (Role.PRACTITIONER, Role.LOCALITY_MANAGER, Role.REQUESTER)
@@ -92,12 +94,19 @@ def caseload(request: HttpRequest) -> HttpResponse:
     if user.role not in CASEWORK_ROLES:
         raise Http404
     include_closed = request.GET.get("closed") == "1"
-    cases = caseload_for_user(user, include_closed=include_closed)
+    sort, descending = caseload_sort(request.GET.get("sort"))
+    cases = caseload_for_user(
+        user,
+        include_closed=include_closed,
+        sort=f"-{sort}" if descending else sort,
+    )
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
-    now = timezone.now()
+    now = clock.now()
+    names = case_family_names(c.pk for c in page.object_list)
     rows = [
         {
             "case": case,
+            "family": names[case.pk],
             # Partners on a team see the team and the plan, not the family.
             "children": []
             if user.role == Role.REQUESTER
@@ -105,6 +114,12 @@ def caseload(request: HttpRequest) -> HttpResponse:
             "assessment_due": case.opened_at + ASSESSMENT_TARGET,
             "assessment_overdue": case.status == "allocated"
             and now > case.opened_at + ASSESSMENT_TARGET,
+            "last_contact_kind": NoteKind(case.last_contact_kind).label
+            if case.last_contact_kind
+            else "",
+            "level_of_need": LevelOfNeed(case.level_of_need).label
+            if case.level_of_need
+            else "",
         }
         for case in page.object_list
     ]
@@ -112,8 +127,50 @@ def caseload(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "casework/caseload.html",
-        {"rows": rows, "page": page, "include_closed": include_closed},
+        {
+            "rows": rows,
+            "page": page,
+            "include_closed": include_closed,
+            "columns": _sort_columns(sort, descending, include_closed),
+            "sort_query": f"sort={'-' if descending else ''}{sort}",
+            "today": local_date(now),
+        },
     )
+
+
+# The caseload's columns: heading, sort key, and whether partners see it.
+_COLUMNS = [
+    ("Family", "family", True),
+    ("Status", "status", True),
+    ("Level of need", "need", False),
+    ("Allocated", "allocated", True),
+    ("Next review", "next_review", False),
+    ("Last contact", "last_contact", False),
+    ("Lead practitioner", "lead", True),
+]
+
+
+def _sort_columns(
+    sort: str, descending: bool, include_closed: bool
+) -> list[dict[str, object]]:
+    """Each column's heading, its ``aria-sort`` and the link that sorts by it
+    (ascending first; the sorted column's link reverses it)."""
+    closed = "&closed=1" if include_closed else ""
+    out: list[dict[str, object]] = []
+    for heading, key, partners in _COLUMNS:
+        current = key == sort
+        aria = ("descending" if descending else "ascending") if current else "none"
+        flip = "" if current and descending else ("-" if current else "")
+        out.append(
+            {
+                "heading": heading,
+                "key": key,
+                "aria_sort": aria,
+                "href": f"?sort={flip}{key}{closed}",
+                "partners": partners,
+            }
+        )
+    return out
 
 
 @never_cache

@@ -7,13 +7,15 @@ from typing import cast
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from accounts.models import User
 from accounts.roles import Role
 from casework.access import case_queryset_for_user
 from casework.selectors.dashboard import dashboard_for_user
+from casework.views.work import log_listed_cases
+from core import clock
+from core.periods import local_date
 from core.view_access import scoped
 
 
@@ -26,5 +28,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)  # login_required
     if user.role not in (Role.PRACTITIONER, Role.LOCALITY_MANAGER):
         raise Http404
-    data = dashboard_for_user(user, timezone.localdate())
+    data = dashboard_for_user(user, local_date(clock.now()))
+    log_listed_cases(request, data["work"])
     return render(request, "casework/dashboard.html", data)

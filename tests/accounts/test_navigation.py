@@ -15,10 +15,11 @@ from tests.helpers import sign_in_as
 pytestmark = pytest.mark.django_db
 
 PLACES_BY_ROLE = {
-    Role.REQUESTER: ["Home", "Cases", "Forms", "Search"],
-    Role.PRACTITIONER: ["Home", "Cases", "Forms", "Search", "Audits"],
+    Role.REQUESTER: ["Home", "My work", "Cases", "Forms", "Search"],
+    Role.PRACTITIONER: ["Home", "My work", "Cases", "Forms", "Search", "Audits"],
     Role.LOCALITY_MANAGER: [
-        *("Home", "Cases", "Triage", "Forms", "Search", "Audits", "Scorecard")
+        *("Home", "My work", "Cases", "Triage", "Forms", "Search", "Audits"),
+        "Scorecard",
     ],
     Role.AUDITOR: ["Home", "Audits"],
     Role.PERFORMANCE_LEAD: ["Home", "Audits", "Scorecard"],
@@ -75,6 +76,8 @@ def test_each_role_sees_exactly_its_places_with_home_current(client, role):
         (Role.DATA_PROTECTION, "/privacy/anomalies/", "Privacy", "true"),
         (Role.PERFORMANCE_LEAD, "/audits/reports/", "Audits", "true"),
         (Role.PRACTITIONER, "/search/?q=khan", "Search", "page"),
+        (Role.LOCALITY_MANAGER, "/cases/my-work/", "My work", "page"),
+        (Role.LOCALITY_MANAGER, "/cases/my-work/team/", "My work", "true"),
     ],
 )
 def test_the_current_place_is_marked(client, role, path, current, aria):
@@ -133,6 +136,7 @@ def test_the_deepest_place_is_current_so_a_place_inside_another_is_one_line():
     assert marked == [("My work", "page")]
     assert {p.text for p in PLACES} == {
         "Home",
+        "My work",
         "Cases",
         "Triage",
         "Forms",

@@ -52,12 +52,13 @@ def test_the_dashboard_lists_what_is_due(client):
     sign_in_verified(client, worker)
     response = client.get("/cases/dashboard/")
     assert response.status_code == 200
-    due = {
-        row["case"].pk: row["overdue"] for row in response.context["assessments_due"]
+    work = response.context["work"]
+    # The fresh case's assessment is due in 28 days: beyond the next 14.
+    assert {(i.kind, i.case_id) for i in work.overdue} == {
+        ("assessment", late.pk),
+        ("review", reviewed.pk),
     }
-    assert due == {late.pk: True}  # the fresh case is due in 28 days
-    assert [r["case"].pk for r in response.context["reviews_overdue"]] == [reviewed.pk]
-    assert [a.what for a in response.context["actions"]] == ["Call school"]
+    assert [(i.kind, i.detail) for i in work.due] == [("action", "Call school")]
     assert response.context["awaiting_sign_off"] == []
     del fresh
 
@@ -66,7 +67,9 @@ def test_the_dashboard_lists_what_is_due(client):
     other = Client()
     sign_in_verified(other, manager)
     manager_view = other.get("/cases/dashboard/")
-    assert [c.case_id for c in manager_view.context["awaiting_sign_off"]] == [closed.pk]
+    assert [
+        row["closure"].case_id for row in manager_view.context["awaiting_sign_off"]
+    ] == [closed.pk]
 
 
 def test_the_dashboard_query_count_does_not_grow(client):

@@ -92,7 +92,7 @@ def test_assessment_plan_review_step_up_of_one_child_review_and_closure(
 
     sign_in_with_browser(page, live_server.url, worker.email)
     page.goto(f"{live_server.url}/cases/")
-    page.locator("[data-testid=caseload] a").first.click()
+    page.locator("[data-testid=caseload] tbody a").first.click()
     case_url = page.url
     assert case_url == f"{live_server.url}/cases/{case.pk}/", page.content()[:2000]
     assert "Ayesha Khan" in page.content() and "Bilal Khan" in page.content()
