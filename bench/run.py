@@ -25,6 +25,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from bench.measure import http_get, percentile
+from bench.search import search_measure, search_queries
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
 UNTIL = "2026-11-23"  # fixed, so a scale and seed always give the same data
@@ -156,7 +159,7 @@ def _sessions() -> dict[str, Any]:
     )
     return {
         "locality": busiest.slug,
-        "searches": _search_queries(busiest),
+        "searches": search_queries(busiest),
         "performance_lead": session_for(lead),
         "manager": session_for(manager),
         "practitioner": session_for(practitioner),
@@ -174,85 +177,6 @@ def _sessions() -> dict[str, Any]:
     }
 
 
-def _search_queries(locality: Any) -> list[str]:
-    """What a manager of the locality types to find a family: a full name, a
-    family name with two letters swapped, a date of birth as "3/4/2014", a
-    postcode without its space, and the start of a given name with a family
-    name — for a few of the locality's people."""
-    from families.models import Person
-
-    people = (
-        Person.objects.filter(family__locality=locality, date_of_birth__isnull=False)
-        .exclude(family__postcode="")
-        .select_related("family")
-        .order_by("pk")[:4]
-    )
-    queries = []
-    for p in people:
-        key = p.family_name_key
-        swapped = key[:1] + key[2:3] + key[1:2] + key[3:] if len(key) > 3 else key
-        born = p.date_of_birth
-        assert born is not None and p.family is not None  # as filtered
-        queries += [
-            f"{p.given_name} {p.family_name}",
-            swapped,
-            f"{born.day}/{born.month}/{born.year}",
-            p.family.postcode.replace(" ", "").lower(),
-            f"{p.given_name_key[:3]} {p.family_name}",
-        ]
-    return queries
-
-
-def _search(port: int, s: dict[str, Any], requests: int) -> dict[str, Any]:
-    """The search page and the people API as the busiest locality's manager,
-    going round the queries of ``_search_queries``."""
-    out: dict[str, Any] = {}
-    queries = s["searches"]
-    for name, path, auth in (
-        ("search_page", "/search/", {"session": s["manager"]}),
-        ("people_api", "/api/v1/people/", {"token": s["manager_token"]}),
-    ):
-        statuses = set()
-        times = []
-        for i in range(requests + 3):
-            query = queries[i % len(queries)]
-            status, ms = _get(port, f"{path}?{urlencode({'q': query})}", **auth)
-            statuses.add(status)
-            if i >= 3:
-                times.append(ms)
-        out[name] = {
-            "path": path,
-            "queries": len(queries),
-            "status": sorted(statuses),
-            "median_ms": round(statistics.median(times), 1),
-            "p95_ms": round(_percentile(times, 0.95), 1),
-        }
-    return out
-
-
-def _get(
-    port: int, path: str, *, session: str = "", token: str = ""
-) -> tuple[int, float]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    headers = {"Host": "127.0.0.1"}
-    if session:
-        headers["Cookie"] = f"sessionid={session}"
-    if token:
-        headers["Authorization"] = f"Token {token}"
-    started = time.perf_counter()
-    conn.request("GET", path, headers=headers)
-    response = conn.getresponse()
-    response.read()
-    elapsed = time.perf_counter() - started
-    conn.close()
-    return response.status, elapsed * 1000
-
-
-def _percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p * (len(ordered) - 1))))]
-
-
 def _pages(port: int, s: dict[str, Any], requests: int) -> dict[str, Any]:
     pages = {
         "floor": ("/benchmark/floor/", {"session": s["manager"]}),
@@ -268,7 +192,7 @@ def _pages(port: int, s: dict[str, Any], requests: int) -> dict[str, Any]:
         statuses = set()
         times = []
         for i in range(requests + 3):
-            status, ms = _get(port, path, **auth)
+            status, ms = http_get(port, path, **auth)
             statuses.add(status)
             if i >= 3:
                 times.append(ms)
@@ -276,7 +200,7 @@ def _pages(port: int, s: dict[str, Any], requests: int) -> dict[str, Any]:
             "path": path,
             "status": sorted(statuses),
             "median_ms": round(statistics.median(times), 1),
-            "p95_ms": round(_percentile(times, 0.95), 1),
+            "p95_ms": round(percentile(times, 0.95), 1),
         }
     floor = out["floor"]["median_ms"]
     for name, row in out.items():
@@ -398,7 +322,7 @@ def _load(
         "requests": len(times),
         "errors": errors[0],
         "per_second": round(len(times) / elapsed, 1),
-        "p95_ms": round(_percentile(times, 0.95), 1) if times else None,
+        "p95_ms": round(percentile(times, 0.95), 1) if times else None,
     }
 
 
@@ -583,14 +507,14 @@ def main() -> None:
     try:
         for _ in range(100):
             try:
-                if _get(port, "/healthz")[0] == 200:
+                if http_get(port, "/healthz")[0] == 200:
                     break
             except OSError:
                 time.sleep(0.2)
         # The scorecard first: the dashboard is measured with its releases.
         scorecard = _scorecard()
         report["pages"] = _pages(port, sessions, args.requests)
-        report["search"] = _search(port, sessions, args.requests)
+        report["search"] = search_measure(port, sessions, args.requests)
         report["queries_per_page"] = _query_counts(sessions)
         body = json.dumps(SUBMISSION).encode()
         floor = _load(
