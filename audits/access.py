@@ -29,6 +29,17 @@ def may_run_rounds(user: Viewer) -> bool:
     return active_user(user) and user.role == Role.PERFORMANCE_LEAD
 
 
+def may_open_audit_pages(user: Viewer) -> bool:
+    """The audits pages: auditors, those who run rounds or read reports, and
+    owners of follow-up actions (practitioners and managers)."""
+    return active_user(user) and user.role in (
+        Role.AUDITOR,
+        Role.PERFORMANCE_LEAD,
+        Role.LOCALITY_MANAGER,
+        Role.PRACTITIONER,
+    )
+
+
 def may_read_reports(user: Viewer) -> bool:
     return active_user(user) and user.role in (
         Role.PERFORMANCE_LEAD,

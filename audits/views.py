@@ -16,13 +16,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
 from accounts.navigation import breadcrumbs
-from accounts.roles import Role
 from audits.access import (
     action_queryset_for_user,
     case_audit_get_for_user,
     case_audit_queryset_for_user,
     may_grade,
     may_moderate,
+    may_open_audit_pages,
     may_read_reports,
     may_run_rounds,
     may_update_action,
@@ -62,15 +62,6 @@ from core.errors import DomainError
 from core.periods import Month, previous_month
 from core.view_access import scoped
 
-# Auditors, those who run rounds or read reports, and owners of follow-up
-# actions (practitioners and managers).
-AUDIT_PAGE_ROLES = (
-    Role.AUDITOR,
-    Role.PERFORMANCE_LEAD,
-    Role.LOCALITY_MANAGER,
-    Role.PRACTITIONER,
-)
-
 
 def _user(request: HttpRequest) -> User:
     return cast(User, request.user)  # login_required
@@ -91,7 +82,7 @@ def _family_names(user: User, case_ids: set[int]) -> dict[int, FamilyName]:
 def index(request: HttpRequest) -> HttpResponse:
     """Audits assigned to me, to moderate, rounds I run, actions I own."""
     user = _user(request)
-    if user.role not in AUDIT_PAGE_ROLES:
+    if not may_open_audit_pages(user):
         raise Http404
     audits = list(
         case_audit_queryset_for_user(user)

@@ -102,6 +102,36 @@ def may_lead(user: Viewer, case: Case) -> bool:
     return user.role == Role.PRACTITIONER and case.lead_practitioner_id == user.pk
 
 
+def may_use_caseload(user: Viewer) -> bool:
+    """The caseload and My work: practitioners, locality managers, and partners
+    (requesters) for the families whose team they are on."""
+    return active_user(user) and user.role in (
+        Role.PRACTITIONER,
+        Role.LOCALITY_MANAGER,
+        Role.REQUESTER,
+    )
+
+
+def may_use_dashboard(user: Viewer) -> bool:
+    """The workers' dashboard of what needs doing (not partners)."""
+    return active_user(user) and user.role in (
+        Role.PRACTITIONER,
+        Role.LOCALITY_MANAGER,
+    )
+
+
+def sees_team_view_only(user: Viewer) -> bool:
+    """Partners on a team (requesters) see a case's team, plan and children's
+    names: never its file (assessment, reviews, people's records) or the
+    family's details."""
+    return active_user(user) and user.role == Role.REQUESTER
+
+
+def may_sign_off_closure(user: Viewer, case: Case) -> bool:
+    """A manager of the case's locality signs its closure off."""
+    return manages_locality(user, case.locality_id)
+
+
 def may_upload_referrals(user: Viewer) -> bool:
     """Practitioners and managers upload referrals made outside early help:
     each row is then checked against the people in the cases they work."""

@@ -14,11 +14,11 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.roles import Role
 from casework.access import (
     case_queryset_for_user,
     may_upload_referrals,
     person_queryset_for_user,
+    sees_team_view_only,
 )
 from casework.models import (
     OPEN_STATUSES,
@@ -209,7 +209,7 @@ class CaseListView(GenericAPIView):
     )
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset()) or []
-        team_view = getattr(request.user, "role", "") == Role.REQUESTER
+        team_view = sees_team_view_only(request.user)
         _log_case_reads(request, page, team_view, "list")
         data = CaseSerializer(page, many=True, context={"team_view": team_view}).data
         return self.get_paginated_response(data)
@@ -225,6 +225,6 @@ class CaseDetailView(GenericAPIView):
         case = _cases_for_api(request.user).filter(pk=case_id).first()
         if case is None:
             raise NotFound()
-        team_view = getattr(request.user, "role", "") == Role.REQUESTER
+        team_view = sees_team_view_only(request.user)
         _log_case_reads(request, [case], team_view, "view")
         return Response(CaseSerializer(case, context={"team_view": team_view}).data)

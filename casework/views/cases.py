@@ -15,12 +15,13 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.navigation import breadcrumbs
-from accounts.roles import Role
 from casework.access import (
     case_get_for_user,
     case_queryset_for_user,
     may_lead,
+    may_use_caseload,
     may_work_on,
+    sees_team_view_only,
 )
 from casework.models import Case, NoteKind
 from casework.selectors.cases import (
@@ -40,8 +41,6 @@ from core.errors import DomainError
 from core.periods import local_date
 from core.view_access import scoped
 
-CASEWORK_ROLES = (Role.PRACTITIONER, Role.LOCALITY_MANAGER, Role.REQUESTER)
-
 
 def workable_case(request: HttpRequest, case_id: int) -> tuple[User, Case]:
     """The signed-in user and the case, if they may work on it; 404 otherwise
@@ -60,7 +59,7 @@ def readable_case(request: HttpRequest, case_id: int) -> tuple[User, Case, bool]
     only. Returns whether the user may change it; 404 as for a missing case."""
     user = cast(User, request.user)  # login_required
     case = case_get_for_user(user, case_id)
-    if case is None or user.role == Role.REQUESTER:
+    if case is None or sees_team_view_only(user):
         raise Http404
     can_work = may_work_on(user, case)
     if request.method == "POST" and not can_work:
@@ -91,7 +90,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     """My cases (practitioners), the locality's cases (managers), the families
     whose team I am on (requesters)."""
     user = cast(User, request.user)  # login_required
-    if user.role not in CASEWORK_ROLES:
+    if not may_use_caseload(user):
         raise Http404
     include_closed = request.GET.get("closed") == "1"
     sort, descending = caseload_sort(request.GET.get("sort"))
@@ -103,13 +102,14 @@ def caseload(request: HttpRequest) -> HttpResponse:
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
     now = clock.now()
     names = case_family_names(c.pk for c in page.object_list)
+    team_view = sees_team_view_only(user)
     rows = [
         {
             "case": case,
             "family": names[case.pk],
             # Partners on a team see the team and the plan, not the family.
             "children": []
-            if user.role == Role.REQUESTER
+            if team_view
             else [p for p in case.people.all() if p.role == "child"],
             "assessment_due": case.opened_at + ASSESSMENT_TARGET,
             "assessment_overdue": case.status == "allocated"
@@ -182,7 +182,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     if case is None:
         raise Http404
     access_log_record(user=user, obj=case, request=request)
-    if user.role == Role.REQUESTER:
+    if sees_team_view_only(user):
         # Partners on the team see the team, the plan, the children's names
         # and how to reach the lead practitioner: not the family's address or
         # other details.

@@ -9,8 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.roles import Role
-from casework.access import case_get_for_user, may_work_on
+from casework.access import case_get_for_user, may_sign_off_closure, may_work_on
 from casework.forms import ClosureForm
 from casework.selectors.cases import people_on_case
 from casework.services.closure import case_close, case_closure_sign_off, case_reopen
@@ -58,7 +57,7 @@ def closure_action(request: HttpRequest, case_id: int) -> HttpResponse:
     user, case = workable_case(request, case_id)
     try:
         if request.POST.get("do") == "sign_off":
-            if user.role != Role.LOCALITY_MANAGER:
+            if not may_sign_off_closure(user, case):
                 raise Http404
             case_closure_sign_off(case_id=case.pk, actor=user)
             messages.success(request, "Closure signed off.")

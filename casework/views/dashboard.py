@@ -10,8 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from accounts.models import User
-from accounts.roles import Role
-from casework.access import case_queryset_for_user
+from casework.access import case_queryset_for_user, may_use_dashboard
 from casework.selectors.dashboard import dashboard_for_user
 from casework.views.work import log_listed_cases
 from core import clock
@@ -26,7 +25,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """What needs doing: assessments due, reviews overdue, actions due, and for
     managers closures waiting for sign-off."""
     user = cast(User, request.user)  # login_required
-    if user.role not in (Role.PRACTITIONER, Role.LOCALITY_MANAGER):
+    if not may_use_dashboard(user):
         raise Http404
     data = dashboard_for_user(user, local_date(clock.now()))
     log_listed_cases(request, data["work"])

@@ -16,8 +16,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
-from accounts.roles import Role
-from casework.access import case_get_for_user, may_work_on, person_queryset_for_user
+from casework.access import (
+    case_get_for_user,
+    may_work_on,
+    person_queryset_for_user,
+    sees_team_view_only,
+)
 from casework.forms import (
     AddressForm,
     CasePersonNewForm,
@@ -195,7 +199,7 @@ def person_move_view(request: HttpRequest, person_id: int) -> HttpResponse:
     form = MoveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         case = case_get_for_user(user, form.cleaned_data["case"])
-        if case is None or user.role == Role.REQUESTER:
+        if case is None or sees_team_view_only(user):
             form.add_error("case", "No case with this number in the cases you work")
         else:
             try:

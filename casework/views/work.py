@@ -11,10 +11,10 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from accounts.models import User
-from accounts.roles import Role
 from casework.access import (
     case_queryset_for_user,
     managed_locality_ids,
+    may_use_caseload,
     worker_get_for_manager,
 )
 from casework.selectors.work import WorkList, team_work_counts, work_for_user
@@ -22,8 +22,6 @@ from core import clock
 from core.access_log import access_log_record_many
 from core.periods import local_date
 from core.view_access import scoped
-
-WORK_ROLES = (Role.PRACTITIONER, Role.LOCALITY_MANAGER, Role.REQUESTER)
 
 
 def log_listed_cases(request: HttpRequest, work: WorkList) -> None:
@@ -42,7 +40,7 @@ def log_listed_cases(request: HttpRequest, work: WorkList) -> None:
 def my_work(request: HttpRequest) -> HttpResponse:
     """The signed-in worker's list: overdue first, then the next 14 days."""
     user = cast(User, request.user)  # login_required
-    if user.role not in WORK_ROLES:
+    if not may_use_caseload(user):
         raise Http404
     work = work_for_user(user, local_date(clock.now()))
     log_listed_cases(request, work)
