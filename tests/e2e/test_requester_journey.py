@@ -232,7 +232,8 @@ def test_a_school_requester_sends_a_form_follows_it_and_updates_their_action(
     v.follow("Families whose team you are on")
     assert page.get_by_role("columnheader", name="Children").count() == 0
     v.shot("req-10-families")
-    v.follow(f"Case {case.pk}")
+    # The case is known by the family's name (the mother's family name).
+    v.follow("Begum family")
     assert "Grace Okafor" in page.get_by_test_id("team").inner_text()
     v.shot("req-11-team")
     v.follow("See Our Family Plan and update the actions you own")
