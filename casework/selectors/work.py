@@ -78,6 +78,13 @@ class WorkItem:
     detail: str = ""
     # For an action owned by someone else: who owns it.
     owner: str = ""
+    # The case's lead practitioner, who answers for every action on the case.
+    lead_id: int | None = None
+
+    @property
+    def workers(self) -> set[int]:
+        """Whose lists the item is on: its owner's and the case lead's."""
+        return {w for w in (self.responsible_id, self.lead_id) if w is not None}
 
     @property
     def label(self) -> str:
@@ -132,7 +139,7 @@ def work_items(
     of queries. Actions owned by someone other than ``viewer_id`` name their
     owner."""
     horizon = today + timedelta(days=HORIZON_DAYS)
-    raw: list[tuple[str, date, int, int | None, str, str]] = []
+    raw: list[tuple[str, date, int, int | None, str, str, int | None]] = []
     latest_review = Review.objects.filter(case=OuterRef("pk")).order_by(
         "-held_at", "-pk"
     )
@@ -147,15 +154,21 @@ def work_items(
     for case in open_cases:
         if case.status in (CaseStatus.ALLOCATED, CaseStatus.ASSESSMENT):
             due = local_date(case.opened_at + ASSESSMENT_TARGET)
-            raw.append((ASSESSMENT, due, case.pk, case.lead_practitioner_id, "", ""))
+            lead = case.lead_practitioner_id
+            raw.append((ASSESSMENT, due, case.pk, lead, "", "", lead))
         review_due = _review_due(case)
         if review_due is not None:
-            raw.append((REVIEW, review_due, case.pk, case.lead_practitioner_id, "", ""))
-    for action in actions.filter(
-        status__in=OPEN_ACTION,
-        due_on__lte=horizon,
-        case__status__in=OPEN_STATUSES,
-    ).select_related("owner"):
+            lead = case.lead_practitioner_id
+            raw.append((REVIEW, review_due, case.pk, lead, "", "", lead))
+    for action in (
+        actions.filter(
+            status__in=OPEN_ACTION,
+            due_on__lte=horizon,
+            case__status__in=OPEN_STATUSES,
+        )
+        .select_related("owner")
+        .annotate(lead_id=F("case__lead_practitioner_id"))
+    ):
         if action.owner_is_family:
             owner = "The family"
         elif action.owner_id == viewer_id or action.owner is None:
@@ -163,7 +176,15 @@ def work_items(
         else:
             owner = action.owner.display_name
         raw.append(
-            (ACTION, action.due_on, action.case_id, action.owner_id, action.what, owner)
+            (
+                ACTION,
+                action.due_on,
+                action.case_id,
+                action.owner_id,
+                action.what,
+                owner,
+                action.lead_id,
+            )
         )
     for check in PostClosureCheck.objects.filter(
         case__in=led_cases.filter(status=CaseStatus.CLOSED), done_at__isnull=True
@@ -177,6 +198,7 @@ def work_items(
                 check.case.lead_practitioner_id,
                 "",
                 "",
+                check.case.lead_practitioner_id,
             )
         )
     awaited: dict[int, date] = {}
@@ -190,7 +212,9 @@ def work_items(
         awaited[case_id] = min(day, awaited.get(case_id, day))
         leads[case_id] = lead
     for case_id, due in awaited.items():
-        raw.append((STEP_UP_OUTCOME, due, case_id, leads[case_id], "", ""))
+        raw.append(
+            (STEP_UP_OUTCOME, due, case_id, leads[case_id], "", "", leads[case_id])
+        )
 
     raw = [r for r in raw if r[1] <= horizon]
     names = case_family_names({r[2] for r in raw})
@@ -203,8 +227,9 @@ def work_items(
             responsible_id=responsible,
             detail=detail,
             owner=owner,
+            lead_id=lead,
         )
-        for kind, due, case_id, responsible, detail, owner in raw
+        for kind, due, case_id, responsible, detail, owner, lead in raw
     ]
     order = list(KIND_LABELS)
     items.sort(key=lambda i: (i.due, order.index(i.kind), i.family.title, i.case_id))
@@ -247,7 +272,9 @@ class WorkerCount:
 def team_work_counts(manager: Any, today: date) -> list[WorkerCount]:
     """For each practitioner or manager in the manager's localities: how many
     of their items on those localities' cases are overdue, and how many fall
-    due in the next 14 days (a fixed number of queries)."""
+    due in the next 14 days (a fixed number of queries). The counts are those
+    of the worker's own list: an action counts for its owner and for the case's
+    lead, whoever owns it (a partner, the family, a colleague)."""
     from accounts.models import User
     from accounts.roles import Role
     from casework.access import managed_locality_ids
@@ -256,15 +283,14 @@ def team_work_counts(manager: Any, today: date) -> list[WorkerCount]:
     cases = Case.objects.filter(locality_id__in=localities)
     items = work_items(
         led_cases=cases,
-        actions=PlanAction.objects.filter(case__in=cases, owner__isnull=False),
+        actions=PlanAction.objects.filter(case__in=cases),
         today=today,
     )
     overdue: dict[int, int] = defaultdict(int)
     due: dict[int, int] = defaultdict(int)
     for item in items:
-        if item.responsible_id is None:
-            continue
-        (overdue if item.due < today else due)[item.responsible_id] += 1
+        for worker in item.workers:
+            (overdue if item.due < today else due)[worker] += 1
     workers = (
         User.objects.filter(
             memberships__locality_id__in=localities,

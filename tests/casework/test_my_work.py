@@ -243,9 +243,14 @@ def test_the_manager_sees_each_workers_counts_and_opens_a_list(client, world):
     response = client.get("/cases/my-work/team/")
     assert response.status_code == 200
     counts = {r.worker.pk: (r.overdue, r.due) for r in response.context["rows"]}
-    assert counts[w["lead"].pk] == (4, 3)
+    # The lead answers for every action on their cases, the member's and the
+    # partner's too: the counts are those of each worker's own list.
+    assert counts[w["lead"].pk] == (4, 5)
     assert counts[w["member"].pk] == (0, 1)
     assert counts[w["manager"].pk] == (0, 0)
+    for worker in (w["lead"], w["member"]):
+        listed_work = client.get(f"/cases/my-work/{worker.pk}/").context["work"]
+        assert counts[worker.pk] == (len(listed_work.overdue), len(listed_work.due))
     assert elsewhere.pk not in counts
     assert response.context["rows"][0].worker == w["lead"]  # most overdue first
     assert f'href="/cases/my-work/{w["lead"].pk}/"' in response.content.decode()
