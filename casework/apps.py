@@ -14,6 +14,7 @@ class CaseworkConfig(AppConfig):
         from casework.revisit import team_places_revisit
         from casework.selectors.cases import (
             household_case_localities,
+            household_closed_cases,
             household_open_case,
         )
         from family_connect.household_cases import household_cases_register
@@ -22,4 +23,5 @@ class CaseworkConfig(AppConfig):
         household_cases_register(
             open_case_of=household_open_case,
             case_localities_of=household_case_localities,
+            closed_cases_of=household_closed_cases,
         )

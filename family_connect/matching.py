@@ -1,9 +1,14 @@
-"""'Tell our story once': propose existing households and people for a new form.
+"""'Tell our story once': propose existing households and people for a new form,
+and the other forms still waiting for a decision that may be about the same family.
 
 Tolerant of case, accents, spacing and punctuation in names and postcodes, and of
 one-letter typos in names. Candidates are fetched in two indexed queries (people by
 date of birth, households by postcode) whatever the number of members, then scored
 here. Nothing is merged: candidates are stored for triage to confirm.
+
+Waiting forms are compared when triage reads a form, not stored: the same family
+sent twice a minute apart is then named on both forms' pages, and a form stops
+being named as soon as it is decided (``undecided_form_matches``).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from families.models import Family, Person
+from family_connect.models import FamilyConnectForm, FormMember, FormStatus
 
 # A person is proposed at this score or above; a household when its postcode or a
 # member matches and the total reaches HOUSEHOLD_THRESHOLD. A household at or above
@@ -24,6 +30,7 @@ PERSON_THRESHOLD = 60
 HOUSEHOLD_THRESHOLD = 50
 STRONG = 80
 MAX_CANDIDATES_PER_MEMBER = 5
+MAX_FORM_CANDIDATES = 5
 
 
 def name_key(name: str | None) -> str:
@@ -97,19 +104,32 @@ def person_score(
 ) -> tuple[int, list[str]]:
     """0–100: date of birth 40, family name 30 (25 with one typo), given name 20
     (15 with one typo), the same postcode 10."""
+    return _member_score(
+        probe,
+        date_of_birth=person.date_of_birth,
+        family_name_key=person.family_name_key,
+        given_name_key=person.given_name_key,
+        same_postcode=same_postcode,
+    )
+
+
+def _member_score(
+    probe: MemberProbe,
+    *,
+    date_of_birth: dt.date | None,
+    family_name_key: str,
+    given_name_key: str,
+    same_postcode: bool,
+) -> tuple[int, list[str]]:
     score, evidence = 0, []
-    if probe.date_of_birth and probe.date_of_birth == person.date_of_birth:
+    if probe.date_of_birth and probe.date_of_birth == date_of_birth:
         score += 40
         evidence.append("date of birth: same")
-    points, how = _name_points(
-        name_key(probe.family_name), person.family_name_key, 30, 25
-    )
+    points, how = _name_points(name_key(probe.family_name), family_name_key, 30, 25)
     if points:
         score += points
         evidence.append(f"family name: {how}")
-    points, how = _name_points(
-        name_key(probe.given_name), person.given_name_key, 20, 15
-    )
+    points, how = _name_points(name_key(probe.given_name), given_name_key, 20, 15)
     if points:
         score += points
         evidence.append(f"given name: {how}")
@@ -184,6 +204,81 @@ def find_matches(
         key=lambda h: (-h.score, h.family.pk),
     )
     return household_matches, person_matches
+
+
+@dataclass
+class FormMatch:
+    """Another form waiting for a decision that may be about the same family.
+    ``evidence`` speaks of this form's people, never of the other form's."""
+
+    form: FamilyConnectForm
+    score: int
+    evidence: list[str] = field(default_factory=list)
+
+
+def undecided_form_matches(
+    *, form_id: int, postcode: str, members: Sequence[MemberProbe]
+) -> list[FormMatch]:
+    """The other forms still waiting for a decision whose family looks like this
+    one, by the rules households are matched by: a member who scores as a person
+    match, the form as a household match. Best first, at most
+    ``MAX_FORM_CANDIDATES``.
+
+    One query whatever the number of members or forms: the members of waiting
+    forms sharing a member's date of birth or the postcode (waiting forms are
+    found through the status index, their members through the form key), each
+    with its form and the form's locality."""
+    dobs = {m.date_of_birth for m in members if m.date_of_birth}
+    near = Q(form__postcode=postcode)
+    if dobs:
+        near |= Q(date_of_birth__in=dobs)
+    others = (
+        FormMember.objects.filter(form__status=FormStatus.SUBMITTED)
+        .exclude(form_id=form_id)
+        .filter(near)
+        .select_related("form__locality")
+        .order_by("form_id", "position")
+    )
+    by_form: dict[int, list[FormMember]] = {}
+    for other in others:
+        by_form.setdefault(other.form_id, []).append(other)
+
+    found: list[FormMatch] = []
+    for other_members in by_form.values():
+        other_form = other_members[0].form
+        same_postcode = other_form.postcode == postcode
+        best: dict[int, tuple[int, list[str]]] = {}
+        for probe in members:
+            for other in other_members:
+                score, evidence = _member_score(
+                    probe,
+                    date_of_birth=other.date_of_birth,
+                    family_name_key=name_key(other.family_name),
+                    given_name_key=name_key(other.given_name),
+                    same_postcode=same_postcode,
+                )
+                if score < PERSON_THRESHOLD:
+                    continue
+                if probe.index not in best or score > best[probe.index][0]:
+                    best[probe.index] = (score, evidence)
+        score = household_score(
+            same_postcode=same_postcode,
+            person_scores=[points for points, _ in best.values()],
+        )
+        if not best or score < HOUSEHOLD_THRESHOLD:
+            continue
+        evidence = [
+            f"{probe.given_name} {probe.family_name}: "
+            + ", ".join(e for e in best[probe.index][1] if not e.startswith("postcode"))
+            for probe in members
+            if probe.index in best
+        ]
+        if same_postcode:
+            evidence.append("postcode: same")
+        evidence.append(f"{len(best)} of {len(members)} people match")
+        found.append(FormMatch(other_form, score, evidence))
+    found.sort(key=lambda m: (-m.score, m.form.received_at, m.form.pk))
+    return found[:MAX_FORM_CANDIDATES]
 
 
 def member_probes(

@@ -1,10 +1,12 @@
 """Reads for triage: the queue, its ageing bands and counts, the practitioners'
-headroom, and a form's match candidates as triage sees them."""
+headroom, and a form's match candidates, possible duplicates and recently
+closed cases as triage sees them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Value
@@ -12,19 +14,24 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from accounts.roles import Role
+from casework.access import case_queryset_for_user
 from casework.models import OPEN_STATUSES
-from core.periods import Month
+from core.periods import LONDON, Month, local_date
 from families.models import Family
 from family_connect.access import form_queryset_for_user
+from family_connect.household_cases import ClosedCase
 from family_connect.linking import candidate_household, cross_locality_concerns
+from family_connect.matching import FormMatch
 from family_connect.models import (
     CrossLocalityLink,
     FamilyConnectForm,
+    FormMember,
     FormStatus,
     MatchCandidate,
     MatchStatus,
     Reason,
 )
+from family_connect.selectors import form_possible_duplicates, form_returning_cases
 from localities.models import Locality
 
 # The 7-day target: a decision within 168 hours of receipt. Exactly 168 hours
@@ -240,3 +247,78 @@ def match_candidates_for_triage(form: FamilyConnectForm) -> list[TriageCandidate
         )
         for c in candidates
     ]
+
+
+@dataclass(frozen=True)
+class TriageDuplicate:
+    """Another waiting form that may be about the same family, as triage sees
+    it. A manager who may open that form (``form_queryset_for_user``) is given
+    its reference and a link; anyone else only that such a form is waiting, in
+    which locality's queue and since when, and which of this form's people
+    match — never the other form's reference or its people."""
+
+    match: FormMatch
+    may_open: bool
+
+    @property
+    def form(self) -> FamilyConnectForm:
+        return self.match.form
+
+    @property
+    def received_at(self) -> datetime:
+        """When the other form was received, in local time."""
+        return self.match.form.received_at.astimezone(LONDON)
+
+
+def duplicates_for_triage(
+    user: Any, form: FamilyConnectForm, members: Iterable[FormMember]
+) -> list[TriageDuplicate]:
+    """The form's possible duplicates among the waiting forms, in two queries
+    whatever the number of members or forms (one when there are none)."""
+    matches = form_possible_duplicates(form, members)
+    if not matches:
+        return []
+    visible = set(
+        form_queryset_for_user(user)
+        .filter(pk__in=[m.form.pk for m in matches])
+        .values_list("pk", flat=True)
+    )
+    return [TriageDuplicate(m, m.form.pk in visible) for m in matches]
+
+
+@dataclass(frozen=True)
+class TriageReturning:
+    """A case of the family closed shortly before the form arrived. The case is
+    linked only for a user who may open it (``case_queryset_for_user``)."""
+
+    closed: ClosedCase
+    may_open: bool
+
+    @property
+    def closed_on(self) -> date:
+        return local_date(self.closed.closed_at)
+
+
+def returning_for_triage(
+    user: Any, form: FamilyConnectForm, candidates: Iterable[TriageCandidate]
+) -> list[TriageReturning]:
+    """The cases of the households and people the form may be about (its
+    candidates not rejected, and the household it is linked to) closed in the
+    12 months before it was received. Two queries whatever the number of
+    candidates or cases; none when the form matches nobody."""
+    kept = [t for t in candidates if t.candidate.status != MatchStatus.REJECTED]
+    family_ids = {t.household.pk for t in kept if t.household is not None}
+    if form.family_id is not None:
+        family_ids.add(form.family_id)
+    person_ids = {
+        t.candidate.person_id for t in kept if t.candidate.person_id is not None
+    }
+    closed = form_returning_cases(form, family_ids=family_ids, person_ids=person_ids)
+    if not closed:
+        return []
+    visible = set(
+        case_queryset_for_user(user)
+        .filter(pk__in=[c.case_id for c in closed])
+        .values_list("pk", flat=True)
+    )
+    return [TriageReturning(c, c.case_id in visible) for c in closed]

@@ -21,6 +21,7 @@ from core.access_log import access_log_record, access_log_record_many
 from core.codes import LevelOfNeed
 from core.errors import DomainError
 from core.periods import Month
+from core.templatetags.govuk import govuk_date
 from core.view_access import scoped
 from family_connect.access import form_get_for_user, triages_citywide
 from family_connect.models import (
@@ -40,11 +41,14 @@ from triage.selectors import (
     BANDS,
     TARGET,
     QueueFilters,
+    TriageDuplicate,
     band_counts,
     band_for,
     breaches_this_month,
+    duplicates_for_triage,
     match_candidates_for_triage,
     practitioners_by_headroom,
+    returning_for_triage,
     triage_queue,
 )
 from triage.services.capacity import practitioner_capacity_set
@@ -222,16 +226,33 @@ def form_triage(request: HttpRequest, reference: str) -> HttpResponse:
                 )
                 slug = form.locality.slug if form.locality else "unresolved"
                 return redirect("triage:queue", slug=slug)
+    members = list(form.members.all())
     candidates = match_candidates_for_triage(form)
+    duplicates = duplicates_for_triage(request.user, form, members)
+    returning = returning_for_triage(request.user, form, candidates)
+    if request.method == "GET" and not _is_decided(form):
+        offered = _duplicate_offered(request, duplicates)
+        if offered is not None:
+            decision_form = DecisionForm(
+                practitioners=practitioners,
+                locality=form.locality,
+                initial=offered,
+            )
+            posted = decision_form
     access_log_record(user=request.user, obj=form, request=request)
-    # The candidates show other households' people: their reads are logged too.
+    # The candidates show other households' people, other forms and closed
+    # cases, however little of them: their reads are logged too.
     access_log_record_many(
         user=request.user,
         objs=[
-            record
-            for c in candidates
-            for record in (c.candidate.person or c.candidate.family,)
-            if record is not None
+            *(
+                record
+                for c in candidates
+                for record in (c.candidate.person or c.candidate.family,)
+                if record is not None
+            ),
+            *(d.form for d in duplicates),
+            *(("casework.case", r.closed.case_id) for r in returning),
         ],
         action="view",
         request=request,
@@ -252,18 +273,47 @@ def form_triage(request: HttpRequest, reference: str) -> HttpResponse:
                     reverse("triage:queue", args=[slug]),
                 ),
             ),
-            "members": form.members.all(),
+            "members": members,
             "reasons": form.reasons.all(),
             "candidates": candidates,
+            "duplicates": duplicates,
+            "returning": returning,
             "events": form.events.select_related("actor"),
             "decision_form": decision_form,
             "close_form": close_form,
             "posted_form": posted,
             "form": posted,
-            "decided": form.status != FormStatus.SUBMITTED,
+            "decided": _is_decided(form),
             "closable": can_close_decided(form.status, FormStatus.WITHDRAWN),
         },
     )
+
+
+def _is_decided(form: FamilyConnectForm) -> bool:
+    return form.status != FormStatus.SUBMITTED
+
+
+def _duplicate_offered(
+    request: HttpRequest, duplicates: list[TriageDuplicate]
+) -> dict[str, str] | None:
+    """The decision form filled in to close this form as a duplicate of the
+    waiting form named by ``?duplicate_of=``, when it is one of the form's
+    possible duplicates the manager may open; None otherwise (the page then
+    shows the decision form empty, as usual)."""
+    reference = request.GET.get("duplicate_of", "").strip().upper()
+    for duplicate in duplicates:
+        original = duplicate.form
+        if duplicate.may_open and original.reference == reference:
+            received = timezone.localtime(original.received_at)
+            return {
+                "outcome": FormStatus.DUPLICATE,
+                "duplicate_of": original.reference,
+                "reason": (
+                    f"The same family as {original.reference}, received "
+                    f"{govuk_date(received)} at {received:%H:%M}."
+                ),
+            }
+    return None
 
 
 def _open_case_name(user: Any, form: FamilyConnectForm) -> FamilyName | None:

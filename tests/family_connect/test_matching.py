@@ -11,11 +11,22 @@ from rest_framework.test import APIClient
 
 from accounts.roles import Role
 from accounts.services import api_token_issue
-from family_connect.matching import name_key, within_one_edit
-from family_connect.models import FamilyConnectForm, FormEvent, MatchCandidate
+from family_connect.matching import (
+    MemberProbe,
+    name_key,
+    undecided_form_matches,
+    within_one_edit,
+)
+from family_connect.models import (
+    FamilyConnectForm,
+    FormEvent,
+    FormMember,
+    MatchCandidate,
+)
 from tests.factories import (
     CaseFactory,
     FamilyFactory,
+    FormFactory,
     OrganisationFactory,
     PersonFactory,
     UserFactory,
@@ -169,3 +180,66 @@ def test_household_score_bands(same_postcode, people, proposed, strong):
     score = household_score(same_postcode=same_postcode, person_scores=people)
     assert (score >= HOUSEHOLD_THRESHOLD) is proposed
     assert (score >= STRONG) is strong
+
+
+def _probes(*members):
+    return [MemberProbe(i, g, f, d) for i, (g, f, d) in enumerate(members)]
+
+
+AYESHA = ("Ayesha", "Khan", dt.date(2014, 5, 2))
+SARA = ("Sara", "Khan", dt.date(1988, 1, 19))
+BILAL = ("Bilal", "Khan", dt.date(2017, 8, 30))
+
+
+def _waiting_form(*members, **fields):
+    form = FormFactory(**fields)
+    FormMember.objects.bulk_create(
+        FormMember(
+            form=form,
+            position=i,
+            role="child",
+            given_name=g,
+            family_name=f,
+            date_of_birth=d,
+        )
+        for i, (g, f, d) in enumerate(members)
+    )
+    return form
+
+
+@pytest.mark.django_db
+def test_waiting_forms_about_the_same_family_are_matched_by_the_household_rules():
+    this = _waiting_form(AYESHA, SARA)
+    same = _waiting_form(("Ayesa", "Khan", AYESHA[2]), SARA)  # a one-letter typo
+    moved = _waiting_form(AYESHA, postcode="B25 8AA")  # the child, another home
+    neighbours = _waiting_form(("Tom", "Price", dt.date(2016, 9, 9)))
+    decided = _waiting_form(AYESHA, SARA, status="no_further_action")
+    found = undecided_form_matches(
+        form_id=this.pk, postcode="B23 6TJ", members=_probes(AYESHA, SARA)
+    )
+    assert [m.form for m in found] == [same, moved]
+    assert found[0].evidence == [
+        "Ayesha Khan: date of birth: same, family name: same, given name: one "
+        "letter different",
+        "Sara Khan: date of birth: same, family name: same, given name: same",
+        "postcode: same",
+        "2 of 2 people match",
+    ]
+    assert neighbours not in [m.form for m in found]
+    assert decided not in [m.form for m in found]
+    assert this not in [m.form for m in found]
+
+
+@pytest.mark.django_db
+def test_matching_waiting_forms_is_one_query_whatever_the_number_of_members(
+    django_assert_num_queries,
+):
+    for _ in range(3):
+        _waiting_form(AYESHA, SARA, BILAL)
+    for members in ([AYESHA], [AYESHA, SARA, BILAL]):
+        with django_assert_num_queries(1):
+            found = undecided_form_matches(
+                form_id=0, postcode="B23 6TJ", members=_probes(*members)
+            )
+            assert all(m.form.locality.slug == "erdington" for m in found)
+        assert len(found) == 3
