@@ -16,6 +16,7 @@ from accounts.models import User
 from accounts.roles import Role
 from casework.access import case_queryset_for_user
 from casework.models import OPEN_STATUSES
+from casework.selectors.names import FamilyName, case_family_names
 from core.periods import LONDON, Month, local_date
 from families.models import Family
 from family_connect.access import form_queryset_for_user
@@ -293,6 +294,8 @@ class TriageReturning:
 
     closed: ClosedCase
     may_open: bool
+    # The family's name, for a user who may open the case.
+    family: FamilyName | None = None
 
     @property
     def closed_on(self) -> date:
@@ -321,4 +324,7 @@ def returning_for_triage(
         .filter(pk__in=[c.case_id for c in closed])
         .values_list("pk", flat=True)
     )
-    return [TriageReturning(c, c.case_id in visible) for c in closed]
+    names = case_family_names(visible)
+    return [
+        TriageReturning(c, c.case_id in visible, names.get(c.case_id)) for c in closed
+    ]

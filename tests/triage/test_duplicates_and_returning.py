@@ -13,6 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from accounts.roles import Role
+from casework.selectors.names import case_family_name
 from casework.services.closure import ClosureInput, case_close
 from core import clock
 from core.models import AccessLog
@@ -271,8 +272,12 @@ def test_a_re_referral_three_minutes_after_closure_names_the_returning_case(
     assert form.case is None  # closed: nothing to attach the form to
     text = returning_text(page(client, form))
     assert "Returning within 12 months:" in text
-    assert f'<a class="govuk-link" href="/cases/{case.pk}/">case {case.pk}</a>' in (
-        text
+    # Named as the family (the case's people), linked for a user who may open it.
+    name = case_family_name(case.pk).title
+    assert name == "Khan family"
+    assert (
+        f'a case of the <a class="govuk-link" href="/cases/{case.pk}/">{name}</a>'
+        in text
     )
     assert "in Erdington closed on 3 March 2026 (reason: declined or disengaged)" in (
         text
@@ -323,7 +328,7 @@ def test_a_case_the_manager_may_not_open_is_named_without_a_link(
     text = returning_text(page(client, form))
     assert (
         "Returning within 12 months: a case in Yardley closed on 22 January 2026"
-        in (text)
+        in text
     )
     assert "(reason: moved away)" in text
     assert f"/cases/{case.pk}/" not in text and f"case {case.pk}" not in text
