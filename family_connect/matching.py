@@ -9,13 +9,13 @@ here. Nothing is merged: candidates are stored for triage to confirm.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Q
 
 from families.models import Family, Person
+from families.names import name_key
 
 # A person is proposed at this score or above; a household when its postcode or a
 # member matches and the total reaches HOUSEHOLD_THRESHOLD. A household at or above
@@ -24,12 +24,6 @@ PERSON_THRESHOLD = 60
 HOUSEHOLD_THRESHOLD = 50
 STRONG = 80
 MAX_CANDIDATES_PER_MEMBER = 5
-
-
-def name_key(name: str | None) -> str:
-    """Lower-case letters only: ``" O'Brien-Smith "`` → ``"obriensmith"``."""
-    decomposed = unicodedata.normalize("NFKD", name or "")
-    return "".join(ch for ch in decomposed.casefold() if ch.isalpha())
 
 
 def within_one_edit(a: str, b: str) -> bool:
@@ -55,6 +49,45 @@ def within_one_edit(a: str, b: str) -> bool:
     while i < len(shorter) and shorter[i] == longer[i]:
         i += 1
     return shorter[i:] == longer[i + 1 :]
+
+
+def token_score(token: str, key: str) -> int:
+    """3 for the same key, 2 when the word starts the key, 1 when it is one
+    letter from it; 0 when it does not match."""
+    if not key:
+        return 0
+    if token == key:
+        return 3
+    if key.startswith(token):
+        return 2
+    if len(token) > 2 and within_one_edit(token, key):
+        return 1
+    return 0
+
+
+def names_score(tokens: Sequence[str], keys: Sequence[str]) -> int | None:
+    """The match of every word typed against any of a record's name keys; None
+    when a word matches none of them."""
+    total = 0
+    for token in tokens:
+        best = max((token_score(token, key) for key in keys), default=0)
+        if not best:
+            return None
+        total += best
+    return total
+
+
+def names_match(tokens: Sequence[str], given: str, family: str) -> bool:
+    """Whether the words typed (name keys) name someone with these name keys:
+    every word matches the given or the family name (``names_score``), or the
+    words run together match a name typed with its spaces put in or left out
+    ("van der berg" for Van der Berg, "ayeshakhan" for Ayesha Khan)."""
+    if not tokens:
+        return False
+    if names_score(tokens, (given, family)) is not None:
+        return True
+    joined = "".join(tokens)
+    return any(token_score(joined, key) for key in (given, family, given + family))
 
 
 def _name_points(new: str, old: str, exact: int, close: int) -> tuple[int, str]:

@@ -11,7 +11,8 @@ from rest_framework.test import APIClient
 
 from accounts.roles import Role
 from accounts.services import api_token_issue
-from family_connect.matching import name_key, within_one_edit
+from families.names import name_key
+from family_connect.matching import within_one_edit
 from family_connect.models import FamilyConnectForm, FormEvent, MatchCandidate
 from tests.factories import (
     CaseFactory,
