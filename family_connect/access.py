@@ -119,3 +119,21 @@ def form_shows_details(user: Viewer, form: FamilyConnectForm) -> bool:
     if user.role == Role.REQUESTER:
         return user.pk in (form.requester_id, form.entered_by_id)
     return True
+
+
+def form_details_filter(user: Viewer) -> Q:
+    """``form_shows_details`` as a filter on forms already within
+    ``form_queryset_for_user``: the forms whose family details the user may
+    read, so that a search by name or postcode matches only those (a
+    colleague's form found by a child's name would give the name away)."""
+    if not active_user(user):
+        return Q(pk__in=[])
+    if user.role == Role.REQUESTER:
+        return Q(requester_id=user.pk) | Q(entered_by_id=user.pk)
+    return Q()
+
+
+def form_details_limited(user: Viewer) -> bool:
+    """Whether some of the forms the user sees show their status only (a
+    requester's colleagues' forms)."""
+    return active_user(user) and user.role == Role.REQUESTER

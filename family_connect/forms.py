@@ -18,7 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from core.codes import LEVEL_OF_NEED_HELP, Ethnicity, LevelOfNeed, Relationship, Sex
 from core.forms import DateField, GovukFormMixin
 from core.uploads import MAX_BYTES
-from family_connect.models import Reason, RequestType, Route, Send
+from families.query import MAX_LENGTH, SearchQuery, parse_query
+from family_connect.models import FormStatus, Reason, RequestType, Route, Send
+from family_connect.selectors import FormFilters
 from family_connect.validation import MSG_CONSENT, MSG_DOB_FUTURE, MSG_POSTCODE
 from localities.postcodes import postcode_normalise
 
@@ -453,3 +455,89 @@ class UploadForm(GovukFormMixin, forms.Form):
         if upload.size > MAX_BYTES:
             raise forms.ValidationError("The file must be smaller than 2 MB")
         return upload.read()
+
+
+class FormListFilterForm(GovukFormMixin, forms.Form):
+    """The filters above the forms list: a search box (a name, a postcode or a
+    reference), a status and a locality. Read from the query string, so the
+    list filters without JavaScript and a filtered page can be bookmarked."""
+
+    q = forms.CharField(
+        label=_("Name, postcode or reference"),
+        required=False,
+        max_length=MAX_LENGTH,
+        error_messages={"max_length": f"Enter no more than {MAX_LENGTH} characters"},
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any status")), *FormStatus.choices],
+        error_messages={"invalid_choice": _("Choose a status from the list")},
+    )
+    locality = forms.ChoiceField(
+        label=_("Locality"),
+        required=False,
+        error_messages={"invalid_choice": _("Choose a locality from the list")},
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        localities: list[tuple[str, str]],
+        details_limited: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["q"].help_text = (
+            _(
+                "A child's name, a postcode or a reference like FC-7K3M-Q9TD. "
+                "Names and postcodes find only the forms you sent or keyed in; "
+                "find a colleague's form by its reference."
+            )
+            if details_limited
+            else _("A child's name, a postcode or a reference like FC-7K3M-Q9TD")
+        )
+        for field in self.fields.values():
+            field.narrows = True  # type: ignore[attr-defined]
+        locality = self.fields["locality"]
+        assert isinstance(locality, forms.ChoiceField)
+        locality.choices = [("", _("Any locality")), *localities]
+
+    def clean_q(self) -> SearchQuery | None:
+        typed = self.cleaned_data.get("q") or ""
+        if not typed.strip():
+            return None
+        query = parse_query(typed)
+        if query.errors:
+            raise forms.ValidationError(list(query.errors))
+        return query
+
+    def filters(self) -> FormFilters:
+        """The filters to apply: those given and valid (a field in error is
+        left out, and its message shown)."""
+        if not self.is_bound:
+            return FormFilters()
+        self.is_valid()  # cleans once; ``cleaned_data`` keeps the valid fields
+        data = self.cleaned_data
+        return FormFilters(
+            query=data.get("q"),
+            status=data.get("status") or "",
+            locality=data.get("locality") or "",
+        )
+
+    def described(self) -> list[str]:
+        """The filters applied, in words, for "No forms match …"."""
+        filters = self.filters()
+        words = []
+        if filters.query is not None:
+            words.append(f"‘{filters.query.text}’")
+        if filters.status:
+            words.append(
+                gettext("status ‘%(status)s’")
+                % {"status": FormStatus(filters.status).label}
+            )
+        if filters.locality:
+            choices = dict(self.fields["locality"].choices)  # type: ignore[attr-defined]
+            name = choices[filters.locality]
+            words.append(gettext("locality ‘%(name)s’") % {"name": name})
+        return words

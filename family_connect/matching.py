@@ -14,13 +14,13 @@ being named as soon as it is decided (``undecided_form_matches``).
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Q
 
 from families.models import Family, Person
+from families.names import name_key
 from family_connect.models import FamilyConnectForm, FormMember, FormStatus
 
 # A person is proposed at this score or above; a household when its postcode or a
@@ -31,12 +31,6 @@ HOUSEHOLD_THRESHOLD = 50
 STRONG = 80
 MAX_CANDIDATES_PER_MEMBER = 5
 MAX_FORM_CANDIDATES = 5
-
-
-def name_key(name: str | None) -> str:
-    """Lower-case letters only: ``" O'Brien-Smith "`` → ``"obriensmith"``."""
-    decomposed = unicodedata.normalize("NFKD", name or "")
-    return "".join(ch for ch in decomposed.casefold() if ch.isalpha())
 
 
 def within_one_edit(a: str, b: str) -> bool:
@@ -62,6 +56,45 @@ def within_one_edit(a: str, b: str) -> bool:
     while i < len(shorter) and shorter[i] == longer[i]:
         i += 1
     return shorter[i:] == longer[i + 1 :]
+
+
+def token_score(token: str, key: str) -> int:
+    """3 for the same key, 2 when the word starts the key, 1 when it is one
+    letter from it; 0 when it does not match."""
+    if not key:
+        return 0
+    if token == key:
+        return 3
+    if key.startswith(token):
+        return 2
+    if len(token) > 2 and within_one_edit(token, key):
+        return 1
+    return 0
+
+
+def names_score(tokens: Sequence[str], keys: Sequence[str]) -> int | None:
+    """The match of every word typed against any of a record's name keys; None
+    when a word matches none of them."""
+    total = 0
+    for token in tokens:
+        best = max((token_score(token, key) for key in keys), default=0)
+        if not best:
+            return None
+        total += best
+    return total
+
+
+def names_match(tokens: Sequence[str], given: str, family: str) -> bool:
+    """Whether the words typed (name keys) name someone with these name keys:
+    every word matches the given or the family name (``names_score``), or the
+    words run together match a name typed with its spaces put in or left out
+    ("van der berg" for Van der Berg, "ayeshakhan" for Ayesha Khan)."""
+    if not tokens:
+        return False
+    if names_score(tokens, (given, family)) is not None:
+        return True
+    joined = "".join(tokens)
+    return any(token_score(joined, key) for key in (given, family, given + family))
 
 
 def _name_points(new: str, old: str, exact: int, close: int) -> tuple[int, str]:

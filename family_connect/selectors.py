@@ -2,33 +2,210 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet, Value
+from django.db.models.expressions import Combinable
+from django.db.models.functions import Concat, Lower, Replace
 
 from accounts.access import Viewer
+from core.codes import MemberRole
 from core.periods import add_months_to_moment
-from family_connect.access import form_queryset_for_user
+from families.names import name_key
+from families.query import SearchQuery
+from family_connect.access import form_details_filter, form_queryset_for_user
 from family_connect.household_cases import ClosedCase, household_closed_cases
-from family_connect.matching import FormMatch, MemberProbe, undecided_form_matches
+from family_connect.matching import (
+    FormMatch,
+    MemberProbe,
+    names_match,
+    undecided_form_matches,
+)
 from family_connect.models import FamilyConnectForm, FormMember, Reason
 
 # A family whose case closed this many months or fewer before a form about it
 # arrived is "returning", and triage is told.
 RETURNING_WITHIN_MONTHS = 12
+# Member rows read (names only) before the one-letter rule; forms kept.
+CANDIDATE_LIMIT = 2000
+MATCH_LIMIT = 500
+# The locality filter's value for forms whose locality is not yet known.
+LOCALITY_UNKNOWN = "unknown"
 
 
-def form_list_for_user(user: Viewer) -> QuerySet[FamilyConnectForm]:
-    """The user's forms, newest first, with what a list shows in constant queries."""
+@dataclass(frozen=True)
+class FormFilters:
+    """What the forms list is narrowed to; empty values narrow nothing."""
+
+    query: SearchQuery | None = None
+    status: str = ""
+    locality: str = ""
+
+    @property
+    def active(self) -> bool:
+        return bool(self.query or self.status or self.locality)
+
+
+def form_list_for_user(
+    user: Viewer, filters: FormFilters | None = None
+) -> QuerySet[FamilyConnectForm]:
+    """The user's forms, newest first, with what a list shows in constant
+    queries; narrowed by ``filters``. A reference finds any form the user sees;
+    names, dates of birth and postcodes find only the forms whose details the
+    user may read (``form_details_filter``)."""
+    forms = form_queryset_for_user(user)
+    if filters is not None:
+        forms = _narrowed(user, forms, filters)
     return (
-        form_queryset_for_user(user)
-        .select_related("locality", "organisation", "decision", "duplicate_of")
+        forms.select_related("locality", "organisation", "decision", "duplicate_of")
         .prefetch_related(
             Prefetch("reasons", queryset=Reason.objects.only("code", "label")),
             Prefetch("members", queryset=FormMember.objects.order_by("position")),
         )
         .order_by("-received_at", "-pk")
     )
+
+
+def _narrowed(
+    user: Viewer, forms: QuerySet[FamilyConnectForm], filters: FormFilters
+) -> QuerySet[FamilyConnectForm]:
+    if filters.status:
+        forms = forms.filter(status=filters.status)
+    if filters.locality == LOCALITY_UNKNOWN:
+        forms = forms.filter(locality__isnull=True)
+    elif filters.locality:
+        forms = forms.filter(locality__slug=filters.locality)
+    query = filters.query
+    if query is None:
+        return forms
+    if query.is_empty:
+        # Typed, but nothing in it could name a form (only punctuation, say).
+        return forms.none()
+    if query.reference:
+        forms = forms.filter(reference=query.reference)
+    if query.names or query.date_of_birth or query.year_of_birth:
+        forms = forms.filter(
+            pk__in=form_ids_naming(forms.filter(form_details_filter(user)), query)
+        )
+    elif query.postcode:
+        forms = forms.filter(form_details_filter(user), postcode=query.postcode)
+    return forms
+
+
+def form_localities(user: Viewer) -> list[tuple[str, str]]:
+    """The localities the user's forms are in, as (slug, name) by name, with
+    ``LOCALITY_UNKNOWN`` last when some forms' locality is not yet known: one
+    query. Empty when the user has no forms."""
+    rows = list(
+        form_queryset_for_user(user)
+        .order_by()
+        .values_list("locality__slug", "locality__name")
+        .distinct()
+    )
+    known = sorted(
+        ((slug, name) for slug, name in rows if slug), key=lambda row: row[1]
+    )
+    unknown = (
+        [(LOCALITY_UNKNOWN, "Not yet known")]
+        if any(slug is None for slug, _name in rows)
+        else []
+    )
+    return known + unknown
+
+
+def child_initials(form: FamilyConnectForm) -> str:
+    """The initials of the first child on the form, like "A. K." (members
+    prefetched in order); empty when no child is named."""
+    for member in form.members.all():
+        if member.role == MemberRole.CHILD:
+            return " ".join(
+                f"{letter.upper()}."
+                for letter in (
+                    _first_letter(member.given_name),
+                    _first_letter(member.family_name),
+                )
+                if letter
+            )
+    return ""
+
+
+def _first_letter(name: str) -> str:
+    return next((ch for ch in name if ch.isalpha()), "")
+
+
+# --- Forms by the names on them ---------------------------------------------
+
+
+def _squeezed(column: str) -> Combinable:
+    """A written name in lower case without the spaces and punctuation its key
+    leaves out, so the database can narrow by the start or end of a key."""
+    expression: Combinable = F(column)
+    for mark in (" ", "-", "'", "’", "."):
+        expression = Replace(expression, Value(mark), Value(""))
+    return Lower(expression)
+
+
+def _near(token: str, columns: Sequence[str]) -> Q:
+    """A superset of the squeezed names a word (a name key) matches: the name
+    starts with the word or, for a one-letter difference, shares its first
+    or its second half (one edit leaves one half whole) or all but two
+    letters in the middle. Accented letters are left in the squeezed name,
+    so an accent in one half of a name is caught by the other half."""
+    found = Q()
+    for column in columns:
+        near = Q(**{f"{column}__startswith": token})
+        if len(token) > 2:
+            half = len(token) // 2
+            near |= Q(**{f"{column}__startswith": token[:half]}) | Q(
+                **{f"{column}__endswith": token[half:]}
+            )
+        if len(token) > 3:
+            near |= Q(
+                **{
+                    f"{column}__startswith": token[: half - 1],
+                    f"{column}__endswith": token[half + 1 :],
+                }
+            )
+        found |= near
+    return found
+
+
+def form_ids_naming(
+    forms: QuerySet[FamilyConnectForm], query: SearchQuery
+) -> list[int]:
+    """The ids of the forms in ``forms`` with someone on them who matches the
+    query's names (``matching.names_match``), date or year of birth and
+    postcode, newest first: one query. The caller passes only forms whose
+    details the user may read."""
+    members = FormMember.objects.filter(form__in=forms.order_by())
+    if query.names:
+        members = members.annotate(
+            given_sq=_squeezed("given_name"), family_sq=_squeezed("family_name")
+        ).annotate(full_sq=Concat("given_sq", "family_sq"))
+        each_word = Q()
+        for token in query.names:
+            each_word &= _near(token, ("given_sq", "family_sq"))
+        joined = _near("".join(query.names), ("given_sq", "family_sq", "full_sq"))
+        members = members.filter(each_word | joined)
+    if query.date_of_birth:
+        members = members.filter(date_of_birth=query.date_of_birth)
+    if query.year_of_birth:
+        members = members.filter(date_of_birth__year=query.year_of_birth)
+    if query.postcode:
+        members = members.filter(form__postcode=query.postcode)
+    rows = members.order_by("-form__received_at", "form_id").values_list(
+        "form_id", "given_name", "family_name"
+    )[:CANDIDATE_LIMIT]
+    found: dict[int, None] = {}
+    for form_id, given, family in rows:
+        if form_id in found:
+            continue
+        if not query.names or names_match(
+            query.names, name_key(given), name_key(family)
+        ):
+            found[form_id] = None
+    return list(found)[:MATCH_LIMIT]
 
 
 def form_reason_codes(form: FamilyConnectForm) -> list[str]:

@@ -43,7 +43,7 @@ from core import clock
 from core.errors import Conflict
 from core.history import HISTORY
 from families.models import Family, Person
-from family_connect.matching import name_key
+from families.names import name_key
 from family_connect.models import FamilyConnectForm, FormMember, FormStatus
 from family_connect.services.feedback import form_feedback_give
 from family_connect.services.submission import form_submit

@@ -27,9 +27,9 @@ from rest_framework.response import Response
 
 from core.api import StrictPageNumberPagination
 from core.view_access import scoped
+from families.query import BAD_DATE, parse_query
 from localities.postcodes import postcode_normalise
 from search.access import may_search_people_api
-from search.query import BAD_DATE, parse_query
 from search.selectors import PersonResult, people_page, people_search
 from search.services import search_log
 

@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 
 from core.forms import GovukFormMixin
+from families.query import MAX_LENGTH, SearchQuery, parse_query
 from localities.models import Locality
-from search.query import MAX_LENGTH, SearchQuery, parse_query
 
 
 class SearchForm(GovukFormMixin, forms.Form):

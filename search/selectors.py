@@ -2,7 +2,7 @@
 only through the choke point of the records it shows.
 
 Names are matched on the keys intake's matching uses
-(``family_connect.matching.name_key``): every word typed must be the start of
+(``families.names.name_key``): every word typed must be the start of
 the person's given or family name key, or within one letter of it (one
 insertion, deletion, substitution or swap, for words of three letters or
 more). The database narrows the candidates with prefix and suffix patterns on
@@ -27,12 +27,13 @@ from casework.access import case_queryset_for_user, person_queryset_for_user
 from casework.models import OPEN_STATUSES, Case, CasePerson
 from casework.selectors.names import FamilyName, case_family_names
 from families.models import Family, Person
+from families.query import SearchQuery
 from family_connect.access import form_queryset_for_user, form_shows_details
-from family_connect.matching import name_key, within_one_edit
-from family_connect.models import FamilyConnectForm, FormMember
+from family_connect.matching import names_score
+from family_connect.models import FamilyConnectForm
+from family_connect.selectors import form_ids_naming
 from localities.models import Locality
 from search.access import searches_citywide, searches_family_details
-from search.query import SearchQuery
 
 # Candidates read (keys only) before the one-letter rule; matches kept.
 CANDIDATE_LIMIT = 2000
@@ -42,32 +43,6 @@ PAGE_LIMIT = 50
 
 
 # --- Names ------------------------------------------------------------------
-
-
-def token_score(token: str, key: str) -> int:
-    """3 for the same key, 2 when the word starts the key, 1 when it is one
-    letter from it; 0 when it does not match."""
-    if not key:
-        return 0
-    if token == key:
-        return 3
-    if key.startswith(token):
-        return 2
-    if len(token) > 2 and within_one_edit(token, key):
-        return 1
-    return 0
-
-
-def names_score(tokens: Sequence[str], keys: Sequence[str]) -> int | None:
-    """The match of every word typed against any of a record's name keys; None
-    when a word matches none of them."""
-    total = 0
-    for token in tokens:
-        best = max((token_score(token, key) for key in keys), default=0)
-        if not best:
-            return None
-        total += best
-    return total
 
 
 def _token_q(token: str, columns: Sequence[str], lengths: dict[str, str]) -> Q:
@@ -288,54 +263,6 @@ class FormResult:
     children: tuple[str, ...]
 
 
-def _forms_matching_members(
-    forms: QuerySet[FamilyConnectForm], query: SearchQuery
-) -> list[int]:
-    members = FormMember.objects.filter(form__in=forms)
-    for token in query.names:
-        members = members.filter(_member_q(token))
-    if query.date_of_birth:
-        members = members.filter(date_of_birth=query.date_of_birth)
-    if query.year_of_birth:
-        members = members.filter(date_of_birth__year=query.year_of_birth)
-    if query.postcode:
-        members = members.filter(form__postcode=query.postcode)
-    rows = members.order_by("-form__received_at", "form_id").values_list(
-        "form_id", "given_name", "family_name"
-    )[:CANDIDATE_LIMIT]
-    found: list[int] = []
-    for form_id, given, family in rows:
-        if form_id in found:
-            continue
-        keys = (name_key(given), name_key(family))
-        if not query.names or names_score(query.names, keys) is not None:
-            found.append(form_id)
-    return found[:MATCH_LIMIT]
-
-
-def _member_q(token: str) -> Q:
-    """A superset of the written names whose keys a word matches, as
-    ``_token_q`` but without regard to case and without the length (forms
-    keep names as written: punctuation and spaces count there)."""
-    found = Q()
-    for column in ("given_name", "family_name"):
-        near = Q(**{f"{column}__istartswith": token})
-        if len(token) > 2:
-            half = len(token) // 2
-            near |= Q(**{f"{column}__istartswith": token[:half]}) | Q(
-                **{f"{column}__iendswith": token[half:]}
-            )
-        if len(token) > 3:
-            near |= Q(
-                **{
-                    f"{column}__istartswith": token[: half - 1],
-                    f"{column}__iendswith": token[half + 1 :],
-                }
-            )
-        found |= near
-    return found
-
-
 def forms_search(user: Viewer, query: SearchQuery) -> list[FormResult]:
     """Forms the user may see with this reference, or naming someone who
     matches. A requester matches the details of only the forms whose details
@@ -348,7 +275,7 @@ def forms_search(user: Viewer, query: SearchQuery) -> list[FormResult]:
             visible.filter(reference=query.reference).values_list("pk", flat=True)
         )
     if query.names or query.date_of_birth or query.year_of_birth:
-        ids += _forms_matching_members(visible, query)
+        ids += form_ids_naming(visible, query)
     elif query.postcode:
         ids += list(
             visible.filter(postcode=query.postcode)

@@ -12,7 +12,7 @@ from accounts.models import LocalityMembership, Organisation, User
 from accounts.roles import Role
 from casework.models import Case, CaseMember, CasePerson
 from families.models import Family, Person
-from family_connect.matching import name_key
+from families.names import name_key
 from family_connect.models import FamilyConnectForm, Reason
 from localities.models import Locality
 

@@ -24,7 +24,7 @@ from core.change_log import change_record
 from core.errors import InvalidInput
 from core.history import LIVE, Mode, Rule
 from families.models import Family, Person
-from family_connect.matching import name_key
+from families.names import name_key
 from family_connect.models import FamilyConnectForm, FormMember
 
 

@@ -24,7 +24,7 @@ from core.change_log import change_record
 from core.codes import Ethnicity, MemberRole, Relationship, Sex
 from core.errors import Conflict, InvalidInput
 from families.models import Family, Person
-from family_connect.matching import name_key
+from families.names import name_key
 from localities.postcodes import locality_for_postcode, postcode_normalise
 
 PERSON_FIELDS = (

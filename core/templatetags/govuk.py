@@ -78,10 +78,12 @@ def govuk_field(
         "kind": kind,
         "heading": heading,
         # A field may be blank while a draft is saved yet needed to submit
-        # (``needed_to_submit``): it is not labelled optional.
+        # (``needed_to_submit``): it is not labelled optional. Nor is a filter
+        # above a list (``narrows``): every one may be left empty.
         "optional": not bound.field.required
         and kind not in ("checkbox",)
-        and not getattr(bound.field, "needed_to_submit", False),
+        and not getattr(bound.field, "needed_to_submit", False)
+        and not getattr(bound.field, "narrows", False),
         "inline": getattr(bound.field, "inline", False),
         "described_by": " ".join(described),
         "options": options,

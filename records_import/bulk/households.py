@@ -8,7 +8,7 @@ from django.db.models import Max
 
 from casework.models import ImportedEpisode
 from families.models import Family, Person
-from family_connect.matching import name_key
+from families.names import name_key
 from localities.models import Locality
 from records_import.bulk.written import Written
 from records_import.episodes import Episode, Household, Member

@@ -11,9 +11,9 @@ from rest_framework.test import APIClient
 
 from accounts.roles import Role
 from accounts.services import api_token_issue
+from families.names import name_key
 from family_connect.matching import (
     MemberProbe,
-    name_key,
     undecided_form_matches,
     within_one_edit,
 )

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from search.query import BAD_DATE, parse_query
-from search.selectors import names_score, token_score
+from families.query import BAD_DATE, parse_query
+from family_connect.matching import names_score, token_score
 
 APRIL_3 = dt.date(2014, 4, 3)
 

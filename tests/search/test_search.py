@@ -16,9 +16,9 @@ from accounts.roles import Role
 from accounts.services import api_token_issue
 from core.models import AccessLog
 from families.models import Person
-from family_connect.matching import name_key
+from families.names import name_key
+from families.query import parse_query
 from localities.models import Locality
-from search.query import parse_query
 from search.selectors import people_page, people_search, search_for_user
 from tests.factories import (
     CaseFactory,

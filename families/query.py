@@ -1,4 +1,4 @@
-"""What someone typed into the search box, read as people type it.
+"""What someone typed into a search box, read as people type it.
 
 Pure functions, no database: a query becomes name keys (as intake's matching
 keys names), a date of birth (UK day/month order: "3/4/2014" is 3 April), a
@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from core import clock
-from family_connect.matching import name_key
+from families.names import name_key
 from localities.postcodes import postcode_normalise
 
 MONTHS = {
