@@ -11,6 +11,7 @@ same as a case that does not exist.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -19,7 +20,7 @@ from accounts.access import Viewer, active_user, manages_locality
 from accounts.models import User
 from accounts.roles import Role
 from casework.grants import VIEW, WORK, granted, has_case_grant
-from casework.models import Case, CasePerson
+from casework.models import Case, CaseNote, CasePerson
 from families.models import Person
 
 
@@ -68,6 +69,27 @@ def may_work_on(user: Viewer, case: Case) -> bool:
     if user.role == Role.PRACTITIONER:
         return case.lead_practitioner_id == user.pk or has_case_grant(user, case, WORK)
     return False
+
+
+def notes_amendable_by(user: Viewer, case: Case, notes: Iterable[CaseNote]) -> set[int]:
+    """Which of the case's notes the user may correct: a note's author, while
+    they still work on the case, or a manager of the case's locality (for an
+    author who has moved on, or a correction the manager asks for). Nobody
+    else — not another worker on the case: a note says what its author saw or
+    did. Every amendment keeps the text before it, who made it and why."""
+    if not active_user(user) or not may_work_on(user, case):
+        return set()
+    manager = user.role == Role.LOCALITY_MANAGER  # of the case's locality
+    return {
+        note.pk
+        for note in notes
+        if note.case_id == case.pk and (manager or note.author_id == user.pk)
+    }
+
+
+def may_amend_note(user: Viewer, case: Case, note: CaseNote) -> bool:
+    """Whether the user may correct this note (``notes_amendable_by``)."""
+    return note.pk in notes_amendable_by(user, case, [note])
 
 
 def may_see_family_records(user: Viewer) -> bool:

@@ -6,10 +6,19 @@ from typing import Any
 
 from django import forms
 
-from casework.models import Answer, Assessment, ClosureReason, WheelDomain
+from casework.models import (
+    Answer,
+    Assessment,
+    CaseNote,
+    ClosureReason,
+    PlanAction,
+    WheelDomain,
+)
 from casework.services.assessment import AssessmentInput
+from casework.services.cases import note_amendment_problems
 from casework.services.closure import ClosureInput
 from casework.services.people import PersonInput
+from casework.services.plan import due_date_problem
 from casework.services.reviews import ReviewInput
 from core.codes import Ethnicity, MemberRole, Relationship, Sex
 from core.forms import DateField, GovukFormMixin, IsoDateField
@@ -413,3 +422,115 @@ class ReferralUploadForm(GovukFormMixin, forms.Form):
         if upload.size > MAX_BYTES:
             raise forms.ValidationError("The file must be smaller than 2 MB")
         return bytes(upload.read())
+
+
+# --- Corrections: plan outcomes and actions, chronology notes -------------------
+
+
+class ActionEditForm(GovukFormMixin, forms.Form):
+    """Correcting an action: what, who, by when, and whether a community
+    resource delivers it. Prefilled with the action as it is."""
+
+    what = forms.CharField(
+        label="What will be done",
+        widget=forms.Textarea({"rows": 3}),
+        max_length=2000,
+        error_messages={
+            "required": "Enter what will be done",
+            "max_length": "What will be done must be 2,000 characters or fewer",
+        },
+    )
+    owner = forms.ChoiceField(
+        label="Who will do it",
+        error_messages={
+            "required": "Choose who will do it: a member of the team or the family",
+            "invalid_choice": "Choose who will do it: a member of the team or "
+            "the family",
+        },
+    )
+    due_on = DateField(
+        label="Due date",
+        help_text="For example, 18 12 2026",
+        error_messages={"required": "Enter the due date"},
+    )
+    community = forms.BooleanField(
+        label="A community resource will deliver this", required=False
+    )
+
+    def __init__(self, *args: Any, action: PlanAction, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "what": action.what,
+                "owner": "family" if action.owner_is_family else str(action.owner_id),
+                "due_on": action.due_on,
+                "community": action.community,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.action = action
+        members = [
+            (str(m.user_id), m.user.display_name)
+            for m in action.case.members.select_related("user").order_by(
+                "user__full_name"
+            )
+        ]
+        # An owner since taken off the team may stay the owner.
+        if action.owner is not None and str(action.owner_id) not in dict(members):
+            members.append(
+                (
+                    str(action.owner_id),
+                    f"{action.owner.display_name} (no longer on the team)",
+                )
+            )
+        owner = self.fields["owner"]
+        assert isinstance(owner, forms.ChoiceField)
+        owner.choices = [("family", "The family"), *members]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        due_on = data.get("due_on")
+        if due_on is not None:
+            problem = due_date_problem(before=self.action.due_on, after=due_on)
+            if problem:
+                self.add_error("due_on", problem)
+        return data
+
+
+class NoteAmendForm(GovukFormMixin, forms.Form):
+    """Amending a chronology note: the text as it should read and why."""
+
+    text = forms.CharField(
+        label="The note as it should read",
+        widget=forms.Textarea({"rows": 5}),
+        max_length=10000,
+        required=False,
+        error_messages={"max_length": "The note must be 10,000 characters or fewer"},
+    )
+    reason = forms.CharField(
+        label="Why are you amending it?",
+        help_text="For example, the wrong date of the visit was written. "
+        "The original stays on the record with your reason.",
+        widget=forms.Textarea({"rows": 2}),
+        max_length=2000,
+        required=False,
+        error_messages={"max_length": "The reason must be 2,000 characters or fewer"},
+    )
+
+    def __init__(self, *args: Any, note: CaseNote, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"text": note.text})
+        super().__init__(*args, **kwargs)
+        self.note = note
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        problems = note_amendment_problems(
+            current=self.note.text,
+            text=data.get("text", ""),
+            reason=data.get("reason", ""),
+        )
+        for field, message in problems.items():
+            self.add_error(field, message)
+        return data

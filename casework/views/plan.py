@@ -15,12 +15,14 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
 from casework.access import case_get_for_user, may_work_on
-from casework.forms import ActionForm, OutcomeForm
-from casework.models import ActionStatus, PlanAction
+from casework.forms import ActionEditForm, ActionForm, OutcomeForm
+from casework.models import OPEN_STATUSES, ActionStatus, Case, PlanAction
 from casework.services.plan import (
     plan_action_add,
+    plan_action_edit,
     plan_action_progress,
     plan_outcome_add,
+    plan_outcome_edit,
 )
 from casework.views.cases import case_heading
 from core.access_log import access_log_record
@@ -129,4 +131,103 @@ def plan(request: HttpRequest, case_id: int) -> HttpResponse:
             "statuses": ActionStatus.choices,
             "today": timezone.localdate(),
         },
+    )
+
+
+def _plan_to_correct(request: HttpRequest, case_id: int) -> tuple[User, Case]:
+    """The case whose plan the user corrects: one they may work on, still open
+    (a closed case's plan is the record as it ended). 404 otherwise, as for a
+    case that does not exist."""
+    user = cast(User, request.user)  # login_required
+    case = case_get_for_user(user, case_id)
+    if case is None or not may_work_on(user, case) or case.status not in OPEN_STATUSES:
+        raise Http404
+    return user, case
+
+
+def _saved_or_unchanged(request: HttpRequest, changed: bool, what: str) -> None:
+    if changed:
+        messages.success(request, f"{what} updated.")
+    else:
+        messages.info(request, f"Nothing was changed: the {what.lower()} is as it was.")
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+@scoped(case_get_for_user, may_work_on)
+def outcome_edit(request: HttpRequest, case_id: int, outcome_id: int) -> HttpResponse:
+    """Correct an outcome's words or its part of the family wheel."""
+    user, case = _plan_to_correct(request, case_id)
+    outcome = case.outcomes.filter(pk=outcome_id).first()
+    if outcome is None:
+        raise Http404
+    form = OutcomeForm(
+        request.POST if request.method == "POST" else None,
+        initial={"text": outcome.text, "domain": outcome.domain},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            _outcome, changed = plan_outcome_edit(
+                outcome_id=outcome.pk, actor=user, **form.cleaned_data
+            )
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            _saved_or_unchanged(request, changed, "Outcome")
+            return redirect("casework:plan", case_id=case.pk)
+    access_log_record(user=user, obj=case, request=request)
+    return render(
+        request,
+        "casework/plan_outcome_edit.html",
+        {"case": case, **case_heading(user, case), "form": form, "outcome": outcome},
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+@scoped(case_get_for_user, may_work_on)
+def action_edit(
+    request: HttpRequest, case_id: int, plan_action_id: int
+) -> HttpResponse:
+    """Correct an action: what, who, by when, community resource."""
+    user, case = _plan_to_correct(request, case_id)
+    action = (
+        case.actions.select_related("owner", "outcome", "case")
+        .filter(pk=plan_action_id)
+        .first()
+    )
+    if action is None:
+        raise Http404
+    form = ActionEditForm(
+        request.POST if request.method == "POST" else None, action=action
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        owner = (
+            None
+            if d["owner"] == "family"
+            else User.objects.filter(pk=int(d["owner"])).first()
+        )
+        try:
+            _action, changed = plan_action_edit(
+                action_id=action.pk,
+                actor=user,
+                what=d["what"],
+                owner=owner,
+                owner_is_family=d["owner"] == "family",
+                due_on=d["due_on"],
+                community=d["community"],
+            )
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            _saved_or_unchanged(request, changed, "Action")
+            return redirect("casework:plan", case_id=case.pk)
+    access_log_record(user=user, obj=case, request=request)
+    return render(
+        request,
+        "casework/plan_action_edit.html",
+        {"case": case, **case_heading(user, case), "form": form, "action": action},
     )
