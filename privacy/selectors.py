@@ -175,8 +175,19 @@ def _case_export(case: Case, person: Person) -> dict[str, Any]:
                 "kind": note.get_kind_display(),
                 "significant": note.significant,
                 "text": note.text,
+                # A corrected note's earlier texts are still held about them.
+                "amendments": [
+                    {
+                        "amended_at": _when(amendment.amended_at),
+                        "reason": amendment.reason,
+                        "text_before": amendment.text_before,
+                    }
+                    for amendment in note.amendments.all()
+                ],
             }
-            for note in case.notes.order_by("happened_at", "pk")
+            for note in case.notes.prefetch_related("amendments").order_by(
+                "happened_at", "pk"
+            )
         ],
         "closure": None
         if closure is None
@@ -309,6 +320,7 @@ ONE_OF = {
     "actions": "Action",
     "reviews": "Review",
     "notes": "Note",
+    "amendments": "Amendment",
     "audits": "Audit",
     "about_this_person": "About this person",
 }
