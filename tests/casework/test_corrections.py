@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import re
 
 import pytest
 from django.contrib.admin.models import LogEntry
@@ -30,6 +31,11 @@ from tests.factories import CaseFactory, OrganisationFactory, UserFactory, join_
 from tests.helpers import sign_in, sign_in_verified
 
 pytestmark = pytest.mark.django_db
+
+
+def text_of(response) -> str:
+    """A page's text, without its tags."""
+    return html.unescape(re.sub(r"<[^>]+>", "", response.content.decode()))
 
 
 def today() -> dt.date:
@@ -542,7 +548,7 @@ def test_the_author_amends_a_note_and_the_original_is_kept(client, note):
     assert logged["after"]["reason"] == "The visit was on Wednesday, not Tuesday."
     # The chronology: the current text, amended by whom and why, the original
     # behind a details component; and the amendment in the timeline.
-    timeline = html.unescape(client.get(f"/cases/{case.pk}/").content.decode())
+    timeline = text_of(client.get(f"/cases/{case.pk}/"))
     assert "Home visit on Wednesday: Mum was upset." in timeline
     assert (
         f"Amended on {amendment.amended_at:%-d %B %Y} by {lead.display_name}: "
