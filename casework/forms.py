@@ -14,6 +14,7 @@ from casework.models import (
     PlanAction,
     WheelDomain,
 )
+from casework.selectors.plan import plan_community_services
 from casework.services.assessment import AssessmentInput
 from casework.services.cases import note_amendment_problems
 from casework.services.closure import ClosureInput
@@ -426,6 +427,34 @@ class ReferralUploadForm(GovukFormMixin, forms.Form):
 
 # --- Corrections: plan outcomes and actions, chronology notes -------------------
 
+SERVICE_CHOICE = "Choose a service from the directory for the family's area"
+
+
+def _service_field(case: Any, current: Any = None) -> forms.TypedChoiceField:
+    """A service of the community services directory for the case's area; an
+    action keeps the one it names even if the directory no longer lists it."""
+    services = [(s.pk, s.name) for s in plan_community_services(case)]
+    if current is not None and current.pk not in dict(services):
+        services.append((current.pk, f"{current.name} (no longer in the directory)"))
+    return forms.TypedChoiceField(
+        label="Service from the community services directory (optional)",
+        help_text="Choosing one makes it a community action.",
+        choices=[("", "None chosen"), *services],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": SERVICE_CHOICE},
+    )
+
+
+class ActionAddForm(ActionForm):
+    """Adding an action, which may name a service of the directory."""
+
+    def __init__(self, *args: Any, case: Any, **kwargs: Any) -> None:
+        super().__init__(*args, case=case, **kwargs)
+        self.fields["community_service"] = _service_field(case)
+        self.govuk_classes()
+
 
 class ActionEditForm(GovukFormMixin, forms.Form):
     """Correcting an action: what, who, by when, and whether a community
@@ -465,10 +494,15 @@ class ActionEditForm(GovukFormMixin, forms.Form):
                 "owner": "family" if action.owner_is_family else str(action.owner_id),
                 "due_on": action.due_on,
                 "community": action.community,
+                "community_service": action.community_service_id,
             },
         )
         super().__init__(*args, **kwargs)
         self.action = action
+        self.fields["community_service"] = _service_field(
+            action.case, action.community_service
+        )
+        self.govuk_classes()
         members = [
             (str(m.user_id), m.user.display_name)
             for m in action.case.members.select_related("user").order_by(

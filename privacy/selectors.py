@@ -143,10 +143,13 @@ def _case_export(case: Case, person: Person) -> dict[str, Any]:
                         else (action.owner.display_name if action.owner else ""),
                         "due_on": _when(action.due_on),
                         "status": action.get_status_display(),
+                        "community_service": action.community_service.name
+                        if action.community_service
+                        else "",
                     }
-                    for action in outcome.actions.select_related("owner").order_by(
-                        "due_on", "pk"
-                    )
+                    for action in outcome.actions.select_related(
+                        "owner", "community_service"
+                    ).order_by("due_on", "pk")
                 ],
             }
             for outcome in case.outcomes.order_by("created_at", "pk")

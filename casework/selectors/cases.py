@@ -39,6 +39,7 @@ from casework.models import (
 from core.periods import LONDON
 from families.models import Person
 from family_connect.household_cases import ClosedCase
+from localities.models import CommunityService
 
 ASSESSMENT_TARGET = timedelta(days=30)
 
@@ -252,6 +253,7 @@ _EDIT_FIELDS = {
     "owner": "Who",
     "due_on": "Due date",
     "community": "Community resource",
+    "community_service": "Service from the directory",
 }
 
 
@@ -289,6 +291,21 @@ def _edit_descriptions(
         if action_ids
         else {}
     )
+    service_ids = {
+        value
+        for e in edits
+        for value in (e.data.get("changes", {}).get("community_service") or {}).values()
+        if value is not None
+    }
+    services = (
+        dict(
+            CommunityService.objects.filter(pk__in=service_ids).values_list(
+                "pk", "name"
+            )
+        )
+        if service_ids
+        else {}
+    )
     amendments = {a.pk: (n, a) for n in notes for a in n.amendments.all()}
 
     def shown(name: str, value: Any) -> str:
@@ -304,6 +321,8 @@ def _edit_descriptions(
             return dateformat.format(dt.date.fromisoformat(value), "j F Y")
         if name == "community":
             return "yes" if value else "no"
+        if name == "community_service":
+            return "none" if value is None else services.get(value, "a service")
         return f"“{value}”"
 
     out: dict[int, tuple[str, list[str]]] = {}

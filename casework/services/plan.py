@@ -19,10 +19,12 @@ from casework.models import (
     PlanOutcome,
     WheelDomain,
 )
+from casework.selectors.plan import plan_community_services
 from core import clock
 from core.change_log import change_record
 from core.errors import Conflict, InvalidInput, NotAllowed
 from core.periods import local_date
+from localities.models import CommunityService
 
 PAST_DUE_DATE = "The due date must be today or in the future"
 
@@ -32,6 +34,20 @@ def _open_case(case_id: int) -> Case:
     if case.status not in OPEN_STATUSES:
         raise Conflict("The case is closed: the plan cannot change.")
     return case
+
+
+def _check_service(
+    case: Case, service: CommunityService | None, current_id: int | None = None
+) -> None:
+    """A named service is an active one of the directory for the case's
+    locality or the whole city; an action keeps the one it names already."""
+    if service is None or service.pk == current_id:
+        return
+    if not plan_community_services(case).filter(pk=service.pk).exists():
+        raise InvalidInput(
+            "Choose a service from the directory for the family's area",
+            field="community_service",
+        )
 
 
 def plan_outcome_add(
@@ -66,9 +82,11 @@ def plan_action_add(
     owner_is_family: bool,
     due_on: dt.date,
     community: bool,
+    community_service: CommunityService | None = None,
 ) -> PlanAction:
-    """Add an action towards an outcome, owned by a team member or the family.
-    Preconditions: ``access.may_work_on``."""
+    """Add an action towards an outcome, owned by a team member or the family,
+    perhaps delivered by a service of the community services directory (which
+    makes it a community action). Preconditions: ``access.may_work_on``."""
     what = (what or "").strip()
     if not what:
         raise InvalidInput("Enter what will be done", field="what")
@@ -88,6 +106,7 @@ def plan_action_add(
             raise InvalidInput(
                 "The owner must be on the team around the family", field="owner"
             )
+        _check_service(case, community_service)
         action = PlanAction.objects.create(
             case=case,
             outcome=outcome,
@@ -95,7 +114,8 @@ def plan_action_add(
             owner=owner,
             owner_is_family=owner_is_family,
             due_on=due_on,
-            community=community,
+            community=community or community_service is not None,
+            community_service=community_service,
         )
         events.plan_action_added(
             case, actor=actor, at=clock.now(), action_id=action.pk
@@ -205,9 +225,11 @@ def plan_action_edit(
     owner_is_family: bool,
     due_on: dt.date,
     community: bool,
+    community_service: CommunityService | None,
 ) -> tuple[PlanAction, bool]:
     """Correct an action: what, who (a member of the team or the family), by
-    when and whether a community resource delivers it, on an open case.
+    when and whether a community resource — perhaps a service of the
+    directory — delivers it, on an open case.
     Preconditions: ``access.may_work_on`` for the action's case. A new due date
     must be today or later; the owner must be on the team unless they are the
     owner already. Records the changes (before and after) in the case's events
@@ -235,18 +257,24 @@ def plan_action_edit(
             raise InvalidInput(
                 "The owner must be on the team around the family", field="owner"
             )
+        _check_service(case, community_service, action.community_service_id)
+        community = community or community_service is not None
         changes = _changes(
             {
                 "what": action.what,
                 "owner": old_owner,
                 "due_on": action.due_on.isoformat(),
                 "community": action.community,
+                "community_service": action.community_service_id,
             },
             {
                 "what": what,
                 "owner": new_owner,
                 "due_on": due_on.isoformat(),
                 "community": community,
+                "community_service": community_service.pk
+                if community_service
+                else None,
             },
         )
         if not changes:
@@ -256,6 +284,7 @@ def plan_action_edit(
         action.owner_is_family = owner is None
         action.due_on = due_on
         action.community = community
+        action.community_service = community_service
         fields = list(changes)
         if "owner" in changes:
             fields.append("owner_is_family")

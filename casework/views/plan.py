@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
 from casework.access import case_get_for_user, may_work_on
-from casework.forms import ActionEditForm, ActionForm, OutcomeForm
+from casework.forms import ActionAddForm, ActionEditForm, OutcomeForm
 from casework.models import OPEN_STATUSES, ActionStatus, Case, PlanAction
 from casework.services.plan import (
     plan_action_add,
@@ -28,6 +28,13 @@ from casework.views.cases import case_heading
 from core.access_log import access_log_record
 from core.errors import DomainError
 from core.view_access import scoped
+from localities.models import CommunityService
+
+
+def _service(pk: int | None) -> CommunityService | None:
+    """The directory's service chosen on a form (the service checks that the
+    case may name it)."""
+    return None if pk is None else CommunityService.objects.filter(pk=pk).first()
 
 
 def _plan_case(request: HttpRequest, case_id: int) -> tuple[User, Any]:
@@ -50,7 +57,7 @@ def plan(request: HttpRequest, case_id: int) -> HttpResponse:
     outcome_form = OutcomeForm(
         request.POST if request.POST.get("add") == "outcome" else None
     )
-    action_form = ActionForm(
+    action_form = ActionAddForm(
         request.POST if request.POST.get("add") == "action" else None, case=case
     )
     if request.method == "POST":
@@ -78,6 +85,7 @@ def plan(request: HttpRequest, case_id: int) -> HttpResponse:
                         owner_is_family=d["owner"] == "family",
                         due_on=d["due_on"],
                         community=d["community"],
+                        community_service=_service(d["community_service"]),
                     )
                     return redirect("casework:plan", case_id=case.pk)
             elif request.POST.get("action"):
@@ -111,7 +119,12 @@ def plan(request: HttpRequest, case_id: int) -> HttpResponse:
     access_log_record(user=user, obj=case, request=request)
     outcomes = list(
         case.outcomes.prefetch_related(
-            Prefetch("actions", queryset=PlanAction.objects.select_related("owner"))
+            Prefetch(
+                "actions",
+                queryset=PlanAction.objects.select_related(
+                    "owner", "community_service"
+                ),
+            )
         )
     )
     actions = [a for o in outcomes for a in o.actions.all()]
@@ -194,7 +207,7 @@ def action_edit(
     """Correct an action: what, who, by when, community resource."""
     user, case = _plan_to_correct(request, case_id)
     action = (
-        case.actions.select_related("owner", "outcome", "case")
+        case.actions.select_related("owner", "outcome", "case", "community_service")
         .filter(pk=plan_action_id)
         .first()
     )
@@ -219,6 +232,7 @@ def action_edit(
                 owner_is_family=d["owner"] == "family",
                 due_on=d["due_on"],
                 community=d["community"],
+                community_service=_service(d["community_service"]),
             )
         except DomainError as exc:
             form.add_domain_error(exc)

@@ -27,6 +27,7 @@ from casework.services.plan import (
 )
 from core.errors import Conflict, InvalidInput
 from core.periods import local_date
+from localities.models import CommunityService, Locality
 from tests.factories import CaseFactory, OrganisationFactory, UserFactory, join_team
 from tests.helpers import sign_in, sign_in_verified
 
@@ -168,6 +169,7 @@ def test_only_the_changed_fields_are_recorded(plan):
         owner_is_family=False,
         due_on=in_days(12),
         community=False,
+        community_service=None,
     )
     assert changed
     (event,) = edits(case)
@@ -228,6 +230,7 @@ def test_a_past_due_date_is_refused_and_nothing_changes(client, plan):
             owner_is_family=False,
             due_on=in_days(-1),
             community=False,
+            community_service=None,
         )
     assert refused.value.field == "due_on"
     assert action_state(action) == before
@@ -310,6 +313,7 @@ def test_the_owner_must_be_on_the_team(client, plan):
             owner_is_family=False,
             due_on=in_days(9),
             community=False,
+            community_service=None,
         )
     assert action_state(action) == before
 
@@ -478,6 +482,7 @@ def test_a_closed_case_plan_cannot_be_edited(client, plan):
             owner_is_family=True,
             due_on=in_days(30),
             community=False,
+            community_service=None,
         )
     assert action_state(action)[0] == "Breakfast club place"
     assert edits(case) == [] and not LogEntry.objects.exists()
@@ -715,6 +720,7 @@ def test_the_case_page_query_count_does_not_grow_with_corrections(
             owner_is_family=bool(i % 2),
             due_on=in_days(5 + i),
             community=False,
+            community_service=None,
         )
 
     sign_in_verified(client, lead)
@@ -740,7 +746,158 @@ def test_an_unchanged_action_edit_at_the_service_says_so(plan):
         owner_is_family=False,
         due_on=in_days(10),
         community=False,
+        community_service=None,
     )
     assert not changed
     assert edits(case) == []
     assert PlanAction.objects.get().updated_at == action.updated_at
+
+
+# --- A service of the community services directory -----------------------------
+
+
+def _service(name: str, *, locality: str | None = "erdington", active=True):
+    return CommunityService.objects.create(
+        locality=None if locality is None else Locality.objects.get(slug=locality),
+        name=name,
+        category="Family support",
+        contact="0121 000 0000",
+        active=active,
+    )
+
+
+def test_an_action_names_a_service_of_the_directory_when_added(client, plan):
+    case, outcome, _action, _partner = plan
+    hub = _service("Erdington Family Hub")
+    citywide = _service("Citywide Parenting Line", locality=None)
+    _service("Ladywood Youth Club", locality="ladywood")
+    _service("Closed Club", active=False)
+    sign_in_verified(client, case.lead_practitioner)
+    page = client.get(f"/cases/{case.pk}/plan/").content.decode()
+    assert "Erdington Family Hub" in page and "Citywide Parenting Line" in page
+    assert "Ladywood Youth Club" not in page and "Closed Club" not in page
+    client.post(
+        f"/cases/{case.pk}/plan/",
+        {
+            "add": "action",
+            "outcome": outcome.pk,
+            "what": "Parenting group",
+            "owner": "family",
+            "due_on": in_days(7).isoformat(),
+            "community_service": citywide.pk,
+        },
+    )
+    added = PlanAction.objects.get(what="Parenting group")
+    # Naming a service makes it a community action.
+    assert added.community_service == citywide and added.community
+    assert (
+        "Citywide Parenting Line"
+        in client.get(f"/cases/{case.pk}/plan/").content.decode()
+    )
+    assert hub.pk != citywide.pk
+
+
+def test_an_edit_names_a_service_and_the_timeline_says_which(client, plan):
+    case, _outcome, action, partner = plan
+    hub = _service("Erdington Family Hub")
+    sign_in_verified(client, case.lead_practitioner)
+    response = client.post(
+        f"/cases/{case.pk}/plan/actions/{action.pk}/",
+        {
+            "what": "Breakfast club place",
+            "owner": partner.pk,
+            **date_post(in_days(10)),
+            "community_service": hub.pk,
+        },
+    )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.community_service == hub and action.community
+    (event,) = edits(case)
+    assert event.data["changes"] == {
+        "community": {"from": False, "to": True},
+        "community_service": {"from": None, "to": hub.pk},
+    }
+    timeline = text_of(client.get(f"/cases/{case.pk}/"))
+    assert "Service from the directory: none → Erdington Family Hub" in timeline
+
+
+def test_a_service_outside_the_familys_area_is_refused(client, plan):
+    case, _outcome, action, partner = plan
+    elsewhere = _service("Ladywood Youth Club", locality="ladywood")
+    closed = _service("Closed Club", active=False)
+    sign_in_verified(client, case.lead_practitioner)
+    before = action_state(action)
+    for service in (elsewhere, closed):
+        page = html.unescape(
+            client.post(
+                f"/cases/{case.pk}/plan/actions/{action.pk}/",
+                {
+                    "what": "Breakfast club place",
+                    "owner": partner.pk,
+                    **date_post(in_days(10)),
+                    "community_service": service.pk,
+                },
+            ).content.decode()
+        )
+        assert (
+            '<a href="#id_community_service">Choose a service from the directory '
+            "for the family's area</a>" in page
+        )
+        with pytest.raises(InvalidInput):
+            plan_action_edit(
+                action_id=action.pk,
+                actor=case.lead_practitioner,
+                what="Breakfast club place",
+                owner=partner,
+                owner_is_family=False,
+                due_on=in_days(10),
+                community=False,
+                community_service=service,
+            )
+    assert action_state(action) == before
+    action.refresh_from_db()
+    assert action.community_service is None
+    assert edits(case) == []
+
+
+def test_an_action_keeps_a_service_since_closed(client, plan):
+    case, _outcome, action, partner = plan
+    hub = _service("Erdington Family Hub")
+    plan_action_edit(
+        action_id=action.pk,
+        actor=case.lead_practitioner,
+        what="Breakfast club place",
+        owner=partner,
+        owner_is_family=False,
+        due_on=in_days(10),
+        community=True,
+        community_service=hub,
+    )
+    hub.active = False
+    hub.save(update_fields=["active"])
+    sign_in_verified(client, case.lead_practitioner)
+    page = client.get(f"/cases/{case.pk}/plan/actions/{action.pk}/").content.decode()
+    assert "Erdington Family Hub (no longer in the directory)" in page
+    response = client.post(
+        f"/cases/{case.pk}/plan/actions/{action.pk}/",
+        {
+            "what": "Breakfast club, Mondays",
+            "owner": partner.pk,
+            **date_post(in_days(10)),
+            "community": "on",
+            "community_service": hub.pk,
+        },
+    )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.what == "Breakfast club, Mondays" and action.community_service == hub
+
+
+def test_the_database_refuses_a_named_service_on_a_non_community_action(plan):
+    _case, _outcome, action, _partner = plan
+    hub = _service("Erdington Family Hub")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PlanAction.objects.filter(pk=action.pk).update(
+            community_service=hub, community=False
+        )
