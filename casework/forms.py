@@ -437,7 +437,7 @@ def _service_field(case: Any, current: Any = None) -> forms.TypedChoiceField:
     if current is not None and current.pk not in dict(services):
         services.append((current.pk, f"{current.name} (no longer in the directory)"))
     return forms.TypedChoiceField(
-        label="Service from the community services directory (optional)",
+        label="Service from the community services directory",
         help_text="Choosing one makes it a community action.",
         choices=[("", "None chosen"), *services],
         coerce=int,
@@ -538,8 +538,10 @@ class NoteAmendForm(GovukFormMixin, forms.Form):
         label="The note as it should read",
         widget=forms.Textarea({"rows": 5}),
         max_length=10000,
-        required=False,
-        error_messages={"max_length": "The note must be 10,000 characters or fewer"},
+        error_messages={
+            "required": "Enter the note as it should read",
+            "max_length": "The note must be 10,000 characters or fewer",
+        },
     )
     reason = forms.CharField(
         label="Why are you amending it?",
@@ -547,8 +549,10 @@ class NoteAmendForm(GovukFormMixin, forms.Form):
         "The original stays on the record with your reason.",
         widget=forms.Textarea({"rows": 2}),
         max_length=2000,
-        required=False,
-        error_messages={"max_length": "The reason must be 2,000 characters or fewer"},
+        error_messages={
+            "required": "Enter why you are amending the note",
+            "max_length": "The reason must be 2,000 characters or fewer",
+        },
     )
 
     def __init__(self, *args: Any, note: CaseNote, **kwargs: Any) -> None:
@@ -558,13 +562,12 @@ class NoteAmendForm(GovukFormMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if self.errors:
-            return data
         problems = note_amendment_problems(
             current=self.note.text,
             text=data.get("text", ""),
             reason=data.get("reason", ""),
         )
         for field, message in problems.items():
-            self.add_error(field, message)
+            if field not in self.errors:
+                self.add_error(field, message)
         return data

@@ -529,6 +529,7 @@ def test_the_author_amends_a_note_and_the_original_is_kept(client, note):
     url = f"/cases/{case.pk}/notes/{n.pk}/amend/"
     page = client.get(url).content.decode()
     assert "Home visit on Tuesday: Mum was upset.</textarea>" in page
+    assert "(optional)" not in page  # both the text and the reason are needed
     response = client.post(
         url,
         {

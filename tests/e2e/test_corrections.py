@@ -16,6 +16,7 @@ from casework.models import CaseEvent, NoteAmendment, PlanAction
 from casework.services.cases import case_note_add
 from casework.services.plan import plan_action_add, plan_outcome_add
 from core.periods import local_date
+from localities.models import CommunityService
 from tests.e2e.test_sign_in_roles import sign_in_with_browser
 from tests.factories import (
     CaseFactory,
@@ -83,10 +84,17 @@ def test_the_lead_corrects_an_action_and_amends_a_note(live_server, page):
         significant=True,
     )
 
+    CommunityService.objects.create(
+        locality=case.locality,
+        name="Erdington Family Hub",
+        category="Family support",
+        contact="0121 000 0000",
+    )
     sign_in_with_browser(page, base, lead.email)
     page.goto(f"{base}/cases/{case.pk}/plan/")
     page.get_by_role("link", name="Change the action: Breakfast club place").click()
     assert page.get_by_role("heading", name="Change an action").is_visible()
+    shoot(page, "G-edit-action")
     # A past date is refused, with the message linked to the field.
     last_week = today - dt.timedelta(days=7)
     page.get_by_label("Day").fill(str(last_week.day))
@@ -104,12 +112,20 @@ def test_the_lead_corrects_an_action_and_amends_a_note(live_server, page):
     page.get_by_label("Month").fill(str(new_due.month))
     page.get_by_label("Year").fill(str(new_due.year))
     page.get_by_label("Who will do it").select_option(label="The family")
-    page.get_by_label("A community resource will deliver this").check()
-    shoot(page, "G-edit-action")
+    page.get_by_label("Service from the community services directory").select_option(
+        label="Erdington Family Hub"
+    )
+    # Away from the list, which a screenshot would otherwise show open.
+    page.get_by_role("heading", name="Change an action").click()
+    shoot(page, "G-edit-action-filled")
     page.get_by_role("button", name="Save the changes").click()
     assert page.get_by_text("Action updated.").is_visible()
     action.refresh_from_db()
     assert action.owner_is_family and action.due_on == new_due and action.community
+    assert action.community_service is not None
+    assert page.get_by_test_id("community-service").inner_text() == (
+        "Erdington Family Hub"
+    )
     assert CaseEvent.objects.filter(kind="plan_action_edited").count() == 1
 
     page.goto(f"{base}/cases/{case.pk}/")
@@ -121,6 +137,7 @@ def test_the_lead_corrects_an_action_and_amends_a_note(live_server, page):
     page.get_by_label("Why are you amending it?").fill(
         "The visit was on Wednesday, not Tuesday."
     )
+    shoot(page, "G-amend-note")
     page.get_by_role("button", name="Amend the note").click()
     timeline = page.get_by_test_id("timeline")
     assert "Home visit on Wednesday: Amir was tired." in timeline.inner_text()
