@@ -34,6 +34,7 @@ from casework.models import (
     CaseStatus,
     NoteAmendment,
     PlanAction,
+    PlanOutcome,
     WheelDomain,
 )
 from core.periods import LONDON
@@ -261,8 +262,8 @@ def _edit_descriptions(
     events: list[Any], notes: list[Any]
 ) -> dict[int, tuple[str, list[str]]]:
     """For each correction among the events: what was corrected and each change
-    from → to (at most two queries, for the owners' names and the actions' and
-    outcomes' current words)."""
+    from → to. A query each, only when needed, for the owners' names, the
+    directory's services, and the actions' and outcomes' current words."""
     from accounts.models import User
     from casework.events import Kind
 
@@ -289,6 +290,14 @@ def _edit_descriptions(
     actions = (
         dict(PlanAction.objects.filter(pk__in=action_ids).values_list("pk", "what"))
         if action_ids
+        else {}
+    )
+    outcome_ids = [
+        e.data["outcome"] for e in edits if e.kind == Kind.PLAN_OUTCOME_EDITED
+    ]
+    outcomes = (
+        dict(PlanOutcome.objects.filter(pk__in=outcome_ids).values_list("pk", "text"))
+        if outcome_ids
         else {}
     )
     service_ids = {
@@ -346,6 +355,8 @@ def _edit_descriptions(
         subject = ""
         if e.kind == Kind.PLAN_ACTION_EDITED and e.data["action"] in actions:
             subject = f"“{actions[e.data['action']]}”"
+        elif e.kind == Kind.PLAN_OUTCOME_EDITED and e.data["outcome"] in outcomes:
+            subject = f"“{outcomes[e.data['outcome']]}”"
         out[e.pk] = (subject, changes)
     return out
 

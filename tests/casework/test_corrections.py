@@ -369,6 +369,7 @@ def test_the_lead_edits_an_outcome_and_the_change_is_recorded(client, plan):
     assert logged["before"] == {"text": "Mornings are calm", "domain": "relationships"}
     timeline = html.unescape(client.get(f"/cases/{case.pk}/").content.decode())
     assert "Plan outcome edited" in timeline
+    assert "“Mornings are calm and on time”" in timeline
     assert "Part of the family wheel: Relationships → Healthy lifestyles" in timeline
 
 
