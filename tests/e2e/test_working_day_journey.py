@@ -212,6 +212,29 @@ def walk_my_work(page: Page, base: str, who: str) -> None:
         expect(page.locator("main")).to_contain_text(family)
 
 
+def change_phone(page: Page, user) -> None:
+    """From the account links, the worker corrects their work phone number:
+    a wrong one is refused with a message linked to the box."""
+    page.get_by_role("navigation", name="Account").get_by_role(
+        "link", name="Your details"
+    ).click()
+    box = page.get_by_label("Work phone number (optional)")
+    box.fill("0121 496")
+    page.get_by_role("button", name="Save your phone number").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Enter a UK telephone number")
+    shoot(page, "working-day-your-details-error")
+    summary.get_by_role("link").click()
+    expect(box).to_be_focused()
+    box.fill("0121 496 0000")
+    page.get_by_role("button", name="Save your phone number").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "Your phone number is now 0121 496 0000."
+    )
+    user.refresh_from_db()
+    assert user.phone == "0121 496 0000"
+
+
 @override_settings(TWO_FACTOR_REQUIRED=False)
 @pytest.mark.parametrize("who", ["lead", "manager", "partner", "data_protection"])
 def test_a_working_day_with_search(live_server, browser, day, who):
@@ -280,6 +303,8 @@ def test_a_working_day_with_search(live_server, browser, day, who):
 
     if who in ("lead", "manager"):
         walk_my_work(page, base, who)
+    if who == "lead":
+        change_phone(page, day[who])
     failures = axe.close()
     context.close()
     assert len(axe.seen) > 5
