@@ -298,6 +298,8 @@ def test_a_working_day_with_search(live_server, browser, day, who):
         child.get_by_role("link", name="Ruby Patel").click()
         expect(page.get_by_test_id("person-name")).to_have_text("Ruby Patel")
         cases = page.get_by_test_id("involved-cases")
+        if who == "lead":
+            shoot(page, "working-day-person-lead")
         cases.get_by_role("link", name="Patel family").click()
         expect(page.get_by_test_id("case-heading")).to_have_text("Patel family")
 
