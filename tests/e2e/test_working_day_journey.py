@@ -189,27 +189,52 @@ def nav_search(page: Page, typed: str) -> None:
 
 
 def walk_my_work(page: Page, base: str, who: str) -> None:
-    """Every item's link opens a page about the item's family."""
+    """Every item's link opens a page about the item's family, where a plan
+    action is overdue exactly when My work says it is."""
     page.get_by_test_id("service-navigation").get_by_role(
         "link", name="My work"
     ).click()
     expect(page.get_by_role("heading", name="My work", level=1)).to_be_visible()
-    rows = page.locator("tr[data-kind]")
     items = [
         (
             row.locator("td:nth-child(3) a").get_attribute("href"),
             row.locator("td:nth-child(2) a").inner_text(),
+            row.get_attribute("data-kind"),
+            row.locator("td:nth-child(3)").inner_text(),
+            bool(row.locator(".govuk-tag--red").count()),
         )
-        for row in rows.all()
+        for row in page.locator("tr[data-kind]").all()
     ]
     assert items, f"nothing on {who}'s My work"
     shoot(page, f"working-day-my-work-{who}")
     # Several actions of a plan open the same page: each page once.
-    for href, family in dict.fromkeys(items):
-        assert family.endswith(" family"), family
+    pages: dict[tuple[str, str], list[tuple[str, bool]]] = {}
+    for href, family, kind, text, overdue in items:
+        assert href and family.endswith(" family"), (href, family)
+        actions = pages.setdefault((href, family), [])
+        if kind == "action":
+            actions.append((text.split(": ", 1)[1].splitlines()[0], overdue))
+    for (href, family), actions in pages.items():
         response = page.goto(f"{base}{href}")
         assert response is not None and response.status == 200, href
         expect(page.locator("main")).to_contain_text(family)
+        for what, overdue in actions:
+            row = page.locator("main tr").filter(has_text=what)
+            tag = row.locator(".govuk-tag--red", has_text="Overdue")
+            expect(tag).to_have_count(1 if overdue else 0)
+        fits_a_phone(page, href)
+
+
+def fits_a_phone(page: Page, what: str) -> None:
+    """At 390px the page is no wider than the screen."""
+    page.set_viewport_size({"width": WIDTHS[1], "height": 900})
+    wide = page.evaluate("document.documentElement.scrollWidth")
+    if wide > WIDTHS[1]:
+        name = re.sub(r"[^a-z0-9]+", "-", what).strip("-")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"too-wide-{name}.png"), full_page=True)
+    page.set_viewport_size({"width": WIDTHS[0], "height": 900})
+    assert wide <= WIDTHS[1], f"{what} is {wide}px wide on a {WIDTHS[1]}px screen"
 
 
 def change_phone(page: Page, user) -> None:
