@@ -14,13 +14,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.access import Viewer, active_user, manages_locality
 from accounts.models import User
 from accounts.roles import Role
 from casework.grants import VIEW, WORK, granted, has_case_grant
-from casework.models import Case, CaseNote, CasePerson
+from casework.models import Case, CaseNote
 from families.models import Person
 
 
@@ -108,9 +108,12 @@ def person_queryset_for_user(user: Viewer) -> QuerySet[Person]:
     if not may_see_family_records(user):
         return Person.objects.none()
     cases = case_queryset_for_user(user)
+    # Correlated: each person is checked by index (their household's cases,
+    # their places on cases), so a query for a few people (a page, a search's
+    # candidates) never reads the whole of the user's scope.
     return Person.objects.filter(
-        Q(family_id__in=cases.values("family_id"))
-        | Q(pk__in=CasePerson.objects.filter(case__in=cases).values("person_id"))
+        Exists(cases.filter(family_id=OuterRef("family_id")))
+        | Exists(cases.filter(places__person_id=OuterRef("pk")))
     )
 
 

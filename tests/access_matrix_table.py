@@ -33,6 +33,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "": row(OK, anonymous=SIGN_IN),
     "account/api-tokens/": row(OK, anonymous=SIGN_IN),
     "account/api-tokens/<int:token_id>/revoke/": row(GONE, anonymous=SIGN_IN),
+    "account/details/": row(OK, anonymous=SIGN_IN),
     "account/password/": row(OK, anonymous=SIGN_IN),
     # Public: the link's one-time token is the credential; a bad one says so.
     "account/set-password/<str:uidb64>/<str:token>/": row(OK),

@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -25,8 +24,10 @@ from casework.services.plan import (
     plan_outcome_edit,
 )
 from casework.views.cases import case_heading
+from core import clock
 from core.access_log import access_log_record
 from core.errors import DomainError
+from core.periods import local_date
 from core.view_access import scoped
 from localities.models import CommunityService
 
@@ -142,7 +143,8 @@ def plan(request: HttpRequest, case_id: int) -> HttpResponse:
             "no_community_action": bool(actions)
             and not any(a.community for a in actions),
             "statuses": ActionStatus.choices,
-            "today": timezone.localdate(),
+            # The day My work counts from, so that both say the same is overdue.
+            "today": local_date(clock.now()),
         },
     )
 
