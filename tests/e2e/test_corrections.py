@@ -120,6 +120,7 @@ def test_the_lead_corrects_an_action_and_amends_a_note(live_server, page):
     shoot(page, "G-edit-action-filled")
     page.get_by_role("button", name="Save the changes").click()
     assert page.get_by_text("Action updated.").is_visible()
+    shoot(page, "G-plan-after-edit")
     action.refresh_from_db()
     assert action.owner_is_family and action.due_on == new_due and action.community
     assert action.community_service is not None
