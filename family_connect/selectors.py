@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import CharField, Func, Prefetch, Q, QuerySet
 from django.db.models.functions import Length
@@ -221,12 +222,15 @@ def _named_rows(
     PostgreSQL prefers to read every member of the user's forms (a whole
     locality's) and test the patterns on each: six to fifteen times the
     pages. A materialised common table expression holds it to this order."""
-    named_sql, named_params = (
-        members.order_by()
-        .values_list("form_id", "given_name_key", "family_name_key")
-        .query.sql_with_params()
-    )
-    scope_sql, scope_params = forms.order_by().values("pk").query.sql_with_params()
+    try:
+        named_sql, named_params = (
+            members.order_by()
+            .values_list("form_id", "given_name_key", "family_name_key")
+            .query.sql_with_params()
+        )
+        scope_sql, scope_params = forms.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:
+        return []  # the user sees no forms (``forms.none()``): nothing to ask
     connection = connections[forms.db]
     fence = "MATERIALIZED " if connection.vendor == "postgresql" else ""
     form_table = connection.ops.quote_name(FamilyConnectForm._meta.db_table)

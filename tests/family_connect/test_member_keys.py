@@ -13,7 +13,7 @@ from accounts.roles import Role
 from families.names import name_keys
 from families.query import parse_query
 from family_connect.models import FamilyConnectForm, FormMember
-from family_connect.selectors import FormFilters, form_list_for_user
+from family_connect.selectors import FormFilters, form_ids_naming, form_list_for_user
 from records_import import run as import_run
 from records_import.run import records_import
 from tests.factories import FormFactory, OrganisationFactory, UserFactory
@@ -136,3 +136,11 @@ def test_forms_are_found_by_the_stored_keys(evans):
     assert _found("evans") == []
     assert _found("jnoes") == ["FC-EVAN-0001"]
     assert FamilyConnectForm.objects.count() == 2
+
+
+def test_a_user_who_sees_no_forms_finds_none_by_name(evans):
+    # A manager of no locality sees no forms at all.
+    nobody = UserFactory(role=Role.LOCALITY_MANAGER)
+    forms = form_list_for_user(nobody, FormFilters(query=parse_query("evans")))
+    assert list(forms) == []
+    assert form_ids_naming(FamilyConnectForm.objects.none(), parse_query("eavns")) == []
