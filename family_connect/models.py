@@ -222,6 +222,10 @@ class FormMember(ChoiceLabelsModel):
     role = models.CharField(max_length=10, choices=MemberRole.choices)
     given_name = models.CharField(max_length=100)
     family_name = models.CharField(max_length=100)
+    # Lower-case letters only (``families.names.name_keys``), for searching
+    # forms by name: set by every writer of a member.
+    given_name_key = models.CharField(max_length=100, blank=True)
+    family_name_key = models.CharField(max_length=100, blank=True)
     date_of_birth = models.DateField(null=True, blank=True)
     expected = models.BooleanField(default=False)
     sex = models.CharField(max_length=10, choices=Sex.choices, blank=True)

@@ -6,9 +6,9 @@ Names are matched on the keys intake's matching uses
 the person's given or family name key, or within one letter of it (one
 insertion, deletion, substitution or swap, for words of three letters or
 more). The database narrows the candidates with prefix and suffix patterns on
-the keys (served on PostgreSQL by the trigram indexes of
-``search/migrations/0001``); the exact one-letter rule is then applied here, on
-the keys alone, before any record is read. Every function runs a fixed number
+the keys (``families.names.key_near_q``, served on PostgreSQL by the trigram
+indexes of ``search/migrations``); the exact one-letter rule is then applied
+here, on the keys alone, before any record is read. Every function runs a fixed number
 of queries whatever the number of matches.
 """
 
@@ -28,6 +28,7 @@ from casework.access import case_queryset_for_user, person_queryset_for_user
 from casework.models import OPEN_STATUSES, Case, CasePerson
 from casework.selectors.names import FamilyName, case_family_names
 from families.models import Family, Person
+from families.names import key_near_q
 from families.query import SearchQuery
 from family_connect.access import form_queryset_for_user, form_shows_details
 from family_connect.matching import names_score
@@ -44,54 +45,6 @@ PAGE_LIMIT = 50
 
 
 # --- Names ------------------------------------------------------------------
-
-
-def near_patterns(token: str) -> tuple[list[tuple[str, str]], list[str]]:
-    """What every key within one letter of ``token`` (``within_one_edit``)
-    looks like, as patterns an index serves: within a letter of the word's
-    length, it starts and ends with the word's letters around one of them
-    (one letter changed, missing or added there), or it is the word with two
-    neighbouring letters swapped. Each pattern keeps a start or an end of two
-    letters or more, which the trigram indexes look up."""
-    around = [(token[:i], token[i + 1 :]) for i in range(len(token))]
-    swapped = [
-        token[:i] + token[i + 1] + token[i] + token[i + 2 :]
-        for i in range(len(token) - 1)
-        if token[i] != token[i + 1]
-    ]
-    return around, swapped
-
-
-def _token_q(token: str, columns: Sequence[str], lengths: dict[str, str]) -> Q:
-    """A superset of the keys ``token_score`` accepts: the key starts with the
-    word or, for words of three letters or more, matches one of its
-    ``near_patterns``."""
-    found = Q()
-    for column in columns:
-        near = Q(**{f"{column}__startswith": token})
-        if len(token) > 2:
-            around, swapped = near_patterns(token)
-            one_letter = Q()
-            for start, end in around:
-                pattern = Q()
-                if start:
-                    pattern &= Q(**{f"{column}__startswith": start})
-                if end:
-                    pattern &= Q(**{f"{column}__endswith": end})
-                one_letter |= pattern
-            near |= (
-                Q(
-                    **{
-                        f"{lengths[column]}__gte": len(token) - 1,
-                        f"{lengths[column]}__lte": len(token) + 1,
-                    }
-                )
-                & one_letter
-            )
-            for other in swapped:
-                near |= Q(**{column: other})
-        found |= near
-    return found
 
 
 @dataclass(frozen=True)
@@ -123,7 +76,7 @@ def person_ids_matching(
             given_len=Length("given_name_key"), family_len=Length("family_name_key")
         )
         for token in query.names:
-            people = people.filter(_token_q(token, PERSON_KEYS, PERSON_LENGTHS))
+            people = people.filter(key_near_q(token, PERSON_KEYS, PERSON_LENGTHS))
     if by_details and query.date_of_birth:
         people = people.filter(date_of_birth=query.date_of_birth)
     year = query.year_of_birth

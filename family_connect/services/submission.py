@@ -21,6 +21,7 @@ from core import clock
 from core.errors import Conflict, NotAllowed
 from core.history import LIVE, Mode, Rule
 from core.notifications import Message, notifications_queue
+from families.names import name_keys
 from family_connect import events as form_events
 from family_connect.access import may_bulk_upload, routes_for_user
 from family_connect.limits import forms_allowance_take
@@ -227,7 +228,12 @@ def _form_create(
 
     members = FormMember.objects.bulk_create(
         [
-            FormMember(form=form, position=i, **dataclasses.asdict(m))
+            FormMember(
+                form=form,
+                position=i,
+                **dataclasses.asdict(m),
+                **name_keys(m.given_name, m.family_name),
+            )
             for i, m in enumerate(data.members)
         ]
     )

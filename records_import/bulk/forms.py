@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import Organisation
 from casework.models import ImportedEpisode
 from families.models import Person
+from families.names import name_keys
 from family_connect import events as form_events
 from family_connect.models import (
     FamilyConnectForm,
@@ -127,6 +128,7 @@ def _form_members(rows: _FormRows, w: Written, people: dict[str, Person]) -> Non
                 role=m.role,
                 given_name=m.given_name,
                 family_name=m.family_name,
+                **name_keys(m.given_name, m.family_name),
                 date_of_birth=m.date_of_birth,
                 expected=m.expected,
                 sex=m.sex,

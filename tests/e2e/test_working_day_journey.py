@@ -15,6 +15,7 @@ from django.test import override_settings
 from playwright.sync_api import Page, expect
 
 from accounts.roles import Role
+from families.names import name_keys
 from family_connect.models import FormMember
 from tests.casework.test_my_work import action, at, days, frozen, world  # noqa: F401
 from tests.e2e.conftest import AXE, SCREENSHOTS
@@ -88,6 +89,7 @@ def day(world):  # noqa: F811
         role="child",
         given_name="Ruby",
         family_name="Patel",
+        **name_keys("Ruby", "Patel"),
         date_of_birth=BORN,
         person=ruby,
     )

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from core.models import AccessLog
+from families.names import name_keys
 from families.query import BAD_DATE, parse_query
 from family_connect.access import (
     form_details_filter,
@@ -45,6 +46,7 @@ def _child(form, given, family, born=dt.date(2014, 4, 3)):
         role="child",
         given_name=given,
         family_name=family,
+        **name_keys(given, family),
         date_of_birth=born,
     )
 
@@ -56,6 +58,7 @@ def _adult(form, given, family):
         relationship="mother",
         given_name=given,
         family_name=family,
+        **name_keys(given, family),
     )
 
 

@@ -31,7 +31,10 @@ from casework.models import (
     SocialCareReferral,
 )
 from core.access_log import access_log_record
-from family_connect.models import FormDecision
+from families.names import name_keys
+from families.query import parse_query
+from family_connect.models import FamilyConnectForm, FormDecision, FormMember
+from family_connect.selectors import form_ids_naming
 from privacy.models import PurgedEpisode, PurgedRecord
 from privacy.purge import retention_purge
 from privacy.tasks import retention_purge_weekly
@@ -98,6 +101,7 @@ def member(form, position, person=None, given_name="Gale", family_name="Gale"):
         role="child",
         given_name=given_name,
         family_name=family_name,
+        **name_keys(given_name, family_name),
         date_of_birth=dt.date(2014, 5, 2),
         person=person,
     )
@@ -326,6 +330,20 @@ def test_the_purge_removes_exactly_the_expired_records_and_leaves_stubs(records)
 
     # A second run finds nothing more to do.
     assert retention_purge(now=NOW, commit=True, purged_by="test").stubs == []
+
+
+def test_the_name_keys_go_with_the_purged_forms(records):
+    # The keys searched for a form's people are removed with them: a search by
+    # a purged family's name no longer finds anything, and no key is left.
+    def found(typed):
+        return form_ids_naming(FamilyConnectForm.objects.all(), parse_query(typed))
+
+    assert found("zeller") == [records["old_z"].pk]
+    assert FormMember.objects.filter(family_name_key="zeller").exists()
+    retention_purge(now=NOW, commit=True, purged_by="test")
+    assert found("zeller") == []
+    assert found("zelelr") == []
+    assert not FormMember.objects.filter(family_name_key="zeller").exists()
 
 
 def test_a_dry_run_counts_exactly_what_a_purge_removes_and_changes_nothing(records):

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import itertools
 
+from families.names import near_patterns
 from family_connect.matching import token_score, within_one_edit
-from search.selectors import near_patterns
 
 
 def _matches_patterns(token: str, key: str) -> bool:
-    """``key`` as the database reads ``_token_q``'s patterns for ``token``."""
+    """``key`` as the database reads ``key_near_q``'s patterns for ``token``."""
     if key.startswith(token):
         return True
     around, swapped = near_patterns(token)

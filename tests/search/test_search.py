@@ -16,7 +16,7 @@ from accounts.roles import Role
 from accounts.services import api_token_issue
 from core.models import AccessLog
 from families.models import Person
-from families.names import name_key
+from families.names import name_key, name_keys
 from families.query import parse_query
 from localities.models import Locality
 from search.selectors import people_page, people_search, search_for_user
@@ -42,6 +42,7 @@ def _member(form, given, family, born=APRIL_3):
         role="child",
         given_name=given,
         family_name=family,
+        **name_keys(given, family),
         date_of_birth=born,
     )
 
