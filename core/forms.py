@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.utils import translation
@@ -310,6 +310,17 @@ def govuk_error_messages(field: forms.Field, name: str = "") -> None:
         current = field.error_messages.get(code)
         if current is None or str(current) in _DJANGO_DEFAULTS.get(code, set()):
             field.error_messages[code] = message
+
+
+F = TypeVar("F", bound=forms.Field)
+
+
+def needed_for(field: F, when: str) -> F:
+    """Mark a field needed for one choice only: its label says so ("Lead
+    practitioner (if allocating)"), not "(optional)". The form's ``clean``
+    checks it for that choice."""
+    field.needed_for = when  # type: ignore[attr-defined]
+    return field
 
 
 def _base_class(widget: forms.Widget) -> str | None:
