@@ -220,6 +220,12 @@ class ClosureForm(GovukFormMixin, forms.Form):
                             f"feels {question}: yes, no or not asked"
                         },
                     )
+        # The page asks for the family's feedback last: the error summary
+        # follows the page.
+        self.order_fields(
+            [n for n in self.fields if not n.startswith("feedback_")]
+            + ["feedback_score", "feedback_comment"]
+        )
         self.govuk_classes()
 
     def to_input(self) -> ClosureInput:
