@@ -11,6 +11,7 @@ from casework.models import (
     Assessment,
     CaseClosure,
     CaseEvent,
+    PlanOutcome,
     Review,
     WheelDomain,
 )
@@ -213,3 +214,40 @@ def test_a_review_with_bad_dates_says_so_with_the_rest(client, case):
     assert links["id_scaling"] == "Select the family's scaling score, from 0 to 10"
     assert "id_attendees" in links and "id_progress" in links
     assert not Review.objects.filter(case=case).exists()
+
+
+def test_an_empty_outcome_or_action_lists_every_field(client, case):
+    sign_in_verified(client, case.lead_practitioner)
+    url = f"/cases/{case.pk}/plan/"
+    outcome = client.post(url, {"add": "outcome"})
+    assert error_summary(outcome.content) == [
+        ("id_text", "Enter the outcome, in the family's words"),
+        ("id_domain", "Select the part of the family wheel it is about"),
+    ]
+    assert not case.outcomes.exists()
+    PlanOutcome.objects.create(
+        case=case,
+        text="Calmer mornings",
+        domain=WheelDomain.values[0],
+        created_by=case.lead_practitioner,
+    )
+    action = client.post(url, {"add": "action"})
+    assert error_summary(action.content) == [
+        ("id_outcome", "Select the outcome the action works towards"),
+        ("id_what", "Enter what will be done"),
+        ("id_owner", "Select who will do it"),
+        ("id_due_on", "Enter the date it will be done by"),
+    ]
+    junk = client.post(
+        url,
+        {"add": "action", "outcome": "x", "what": "Call", "owner": "x", "due_on": "x"},
+    )
+    assert error_summary(junk.content) == [
+        ("id_outcome", "Select an outcome of this plan"),
+        ("id_owner", "Select the family or a member of the team"),
+        (
+            "id_due_on",
+            "The date it will be done by must be a real date, like 2026-12-18",
+        ),
+    ]
+    assert not case.actions.exists()
