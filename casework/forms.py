@@ -486,13 +486,13 @@ class ReferralForm(GovukFormMixin, forms.Form):
         label="Date of the referral", help_text="For example, 1 10 2026"
     )
     referred_time = forms.TimeField(
-        label="Time (optional)",
+        label="Time",
         required=False,
         help_text="For example, 14:30. If you do not know it, we record midday.",
         widget=forms.TimeInput({"class": "govuk-input--width-5"}, format="%H:%M"),
     )
     reason = forms.CharField(
-        label="Why (optional)",
+        label="Why",
         widget=forms.Textarea({"rows": 3}),
         required=False,
         max_length=5000,

@@ -20,6 +20,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core import validators
 from django.forms import models as model_forms
+from django.template import Context, Template
 from django.test import RequestFactory
 
 from casework.models import PlanOutcome, WheelDomain
@@ -225,3 +226,18 @@ def test_the_walk_finds_the_staff_forms() -> None:
         "audits.forms.RoundForm",
         "audits.forms.GradingForm",
     } <= names
+
+
+def test_no_label_says_optional_twice_or_for_a_required_field(kwargs_for) -> None:
+    """The field's template adds "(optional)": a label must not say it too, and
+    a required field never says it."""
+    template = Template("{% load govuk %}{% govuk_field field %}")
+    wrong = []
+    for cls in _forms():
+        form = _build(cls, None, kwargs_for)
+        for bound in form.visible_fields():
+            html = template.render(Context({"field": bound}))
+            said = html.count("(optional)")
+            if said > 1 or (said and bound.field.required):
+                wrong.append(f"{cls.__module__}.{cls.__name__}.{bound.name}")
+    assert not wrong, wrong
