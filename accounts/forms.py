@@ -95,3 +95,21 @@ class PasswordChangeForm(PasswordSetForm):
         error_messages={"required": "Enter your current password"},
     )
     field_order = ["current", "new", "confirm"]
+
+
+class DetailsForm(GovukFormMixin, forms.Form):
+    """The signed-in user's own details they may change: their work phone
+    number (checked by ``accounts.services.user_phone_change``)."""
+
+    phone = forms.CharField(
+        label="Work phone number",
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "type": "tel",
+                "autocomplete": "tel",
+                "spellcheck": "false",
+                "class": "govuk-input--width-20",
+            }
+        ),
+    )

@@ -30,6 +30,7 @@ from accounts.models import (
     User,
     api_token_digest,
 )
+from accounts.phone import phone_clean
 from accounts.revisit import RoleChange, access_revisit
 from accounts.roles import ADMINISTRATORS_GROUP, Role
 from accounts.selectors import api_tokens_of_user
@@ -461,3 +462,22 @@ def two_factor_reset(*, device_id: int, actor: User) -> None:
             actor=actor, obj=device, before=before, after=None, object_id=device.pk
         )
         device.delete()
+
+
+@transaction.atomic
+def user_phone_change(*, user_id: int, phone: str) -> bool:
+    """Set the user's own work phone number (a UK number, or "" for none),
+    which partners on their cases see; whether it changed. Bad input raises
+    ``InvalidInput`` and changes nothing; a change is written to the change
+    log, by the user themselves."""
+    cleaned = phone_clean(phone)
+    user = User.objects.select_for_update().get(pk=user_id)
+    before = user.phone
+    if cleaned == before:
+        return False
+    user.phone = cleaned
+    user.save(update_fields=["phone"])
+    change_record(
+        actor=user, obj=user, before={"phone": before}, after={"phone": cleaned}
+    )
+    return True

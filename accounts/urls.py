@@ -8,6 +8,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("sign-in/", views.SignInView.as_view(), name="sign_in"),
     path("sign-out/", views.SignOutView.as_view(), name="sign_out"),
+    path("account/details/", views.details_view, name="details"),
     path("account/password/", views.password_change_view, name="password_change"),
     path(
         "account/set-password/<str:uidb64>/<str:token>/",

@@ -17,7 +17,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
-from accounts.forms import PasswordChangeForm, PasswordSetForm, SignInForm, TokenForm
+from accounts.forms import (
+    DetailsForm,
+    PasswordChangeForm,
+    PasswordSetForm,
+    SignInForm,
+    TokenForm,
+)
 from accounts.middleware import LAST_SEEN_AT, SIGNED_IN_AT
 from accounts.models import ApiToken, User
 from accounts.selectors import api_tokens_of_user
@@ -26,6 +32,7 @@ from accounts.services import (
     password_change,
     password_link_user,
     password_set,
+    user_phone_change,
 )
 from accounts.two_factor import confirmed_device, pending_device
 from core.errors import InvalidInput
@@ -140,6 +147,35 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
             )
             return redirect("accounts:home")
     return render(request, "accounts/password_change.html", {"form": form})
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+@signed_in("the user's own details")
+def details_view(request: HttpRequest) -> HttpResponse:
+    """Your details: who you are, and the work phone number partners on your
+    cases see, which you may change."""
+    user = cast(User, request.user)  # login_required
+    form = DetailsForm(request.POST or None, initial={"phone": user.phone})
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = user_phone_change(
+                user_id=user.pk, phone=form.cleaned_data["phone"]
+            )
+        except InvalidInput as exc:
+            form.add_domain_error(exc)
+        else:
+            user.refresh_from_db(fields=["phone"])
+            if not changed:
+                text = "Your phone number is as it was: nothing changed."
+            elif user.phone:
+                text = f"Your phone number is now {user.phone}."
+            else:
+                text = "Your phone number has been removed."
+            messages.success(request, text)
+            return redirect("accounts:details")
+    return render(request, "accounts/details.html", {"form": form})
 
 
 @never_cache

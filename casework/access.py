@@ -11,15 +11,16 @@ same as a case that does not exist.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.access import Viewer, active_user, manages_locality
 from accounts.models import User
 from accounts.roles import Role
 from casework.grants import VIEW, WORK, granted, has_case_grant
-from casework.models import Case, CasePerson
+from casework.models import Case, CaseNote
 from families.models import Person
 
 
@@ -70,6 +71,27 @@ def may_work_on(user: Viewer, case: Case) -> bool:
     return False
 
 
+def notes_amendable_by(user: Viewer, case: Case, notes: Iterable[CaseNote]) -> set[int]:
+    """Which of the case's notes the user may correct: a note's author, while
+    they still work on the case, or a manager of the case's locality (for an
+    author who has moved on, or a correction the manager asks for). Nobody
+    else — not another worker on the case: a note says what its author saw or
+    did. Every amendment keeps the text before it, who made it and why."""
+    if not active_user(user) or not may_work_on(user, case):
+        return set()
+    manager = user.role == Role.LOCALITY_MANAGER  # of the case's locality
+    return {
+        note.pk
+        for note in notes
+        if note.case_id == case.pk and (manager or note.author_id == user.pk)
+    }
+
+
+def may_amend_note(user: Viewer, case: Case, note: CaseNote) -> bool:
+    """Whether the user may correct this note (``notes_amendable_by``)."""
+    return note.pk in notes_amendable_by(user, case, [note])
+
+
 def may_see_family_records(user: Viewer) -> bool:
     """Whether the user may read families' records (households and people) at
     all: practitioners and locality managers, within their cases' scope.
@@ -86,9 +108,12 @@ def person_queryset_for_user(user: Viewer) -> QuerySet[Person]:
     if not may_see_family_records(user):
         return Person.objects.none()
     cases = case_queryset_for_user(user)
+    # Correlated: each person is checked by index (their household's cases,
+    # their places on cases), so a query for a few people (a page, a search's
+    # candidates) never reads the whole of the user's scope.
     return Person.objects.filter(
-        Q(family_id__in=cases.values("family_id"))
-        | Q(pk__in=CasePerson.objects.filter(case__in=cases).values("person_id"))
+        Exists(cases.filter(family_id=OuterRef("family_id")))
+        | Exists(cases.filter(places__person_id=OuterRef("pk")))
     )
 
 

@@ -32,12 +32,15 @@ class Kind(models.TextChoices):
     PLAN_OUTCOME_ADDED = "plan_outcome_added", "Plan outcome added"
     PLAN_ACTION_ADDED = "plan_action_added", "Plan action added"
     PLAN_ACTION_UPDATED = "plan_action_updated", "Plan action updated"
+    PLAN_OUTCOME_EDITED = "plan_outcome_edited", "Plan outcome edited"
+    PLAN_ACTION_EDITED = "plan_action_edited", "Plan action edited"
     REVIEW_HELD = "review_held", "Review held"
     STEPPED_UP = "stepped_up", "Stepped up"
     STEP_UP_OUTCOME = "step_up_outcome", "Step up outcome"
     CLOSED = "closed", "Closed"
     CLOSURE_SIGNED_OFF = "closure_signed_off", "Closure signed off"
     REOPENED = "reopened", "Reopened"
+    NOTE_AMENDED = "note_amended", "Note amended"
 
 
 def _row(
@@ -158,6 +161,45 @@ def plan_action_updated(
     )
 
 
+def plan_outcome_edited(
+    case: Case | int,
+    *,
+    actor: User | None,
+    at: datetime,
+    outcome_id: int,
+    changes: dict[str, dict[str, Any]],
+) -> CaseEvent:
+    """An outcome corrected: ``changes`` maps each changed field to its value
+    ``from`` and ``to``."""
+    return _row(
+        case,
+        Kind.PLAN_OUTCOME_EDITED,
+        actor=actor,
+        at=at,
+        data={"outcome": outcome_id, "changes": changes},
+    )
+
+
+def plan_action_edited(
+    case: Case | int,
+    *,
+    actor: User | None,
+    at: datetime,
+    action_id: int,
+    changes: dict[str, dict[str, Any]],
+) -> CaseEvent:
+    """An action corrected (what, who, by when, community resource):
+    ``changes`` maps each changed field to its value ``from`` and ``to`` (the
+    owner as a user id, or ``"family"``; a date in ISO form)."""
+    return _row(
+        case,
+        Kind.PLAN_ACTION_EDITED,
+        actor=actor,
+        at=at,
+        data={"action": action_id, "changes": changes},
+    )
+
+
 def review_held(
     case: Case, *, actor: User | None, at: datetime, review_id: int
 ) -> CaseEvent:
@@ -207,3 +249,22 @@ def closure_signed_off(
 
 def reopened(case: Case, *, actor: User | None, at: datetime, reason: str) -> CaseEvent:
     return _row(case, Kind.REOPENED, actor=actor, at=at, data={"reason": reason})
+
+
+def note_amended(
+    case: Case | int,
+    *,
+    actor: User | None,
+    at: datetime,
+    note_id: int,
+    amendment_id: int,
+) -> CaseEvent:
+    """A chronology note amended; the amendment row keeps the text before and
+    after and the reason."""
+    return _row(
+        case,
+        Kind.NOTE_AMENDED,
+        actor=actor,
+        at=at,
+        data={"note": note_id, "amendment": amendment_id},
+    )

@@ -6,10 +6,20 @@ from typing import Any
 
 from django import forms
 
-from casework.models import Answer, Assessment, ClosureReason, WheelDomain
+from casework.models import (
+    Answer,
+    Assessment,
+    CaseNote,
+    ClosureReason,
+    PlanAction,
+    WheelDomain,
+)
+from casework.selectors.plan import plan_community_services
 from casework.services.assessment import AssessmentInput
+from casework.services.cases import note_amendment_problems
 from casework.services.closure import ClosureInput
 from casework.services.people import PersonInput
+from casework.services.plan import due_date_problem
 from casework.services.reviews import ReviewInput
 from casework.wording import SCALING_MISSING, domain_missing, person_missing
 from core.codes import Ethnicity, MemberRole, Relationship, Sex
@@ -511,3 +521,151 @@ class ReferralUploadForm(GovukFormMixin, forms.Form):
         if upload.size > MAX_BYTES:
             raise forms.ValidationError("The file must be smaller than 2 MB")
         return bytes(upload.read())
+
+
+# --- Corrections: plan outcomes and actions, chronology notes -------------------
+
+SERVICE_CHOICE = "Choose a service from the directory for the family's area"
+
+
+def _service_field(case: Any, current: Any = None) -> forms.TypedChoiceField:
+    """A service of the community services directory for the case's area; an
+    action keeps the one it names even if the directory no longer lists it."""
+    services = [(s.pk, s.name) for s in plan_community_services(case)]
+    if current is not None and current.pk not in dict(services):
+        services.append((current.pk, f"{current.name} (no longer in the directory)"))
+    return forms.TypedChoiceField(
+        label="Service from the community services directory",
+        help_text="Choosing one makes it a community action.",
+        choices=[("", "None chosen"), *services],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": SERVICE_CHOICE},
+    )
+
+
+class ActionAddForm(ActionForm):
+    """Adding an action, which may name a service of the directory."""
+
+    def __init__(self, *args: Any, case: Any, **kwargs: Any) -> None:
+        super().__init__(*args, case=case, **kwargs)
+        self.fields["community_service"] = _service_field(case)
+        self.govuk_classes()
+
+
+class ActionEditForm(GovukFormMixin, forms.Form):
+    """Correcting an action: what, who, by when, and whether a community
+    resource delivers it. Prefilled with the action as it is."""
+
+    what = forms.CharField(
+        label="What will be done",
+        widget=forms.Textarea({"rows": 3}),
+        max_length=2000,
+        error_messages={
+            "required": "Enter what will be done",
+            "max_length": "What will be done must be 2,000 characters or fewer",
+        },
+    )
+    owner = forms.ChoiceField(
+        label="Who will do it",
+        error_messages={
+            "required": "Choose who will do it: a member of the team or the family",
+            "invalid_choice": "Choose who will do it: a member of the team or "
+            "the family",
+        },
+    )
+    due_on = DateField(
+        label="Due date",
+        help_text="For example, 18 12 2026",
+        error_messages={"required": "Enter the due date"},
+    )
+    community = forms.BooleanField(
+        label="A community resource will deliver this", required=False
+    )
+
+    def __init__(self, *args: Any, action: PlanAction, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "what": action.what,
+                "owner": "family" if action.owner_is_family else str(action.owner_id),
+                "due_on": action.due_on,
+                "community": action.community,
+                "community_service": action.community_service_id,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.action = action
+        self.fields["community_service"] = _service_field(
+            action.case, action.community_service
+        )
+        self.govuk_classes()
+        members = [
+            (str(m.user_id), m.user.display_name)
+            for m in action.case.members.select_related("user").order_by(
+                "user__full_name"
+            )
+        ]
+        # An owner since taken off the team may stay the owner.
+        if action.owner is not None and str(action.owner_id) not in dict(members):
+            members.append(
+                (
+                    str(action.owner_id),
+                    f"{action.owner.display_name} (no longer on the team)",
+                )
+            )
+        owner = self.fields["owner"]
+        assert isinstance(owner, forms.ChoiceField)
+        owner.choices = [("family", "The family"), *members]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        due_on = data.get("due_on")
+        if due_on is not None:
+            problem = due_date_problem(before=self.action.due_on, after=due_on)
+            if problem:
+                self.add_error("due_on", problem)
+        return data
+
+
+class NoteAmendForm(GovukFormMixin, forms.Form):
+    """Amending a chronology note: the text as it should read and why."""
+
+    text = forms.CharField(
+        label="The note as it should read",
+        widget=forms.Textarea({"rows": 5}),
+        max_length=10000,
+        error_messages={
+            "required": "Enter the note as it should read",
+            "max_length": "The note must be 10,000 characters or fewer",
+        },
+    )
+    reason = forms.CharField(
+        label="Why are you amending it?",
+        help_text="For example, the wrong date of the visit was written. "
+        "The original stays on the record with your reason.",
+        widget=forms.Textarea({"rows": 2}),
+        max_length=2000,
+        error_messages={
+            "required": "Enter why you are amending the note",
+            "max_length": "The reason must be 2,000 characters or fewer",
+        },
+    )
+
+    def __init__(self, *args: Any, note: CaseNote, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"text": note.text})
+        super().__init__(*args, **kwargs)
+        self.note = note
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        problems = note_amendment_problems(
+            current=self.note.text,
+            text=data.get("text", ""),
+            reason=data.get("reason", ""),
+        )
+        for field, message in problems.items():
+            if field not in self.errors:
+                self.add_error(field, message)
+        return data

@@ -28,8 +28,23 @@ urlpatterns = [
     path("<int:case_id>/close/", closure.close, name="close"),
     path("<int:case_id>/closure/", closure.closure_action, name="closure"),
     path("<int:case_id>/plan/", plan.plan, name="plan"),
+    path(
+        "<int:case_id>/plan/outcomes/<int:outcome_id>/",
+        plan.outcome_edit,
+        name="plan_outcome_edit",
+    ),
+    path(
+        "<int:case_id>/plan/actions/<int:plan_action_id>/",
+        plan.action_edit,
+        name="plan_action_edit",
+    ),
     path("<int:case_id>/reviews/", reviews.reviews, name="reviews"),
     path("<int:case_id>/notes/", cases.note, name="note"),
+    path(
+        "<int:case_id>/notes/<int:note_id>/amend/",
+        cases.note_amend,
+        name="note_amend",
+    ),
     path("<int:case_id>/step-up/", step_up.step_up, name="step_up"),
     path(
         "<int:case_id>/people/",

@@ -154,6 +154,12 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     (BASE_DIR / "var").mkdir(exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+else:
+    # No just-in-time compilation: PostgreSQL compiles any query it costs above
+    # 100,000, which a search's name patterns reach on estimates alone, and
+    # compiling took 50 ms for a query that runs in 10 (README, "Benchmark").
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, broker and tasks --------------------------------------------------------

@@ -143,10 +143,13 @@ def _case_export(case: Case, person: Person) -> dict[str, Any]:
                         else (action.owner.display_name if action.owner else ""),
                         "due_on": _when(action.due_on),
                         "status": action.get_status_display(),
+                        "community_service": action.community_service.name
+                        if action.community_service
+                        else "",
                     }
-                    for action in outcome.actions.select_related("owner").order_by(
-                        "due_on", "pk"
-                    )
+                    for action in outcome.actions.select_related(
+                        "owner", "community_service"
+                    ).order_by("due_on", "pk")
                 ],
             }
             for outcome in case.outcomes.order_by("created_at", "pk")
@@ -175,8 +178,19 @@ def _case_export(case: Case, person: Person) -> dict[str, Any]:
                 "kind": note.get_kind_display(),
                 "significant": note.significant,
                 "text": note.text,
+                # A corrected note's earlier texts are still held about them.
+                "amendments": [
+                    {
+                        "amended_at": _when(amendment.amended_at),
+                        "reason": amendment.reason,
+                        "text_before": amendment.text_before,
+                    }
+                    for amendment in note.amendments.all()
+                ],
             }
-            for note in case.notes.order_by("happened_at", "pk")
+            for note in case.notes.prefetch_related("amendments").order_by(
+                "happened_at", "pk"
+            )
         ],
         "closure": None
         if closure is None
@@ -309,6 +323,7 @@ ONE_OF = {
     "actions": "Action",
     "reviews": "Review",
     "notes": "Note",
+    "amendments": "Amendment",
     "audits": "Audit",
     "about_this_person": "About this person",
 }

@@ -7,8 +7,10 @@ narrow it further. Each result's ``locality`` is the slug of the person's
 household's locality (or null) and ``case`` the id of the person's open case
 that the caller may see — a case the person is on, else their household's,
 the newest when there are several — or null. At most 500 matches are
-counted; pages of 50. Every search, and every person in the page answered, is
-in the access log with the action ``search``.
+counted (and at most 2,000 candidates read: a name shared by more people
+than that needs a date of birth or a postcode to find them all); pages of
+50. Every search, and every person in the page answered, is in the access
+log with the action ``search``.
 """
 
 from __future__ import annotations
@@ -141,7 +143,7 @@ class PeopleSearchView(GenericAPIView):
             query = replace(query, date_of_birth=params.validated_data["date_of_birth"])
         if params.validated_data.get("postcode"):
             query = replace(query, postcode=params.validated_data["postcode"])
-        ids = people_search(request.user, query)
+        ids = people_search(request.user, query).ids
         page_ids = self.paginate_queryset(ids) or []  # type: ignore[arg-type]
         found = people_page(request.user, page_ids)
         search_log(

@@ -19,7 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db import models
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Length
 
 from accounts.access import Viewer
@@ -45,39 +46,62 @@ PAGE_LIMIT = 50
 # --- Names ------------------------------------------------------------------
 
 
+def near_patterns(token: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """What every key within one letter of ``token`` (``within_one_edit``)
+    looks like, as patterns an index serves: within a letter of the word's
+    length, it starts and ends with the word's letters around one of them
+    (one letter changed, missing or added there), or it is the word with two
+    neighbouring letters swapped. Each pattern keeps a start or an end of two
+    letters or more, which the trigram indexes look up."""
+    around = [(token[:i], token[i + 1 :]) for i in range(len(token))]
+    swapped = [
+        token[:i] + token[i + 1] + token[i] + token[i + 2 :]
+        for i in range(len(token) - 1)
+        if token[i] != token[i + 1]
+    ]
+    return around, swapped
+
+
 def _token_q(token: str, columns: Sequence[str], lengths: dict[str, str]) -> Q:
-    """A superset of the keys ``token_score`` accepts, as index-friendly
-    patterns: the key starts with the word or, for a one-letter difference,
-    has about its length and shares its first or its second half (one edit
-    leaves one half whole), or — two letters swapped across the halves — all
-    but those two letters."""
+    """A superset of the keys ``token_score`` accepts: the key starts with the
+    word or, for words of three letters or more, matches one of its
+    ``near_patterns``."""
     found = Q()
     for column in columns:
         near = Q(**{f"{column}__startswith": token})
         if len(token) > 2:
-            half = len(token) // 2
-            length = lengths[column]
-            swapped = Q(
-                **{
-                    f"{length}": len(token),
-                    f"{column}__startswith": token[: half - 1],
-                    f"{column}__endswith": token[half + 1 :],
-                }
-            )
+            around, swapped = near_patterns(token)
+            one_letter = Q()
+            for start, end in around:
+                pattern = Q()
+                if start:
+                    pattern &= Q(**{f"{column}__startswith": start})
+                if end:
+                    pattern &= Q(**{f"{column}__endswith": end})
+                one_letter |= pattern
             near |= (
                 Q(
                     **{
-                        f"{length}__gte": len(token) - 1,
-                        f"{length}__lte": len(token) + 1,
+                        f"{lengths[column]}__gte": len(token) - 1,
+                        f"{lengths[column]}__lte": len(token) + 1,
                     }
                 )
-                & (
-                    Q(**{f"{column}__startswith": token[:half]})
-                    | Q(**{f"{column}__endswith": token[half:]})
-                )
-            ) | swapped
+                & one_letter
+            )
+            for other in swapped:
+                near |= Q(**{column: other})
         found |= near
     return found
+
+
+@dataclass(frozen=True)
+class Matches:
+    """The ids of the people who match, best first. ``capped``: more people
+    were candidates than ``CANDIDATE_LIMIT`` or matched than ``MATCH_LIMIT``,
+    so more may match than ``ids`` holds."""
+
+    ids: list[int]
+    capped: bool = False
 
 
 PERSON_KEYS = ("given_name_key", "family_name_key")
@@ -90,9 +114,10 @@ def person_ids_matching(
     *,
     by_details: bool = True,
     locality: Locality | None = None,
-) -> list[int]:
-    """The ids of the people in ``people`` who match the query, best first: one
-    query. ``by_details`` False matches names and year of birth only."""
+) -> Matches:
+    """The people in ``people`` who match the query, best first: one query,
+    which reads at most ``CANDIDATE_LIMIT`` candidates' keys. ``by_details``
+    False matches names and year of birth only."""
     if query.names:
         people = people.annotate(
             given_len=Length("given_name_key"), family_len=Length("family_name_key")
@@ -113,18 +138,46 @@ def person_ids_matching(
     if not (
         query.names or year or (by_details and (query.date_of_birth or query.postcode))
     ):
-        return []
-    rows = people.order_by("family_name_key", "given_name_key", "pk").values_list(
-        "pk", "given_name_key", "family_name_key"
-    )[:CANDIDATE_LIMIT]
+        return Matches([])
+    # Candidates whose names start with the words typed first, so that the
+    # limit leaves out the least likely; one row more than the limit tells
+    # whether there were more.
+    order: list[Any] = ["family_name_key", "given_name_key", "pk"]
+    if query.names:
+        people = people.annotate(
+            near=sum(
+                (
+                    models.Case(
+                        When(
+                            Q(given_name_key__startswith=token)
+                            | Q(family_name_key__startswith=token),
+                            then=Value(0),
+                        ),
+                        default=Value(1),
+                    )
+                    for token in query.names
+                ),
+                start=Value(0),
+            )
+        )
+        order.insert(0, "near")
+    rows = list(
+        people.order_by(*order).values_list("pk", "given_name_key", "family_name_key")[
+            : CANDIDATE_LIMIT + 1
+        ]
+    )
+    capped = len(rows) > CANDIDATE_LIMIT
     scored = []
-    for pk, given, family in rows:
+    for pk, given, family in rows[:CANDIDATE_LIMIT]:
         score = names_score(query.names, (given, family)) if query.names else 0
         if score is not None:
             scored.append((-score, pk))
     # Python's sort is stable: equal scores keep the names' order.
     scored.sort(key=lambda s: s[0])
-    return [pk for _score, pk in scored[:MATCH_LIMIT]]
+    return Matches(
+        ids=[pk for _score, pk in scored[:MATCH_LIMIT]],
+        capped=capped or len(scored) > MATCH_LIMIT,
+    )
 
 
 # --- People (within scope) ---------------------------------------------------
@@ -185,10 +238,10 @@ def people_page(user: Viewer, ids: Sequence[int]) -> list[PersonResult]:
     ]
 
 
-def people_search(user: Viewer, query: SearchQuery) -> list[int]:
-    """The ids of the people the user may see who match the query."""
+def people_search(user: Viewer, query: SearchQuery) -> Matches:
+    """The people the user may see who match the query."""
     if not searches_family_details(user):
-        return []
+        return Matches([])
     return person_ids_matching(people_for_user(user), query)
 
 
@@ -199,9 +252,9 @@ def households_search(user: Viewer, query: SearchQuery) -> list[Family]:
     """Households at the postcode among those whose people the user may see."""
     if not query.postcode or not searches_family_details(user):
         return []
-    in_scope = people_for_user(user).values("family_id")
+    in_scope = people_for_user(user).filter(family_id=OuterRef("pk"))
     return list(
-        Family.objects.filter(pk__in=in_scope, postcode=query.postcode)
+        Family.objects.filter(Exists(in_scope), postcode=query.postcode)
         .select_related("locality")
         .order_by("address_line", "pk")[:PAGE_LIMIT]
     )
@@ -219,19 +272,26 @@ class CaseResult:
     people_ids: tuple[int, ...] = ()
 
 
-def cases_search(user: Viewer, query: SearchQuery) -> list[CaseResult]:
+def cases_search(
+    user: Viewer, query: SearchQuery, *, people: Matches | None = None
+) -> list[CaseResult]:
     """The cases the user may see with someone on them who matches. Partners
     on a case's team (who see children's names, not the family's details)
-    match on names only."""
+    match on names only. ``people``: the matches of ``people_search`` for the
+    same user and query, when already read (everyone on a case the user may
+    see is among the people they may see)."""
     by_details = searches_family_details(user)
     if not query.names and not by_details:
         return []
     visible = case_queryset_for_user(user)
-    on_visible = Person.objects.filter(
-        pk__in=CasePerson.objects.filter(case__in=visible).values("person_id")
-    )
-    plain = SearchQuery(text=query.text, names=query.names)
-    matched = person_ids_matching(on_visible, query if by_details else plain)
+    if by_details and people is not None:
+        matched = people.ids
+    else:
+        on_visible = Person.objects.filter(
+            Exists(visible.filter(places__person_id=OuterRef("pk")))
+        )
+        plain = SearchQuery(text=query.text, names=query.names)
+        matched = person_ids_matching(on_visible, query if by_details else plain).ids
     if not matched:
         return []
     cases = list(
@@ -320,12 +380,14 @@ class CitywidePerson:
 
 def citywide_people(
     query: SearchQuery, *, locality: Locality | None = None
-) -> list[CitywidePerson]:
-    """People city-wide by name, year of birth and locality: for the data
-    protection officer, who sees nothing else of them here. Two queries."""
-    ids = person_ids_matching(
+) -> tuple[list[CitywidePerson], Matches]:
+    """The first page of the people city-wide who match by name, year of birth
+    and locality, for the data protection officer, who sees nothing else of
+    them here; and all the matches. Two queries."""
+    matches = person_ids_matching(
         Person.objects.all(), query, by_details=False, locality=locality
-    )[:PAGE_LIMIT]
+    )
+    ids = matches.ids[:PAGE_LIMIT]
     rows = Person.objects.filter(pk__in=ids).values_list(
         "pk", "given_name", "family_name", "date_of_birth", "family__locality__name"
     )
@@ -338,7 +400,7 @@ def citywide_people(
         )
         for pk, given, family, born, place in rows
     }
-    return [by_pk[pk] for pk in ids if pk in by_pk]
+    return [by_pk[pk] for pk in ids if pk in by_pk], matches
 
 
 # --- Everything, grouped -----------------------------------------------------
@@ -348,11 +410,15 @@ def citywide_people(
 class SearchResults:
     query: SearchQuery
     people: list[PersonResult]
+    # How many people matched (city-wide ones for the officer).
     people_total: int
     households: list[Family]
     cases: list[CaseResult]
     forms: list[FormResult]
     citywide: list[CitywidePerson]
+    # More people (or, for the officer, city-wide people) may match than were
+    # found: the page asks for a date of birth or a postcode.
+    capped: bool = False
 
     @property
     def count(self) -> int:
@@ -385,16 +451,25 @@ def search_for_user(
     """Everything the user may see that matches, grouped. The caller has
     checked ``search.access.may_search``."""
     if searches_citywide(user):
+        citywide, matches = citywide_people(query, locality=locality)
         return SearchResults(
-            query, [], 0, [], [], [], citywide_people(query, locality=locality)
+            query=query,
+            people=[],
+            people_total=len(matches.ids),
+            households=[],
+            cases=[],
+            forms=[],
+            citywide=citywide,
+            capped=matches.capped,
         )
-    ids = people_search(user, query)
+    matches = people_search(user, query)
     return SearchResults(
         query=query,
-        people=people_page(user, ids[:PAGE_LIMIT]),
-        people_total=len(ids),
+        people=people_page(user, matches.ids[:PAGE_LIMIT]),
+        people_total=len(matches.ids),
         households=households_search(user, query),
-        cases=cases_search(user, query),
+        cases=cases_search(user, query, people=matches),
         forms=forms_search(user, query),
         citywide=[],
+        capped=matches.capped,
     )

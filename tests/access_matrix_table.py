@@ -33,6 +33,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "": row(OK, anonymous=SIGN_IN),
     "account/api-tokens/": row(OK, anonymous=SIGN_IN),
     "account/api-tokens/<int:token_id>/revoke/": row(GONE, anonymous=SIGN_IN),
+    "account/details/": row(OK, anonymous=SIGN_IN),
     "account/password/": row(OK, anonymous=SIGN_IN),
     # Public: the link's one-time token is the credential; a bad one says so.
     "account/set-password/<str:uidb64>/<str:token>/": row(OK),
@@ -125,10 +126,22 @@ MATRIX: dict[str, dict[str, int]] = {
     "cases/<int:case_id>/close/": row(NF, anonymous=SIGN_IN, lead=OK, manager=OK),
     "cases/<int:case_id>/closure/": row(GONE, anonymous=SIGN_IN),
     "cases/<int:case_id>/notes/": row(GONE, anonymous=SIGN_IN),
+    # A note is amended by its author (here the lead) or a manager of the
+    # locality; nobody else on the team.
+    "cases/<int:case_id>/notes/<int:note_id>/amend/": row(
+        NF, anonymous=SIGN_IN, lead=OK, manager=OK
+    ),
     "cases/<int:case_id>/people/": row(GONE, anonymous=SIGN_IN),
     "cases/<int:case_id>/people/new/": row(NF, anonymous=SIGN_IN, lead=OK, manager=OK),
     "cases/<int:case_id>/plan/": row(
         NF, anonymous=SIGN_IN, lead=OK, manager=OK, requester=OK, auditor=OK
+    ),
+    # The plan is corrected by the case's workers, not by partners on the team.
+    "cases/<int:case_id>/plan/actions/<int:plan_action_id>/": row(
+        NF, anonymous=SIGN_IN, lead=OK, manager=OK
+    ),
+    "cases/<int:case_id>/plan/outcomes/<int:outcome_id>/": row(
+        NF, anonymous=SIGN_IN, lead=OK, manager=OK
     ),
     "cases/<int:case_id>/reviews/": row(
         NF, anonymous=SIGN_IN, lead=OK, manager=OK, auditor=OK

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from audits.models import AuditAction, AuditReport
+from casework.models import CaseNote, PlanAction, PlanOutcome
 from core.pdf import render_pdf_from_html
 from core.view_access import access_of
 from family_connect.references import status_token
@@ -135,6 +136,24 @@ def _side(locality, auditor, *, lead, requester, school, child_name):
         received_at=IN_MAY,
     )
     _member(form, child_name, child_name)
+    # The plan and the chronology, for the pages that correct them.
+    outcome = PlanOutcome.objects.create(
+        case=case, text=f"{child_name} is calm", domain="relationships", created_by=lead
+    )
+    plan_action = PlanAction.objects.create(
+        case=case,
+        outcome=outcome,
+        what=f"Club for {child_name}",
+        owner=lead,
+        due_on=dt.date(2027, 7, 1),
+    )
+    note = CaseNote.objects.create(
+        case=case,
+        kind="visit",
+        happened_at=IN_MAY,
+        text=f"Visited {child_name}",
+        author=lead,
+    )
     audit_round, lead_of_round, _a, _m = make_round(
         locality_slugs=[locality], sample_size=1, auditors=[auditor]
     )
@@ -160,6 +179,9 @@ def _side(locality, auditor, *, lead, requester, school, child_name):
         "slug": locality,
         "case": case,
         "user_id": lead.pk,
+        "outcome_id": outcome.pk,
+        "plan_action_id": plan_action.pk,
+        "note_id": note.pk,
     }
 
 
@@ -256,6 +278,9 @@ SCOPED_ARGS = {
     "action_id",
     "slug",
     "user_id",
+    "outcome_id",
+    "plan_action_id",
+    "note_id",
 }
 
 

@@ -18,6 +18,7 @@ from casework.models.cases import (
     CaseStatus,
     CaseUserObjectPermission,
     ImportedEpisode,
+    NoteAmendment,
     NoteKind,
 )
 from casework.models.record import (
@@ -52,6 +53,7 @@ __all__ = [
     "CaseEvent",
     "NoteKind",
     "CaseNote",
+    "NoteAmendment",
     "ImportedEpisode",
     "WheelDomain",
     "Assessment",

@@ -228,6 +228,34 @@ class CaseNote(TimeStampedModel):
         return f"{self.case_id} {self.kind} {self.happened_at:%Y-%m-%d}"
 
 
+class NoteAmendment(models.Model):
+    """A correction of a chronology note, never a silent change: the text
+    before and after, who amended it, when and why. The note holds its current
+    text; its first amendment's ``text_before`` is what was first written."""
+
+    note = models.ForeignKey(
+        CaseNote, on_delete=models.CASCADE, related_name="amendments"
+    )
+    text_before = models.TextField()
+    text_after = models.TextField()
+    reason = models.TextField()
+    amended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    amended_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["amended_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(reason=""), name="note_amendment_reason_given"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Amendment of note {self.note_id}"
+
+
 class ImportedEpisode(models.Model):
     """One episode of a records import (IMPORT.md): the form it became and a
     digest of its line, so importing the line again changes nothing and a

@@ -247,11 +247,25 @@ class PlanAction(TimeStampedModel):
     community = models.BooleanField(
         default=False, help_text="Delivered by a community resource."
     )
+    community_service = models.ForeignKey(
+        "localities.CommunityService",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The service from the community services directory that "
+        "delivers it, when it is in the directory.",
+    )
 
     class Meta:
         ordering = ["due_on", "pk"]
         constraints = [
             check_in("status", ActionStatus, "plan_action_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(community_service__isnull=True)
+                | models.Q(community=True),
+                name="plan_action_service_is_community",
+            ),
             models.CheckConstraint(
                 condition=models.Q(owner__isnull=False, owner_is_family=False)
                 | models.Q(owner__isnull=True, owner_is_family=True),

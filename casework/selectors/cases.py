@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,6 +22,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Lower, TruncDate
+from django.utils import dateformat, timezone
 
 from casework.access import case_queryset_for_user
 from casework.models import (
@@ -30,10 +32,15 @@ from casework.models import (
     CaseMember,
     CasePerson,
     CaseStatus,
+    NoteAmendment,
+    PlanAction,
+    PlanOutcome,
+    WheelDomain,
 )
 from core.periods import LONDON
 from families.models import Person
 from family_connect.household_cases import ClosedCase
+from localities.models import CommunityService
 
 ASSESSMENT_TARGET = timedelta(days=30)
 
@@ -196,30 +203,162 @@ def case_page_data(case: Case) -> dict[str, Any]:
 
 
 def case_timeline(case: Case) -> list[dict[str, Any]]:
-    """Notes and events in one list, newest first (two queries)."""
+    """Notes and events in one list, newest first, in a fixed number of
+    queries. A corrected outcome or action says what changed, from what to
+    what; an amended note shows its current text, each amendment (when, who,
+    why) and the text before each."""
+    events = list(case.events.select_related("actor"))
+    notes = list(
+        case.notes.select_related("author").prefetch_related(
+            Prefetch(
+                "amendments",
+                queryset=NoteAmendment.objects.select_related("amended_by"),
+            )
+        )
+    )
+    describe = _edit_descriptions(events, notes)
     entries: list[dict[str, Any]] = [
         {
             "at": e.at,
             "kind": e.kind.replace("_", " ").capitalize(),
             "who": e.actor.display_name if e.actor else "",
-            "text": "",
+            "text": describe.get(e.pk, ("", []))[0],
+            "changes": describe.get(e.pk, ("", []))[1],
             "significant": False,
         }
-        for e in case.events.select_related("actor")
+        for e in events
     ]
-    entries += [
-        {
-            "at": n.happened_at,
-            "kind": n.get_kind_display(),
-            "who": n.author.display_name,
-            "text": n.text,
-            "significant": n.significant,
-        }
-        for n in case.notes.select_related("author")
-    ]
+    for n in notes:
+        amendments = list(n.amendments.all())
+        entries.append(
+            {
+                "at": n.happened_at,
+                "kind": n.get_kind_display(),
+                "who": n.author.display_name,
+                "text": n.text,
+                "significant": n.significant,
+                "note": n,
+                "amendments": amendments,
+                "original": amendments[0].text_before if amendments else "",
+            }
+        )
     # Newest first; entries at the same moment keep their recorded order, reversed.
     order = {id(e): i for i, e in enumerate(entries)}
     return sorted(entries, key=lambda e: (e["at"], order[id(e)]), reverse=True)
+
+
+_EDIT_FIELDS = {
+    "text": "Outcome",
+    "domain": "Part of the family wheel",
+    "what": "What will be done",
+    "owner": "Who",
+    "due_on": "Due date",
+    "community": "Community resource",
+    "community_service": "Service from the directory",
+}
+
+
+def _edit_descriptions(
+    events: list[Any], notes: list[Any]
+) -> dict[int, tuple[str, list[str]]]:
+    """For each correction among the events: what was corrected and each change
+    from → to. A query each, only when needed, for the owners' names, the
+    directory's services, and the actions' and outcomes' current words."""
+    from accounts.models import User
+    from casework.events import Kind
+
+    edits = [
+        e
+        for e in events
+        if e.kind
+        in (Kind.PLAN_OUTCOME_EDITED, Kind.PLAN_ACTION_EDITED, Kind.NOTE_AMENDED)
+    ]
+    if not edits:
+        return {}
+    owner_ids = {
+        value
+        for e in edits
+        for value in (e.data.get("changes", {}).get("owner") or {}).values()
+        if isinstance(value, int)
+    }
+    names = (
+        {u.pk: u.display_name for u in User.objects.filter(pk__in=owner_ids)}
+        if owner_ids
+        else {}
+    )
+    action_ids = [e.data["action"] for e in edits if e.kind == Kind.PLAN_ACTION_EDITED]
+    actions = (
+        dict(PlanAction.objects.filter(pk__in=action_ids).values_list("pk", "what"))
+        if action_ids
+        else {}
+    )
+    outcome_ids = [
+        e.data["outcome"] for e in edits if e.kind == Kind.PLAN_OUTCOME_EDITED
+    ]
+    outcomes = (
+        dict(PlanOutcome.objects.filter(pk__in=outcome_ids).values_list("pk", "text"))
+        if outcome_ids
+        else {}
+    )
+    service_ids = {
+        value
+        for e in edits
+        for value in (e.data.get("changes", {}).get("community_service") or {}).values()
+        if value is not None
+    }
+    services = (
+        dict(
+            CommunityService.objects.filter(pk__in=service_ids).values_list(
+                "pk", "name"
+            )
+        )
+        if service_ids
+        else {}
+    )
+    amendments = {a.pk: (n, a) for n in notes for a in n.amendments.all()}
+
+    def shown(name: str, value: Any) -> str:
+        if name == "owner":
+            if value == "family":
+                return "the family"
+            return names.get(value, "someone no longer known")
+        if name == "domain":
+            return (
+                str(WheelDomain(value).label) if value in WheelDomain.values else value
+            )
+        if name == "due_on":
+            return dateformat.format(dt.date.fromisoformat(value), "j F Y")
+        if name == "community":
+            return "yes" if value else "no"
+        if name == "community_service":
+            return "none" if value is None else services.get(value, "a service")
+        return f"“{value}”"
+
+    out: dict[int, tuple[str, list[str]]] = {}
+    for e in edits:
+        if e.kind == Kind.NOTE_AMENDED:
+            note, amendment = amendments.get(e.data.get("amendment"), (None, None))
+            if note is None:
+                continue
+            out[e.pk] = (
+                f"The {note.get_kind_display().lower()} note of "
+                f"{dateformat.format(timezone.localtime(note.happened_at), 'j F Y')}"
+                f": {amendment.reason}",
+                [],
+            )
+            continue
+        changes = [
+            f"{_EDIT_FIELDS.get(name, name)}: {shown(name, change['from'])} → "
+            f"{shown(name, change['to'])}"
+            for name, change in e.data.get("changes", {}).items()
+        ]
+        subject = ""
+        if e.kind == Kind.PLAN_ACTION_EDITED and e.data["action"] in actions:
+            subject = f"“{actions[e.data['action']]}”"
+        elif e.kind == Kind.PLAN_OUTCOME_EDITED and e.data["outcome"] in outcomes:
+            subject = f"“{outcomes[e.data['outcome']]}”"
+        out[e.pk] = (subject, changes)
+    return out
 
 
 def household_open_case(family_ids: list[int]) -> Case | None:

@@ -10,6 +10,7 @@ from django.db.models import Q
 
 from casework.access import case_queryset_for_user
 from casework.models import CaseMember
+from casework.selectors.names import case_family_names
 from core.codes import Ethnicity, Relationship, Sex
 from families.models import Person
 from localities.models import Locality
@@ -122,6 +123,7 @@ def person_involvement(user: Any, person: Person) -> dict[str, Any]:
         .select_related("locality", "lead_practitioner")
         .order_by("-opened_at")
     )
+    names = case_family_names(c.pk for c in cases)
     members = (
         CaseMember.objects.filter(case__in=[c.pk for c in cases])
         .select_related("user", "user__organisation")
@@ -130,19 +132,29 @@ def person_involvement(user: Any, person: Person) -> dict[str, Any]:
     people: dict[int, dict[str, Any]] = {}
     for m in members:
         entry = people.setdefault(
-            m.user_id, {"user": m.user, "cases": [], "forms": [], "lead": False}
+            m.user_id,
+            {"user": m.user, "cases": [], "case_names": [], "forms": [], "lead": False},
         )
         entry["cases"].append(m.case_id)
+        entry["case_names"].append(names[m.case_id].title)
         entry["lead"] = entry["lead"] or m.is_lead
     for f in forms:
         if f.requester_id is not None and f.requester is not None:
             entry = people.setdefault(
                 f.requester_id,
-                {"user": f.requester, "cases": [], "forms": [], "lead": False},
+                {
+                    "user": f.requester,
+                    "cases": [],
+                    "case_names": [],
+                    "forms": [],
+                    "lead": False,
+                },
             )
             entry["forms"].append(f.reference)
     return {
         "cases": cases,
+        # Each case known by its family's name, as everywhere else.
+        "case_rows": [(c, names[c.pk]) for c in cases],
         "forms": forms,
         "involved": sorted(people.values(), key=lambda e: e["user"].display_name),
     }

@@ -17,6 +17,7 @@ from casework.models import (
     CaseNote,
     CasePerson,
     CasePersonSource,
+    NoteAmendment,
     NoteKind,
 )
 from core import clock
@@ -245,3 +246,57 @@ def case_note_add(
             happened_at=when,
             author=actor,
         )
+
+
+def note_amendment_problems(*, current: str, text: str, reason: str) -> dict[str, str]:
+    """Everything wrong with an amendment of a note whose text is ``current``,
+    by field (empty when it may be made)."""
+    problems: dict[str, str] = {}
+    text = (text or "").strip()
+    if not text:
+        problems["text"] = "Enter the note as it should read"
+    elif text == current.strip():
+        problems["text"] = "Change the note's text to amend it"
+    if not (reason or "").strip():
+        problems["reason"] = "Enter why you are amending the note"
+    return problems
+
+
+def case_note_amend(
+    *, note_id: int, actor: User, text: str, reason: str
+) -> NoteAmendment:
+    """Correct a chronology note: the note takes the new text and an amendment
+    keeps the text before, who amended it, when and why (nothing is ever
+    deleted). Preconditions: ``access.may_amend_note``. As with adding notes,
+    a closed case's notes may still be corrected: the record must be right."""
+    with transaction.atomic():
+        note = CaseNote.objects.select_for_update().get(pk=note_id)
+        problems = note_amendment_problems(current=note.text, text=text, reason=reason)
+        if problems:
+            field, message = next(iter(problems.items()))
+            raise InvalidInput(message, field=field)
+        now = clock.now()
+        amendment = NoteAmendment.objects.create(
+            note=note,
+            text_before=note.text,
+            text_after=text.strip(),
+            reason=reason.strip(),
+            amended_by=actor,
+            amended_at=now,
+        )
+        note.text = amendment.text_after
+        note.save(update_fields=["text", "updated_at"])
+        events.note_amended(
+            note.case_id,
+            actor=actor,
+            at=now,
+            note_id=note.pk,
+            amendment_id=amendment.pk,
+        ).save()
+        change_record(
+            actor=actor,
+            obj=note,
+            before={"text": amendment.text_before},
+            after={"text": amendment.text_after, "reason": amendment.reason},
+        )
+    return amendment

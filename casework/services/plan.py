@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from casework import events
@@ -18,8 +19,14 @@ from casework.models import (
     PlanOutcome,
     WheelDomain,
 )
+from casework.selectors.plan import plan_community_services
 from core import clock
+from core.change_log import change_record
 from core.errors import Conflict, InvalidInput, NotAllowed
+from core.periods import local_date
+from localities.models import CommunityService
+
+PAST_DUE_DATE = "The due date must be today or in the future"
 
 
 def _open_case(case_id: int) -> Case:
@@ -27,6 +34,20 @@ def _open_case(case_id: int) -> Case:
     if case.status not in OPEN_STATUSES:
         raise Conflict("The case is closed: the plan cannot change.")
     return case
+
+
+def _check_service(
+    case: Case, service: CommunityService | None, current_id: int | None = None
+) -> None:
+    """A named service is an active one of the directory for the case's
+    locality or the whole city; an action keeps the one it names already."""
+    if service is None or service.pk == current_id:
+        return
+    if not plan_community_services(case).filter(pk=service.pk).exists():
+        raise InvalidInput(
+            "Choose a service from the directory for the family's area",
+            field="community_service",
+        )
 
 
 def plan_outcome_add(
@@ -61,9 +82,11 @@ def plan_action_add(
     owner_is_family: bool,
     due_on: dt.date,
     community: bool,
+    community_service: CommunityService | None = None,
 ) -> PlanAction:
-    """Add an action towards an outcome, owned by a team member or the family.
-    Preconditions: ``access.may_work_on``."""
+    """Add an action towards an outcome, owned by a team member or the family,
+    perhaps delivered by a service of the community services directory (which
+    makes it a community action). Preconditions: ``access.may_work_on``."""
     what = (what or "").strip()
     if not what:
         raise InvalidInput("Enter what will be done", field="what")
@@ -83,6 +106,7 @@ def plan_action_add(
             raise InvalidInput(
                 "The owner must be on the team around the family", field="owner"
             )
+        _check_service(case, community_service)
         action = PlanAction.objects.create(
             case=case,
             outcome=outcome,
@@ -90,7 +114,8 @@ def plan_action_add(
             owner=owner,
             owner_is_family=owner_is_family,
             due_on=due_on,
-            community=community,
+            community=community or community_service is not None,
+            community_service=community_service,
         )
         events.plan_action_added(
             case, actor=actor, at=clock.now(), action_id=action.pk
@@ -126,3 +151,147 @@ def plan_action_progress(*, action_id: int, actor: User, status: str) -> PlanAct
             after=status,
         ).save()
     return action
+
+
+def due_date_problem(*, before: dt.date | None, after: dt.date) -> str | None:
+    """Why a corrected due date is refused, if it is: a new date must be today
+    or later; an action already overdue may keep the date it has."""
+    # Against the real present (``core.clock``), not a replayed moment.
+    if after != before and after < local_date(timezone.now()):
+        return PAST_DUE_DATE
+    return None
+
+
+def _changes(
+    before: dict[str, object], after: dict[str, object]
+) -> dict[str, dict[str, object]]:
+    return {
+        name: {"from": before[name], "to": after[name]}
+        for name in after
+        if before[name] != after[name]
+    }
+
+
+def _logged(changes: dict[str, dict[str, object]]) -> tuple[dict, dict]:
+    return (
+        {name: change["from"] for name, change in changes.items()},
+        {name: change["to"] for name, change in changes.items()},
+    )
+
+
+def plan_outcome_edit(
+    *, outcome_id: int, actor: User, text: str, domain: str
+) -> tuple[PlanOutcome, bool]:
+    """Correct an outcome's words or its part of the family wheel, on an open
+    case. Preconditions: ``access.may_work_on`` for the outcome's case. Records
+    what changed (before and after) in the case's events and the change log;
+    returns whether anything changed — nothing is recorded when nothing did."""
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput("Enter the outcome, in the family's words", field="text")
+    if domain not in WheelDomain.values:
+        raise InvalidInput(
+            "Choose the part of the family wheel it is about", field="domain"
+        )
+    with transaction.atomic():
+        outcome = PlanOutcome.objects.select_for_update().get(pk=outcome_id)
+        _open_case(outcome.case_id)
+        changes = _changes(
+            {"text": outcome.text, "domain": outcome.domain},
+            {"text": text, "domain": domain},
+        )
+        if not changes:
+            return outcome, False
+        outcome.text, outcome.domain = text, domain
+        outcome.save(update_fields=[*changes, "updated_at"])
+        events.plan_outcome_edited(
+            outcome.case_id,
+            actor=actor,
+            at=clock.now(),
+            outcome_id=outcome.pk,
+            changes=changes,
+        ).save()
+        before, after = _logged(changes)
+        change_record(actor=actor, obj=outcome, before=before, after=after)
+    return outcome, True
+
+
+def plan_action_edit(
+    *,
+    action_id: int,
+    actor: User,
+    what: str,
+    owner: User | None,
+    owner_is_family: bool,
+    due_on: dt.date,
+    community: bool,
+    community_service: CommunityService | None,
+) -> tuple[PlanAction, bool]:
+    """Correct an action: what, who (a member of the team or the family), by
+    when and whether a community resource — perhaps a service of the
+    directory — delivers it, on an open case.
+    Preconditions: ``access.may_work_on`` for the action's case. A new due date
+    must be today or later; the owner must be on the team unless they are the
+    owner already. Records the changes (before and after) in the case's events
+    and the change log; returns whether anything changed."""
+    what = (what or "").strip()
+    if not what:
+        raise InvalidInput("Enter what will be done", field="what")
+    if (owner is None) == (not owner_is_family):
+        raise InvalidInput(
+            "Choose who will do it: a member of the team or the family", field="owner"
+        )
+    with transaction.atomic():
+        action = PlanAction.objects.select_for_update().get(pk=action_id)
+        case = _open_case(action.case_id)
+        problem = due_date_problem(before=action.due_on, after=due_on)
+        if problem:
+            raise InvalidInput(problem, field="due_on")
+        new_owner = "family" if owner is None else owner.pk
+        old_owner = "family" if action.owner_is_family else action.owner_id
+        if (
+            owner is not None
+            and new_owner != old_owner
+            and not CaseMember.objects.filter(case=case, user=owner).exists()
+        ):
+            raise InvalidInput(
+                "The owner must be on the team around the family", field="owner"
+            )
+        _check_service(case, community_service, action.community_service_id)
+        community = community or community_service is not None
+        changes = _changes(
+            {
+                "what": action.what,
+                "owner": old_owner,
+                "due_on": action.due_on.isoformat(),
+                "community": action.community,
+                "community_service": action.community_service_id,
+            },
+            {
+                "what": what,
+                "owner": new_owner,
+                "due_on": due_on.isoformat(),
+                "community": community,
+                "community_service": community_service.pk
+                if community_service
+                else None,
+            },
+        )
+        if not changes:
+            return action, False
+        action.what = what
+        action.owner = owner
+        action.owner_is_family = owner is None
+        action.due_on = due_on
+        action.community = community
+        action.community_service = community_service
+        fields = list(changes)
+        if "owner" in changes:
+            fields.append("owner_is_family")
+        action.save(update_fields=[*fields, "updated_at"])
+        events.plan_action_edited(
+            case, actor=actor, at=clock.now(), action_id=action.pk, changes=changes
+        ).save()
+        before, after = _logged(changes)
+        change_record(actor=actor, obj=action, before=before, after=after)
+    return action, True

@@ -11,18 +11,21 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
 from accounts.navigation import breadcrumbs
 from casework.access import (
     case_get_for_user,
     case_queryset_for_user,
+    may_amend_note,
     may_lead,
     may_use_caseload,
     may_work_on,
+    notes_amendable_by,
     sees_team_view_only,
 )
+from casework.forms import NoteAmendForm
 from casework.models import Case, NoteKind
 from casework.selectors.cases import (
     ASSESSMENT_TARGET,
@@ -33,7 +36,7 @@ from casework.selectors.cases import (
     people_on_case,
 )
 from casework.selectors.names import case_family_name, case_family_names
-from casework.services.cases import case_note_add
+from casework.services.cases import case_note_add, case_note_amend
 from core import clock
 from core.access_log import access_log_record, access_log_record_many
 from core.codes import LevelOfNeed, MemberRole
@@ -198,6 +201,11 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         }
         return render(request, "casework/case_team_view.html", context)
     data = case_page_data(case)
+    amendable = notes_amendable_by(
+        user, case, [e["note"] for e in data["timeline"] if "note" in e]
+    )
+    for entry in data["timeline"]:
+        entry["can_amend"] = "note" in entry and entry["note"].pk in amendable
     # The household's other people are shown in passing: their reads count too.
     access_log_record_many(
         user=user,
@@ -268,3 +276,50 @@ def note(request: HttpRequest, case_id: int) -> HttpResponse:
     else:
         messages.success(request, "Note added.")
     return redirect("casework:case", case_id=case.pk)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+@scoped(case_get_for_user, may_amend_note)
+def note_amend(request: HttpRequest, case_id: int, note_id: int) -> HttpResponse:
+    """Amend a chronology note: the new text and why; the original stays on the
+    record. Its author, or a manager of the case's locality (``may_amend_note``);
+    404 for anyone else, as for a note that does not exist."""
+    user = cast(User, request.user)  # login_required
+    case = case_get_for_user(user, case_id)
+    note = (
+        None
+        if case is None
+        else case.notes.select_related("author").filter(pk=note_id).first()
+    )
+    if case is None or note is None or not may_amend_note(user, case, note):
+        raise Http404
+    form = NoteAmendForm(request.POST if request.method == "POST" else None, note=note)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_note_amend(
+                note_id=note.pk,
+                actor=user,
+                text=form.cleaned_data["text"],
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            messages.success(request, "Note amended. The original stays on the record.")
+            return redirect(
+                f"{reverse('casework:case', args=[case.pk])}#note-{note.pk}"
+            )
+    access_log_record(user=user, obj=case, request=request)
+    return render(
+        request,
+        "casework/note_amend.html",
+        {
+            "case": case,
+            **case_heading(user, case),
+            "form": form,
+            "note": note,
+            "amendments": list(note.amendments.select_related("amended_by")),
+        },
+    )

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -16,8 +15,10 @@ from casework.models import Assessment
 from casework.selectors.cases import people_on_case
 from casework.services.reviews import next_review_due, review_record
 from casework.views.cases import case_heading, readable_case
+from core import clock
 from core.access_log import access_log_record, access_log_record_many
 from core.errors import DomainError
+from core.periods import local_date
 from core.view_access import scoped
 
 
@@ -55,7 +56,8 @@ def reviews(request: HttpRequest, case_id: int) -> HttpResponse:
             **case_heading(user, case),
             "reviews": held,
             "due": due,
-            "overdue": due is not None and due < timezone.localdate(),
+            # As My work counts it.
+            "overdue": due is not None and due < local_date(clock.now()),
             "form": form,
             "can_work": can_work,
         },

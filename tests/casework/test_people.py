@@ -4,6 +4,7 @@ scope), corrections and moves with their history."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.contrib.admin.models import LogEntry
@@ -102,6 +103,20 @@ def test_the_lead_sees_the_person_household_and_who_else_is_involved(client, wor
         ("families.family", str(case.family_id)),
         ("families.person", str(world["sister"].pk)),
     ]
+
+
+def test_the_person_page_names_each_case_by_its_family(client, world):
+    case = world["case"]
+    sign_in_verified(client, case.lead_practitioner)
+    page = client.get(f"/cases/people/{world['child'].pk}/").content.decode()
+    cases = re.search(r'data-testid="involved-cases">(.*?)</table>', page, re.S)
+    assert cases
+    assert f'<a class="govuk-link" href="/cases/{case.pk}/">Khan family</a>' in (
+        cases.group(1)
+    )
+    assert f">Case {case.pk}<" not in cases.group(1)
+    people = re.search(r'data-testid="involved-people">(.*?)</table>', page, re.S)
+    assert people and "Team around the family (Khan family)" in people.group(1)
 
 
 def test_a_manager_of_both_localities_sees_both_cases(client, world):

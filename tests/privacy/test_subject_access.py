@@ -19,6 +19,7 @@ from casework.models import (
     CaseClosure,
     CaseNote,
     ClosurePerson,
+    NoteAmendment,
     PlanAction,
     PlanOutcome,
     Review,
@@ -106,12 +107,20 @@ def seeded():
     )
     ReviewPerson.objects.create(review=review, person=xena, score=7)
     ReviewPerson.objects.create(review=review, person=yusuf, score=3)
-    CaseNote.objects.create(
+    note = CaseNote.objects.create(
         case=case,
         kind="visit",
         happened_at=AT,
         text="Home visit went well",
         author=lead,
+    )
+    NoteAmendment.objects.create(
+        note=note,
+        text_before="Home visit went wel",
+        text_after="Home visit went well",
+        reason="Spelling corrected",
+        amended_by=lead,
+        amended_at=AT,
     )
     closure = CaseClosure.objects.create(
         case=case, closed_at=AT, reason="outcomes_met", closed_by=lead
@@ -181,6 +190,10 @@ def test_the_json_export_holds_everything_about_the_person_and_nobody_else(
     assert case["reviews"][0]["progress"] == "Attendance up to 92%"
     assert case["reviews"][0]["score_for_this_person"] == [7]
     assert case["notes"][0]["text"] == "Home visit went well"
+    # A corrected note's earlier text is still held, and so disclosed.
+    (amendment,) = case["notes"][0]["amendments"]
+    assert amendment["text_before"] == "Home visit went wel"
+    assert amendment["reason"] == "Spelling corrected"
     assert case["closure"]["about_this_person"][0]["score"] == 8
     assert case["audits"][0]["strengths"] == "Clear plan with the family"
     assert [r["reason"] for r in data["referrals_to_social_care"]] == [
@@ -224,6 +237,7 @@ def test_the_pdf_export_is_readable_and_holds_nobody_else(
         "Xena goes to school every day",
         "Attendance up to 92%",
         "Home visit went well",
+        "Spelling corrected",
         "Clear plan with the family",
     ):
         assert expected in text, expected
