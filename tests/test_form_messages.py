@@ -23,7 +23,7 @@ from django.forms import models as model_forms
 from django.template import Context, Template
 from django.test import RequestFactory
 
-from casework.models import PlanOutcome, WheelDomain
+from casework.models import CaseNote, NoteKind, PlanAction, PlanOutcome, WheelDomain
 from core.forms import GovukFormMixin
 from core.periods import Month
 from localities.models import Locality
@@ -133,11 +133,25 @@ def kwargs_for() -> dict[str, Any]:
     adult = PersonFactory(
         family=case.family, role="adult", given_name="Sara", relationship="mother"
     )
-    PlanOutcome.objects.create(
+    outcome = PlanOutcome.objects.create(
         case=case,
         text="Calmer mornings",
         domain=WheelDomain.values[0],
         created_by=case.lead_practitioner,
+    )
+    action = PlanAction.objects.create(
+        case=case,
+        outcome=outcome,
+        what="Bedtime routine",
+        owner_is_family=True,
+        due_on=dt.date(2026, 12, 18),
+    )
+    note = CaseNote.objects.create(
+        case=case,
+        kind=NoteKind.values[0],
+        text="Home visit.",
+        happened_at=case.opened_at,
+        author=case.lead_practitioner,
     )
     practitioner = SimpleNamespace(
         pk=case.lead_practitioner.pk,
@@ -148,6 +162,8 @@ def kwargs_for() -> dict[str, Any]:
     )
     return {
         "people": [child, adult],
+        "action": action,
+        "note": note,
         "case": case,
         "person": child,
         "questions": questions(),
@@ -218,6 +234,8 @@ def test_the_walk_finds_the_staff_forms() -> None:
     names = {f"{c.__module__}.{c.__name__}" for c in _forms()}
     assert {
         "casework.forms.AssessmentForm",
+        "casework.forms.ActionEditForm",
+        "casework.forms.NoteAmendForm",
         "casework.forms.ClosureForm",
         "casework.forms.ReviewForm",
         "casework.forms.OutcomeForm",
