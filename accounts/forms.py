@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 
 from core.forms import GovukFormMixin
 
@@ -24,6 +25,11 @@ class SignInForm(GovukFormMixin, AuthenticationForm):
             {"autocomplete": "email", "spellcheck": "false", "class": "govuk-input"}
         )
         self.fields["username"].error_messages["required"] = "Enter your e-mail address"
+        # Django sets the length without checking it: an over-long address would
+        # reach the lockout records (255 characters) and fail there.
+        username = self.fields["username"]
+        assert isinstance(username, forms.CharField)
+        username.validators.append(MaxLengthValidator(username.max_length or 254))
         self.fields["password"].error_messages["required"] = "Enter your password"
         self.fields["password"].widget.attrs.update(
             {"autocomplete": "current-password", "class": "govuk-input"}

@@ -9,7 +9,7 @@ from django import forms
 from audits.codes import AuditType
 from audits.models import AuditGrade, AuditQuestion, CaseAudit
 from audits.services import GradingInput, RoundInput
-from core.forms import GovukFormMixin, IsoDateField
+from core.forms import GovukFormMixin, IsoDateField, needed_for
 from localities.models import Locality
 
 
@@ -22,22 +22,41 @@ class RoundForm(GovukFormMixin, forms.Form):
         label="Title",
         max_length=200,
         help_text="For example, Monthly city-wide audit, May 2026",
-        error_messages={"required": "Enter a title"},
+        error_messages={"required": "Enter a title for the round"},
     )
     type = forms.ChoiceField(
         label="Type of audit",
         choices=AuditType.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose the type of audit"},
+        error_messages={
+            "required": "Select the type of audit",
+            "invalid_choice": "Select one of the types of audit listed",
+        },
     )
     period_start = IsoDateField(
-        label="Period starts", help_text="For example, 2026-05-01"
+        label="Period starts",
+        help_text="For example, 2026-05-01",
+        error_messages={
+            "required": "Enter the date the period starts",
+            "invalid": "The date the period starts must be a real date, "
+            "like 2026-05-01",
+        },
     )
-    period_end = IsoDateField(label="Period ends", help_text="For example, 2026-05-31")
+    period_end = IsoDateField(
+        label="Period ends",
+        help_text="For example, 2026-05-31",
+        error_messages={
+            "required": "Enter the date the period ends",
+            "invalid": "The date the period ends must be a real date, like 2026-05-31",
+        },
+    )
     localities = forms.MultipleChoiceField(
         label="Localities",
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one locality"},
+        error_messages={
+            "required": "Select at least one locality",
+            "invalid_choice": "Select localities from the list",
+        },
     )
     sample_size = forms.IntegerField(
         label="Cases to draw from each locality",
@@ -50,12 +69,20 @@ class RoundForm(GovukFormMixin, forms.Form):
             "max_value": "Draw at most 50 cases from each locality",
         },
     )
-    due_on = IsoDateField(label="Audits due by", help_text="For example, 2026-06-30")
+    due_on = IsoDateField(
+        label="Audits due by",
+        help_text="For example, 2026-06-30",
+        error_messages={
+            "required": "Enter the date the audits are due by",
+            "invalid": "The date the audits are due by must be a real date, "
+            "like 2026-06-30",
+        },
+    )
     auditors = forms.CharField(
         label="Auditors' e-mail addresses",
         help_text="One per line, from different agencies",
         widget=forms.Textarea({"rows": 4}),
-        error_messages={"required": "Enter at least one auditor"},
+        error_messages={"required": "Enter at least one auditor's e-mail address"},
     )
     moderator = forms.EmailField(
         label="Moderator's e-mail address",
@@ -97,7 +124,10 @@ class GradingForm(GovukFormMixin, forms.Form):
     overall grade and the narrative. Blank is allowed while saving as you go."""
 
     grade = forms.ChoiceField(
-        label="Overall grade", widget=forms.RadioSelect, required=False
+        label="Overall grade",
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": "Select the overall grade from the scale"},
     )
     strengths = forms.CharField(
         label="Strengths", widget=forms.Textarea({"rows": 4}), required=False
@@ -110,10 +140,13 @@ class GradingForm(GovukFormMixin, forms.Form):
     family_feedback_sought = forms.BooleanField(
         label="The family's feedback was sought", required=False
     )
-    family_feedback = forms.CharField(
-        label="What the family said",
-        widget=forms.Textarea({"rows": 3}),
-        required=False,
+    family_feedback = needed_for(
+        forms.CharField(
+            label="What the family said",
+            widget=forms.Textarea({"rows": 3}),
+            required=False,
+        ),
+        "if their feedback was sought",
     )
 
     def __init__(
@@ -131,6 +164,9 @@ class GradingForm(GovukFormMixin, forms.Form):
                 choices=choices,
                 widget=forms.RadioSelect,
                 required=False,
+                error_messages={
+                    "invalid_choice": f"Select a grade on the scale for: {q.text}"
+                },
             )
             question.needed_to_submit = True  # type: ignore[attr-defined]
             question.inline = True  # type: ignore[attr-defined]
@@ -142,6 +178,10 @@ class GradingForm(GovukFormMixin, forms.Form):
             )
         for name in ("grade", "strengths", "improvements"):
             self.fields[name].needed_to_submit = True  # type: ignore[attr-defined]
+        # The page asks the questions first: the error summary follows the page.
+        self.order_fields(
+            [name for q in questions for name in (f"q{q.pk}", f"c{q.pk}")]
+        )
         self.govuk_classes()
 
     @staticmethod
@@ -185,13 +225,18 @@ class ModerationForm(GovukFormMixin, forms.Form):
     grade = forms.ChoiceField(
         label="Final grade",
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose the final grade"},
+        error_messages={
+            "required": "Select the final grade",
+            "invalid_choice": "Select the final grade from the scale",
+        },
     )
-    reason = forms.CharField(
-        label="Reason for changing the grade",
-        help_text="Needed only when you change the auditor's grade",
-        widget=forms.Textarea({"rows": 3}),
-        required=False,
+    reason = needed_for(
+        forms.CharField(
+            label="Reason for changing the grade",
+            widget=forms.Textarea({"rows": 3}),
+            required=False,
+        ),
+        "if you change the auditor's grade",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -206,7 +251,7 @@ class ActionForm(GovukFormMixin, forms.Form):
         label="What needs to happen",
         max_length=500,
         widget=forms.Textarea({"rows": 2}),
-        error_messages={"required": "Say what needs to happen"},
+        error_messages={"required": "Enter what needs to happen"},
     )
     owner = forms.EmailField(
         label="Owner's e-mail address",
@@ -215,7 +260,15 @@ class ActionForm(GovukFormMixin, forms.Form):
             "invalid": "Enter an e-mail address, like name@example.org",
         },
     )
-    due_on = IsoDateField(label="Due by", help_text="For example, 2026-07-31")
+    due_on = IsoDateField(
+        label="Due by",
+        help_text="For example, 2026-07-31",
+        error_messages={
+            "required": "Enter the date the action is due by",
+            "invalid": "The date the action is due by must be a real date, "
+            "like 2026-07-31",
+        },
+    )
 
 
 PERIOD_KINDS = [

@@ -31,7 +31,7 @@ from audits.sampling import assign, draw, eligible_cases
 from casework.grants import VIEW, case_grant, case_revoke
 from casework.models import Case, CaseMember
 from core import clock
-from core.errors import Conflict, InvalidInput, NotAllowed
+from core.errors import Conflict, InvalidInput, NotAllowed, Problem, refuse_if_any
 from localities.models import Locality
 
 MAX_SAMPLE = 50
@@ -51,50 +51,62 @@ class RoundInput:
     template_id: int | None = None
 
 
-def _auditors(emails: list[str], field_name: str) -> list[User]:
+def _auditors(
+    emails: list[str], field_name: str, problems: list[Problem]
+) -> list[User]:
+    """The active auditors with these e-mail addresses; any that are not are
+    added to ``problems``."""
     wanted = {e.strip().lower() for e in emails if e.strip()}
     found = list(
         User.objects.filter(email__in=wanted, is_active=True, role=Role.AUDITOR)
     )
     missing = wanted - {u.email.lower() for u in found}
     if missing:
-        raise InvalidInput(
-            "These are not active auditors: " + ", ".join(sorted(missing)),
-            field=field_name,
+        problems.append(
+            (
+                field_name,
+                "These are not active auditors: " + ", ".join(sorted(missing)),
+            )
         )
     return found
 
 
 def audit_round_create(*, actor: User, data: RoundInput) -> AuditRound:
-    """Set up a round (not yet drawn). Preconditions: ``access.may_run_rounds``."""
-    if data.type not in AuditType.values:
-        raise InvalidInput("Choose the type of audit", field="type")
+    """Set up a round (not yet drawn). Preconditions: ``access.may_run_rounds``.
+    Everything wrong with the set-up is refused at once."""
+    problems: list[Problem] = []
     if not data.title.strip():
-        raise InvalidInput("Give the round a title", field="title")
+        problems.append(("title", "Enter a title for the round"))
+    if data.type not in AuditType.values:
+        problems.append(("type", "Select the type of audit"))
     if data.period_end < data.period_start:
-        raise InvalidInput(
-            "The period must end on or after the day it starts", field="period_end"
-        )
-    if not 1 <= data.sample_size <= MAX_SAMPLE:
-        raise InvalidInput(
-            f"Draw between 1 and {MAX_SAMPLE} cases from each locality",
-            field="sample_size",
+        problems.append(
+            ("period_end", "The period must end on or after the day it starts")
         )
     localities = list(Locality.objects.filter(slug__in=data.locality_slugs))
     if not localities or len(localities) != len(set(data.locality_slugs)):
-        raise InvalidInput("Choose at least one locality", field="localities")
-    auditors = _auditors(data.auditor_emails, "auditors")
-    if not auditors:
-        raise InvalidInput("Name at least one auditor", field="auditors")
-    moderators = _auditors([data.moderator_email], "moderator")
-    if not moderators:
-        raise InvalidInput("Name the moderator", field="moderator")
+        problems.append(("localities", "Select at least one locality"))
+    if not 1 <= data.sample_size <= MAX_SAMPLE:
+        problems.append(
+            (
+                "sample_size",
+                f"Draw between 1 and {MAX_SAMPLE} cases from each locality",
+            )
+        )
+    auditors = _auditors(data.auditor_emails, "auditors", problems)
+    if not auditors and "auditors" not in {field for field, _ in problems}:
+        problems.append(("auditors", "Enter at least one auditor's e-mail address"))
+    moderators = _auditors([data.moderator_email], "moderator", problems)
+    if not moderators and "moderator" not in {field for field, _ in problems}:
+        problems.append(("moderator", "Enter the moderator's e-mail address"))
     templates = AuditTemplate.objects.filter(current=True)
     if data.template_id is not None:
         templates = templates.filter(pk=data.template_id)
     template = templates.order_by("name").first()
     if template is None:
-        raise InvalidInput("There is no audit template to use", field="template")
+        problems.append(("template", "There is no audit template to use"))
+    refuse_if_any(problems)
+    assert template is not None  # refused above
     now = clock.now()
     with transaction.atomic():
         audit_round = AuditRound.objects.create(
@@ -257,36 +269,41 @@ def case_audit_save(
             AuditQuestion.objects.filter(domain__template_id=audit.template_id)
         )
         known = {q.pk for q in questions}
-        for question_id, code in data.answers.items():
-            if question_id not in known:
-                raise InvalidInput("That question is not in this audit's template")
+        if set(data.answers) - known:
+            raise InvalidInput("That question is not in this audit's template")
+        # Everything wrong is refused at once, each against its question.
+        problems: list[Problem] = []
+        for question in questions:
+            code = data.answers.get(question.pk)
             if code and code not in codes:
-                raise InvalidInput(
-                    "Choose a grade from the scale", field=f"q{question_id}"
+                problems.append(
+                    (
+                        f"q{question.pk}",
+                        f"Select a grade on the scale for: {question.text}",
+                    )
+                )
+            elif submit and not code:
+                problems.append(
+                    (f"q{question.pk}", f"Grade every question: {question.text}")
                 )
         if data.grade and data.grade not in codes:
-            raise InvalidInput("Choose a grade from the scale", field="grade")
+            problems.append(("grade", "Select the overall grade from the scale"))
+        elif submit and not data.grade:
+            problems.append(("grade", "Select the overall grade"))
         if submit:
-            for question in questions:
-                if not data.answers.get(question.pk):
-                    raise InvalidInput(
-                        f"Grade every question: {question.text}",
-                        field=f"q{question.pk}",
-                    )
-            if not data.grade:
-                raise InvalidInput("Give the overall grade", field="grade")
             if not data.strengths.strip():
-                raise InvalidInput("Say what the strengths are", field="strengths")
+                problems.append(("strengths", "Enter the strengths"))
             if not data.improvements.strip():
-                raise InvalidInput(
-                    "Say what the areas for improvement are", field="improvements"
-                )
+                problems.append(("improvements", "Enter the areas for improvement"))
             if data.family_feedback_sought and not data.family_feedback.strip():
-                raise InvalidInput(
-                    "Record what the family said, or untick that their feedback "
-                    "was sought",
-                    field="family_feedback",
+                problems.append(
+                    (
+                        "family_feedback",
+                        "Enter what the family said, or untick that their feedback "
+                        "was sought",
+                    )
                 )
+        refuse_if_any(problems)
         existing = {a.question_id: a for a in audit.answers.all()}
         for question in questions:
             given = data.answers.get(question.pk) or None
@@ -399,17 +416,20 @@ def audit_action_add(
             raise NotAllowed("Only the auditor or the moderator adds actions.")
         if audit.round.status != RoundStatus.OPEN:
             raise NotAllowed("The round is closed: nothing was changed.")
+        problems: list[Problem] = []
         if not what.strip():
-            raise InvalidInput("Say what needs to happen", field="what")
+            problems.append(("what", "Enter what needs to happen"))
         owner = User.objects.filter(
             email__iexact=owner_email.strip(), is_active=True
         ).first()
         if owner is None:
-            raise InvalidInput(
-                "The owner must be someone with an active account", field="owner"
+            problems.append(
+                ("owner", "The owner must be someone with an active account")
             )
         if due_on is None:
-            raise InvalidInput("Give the date it is due", field="due_on")
+            problems.append(("due_on", "Enter the date the action is due by"))
+        refuse_if_any(problems)
+        assert owner is not None and due_on is not None  # refused above
         action = AuditAction.objects.create(
             audit=audit, what=what.strip(), owner=owner, due_on=due_on, created_at=now
         )

@@ -133,7 +133,7 @@ def round_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not may_run_rounds(user):
         raise Http404
-    form = RoundForm(request.POST or None)
+    form = RoundForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             audit_round = audit_round_create(actor=user, data=form.to_input())

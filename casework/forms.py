@@ -21,6 +21,7 @@ from casework.services.closure import ClosureInput
 from casework.services.people import PersonInput
 from casework.services.plan import due_date_problem
 from casework.services.reviews import ReviewInput
+from casework.wording import SCALING_MISSING, domain_missing, person_missing
 from core.codes import Ethnicity, MemberRole, Relationship, Sex
 from core.forms import DateField, GovukFormMixin, IsoDateField
 from core.uploads import MAX_BYTES
@@ -31,14 +32,39 @@ def _choices(low: int, high: int) -> list[tuple[str, str]]:
     return [("", "Not scored")] + [(str(n), str(n)) for n in range(low, high + 1)]
 
 
-def _score_field(label: str, *, required: bool) -> forms.TypedChoiceField:
-    """A 1–10 score chosen from a list (wheel domains and people)."""
-    return forms.TypedChoiceField(
+def _score_field(
+    label: str, *, required: bool, missing: str, needed: bool = False
+) -> forms.TypedChoiceField:
+    """A 1–10 score chosen from a list (wheel domains and people). ``missing``
+    says what to select when it is left empty; ``needed`` marks a score that
+    may be left empty while saving but is needed to finish."""
+    field = forms.TypedChoiceField(
         label=label,
         choices=_choices(1, 10),
         coerce=int,
         empty_value=None,
         required=required,
+        error_messages={
+            "required": missing,
+            "invalid_choice": f"{missing}, from 1 to 10",
+        },
+    )
+    field.needed_to_submit = needed  # type: ignore[attr-defined]
+    return field
+
+
+def _scaling_field(**kwargs: Any) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label="Scaling: how close are things to being good enough to close?",
+        help_text="0 is as bad as it could be; 10 is good enough to close.",
+        choices=_choices(0, 10),
+        coerce=int,
+        empty_value=None,
+        error_messages={
+            "required": SCALING_MISSING,
+            "invalid_choice": "Select the family's scaling score, from 0 to 10",
+        },
+        **kwargs,
     )
 
 
@@ -46,6 +72,9 @@ class AssessmentForm(GovukFormMixin, forms.Form):
     """The assessment page: the questions, the wheel, and one score per person
     (and a voice per child), built for the household."""
 
+    # Blank is allowed while saving as you go; the service says what is
+    # missing, every gap at once, when the assessment is completed. A field
+    # needed to complete it is not labelled optional.
     worries = forms.CharField(
         label="What we are worried about",
         widget=forms.Textarea({"rows": 4}),
@@ -70,26 +99,26 @@ class AssessmentForm(GovukFormMixin, forms.Form):
         required=False,
         max_length=10000,
     )
-    scaling = forms.TypedChoiceField(
-        label="Scaling: how close are things to being good enough to close?",
-        help_text="0 is as bad as it could be; 10 is good enough to close.",
-        choices=_choices(0, 10),
-        coerce=int,
-        empty_value=None,
-        required=False,
-    )
+    scaling = _scaling_field(required=False)
 
     def __init__(self, *args: Any, people: list[Person], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.people = people
+        for name in ("worries", "working_well", "needs_to_happen", "scaling"):
+            self.fields[name].needed_to_submit = True  # type: ignore[attr-defined]
         for domain in WheelDomain:
             self.fields[domain.value] = _score_field(
-                f"Family wheel: {domain.label}", required=False
+                f"Family wheel: {domain.label}",
+                required=False,
+                missing=domain_missing(domain),
+                needed=True,
             )
         for person in people:
             self.fields[f"person_{person.pk}"] = _score_field(
                 f"Overall score for {person.given_name} {person.family_name}",
                 required=False,
+                missing=person_missing(person.given_name),
+                needed=True,
             )
             if person.role == "child":
                 self.fields[f"voice_{person.pk}"] = forms.CharField(
@@ -147,7 +176,10 @@ class ClosureForm(GovukFormMixin, forms.Form):
         label="Why is the case closing?",
         choices=ClosureReason.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose why the case is closing"},
+        error_messages={
+            "required": "Select a reason for closing the case",
+            "invalid_choice": "Select a reason for closing the case from the list",
+        },
     )
     feedback_score = forms.TypedChoiceField(
         label="Family feedback: how helpful was early help? (1 to 5)",
@@ -155,6 +187,10 @@ class ClosureForm(GovukFormMixin, forms.Form):
         coerce=int,
         empty_value=None,
         required=False,
+        error_messages={
+            "invalid_choice": "Select how helpful the family found early help, "
+            "from 1 to 5"
+        },
     )
     feedback_comment = forms.CharField(
         label="What the family said",
@@ -166,14 +202,22 @@ class ClosureForm(GovukFormMixin, forms.Form):
     def __init__(self, *args: Any, people: list[Person], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.people = people
+        # The scores are needed when the case closes with outcomes met (the
+        # page says so above them); the service says which are missing.
         for domain in WheelDomain:
             self.fields[domain.value] = _score_field(
-                f"Family wheel at closure: {domain.label}", required=False
+                f"Family wheel at closure: {domain.label}",
+                required=False,
+                missing=domain_missing(domain, at_closure=True),
+                needed=True,
             )
         answers = [("", "Choose")] + list(Answer.choices)
         for person in people:
             self.fields[f"person_{person.pk}"] = _score_field(
-                f"Overall score at closure for {person.given_name}", required=False
+                f"Overall score at closure for {person.given_name}",
+                required=False,
+                missing=person_missing(person.given_name, at_closure=True),
+                needed=True,
             )
             if person.role == "child":
                 for question in ("happy", "healthy", "safe"):
@@ -181,7 +225,17 @@ class ClosureForm(GovukFormMixin, forms.Form):
                         label=f"Does {person.given_name} feel {question}?",
                         choices=answers,
                         required=False,
+                        error_messages={
+                            "invalid_choice": f"Select whether {person.given_name} "
+                            f"feels {question}: yes, no or not asked"
+                        },
                     )
+        # The page asks for the family's feedback last: the error summary
+        # follows the page.
+        self.order_fields(
+            [n for n in self.fields if not n.startswith("feedback_")]
+            + ["feedback_score", "feedback_comment"]
+        )
         self.govuk_classes()
 
     def to_input(self) -> ClosureInput:
@@ -208,25 +262,55 @@ class OutcomeForm(GovukFormMixin, forms.Form):
         label="Outcome, in the family's words",
         widget=forms.Textarea({"rows": 2}),
         max_length=2000,
-        error_messages={"required": "Enter the outcome, in the family's words"},
+        error_messages={
+            "required": "Enter the outcome, in the family's words",
+            "max_length": "The outcome must be 2,000 characters or fewer",
+        },
     )
     domain = forms.ChoiceField(
         label="Part of the family wheel",
         choices=[("", "Choose")] + list(WheelDomain.choices),
-        error_messages={"required": "Choose the part of the family wheel it is about"},
+        error_messages={
+            "required": "Select the part of the family wheel it is about",
+            "invalid_choice": "Select the part of the family wheel from the list",
+        },
     )
 
 
 class ActionForm(GovukFormMixin, forms.Form):
-    outcome = forms.TypedChoiceField(label="Towards the outcome", coerce=int)
+    outcome = forms.TypedChoiceField(
+        label="Towards the outcome",
+        coerce=int,
+        error_messages={
+            "required": "Select the outcome the action works towards",
+            "invalid_choice": "Select an outcome of this plan",
+        },
+    )
     what = forms.CharField(
         label="What will be done",
         widget=forms.Textarea({"rows": 2}),
         max_length=2000,
-        error_messages={"required": "Enter what will be done"},
+        error_messages={
+            "required": "Enter what will be done",
+            "max_length": "What will be done must be 2,000 characters or fewer",
+        },
     )
-    owner = forms.ChoiceField(label="Who will do it")
-    due_on = IsoDateField(label="By when", help_text="For example, 2026-12-18")
+    owner = forms.ChoiceField(
+        label="Who will do it",
+        error_messages={
+            "required": "Select who will do it",
+            "invalid_choice": "Select the family or a member of the team",
+        },
+    )
+    due_on = IsoDateField(
+        label="By when",
+        help_text="For example, 2026-12-18",
+        error_messages={
+            "required": "Enter the date it will be done by",
+            "invalid": "The date it will be done by must be a real date, "
+            "like 2026-12-18",
+        },
+    )
     community = forms.BooleanField(
         label="A community resource will deliver this", required=False
     )
@@ -246,13 +330,24 @@ class ActionForm(GovukFormMixin, forms.Form):
 
 class ReviewForm(GovukFormMixin, forms.Form):
     held_on = IsoDateField(
-        label="Date of the review", help_text="For example, 2026-11-20"
+        label="Date of the review",
+        help_text="For example, 2026-11-20",
+        error_messages={
+            "required": "Enter the date of the review",
+            "invalid": "The date of the review must be a real date, like 2026-11-20",
+        },
     )
     attendees = forms.CharField(
-        label="Who attended", widget=forms.Textarea({"rows": 2}), max_length=2000
+        label="Who attended",
+        widget=forms.Textarea({"rows": 2}),
+        max_length=2000,
+        error_messages={"required": "Enter who attended the review"},
     )
     progress = forms.CharField(
-        label="Progress made", widget=forms.Textarea({"rows": 4}), max_length=10000
+        label="Progress made",
+        widget=forms.Textarea({"rows": 4}),
+        max_length=10000,
+        error_messages={"required": "Enter the progress made since the plan began"},
     )
     plan_changes = forms.CharField(
         label="Changes to the plan",
@@ -260,16 +355,15 @@ class ReviewForm(GovukFormMixin, forms.Form):
         max_length=10000,
         required=False,
     )
-    scaling = forms.TypedChoiceField(
-        label="Scaling: how close are things to being good enough to close?",
-        choices=_choices(0, 10),
-        coerce=int,
-        empty_value=None,
-    )
-    next_review_on = forms.DateField(
-        label="Next review",
-        help_text="Leave empty for the usual interval",
+    scaling = _scaling_field()
+    next_review_on = IsoDateField(
+        label="Date of the next review",
+        help_text="Leave empty for the usual interval. For example, 2027-01-15",
         required=False,
+        error_messages={
+            "invalid": "The date of the next review must be a real date, "
+            "like 2027-01-15"
+        },
     )
 
     def __init__(self, *args: Any, people: list[Person], **kwargs: Any) -> None:
@@ -277,11 +371,15 @@ class ReviewForm(GovukFormMixin, forms.Form):
         self.people = people
         for domain in WheelDomain:
             self.fields[domain.value] = _score_field(
-                f"Family wheel: {domain.label}", required=True
+                f"Family wheel: {domain.label}",
+                required=True,
+                missing=domain_missing(domain),
             )
         for person in people:
             self.fields[f"person_{person.pk}"] = _score_field(
-                f"Overall score for {person.given_name}", required=True
+                f"Overall score for {person.given_name}",
+                required=True,
+                missing=person_missing(person.given_name),
             )
         self.govuk_classes()
 
@@ -398,13 +496,13 @@ class ReferralForm(GovukFormMixin, forms.Form):
         label="Date of the referral", help_text="For example, 1 10 2026"
     )
     referred_time = forms.TimeField(
-        label="Time (optional)",
+        label="Time",
         required=False,
         help_text="For example, 14:30. If you do not know it, we record midday.",
         widget=forms.TimeInput({"class": "govuk-input--width-5"}, format="%H:%M"),
     )
     reason = forms.CharField(
-        label="Why (optional)",
+        label="Why",
         widget=forms.Textarea({"rows": 3}),
         required=False,
         max_length=5000,

@@ -55,8 +55,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             status.HTTP_400_BAD_REQUEST,
         )
         body: dict[str, Any] = {"detail": exc.message}
-        if exc.field:
-            body[exc.field] = [exc.message]
+        for field, message in exc.problems:
+            if field:
+                body.setdefault(field, []).append(message)
         headers = (
             {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooMany) else None
         )

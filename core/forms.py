@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
@@ -59,10 +61,12 @@ class DateField(forms.MultiValueField):
     widget = DateWidget
 
     def __init__(self, **kwargs: Any) -> None:
+        # The parts are checked together in ``compress``, in GOV.UK words, not
+        # one by one in Django's ("Enter a complete value.").
         fields = (
-            forms.CharField(max_length=2),
-            forms.CharField(max_length=2),
-            forms.CharField(max_length=4),
+            forms.CharField(required=False),
+            forms.CharField(required=False),
+            forms.CharField(required=False),
         )
         super().__init__(fields, require_all_fields=False, **kwargs)
 
@@ -75,9 +79,13 @@ class DateField(forms.MultiValueField):
                 _("%(label)s must include a day, month and year") % {"label": label}
             )
         try:
-            day, month, year = (int(str(v).strip()) for v in data_list)
+            day, month, year = (
+                int(part)
+                for part in (str(v).strip() for v in data_list)
+                if len(part) <= 4
+            )
             value = dt.date(year, month, day)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise forms.ValidationError(
                 _("%(label)s must be a real date") % {"label": label}
             ) from None
@@ -90,12 +98,229 @@ class DateField(forms.MultiValueField):
 
 class IsoDateField(forms.DateField):
     """A date typed in one box, as 2026-05-31, with the GOV.UK messages (the
-    GOV.UK date input is ``DateField``)."""
+    GOV.UK date input is ``DateField``): named from the label, as
+    ``govuk_error_messages`` does, unless the field gives its own."""
 
     default_error_messages = {
         "required": "Enter the date",
         "invalid": "Enter a real date",
     }
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        label = _label(self.label)
+        if label:
+            given = kwargs.get("error_messages") or {}
+            if "required" not in given:
+                self.error_messages["required"] = f"Enter {_named(label)}"
+            if "invalid" not in given:
+                self.error_messages["invalid"] = (
+                    f"{_sentence(label)} must be a real date, like 2026-05-31"
+                )
+
+
+# --- Error messages in GOV.UK words, named from each field's label ------------------
+
+# Django's own wording for every field class, to recognise (and replace) it.
+_DJANGO_DEFAULTS: dict[str, set[str]] = {}
+for _cls in (
+    forms.Field,
+    forms.CharField,
+    forms.IntegerField,
+    forms.FloatField,
+    forms.DecimalField,
+    forms.DateField,
+    forms.TimeField,
+    forms.DateTimeField,
+    forms.DurationField,
+    forms.EmailField,
+    forms.URLField,
+    forms.UUIDField,
+    forms.FileField,
+    forms.ChoiceField,
+    forms.MultipleChoiceField,
+    forms.MultiValueField,
+    forms.ModelChoiceField,
+    forms.ModelMultipleChoiceField,
+    forms.JSONField,
+):
+    for _code, _message in getattr(_cls, "default_error_messages", {}).items():
+        _DJANGO_DEFAULTS.setdefault(_code, set()).add(str(_message))
+
+
+def _label(label: Any) -> str:
+    """The label as a name: without a trailing "(optional)"-like aside, a
+    trailing question mark or colon."""
+    text = re.sub(r"\s*\([^)]*\)\s*$", "", str(label or "")).strip()
+    return text.rstrip("?:. ")
+
+
+def _sentence(label: str) -> str:
+    return label[:1].upper() + label[1:]
+
+
+def _phrase(label: str) -> str:
+    """The label inside a sentence: "Who attended" → "who attended"; an
+    initialism keeps its capitals ("GP"). (A label that starts with a person's
+    name needs messages of its own.)"""
+    first = label.split(" ", 1)[0]
+    if len(first) > 1 and first[1:2].isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
+_NO_ARTICLE = {
+    "a",
+    "an",
+    "the",
+    "this",
+    "that",
+    "these",
+    "those",
+    "your",
+    "their",
+    "his",
+    "her",
+    "its",
+    "our",
+    "my",
+    "any",
+    "each",
+    "every",
+    "some",
+    "all",
+    "one",
+    "more",
+    "who",
+    "what",
+    "why",
+    "how",
+    "when",
+    "where",
+    "which",
+    "whether",
+    "if",
+    "at",
+    "to",
+    "in",
+    "for",
+    "by",
+    "on",
+    "from",
+    "with",
+}
+
+
+def _named(label: str) -> str:
+    """The label as a thing to enter or select: "Title" → "the title", "Who
+    attended" → "who attended"."""
+    phrase = _phrase(label)
+    first = phrase.split(" ", 1)[0]
+    if phrase[:1].isupper() or first in _NO_ARTICLE:
+        return phrase
+    return f"the {phrase}"
+
+
+def _is_question(label: Any) -> bool:
+    return str(label or "").strip().endswith("?")
+
+
+def govuk_error_messages(field: forms.Field, name: str = "") -> None:
+    """Give ``field`` a specific GOV.UK message for every way it can be wrong,
+    named from its label, wherever it still has Django's generic one ("This
+    field is required.", "Select a valid choice. …", "Enter a whole number.",
+    "Ensure this value has at most …"). A message the field was given is kept.
+    A field without a label (a hidden one) is named by ``name``."""
+    label = _label(field.label) or name.replace("_", " ")
+    if not label or not translation.get_language().startswith("en"):
+        # The words below are English: in another language, Django's own
+        # translated message is kept rather than mixing two languages.
+        return
+    question = _is_question(field.label)
+    name, title = _named(label), _sentence(label)
+    safe = title.replace("%", "%%")  # for messages Django formats with params
+    choosing = isinstance(field, (forms.ChoiceField, forms.ModelChoiceField))
+    numbers = isinstance(field, (forms.IntegerField, forms.FloatField))
+    messages: dict[str, str] = {
+        "required": (
+            f"Answer the question: {label}?"
+            if question
+            else f"Select {name}"
+            if choosing or isinstance(field, (forms.FileField, forms.BooleanField))
+            else f"Enter {name}"
+        ),
+        "invalid_choice": (
+            f"Select one of the options given for: {label}?"
+            if question
+            else f"Select one of the options given for {name}"
+        ).replace("%", "%%"),
+        "invalid_list": f"Select one of the options given for {name}",
+        "invalid_pk_value": (f"Select one of the options given for {name}").replace(
+            "%", "%%"
+        ),
+        "incomplete": f"Enter all of {name}",
+        "null_characters_not_allowed": f"{title} must not contain null characters",
+    }
+    if isinstance(field, forms.IntegerField) and not isinstance(
+        field, (forms.FloatField, forms.DecimalField)
+    ):
+        messages["invalid"] = f"{title} must be a whole number, like 3"
+    elif numbers or isinstance(field, forms.DecimalField):
+        messages["invalid"] = f"{title} must be a number"
+    elif isinstance(field, forms.DateTimeField):
+        messages["invalid"] = f"{title} must be a real date and time"
+    elif isinstance(field, forms.DateField):
+        messages["invalid"] = f"{title} must be a real date"
+    elif isinstance(field, forms.TimeField):
+        messages["invalid"] = f"{title} must be a real time, like 14:30"
+    elif isinstance(field, forms.EmailField):
+        messages["invalid"] = (
+            f"Enter {name} in the correct format, like name@example.org"
+        )
+    elif isinstance(field, forms.FileField):
+        messages["invalid"] = f"Select {name} to upload"
+        messages["missing"] = f"Select {name}"
+        messages["empty"] = "The selected file is empty"
+        messages["contradiction"] = f"Select {name}, or clear it, not both"
+    elif isinstance(field, forms.URLField):
+        messages["invalid"] = f"Enter {name} as a web address, like https://…"
+    elif isinstance(field, forms.UUIDField):
+        messages["invalid"] = f"{title} is not in the correct format"
+    if isinstance(field, forms.CharField) and not isinstance(field, forms.URLField):
+        if field.max_length is not None:
+            messages["max_length"] = (
+                f"{safe} must be {field.max_length:,} characters or fewer"
+            )
+        if field.min_length is not None:
+            messages["min_length"] = (
+                f"{safe} must be {field.min_length:,} characters or more"
+            )
+    if numbers or isinstance(field, forms.DecimalField):
+        limits: Any = field
+        if limits.min_value is not None:
+            messages["min_value"] = f"{safe} must be {limits.min_value} or more"
+        if limits.max_value is not None:
+            messages["max_value"] = f"{safe} must be {limits.max_value} or less"
+        if getattr(limits, "step_size", None) is not None:
+            messages["step_size"] = f"{safe} must be a multiple of {limits.step_size}"
+    if isinstance(field, forms.DecimalField):
+        for code in ("max_digits", "max_decimal_places", "max_whole_digits"):
+            messages[code] = f"{safe} has too many digits"
+    for code, message in messages.items():
+        current = field.error_messages.get(code)
+        if current is None or str(current) in _DJANGO_DEFAULTS.get(code, set()):
+            field.error_messages[code] = message
+
+
+F = TypeVar("F", bound=forms.Field)
+
+
+def needed_for(field: F, when: str) -> F:
+    """Mark a field needed for one choice only: its label says so ("Lead
+    practitioner (if allocating)"), not "(optional)". The form's ``clean``
+    checks it for that choice."""
+    field.needed_for = when  # type: ignore[attr-defined]
+    return field
 
 
 def _base_class(widget: forms.Widget) -> str | None:
@@ -145,12 +370,28 @@ class GovukFormMixin:
         form's where they differ), else against ``otherwise``, else at the top
         of the form. The error summary lists it either way."""
         form: Any = self
-        field = (renamed or {}).get(exc.field or "", exc.field)
-        form.add_error(field if field in form.fields else otherwise, exc.message)
+        for name, message in exc.problems:
+            field = (renamed or {}).get(name or "", name)
+            if field in form.fields and field in form.errors:
+                # The form's own check said it first (and said it better).
+                continue
+            form.add_error(field if field in form.fields else otherwise, message)
 
     def full_clean(self) -> None:
-        super().full_clean()  # type: ignore[misc]
         form: Any = self
+        # Every field, those added in ``__init__`` too, speaks GOV.UK.
+        for name, field in form.fields.items():
+            govuk_error_messages(field, name)
+        super().full_clean()  # type: ignore[misc]
+        for name, errors in getattr(form, "_errors", {}).items():
+            field = form.fields.get(name)
+            for error in errors.as_data() if field is not None else []:
+                # A choice of records checks for NUL with the validator itself,
+                # past the field's messages (the middleware refuses NUL first;
+                # this is for any other caller).
+                if error.code == "null_characters_not_allowed":
+                    error.message = field.error_messages[error.code]
+                    error.params = None
         for name, field in form.fields.items():
             bound = form[name]
             described = [f"{bound.auto_id}-hint"] if field.help_text else []

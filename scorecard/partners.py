@@ -11,7 +11,7 @@ from django.db import transaction
 
 from accounts.models import User
 from core.change_log import change_record
-from core.errors import InvalidInput
+from core.errors import InvalidInput, Problem, refuse_if_any
 from core.periods import Month
 from core.uploads import RowError, csv_rows
 from localities.models import Locality
@@ -29,28 +29,35 @@ class FigureInput:
 
 
 def _checked(data: FigureInput) -> tuple[Indicator, Month, Locality | None, float]:
+    """The figure's parts, or every problem with them refused at once."""
+    problems: list[Problem] = []
     indicator = Indicator.objects.filter(
         ref=data.ref.strip(), source=Source.PARTNER, active=True
     ).first()
     if indicator is None:
-        raise InvalidInput("Choose a partner-supplied indicator", field="ref")
+        problems.append(("ref", "Choose a partner-supplied indicator"))
+    month = None
     try:
         month = Month.parse(data.period)
     except ValueError as exc:
-        raise InvalidInput(str(exc), field="period") from None
+        problems.append(("period", str(exc)))
     locality = None
     if data.locality.strip():
         locality = Locality.objects.filter(slug=data.locality.strip()).first()
         if locality is None:
-            raise InvalidInput(
-                "No locality has that slug (for example, erdington)", field="locality"
+            problems.append(
+                ("locality", "No locality has that slug (for example, erdington)")
             )
+    value = math.nan
     try:
         value = float(data.value.replace(",", "").strip())
     except ValueError:
-        raise InvalidInput("Enter the figure as a number", field="value") from None
-    if not math.isfinite(value) or value < 0:
-        raise InvalidInput("Enter the figure as a number, 0 or more", field="value")
+        problems.append(("value", "Enter the figure as a number"))
+    else:
+        if not math.isfinite(value) or value < 0:
+            problems.append(("value", "Enter the figure as a number, 0 or more"))
+    refuse_if_any(problems)
+    assert indicator is not None and month is not None  # refused above
     return indicator, month, locality, value
 
 
@@ -99,7 +106,10 @@ def partner_figures_upload(
         try:
             _checked(data)
         except InvalidInput as exc:
-            errors.append(RowError(number, exc.field or "", exc.message))
+            errors += [
+                RowError(number, field or "", message)
+                for field, message in exc.problems
+            ]
         else:
             checked.append(data)
     if errors:

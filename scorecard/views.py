@@ -241,7 +241,8 @@ def partner_figures(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "Figure saved.")
                 return redirect("scorecard:partner_figures")
         except DomainError as exc:
-            errors[exc.field or "file"] = exc.message
+            for field, message in exc.problems:
+                errors.setdefault(field or "file", message)
     return render(
         request,
         "scorecard/partner_figures.html",

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from core.forms import GovukFormMixin
+from core.forms import GovukFormMixin, needed_for
 from family_connect.models import FormStatus
 from localities.models import CommunityService, Locality
 
@@ -30,46 +30,102 @@ def _version_field() -> forms.CharField:
     return forms.CharField(widget=forms.HiddenInput, required=False)
 
 
+# What each decision needs besides the reason: the field, and what to say
+# when it is left empty.
+NEEDED = {
+    FormStatus.ALLOCATED: ("lead_practitioner", "Select the lead practitioner"),
+    FormStatus.SIGNPOSTED: ("community_service", "Select the community service"),
+    "transferred": ("to_locality", "Select the locality to transfer the form to"),
+    FormStatus.DUPLICATE: (
+        "duplicate_of",
+        "Enter the reference of the form it duplicates",
+    ),
+}
+
+
+def _needed_for_outcome(form: forms.Form, outcome: str | None) -> None:
+    """Every field the chosen decision needs, each said at once with the rest."""
+    field, message = NEEDED.get(outcome or "", ("", ""))
+    missing = field in form.fields and not form.cleaned_data.get(field)
+    if missing and field not in form.errors:
+        form.add_error(field, message)
+
+
+def _duplicate_field() -> forms.CharField:
+    return needed_for(
+        forms.CharField(
+            label="Reference of the original form",
+            max_length=12,
+            required=False,
+            widget=forms.TextInput(
+                {"class": "govuk-input--width-10", "spellcheck": "false"}
+            ),
+            error_messages={
+                "max_length": "The reference must be 12 characters or fewer, "
+                "like FC-7K3M-Q9TD"
+            },
+        ),
+        "if it is a duplicate",
+    )
+
+
 class DecisionForm(GovukFormMixin, forms.Form):
     outcome = forms.ChoiceField(
         label="What have you decided?",
         choices=OUTCOME_CHOICES,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select a decision"},
+        error_messages={
+            "required": "Select a decision",
+            "invalid_choice": "Select one of the decisions listed",
+        },
     )
-    lead_practitioner = forms.TypedChoiceField(
-        label="Lead practitioner (allocation)",
-        help_text="Most headroom first: capacity less the families they lead now.",
-        required=False,
-        coerce=int,
-        empty_value=None,
-    )
-    community_service = forms.ModelChoiceField(
-        label="Community service (signposting)",
-        queryset=CommunityService.objects.none(),
-        required=False,
-        empty_label="Choose a service",
-    )
-    to_locality = forms.ModelChoiceField(
-        label="Transfer to (transfer)",
-        queryset=Locality.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label="Choose a locality",
-    )
-    duplicate_of = forms.CharField(
-        label="Reference of the original form (duplicate)",
-        max_length=12,
-        required=False,
-        widget=forms.TextInput(
-            {"class": "govuk-input--width-10", "spellcheck": "false"}
+    lead_practitioner = needed_for(
+        forms.TypedChoiceField(
+            label="Lead practitioner",
+            help_text="Most headroom first: capacity less the families they lead now.",
+            required=False,
+            coerce=int,
+            empty_value=None,
+            error_messages={
+                "invalid_choice": "Select a lead practitioner from the list",
+            },
         ),
+        "if allocating",
     )
+    community_service = needed_for(
+        forms.ModelChoiceField(
+            label="Community service",
+            queryset=CommunityService.objects.none(),
+            required=False,
+            empty_label="Choose a service",
+            error_messages={
+                "invalid_choice": "Select a service from the locality's directory",
+            },
+        ),
+        "if signposting",
+    )
+    to_locality = needed_for(
+        forms.ModelChoiceField(
+            label="Locality to transfer the form to",
+            queryset=Locality.objects.all(),
+            to_field_name="slug",
+            required=False,
+            empty_label="Choose a locality",
+            error_messages={
+                "invalid_choice": "Select another locality from the list",
+            },
+        ),
+        "if transferring",
+    )
+    duplicate_of = _duplicate_field()
     reason = forms.CharField(
         label="Reason",
         widget=forms.Textarea({"rows": 4}),
         max_length=5000,
-        error_messages={"required": "Enter the reason for the decision"},
+        error_messages={
+            "required": "Enter the reason for the decision",
+            "max_length": "The reason must be 5,000 characters or fewer",
+        },
     )
     version = _version_field()
 
@@ -104,6 +160,11 @@ class DecisionForm(GovukFormMixin, forms.Form):
         if locality is not None:
             target.queryset = Locality.objects.exclude(pk=locality.pk)
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _needed_for_outcome(self, data.get("outcome"))
+        return data
+
 
 class CloseDecidedForm(GovukFormMixin, forms.Form):
     """Close a decided form as withdrawn or a duplicate (its own action)."""
@@ -120,27 +181,44 @@ class CloseDecidedForm(GovukFormMixin, forms.Form):
         widget=forms.RadioSelect,
         help_text="The decision stays on record. A step-up's referrals to "
         "children's social care are removed.",
-        error_messages={"required": "Select how to close the form"},
+        error_messages={
+            "required": "Select how to close the form",
+            "invalid_choice": "Select withdrawn or duplicate",
+        },
     )
-    duplicate_of = DecisionForm.base_fields["duplicate_of"]
+    duplicate_of = _duplicate_field()
     reason = forms.CharField(
         label="Why are you closing it?",
         widget=forms.Textarea({"rows": 3}),
         max_length=5000,
-        error_messages={"required": "Enter the reason for closing the form"},
+        error_messages={
+            "required": "Enter the reason for closing the form",
+            "max_length": "The reason must be 5,000 characters or fewer",
+        },
     )
     version = _version_field()
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _needed_for_outcome(self, data.get("outcome"))
+        return data
+
 
 class CommunityServiceForm(GovukFormMixin, forms.Form):
-    name = forms.CharField(label="Name", max_length=200)
+    name = forms.CharField(
+        label="Name",
+        max_length=200,
+        error_messages={"required": "Enter the service's name"},
+    )
     category = forms.CharField(
         label="Kind of help",
         help_text="For example, food, debt advice, parenting",
         max_length=100,
+        error_messages={"required": "Enter what kind of help it gives"},
     )
     contact = forms.CharField(
         label="How families contact it",
         help_text="Phone, e-mail or address",
         max_length=300,
+        error_messages={"required": "Enter how families contact it"},
     )

@@ -176,7 +176,7 @@ def form_triage(request: HttpRequest, reference: str) -> HttpResponse:
     )
     closing = request.POST.get("action") == "close"
     decision_form = DecisionForm(
-        None if closing else request.POST or None,
+        request.POST if request.method == "POST" and not closing else None,
         practitioners=practitioners,
         locality=form.locality,
     )

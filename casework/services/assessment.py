@@ -22,8 +22,9 @@ from casework.models import (
 )
 from casework.selectors.cases import people_on_case
 from casework.transitions import can_move
+from casework.wording import SCALING_MISSING, domain_missing, person_missing
 from core import clock
-from core.errors import Conflict, InvalidInput
+from core.errors import Conflict, Problem, refuse_if_any
 from core.history import LIVE, Mode, Rule
 from families.models import Person
 
@@ -42,8 +43,8 @@ class AssessmentInput:
     child_voices: dict[int, str] = field(default_factory=dict)
 
 
-def _missing(data: AssessmentInput, people: list[Person]) -> list[tuple[str, str]]:
-    missing = []
+def _missing(data: AssessmentInput, people: list[Person]) -> list[Problem]:
+    missing: list[Problem] = []
     for name, label in (
         ("worries", "what we are worried about"),
         ("working_well", "what is working well"),
@@ -52,15 +53,13 @@ def _missing(data: AssessmentInput, people: list[Person]) -> list[tuple[str, str
         if not getattr(data, name).strip():
             missing.append((name, f"Enter {label}"))
     if data.scaling is None:
-        missing.append(("scaling", "Choose the family's scaling score (0 to 10)"))
+        missing.append(("scaling", SCALING_MISSING))
     for domain in WheelDomain:
         if data.wheel.get(domain.value) is None:
-            missing.append((domain.value, f"Score the {domain.label.lower()} domain"))
+            missing.append((domain.value, domain_missing(domain)))
     for person in people:
         if data.person_scores.get(person.pk) is None:
-            missing.append(
-                (f"person_{person.pk}", f"Score {person.given_name} (1 to 10)")
-            )
+            missing.append((f"person_{person.pk}", person_missing(person.given_name)))
     return missing
 
 
@@ -91,9 +90,8 @@ def assessment_save(
         # History keeps what the old system held: its scores, without the
         # written questions.
         if complete and mode.holds(Rule.ASSESSMENT_WRITTEN_IN_FULL):
-            missing = _missing(data, people)
-            if missing:
-                raise InvalidInput(missing[0][1], field=missing[0][0])
+            # Every gap at once, each against its question.
+            refuse_if_any(_missing(data, people))
         for name in TEXTS:
             setattr(assessment, name, getattr(data, name).strip())
         assessment.scaling = data.scaling

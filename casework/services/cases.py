@@ -22,7 +22,7 @@ from casework.models import (
 )
 from core import clock
 from core.change_log import change_record
-from core.errors import InvalidInput
+from core.errors import InvalidInput, Problem
 from core.history import LIVE, Mode, Rule
 from families.models import Family, Person
 from families.names import name_key
@@ -226,13 +226,16 @@ def case_note_add(
     """Add a chronology note. Preconditions: ``access.may_work_on``. Notes stay
     possible after closure (a late message still belongs to the record)."""
     text = (text or "").strip()
+    problems: list[Problem] = []
     if kind not in NoteKind.values:
-        raise InvalidInput("Choose what kind of note it is", field="kind")
+        problems.append(("kind", "Select the kind of note"))
     if not text:
-        raise InvalidInput("Enter the note", field="text")
+        problems.append(("text", "Enter the note"))
     when = happened_at or clock.now()
     if when > timezone.now():
-        raise InvalidInput("A note cannot be in the future", field="happened_at")
+        problems.append(("happened_at", "A note cannot be in the future"))
+    if problems:
+        raise InvalidInput.every(problems)
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case_id)
         return CaseNote.objects.create(

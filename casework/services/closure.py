@@ -26,8 +26,9 @@ from casework.models import (
 )
 from casework.selectors.cases import people_on_case
 from casework.transitions import can_move
+from casework.wording import domain_missing, person_missing
 from core import clock
-from core.errors import Conflict, InvalidInput
+from core.errors import Conflict, InvalidInput, Problem, refuse_if_any
 from core.history import LIVE, Mode, Rule
 from core.periods import add_months_to_moment
 from families.models import Person
@@ -47,46 +48,59 @@ class ClosureInput:
 
 
 def _check(data: ClosureInput, case: Case, people: list[Person], mode: Mode) -> None:
+    """Everything wrong with the closure, refused at once (each against its
+    field)."""
+    problems: list[Problem] = []
     if data.reason not in ClosureReason.values:
-        raise InvalidInput("Choose why the case is closing", field="reason")
+        problems.append(("reason", "Select a reason for closing the case"))
     if data.feedback_score is not None and not 1 <= data.feedback_score <= 5:
-        raise InvalidInput("Family feedback is a number from 1 to 5", field="feedback")
+        problems.append(
+            (
+                "feedback_score",
+                "Select how helpful the family found early help, from 1 to 5",
+            )
+        )
     for child, answers in data.children.items():
         for question, answer in answers.items():
             if (
                 question not in ("happy", "healthy", "safe")
                 or answer not in Answer.values
             ):
-                raise InvalidInput(
-                    "Answer happy, healthy and safe with yes, no or not asked",
-                    field=f"{question}_{child}",
+                problems.append(
+                    (
+                        f"{question}_{child}",
+                        "Answer happy, healthy and safe with yes, no or not asked",
+                    )
                 )
     if data.reason == ClosureReason.OUTCOMES_MET:
         completed = Assessment.objects.filter(
             case=case, completed_at__isnull=False
         ).exists()
         if not completed and mode.holds(Rule.BASELINE_BEFORE_OUTCOMES_MET):
-            raise InvalidInput(
-                "A case can close with outcomes met only after its Early Help "
-                "Assessment is completed: there is no baseline to measure "
-                "progress against.",
-                field="reason",
+            problems.append(
+                (
+                    "reason",
+                    "A case can close with outcomes met only after its Early Help "
+                    "Assessment is completed: there is no baseline to measure "
+                    "progress against.",
+                )
             )
-        if not mode.holds(Rule.CLOSURE_SCORED):
-            # History keeps the scores the old system held.
-            return
-        for domain in WheelDomain:
-            if data.wheel.get(domain.value) is None:
-                raise InvalidInput(
-                    f"Score the {domain.label.lower()} domain at closure",
-                    field=domain.value,
-                )
-        for person in people:
-            if data.person_scores.get(person.pk) is None:
-                raise InvalidInput(
-                    f"Score {person.given_name} at closure (1 to 10)",
-                    field=f"person_{person.pk}",
-                )
+        # History keeps the scores the old system held.
+        if mode.holds(Rule.CLOSURE_SCORED):
+            for domain in WheelDomain:
+                if data.wheel.get(domain.value) is None:
+                    problems.append(
+                        (domain.value, domain_missing(domain, at_closure=True))
+                    )
+            for person in people:
+                if data.person_scores.get(person.pk) is None:
+                    problems.append(
+                        (
+                            f"person_{person.pk}",
+                            person_missing(person.given_name, at_closure=True),
+                        )
+                    )
+    refuse_if_any(problems)
 
 
 def case_close(

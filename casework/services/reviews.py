@@ -20,8 +20,9 @@ from casework.models import (
     WheelDomain,
 )
 from casework.selectors.cases import people_on_case
+from casework.wording import SCALING_MISSING, domain_missing, person_missing
 from core import clock
-from core.errors import Conflict, InvalidInput
+from core.errors import Conflict, Problem, refuse_if_any
 from core.history import LIVE, Mode, Rule
 from core.periods import local_date
 
@@ -60,30 +61,27 @@ def review_record(
     """Record a review with its scores. Preconditions: ``access.may_work_on``;
     the case is at the plan stage (its assessment is completed)."""
     today = timezone.localdate()
+    # Everything wrong is found first and refused at once, each against its
+    # field.
+    problems: list[Problem] = []
     if data.held_on > today:
-        raise InvalidInput(
-            "The review date must be today or in the past", field="held_on"
-        )
+        problems.append(("held_on", "The review date must be today or in the past"))
     # History keeps the scores the old system held, without the written
     # record; live reviews are whole.
     whole = mode.holds(Rule.REVIEW_WRITTEN_IN_FULL)
     if whole and not data.attendees.strip():
-        raise InvalidInput("Enter who attended", field="attendees")
+        problems.append(("attendees", "Enter who attended the review"))
     if whole and not data.progress.strip():
-        raise InvalidInput("Enter the progress made", field="progress")
+        problems.append(("progress", "Enter the progress made since the plan began"))
     if not 0 <= data.scaling <= 10:
-        raise InvalidInput("Scaling is a number from 0 to 10", field="scaling")
+        problems.append(("scaling", SCALING_MISSING))
     for domain in WheelDomain:
         score = data.wheel.get(domain.value)
         if (whole or score is not None) and not 1 <= (score or 0) <= 10:
-            raise InvalidInput(
-                f"Score the {domain.label.lower()} domain", field=domain.value
-            )
+            problems.append((domain.value, domain_missing(domain)))
     next_on = data.next_review_on or data.held_on + review_interval()
     if next_on <= data.held_on:
-        raise InvalidInput(
-            "The next review must come after this one", field="next_review_on"
-        )
+        problems.append(("next_review_on", "The next review must come after this one"))
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case_id)
         # History keeps the reviews the old system held, with or without an
@@ -99,9 +97,10 @@ def review_record(
         for person in people:
             score = data.person_scores.get(person.pk)
             if (whole or score is not None) and not 1 <= (score or 0) <= 10:
-                raise InvalidInput(
-                    f"Score {person.given_name} (1 to 10)", field=f"person_{person.pk}"
+                problems.append(
+                    (f"person_{person.pk}", person_missing(person.given_name))
                 )
+        refuse_if_any(problems)
         held_at = (
             clock.now()
             if mode.history

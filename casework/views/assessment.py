@@ -30,7 +30,7 @@ def assessment(request: HttpRequest, case_id: int) -> HttpResponse:
     existing = Assessment.objects.filter(case=case).prefetch_related("people").first()
     people = list(people_on_case(case.pk))
     form = AssessmentForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         people=people,
         initial=AssessmentForm.initial_from(existing),
     )

@@ -222,9 +222,32 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             "can_work": may_work_on(user, case),
             "can_lead": may_lead(user, case),
             "note_kinds": NoteKind.choices,
+            "note_refused": _note_refused(request),
             **data,
         },
     )
+
+
+NOTE_REFUSED = "casework.note_refused"
+NOTE_FIELDS = ("kind", "text")
+
+
+def _note_refused(request: HttpRequest) -> dict[str, Any] | None:
+    """A note the case's page refused a moment ago (once): what was typed and
+    each problem, against the note's field it concerns (``note-kind``,
+    ``note-text``)."""
+    refused = request.session.pop(NOTE_REFUSED, None)
+    if not isinstance(refused, dict):
+        return None
+    problems = [
+        (field if field in NOTE_FIELDS else "text", message)
+        for field, message in refused.get("problems", [])
+    ]
+    return {
+        **refused,
+        "problems": problems,
+        "errors": dict(reversed(problems)),
+    }
 
 
 @never_cache
@@ -243,7 +266,13 @@ def note(request: HttpRequest, case_id: int) -> HttpResponse:
             significant=request.POST.get("significant") == "1",
         )
     except DomainError as exc:
-        messages.error(request, exc.message)
+        # The case page shows the note again, every problem by its field.
+        request.session[NOTE_REFUSED] = {
+            "problems": [[field, message] for field, message in exc.problems],
+            "kind": request.POST.get("kind", ""),
+            "text": request.POST.get("text", ""),
+            "significant": request.POST.get("significant") == "1",
+        }
     else:
         messages.success(request, "Note added.")
     return redirect("casework:case", case_id=case.pk)

@@ -28,7 +28,9 @@ def close(request: HttpRequest, case_id: int) -> HttpResponse:
     already closed."""
     user, case = workable_case(request, case_id)
     people = list(people_on_case(case.pk))
-    form = ClosureForm(request.POST or None, people=people)
+    form = ClosureForm(
+        request.POST if request.method == "POST" else None, people=people
+    )
     if request.method == "POST" and form.is_valid():
         try:
             case_close(case_id=case.pk, actor=user, data=form.to_input())

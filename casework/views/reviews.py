@@ -30,7 +30,7 @@ def reviews(request: HttpRequest, case_id: int) -> HttpResponse:
     """The plan's reviews, when the next is due, and a new review."""
     user, case, can_work = readable_case(request, case_id)
     people = list(people_on_case(case.pk))
-    form = ReviewForm(request.POST or None, people=people)
+    form = ReviewForm(request.POST if request.method == "POST" else None, people=people)
     if request.method == "POST" and form.is_valid():
         try:
             review_record(case_id=case.pk, actor=user, data=form.to_input())

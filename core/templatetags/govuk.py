@@ -79,11 +79,15 @@ def govuk_field(
         "heading": heading,
         # A field may be blank while a draft is saved yet needed to submit
         # (``needed_to_submit``): it is not labelled optional. Nor is a filter
-        # above a list (``narrows``): every one may be left empty.
+        # above a list (``narrows``): every one may be left empty. A field
+        # needed for one choice only says which (``needed_for``: "if
+        # allocating"), not "optional".
         "optional": not bound.field.required
         and kind not in ("checkbox",)
         and not getattr(bound.field, "needed_to_submit", False)
-        and not getattr(bound.field, "narrows", False),
+        and not getattr(bound.field, "narrows", False)
+        and not getattr(bound.field, "needed_for", ""),
+        "needed_for": getattr(bound.field, "needed_for", ""),
         "inline": getattr(bound.field, "inline", False),
         "described_by": " ".join(described),
         "options": options,

@@ -45,6 +45,17 @@ def test_unknown_user_and_wrong_password_get_the_same_message(client):
     assert b"Error: Sign in" in wrong_password.content  # GOV.UK error title prefix
 
 
+def test_an_over_long_email_is_refused_in_words_not_a_server_error(client):
+    from axes.models import AccessAttempt
+
+    response = client.post(
+        "/sign-in/", {"username": "x" * 300 + "@example.org", "password": "nope"}
+    )
+    assert response.status_code == 200
+    assert b"E-mail address must be 254 characters or fewer" in response.content
+    assert not AccessAttempt.objects.exists()
+
+
 def test_sign_in_is_case_insensitive_on_the_email(client):
     user = UserFactory(email="mixed@example.org", role=Role.REQUESTER)
     response = client.post(

@@ -40,3 +40,43 @@ def test_others_cannot_add_notes(client):
         == 404
     )
     assert not CaseNote.objects.exists()
+
+
+def test_a_refused_note_lists_every_problem_by_its_field_and_keeps_the_words(client):
+    from tests.error_summary import error_summary
+
+    case = CaseFactory()
+    sign_in_verified(client, case.lead_practitioner)
+    response = client.post(
+        f"/cases/{case.pk}/notes/",
+        {"kind": "gossip", "text": "  ", "significant": "1"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<title>Error:" in html
+    assert error_summary(html) == [
+        ("note-kind", "Select the kind of note"),
+        ("note-text", "Enter the note"),
+    ]
+    assert 'id="note-text-error"' in html and 'id="note-kind-error"' in html
+    assert (
+        'id="note-significant" name="significant" type="checkbox" value="1" checked'
+        in html
+    )
+    assert not CaseNote.objects.exists()
+    # Said once: the page read again is the plain case page.
+    again = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "There is a problem" not in again and "<title>Error:" not in again
+
+
+def test_a_refused_note_keeps_what_was_typed(client):
+    case = CaseFactory()
+    sign_in_verified(client, case.lead_practitioner)
+    response = client.post(
+        f"/cases/{case.pk}/notes/",
+        {"kind": "bogus", "text": "Visit at 3pm"},
+        follow=True,
+    )
+    assert ">Visit at 3pm</textarea>" in response.content.decode()
+    assert not CaseNote.objects.exists()

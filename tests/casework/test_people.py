@@ -228,7 +228,7 @@ def test_correcting_details_records_who_changed_what(client, world):
         ),
         (
             {"given_name": "Amir", "family_name": "Khan", "ethnicity": "martian"},
-            "Select a valid choice",
+            "Select one of the options given for the ethnicity",
         ),
     ],
 )

@@ -117,9 +117,7 @@ def test_a_family_that_moved_is_linked_with_a_reason_and_reviewed(
     screenshot(page, "03-linked")
 
     page.get_by_label("Allocate to a lead practitioner").check()
-    page.get_by_label("Lead practitioner (allocation) (optional)").select_option(
-        str(worker.pk)
-    )
+    page.get_by_label("Lead practitioner (if allocating)").select_option(str(worker.pk))
     page.get_by_label("Reason").fill("Grace has space in her caseload.")
     page.get_by_role("button", name="Record the decision").click()
     expect(page.get_by_role("alert")).to_contain_text("allocated to Grace Okafor")

@@ -46,9 +46,7 @@ def test_a_manager_allocates_from_the_queue(live_server, page, browser):
     page.get_by_role("link", name=form.reference).click()
     page.get_by_text("Ayesha Khan").first.wait_for()
     page.get_by_label("Allocate to a lead practitioner").check()
-    page.get_by_label("Lead practitioner (allocation) (optional)").select_option(
-        str(worker.pk)
-    )
+    page.get_by_label("Lead practitioner (if allocating)").select_option(str(worker.pk))
     page.get_by_label("Reason").fill("Several needs: a plan with school and health.")
     page.screenshot(path=str(SCREENSHOTS / "triage-02-form.png"), full_page=True)
     assert axe_violations(browser, page.url, cookies) == []

@@ -131,9 +131,7 @@ def test_a_manager_confirms_allocates_transfers_and_signposts(
     assert axe_violations(browser, page.url, cookies) == []
 
     page.get_by_label("Allocate to a lead practitioner").check()
-    page.get_by_label("Lead practitioner (allocation) (optional)").select_option(
-        str(worker.pk)
-    )
+    page.get_by_label("Lead practitioner (if allocating)").select_option(str(worker.pk))
     page.get_by_label("Reason").fill("Known family; Grace worked with them before.")
     page.get_by_role("button", name="Record the decision").click()
     expect(page.get_by_role("alert")).to_contain_text(
@@ -155,7 +153,9 @@ def test_a_manager_confirms_allocates_transfers_and_signposts(
     open_form(page, moving.reference)
     assert axe_violations(browser, page.url, cookies) == []
     page.get_by_label("Transfer to another locality").check()
-    page.get_by_label("Transfer to (transfer) (optional)").select_option("ladywood")
+    page.get_by_label(
+        "Locality to transfer the form to (if transferring)"
+    ).select_option("ladywood")
     page.get_by_role("button", name="Record the decision").click()
     expect(page).to_have_title(re.compile(r"^Error: "))
     summary = page.get_by_role("alert")
@@ -166,9 +166,9 @@ def test_a_manager_confirms_allocates_transfers_and_signposts(
     expect(page.locator(".govuk-error-summary")).to_be_focused()
     # What the manager chose is kept; the message sits by the empty field.
     expect(page.get_by_label("Transfer to another locality")).to_be_checked()
-    expect(page.get_by_label("Transfer to (transfer) (optional)")).to_have_value(
-        "ladywood"
-    )
+    expect(
+        page.get_by_label("Locality to transfer the form to (if transferring)")
+    ).to_have_value("ladywood")
     expect(page.locator("#id_reason-error")).to_contain_text(
         "Enter the reason for the decision"
     )
@@ -200,7 +200,7 @@ def test_a_manager_confirms_allocates_transfers_and_signposts(
     open_form(page, signposted.reference)
     assert axe_violations(browser, page.url, cookies) == []
     page.get_by_label("Signpost to a community service").check()
-    page.get_by_label("Community service (signposting) (optional)").select_option(
+    page.get_by_label("Community service (if signposting)").select_option(
         label="Erdington Community Food Bank"
     )
     page.get_by_label("Reason").fill("Food and money worries only; no other needs.")

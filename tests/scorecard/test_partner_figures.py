@@ -90,3 +90,32 @@ def test_only_performance_leads_enter_figures(client, role):
     assert client.post(URL, data).status_code == 404
     assert client.get(URL).status_code == 404
     assert not PartnerFigure.objects.exists()
+
+
+def test_every_problem_with_a_figure_is_listed_at_once_linked_to_its_field(
+    client, lead
+):
+    from tests.error_summary import error_summary
+
+    page = client.post(
+        URL, {"ref": "EH01", "period": "October", "locality": "atlantis", "value": "x"}
+    )
+    assert page.status_code == 200
+    assert [target for target, _ in error_summary(page.content)] == [
+        "figure-ref",
+        "figure-period",
+        "figure-locality",
+        "figure-value",
+    ]
+    assert not PartnerFigure.objects.exists()
+
+
+def test_an_upload_lists_every_problem_of_every_row(client, lead):
+    bad = b"ref,period,locality,value\nEH01,October,,lots\n"
+    page = client.post(
+        URL, {"file": SimpleUploadedFile("f.csv", bad, content_type="text/csv")}
+    )
+    text = page.content.decode()
+    for message in ("Row 2, ref:", "Row 2, period:", "Row 2, value:"):
+        assert message in text
+    assert not PartnerFigure.objects.exists()

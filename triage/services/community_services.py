@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from core.change_log import change_record
-from core.errors import InvalidInput
+from core.errors import refuse_if_any
 from localities.models import CommunityService, Locality
 
 
@@ -33,8 +33,7 @@ def community_service_save(
         )
         if not value
     ]
-    if errors:
-        raise InvalidInput(errors[0][1], field=errors[0][0])
+    refuse_if_any(errors)
     with transaction.atomic():
         fields = ("name", "category", "contact", "active")
         before = None

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from accounts.models import User
-from core.errors import InvalidInput
+from core.errors import InvalidInput, Problem, refuse_if_any
 from family_connect.models import FamilyConnectForm, FormStatus
 from localities.models import CommunityService, Locality
 from triage.services.closing import form_close_decided
@@ -43,6 +43,38 @@ def form_decide(
     decision, refused as the form is decided. (The status read here is not
     locked: the service checks the version under the lock, so a decision made
     in between is refused as ``Stale`` whichever way this routes.)"""
+    # What the decision names besides its reason, said with the reason when
+    # both are missing (the services check each again under the lock).
+    links = {
+        "transferred": (
+            to_locality,
+            "to_locality",
+            "Choose the locality to transfer to.",
+        ),
+        FormStatus.ALLOCATED: (
+            lead_practitioner,
+            "lead_practitioner",
+            "Choose a lead practitioner.",
+        ),
+        FormStatus.SIGNPOSTED: (
+            community_service,
+            "community_service",
+            "Choose the community service.",
+        ),
+        FormStatus.DUPLICATE: (
+            duplicate_of,
+            "duplicate_of",
+            "Enter the reference of the form it duplicates.",
+        ),
+    }
+    problems: list[Problem] = []
+    if not (reason or "").strip():
+        problems.append(("reason", "Enter the reason for the decision"))
+    given, field, message = links.get(outcome, (True, "", ""))
+    if given is None:
+        problems.append((field, message))
+    if len(problems) > 1:
+        refuse_if_any(problems)
     if outcome in (FormStatus.WITHDRAWN, FormStatus.DUPLICATE) and (
         seen_version is not None
         and FamilyConnectForm.objects.filter(pk=form_id)
