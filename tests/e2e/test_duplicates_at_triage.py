@@ -57,7 +57,7 @@ def test_a_returning_family_sent_twice_is_closed_as_a_duplicate(
     sign_in_with_browser(page, live_server.url, manager.email)
     page.goto(f"{live_server.url}/triage/forms/{second.reference}/")
     expect(page.get_by_test_id("returning")).to_contain_text(
-        f"Returning within 12 months: case {case.pk} in Erdington closed on"
+        "Returning within 12 months: a case of the Khan family in Erdington closed on"
     )
     expect(page.get_by_test_id("returning")).to_contain_text("(reason: other)")
     duplicates = page.get_by_test_id("duplicates")
