@@ -30,7 +30,11 @@ from casework.selectors.names import FamilyName, case_family_names
 from families.models import Family, Person
 from families.names import key_near_q
 from families.query import SearchQuery
-from family_connect.access import form_queryset_for_user, form_shows_details
+from family_connect.access import (
+    form_details_filter,
+    form_queryset_for_user,
+    form_shows_details,
+)
 from family_connect.matching import names_score
 from family_connect.models import FamilyConnectForm
 from family_connect.selectors import form_ids_naming
@@ -278,46 +282,50 @@ class FormResult:
 
 def forms_search(user: Viewer, query: SearchQuery) -> list[FormResult]:
     """Forms the user may see with this reference, or naming someone who
-    matches. A requester matches the details of only the forms whose details
-    they may read (``form_shows_details``); others of their organisation's
-    forms by reference only."""
+    matches, newest first: the first ``PAGE_LIMIT``. Names, dates of birth and
+    postcodes match only the forms whose details the user may read
+    (``form_details_filter``: a requester's colleagues' forms are found by
+    reference only). Only the forms shown, and their members, are read."""
     visible = form_queryset_for_user(user)
+    readable = visible.filter(form_details_filter(user))
     ids: list[int] = []
     if query.reference:
         ids += list(
             visible.filter(reference=query.reference).values_list("pk", flat=True)
         )
     if query.names or query.date_of_birth or query.year_of_birth:
-        ids += form_ids_naming(visible, query)
+        named = form_ids_naming(readable, query)
     elif query.postcode:
-        ids += list(
-            visible.filter(postcode=query.postcode)
+        named = list(
+            readable.filter(postcode=query.postcode)
             .order_by("-received_at", "pk")
             .values_list("pk", flat=True)[:MATCH_LIMIT]
         )
+    else:
+        named = []
+    # The named forms come newest first, so with the form found by its
+    # reference the page's forms are among the first PAGE_LIMIT of them.
+    ids += [pk for pk in named if pk not in ids][:PAGE_LIMIT]
     if not ids:
         return []
-    by_reference = set(ids[:1]) if query.reference else set()
     forms = (
         visible.filter(pk__in=ids)
         .select_related("locality")
         .prefetch_related("members")
-        .order_by("-received_at", "pk")
+        .order_by("-received_at", "pk")[:PAGE_LIMIT]
     )
-    results = []
-    for form in forms:
-        shows = form_shows_details(user, form)
-        if not shows and form.pk not in by_reference:
-            continue
-        children = tuple(
-            f"{m.given_name} {m.family_name}"
-            for m in form.members.all()
-            if m.role == "child"
+    return [
+        FormResult(
+            form=form,
+            shows_details=form_shows_details(user, form),
+            children=tuple(
+                f"{m.given_name} {m.family_name}"
+                for m in form.members.all()
+                if m.role == "child"
+            ),
         )
-        results.append(FormResult(form=form, shows_details=shows, children=children))
-        if len(results) == PAGE_LIMIT:
-            break
-    return results
+        for form in forms
+    ]
 
 
 # --- The data protection officer ---------------------------------------------

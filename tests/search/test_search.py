@@ -469,3 +469,31 @@ def test_the_people_api_pages_by_fifty(world):
     assert first["next"].endswith("/api/v1/people/?page=2&q=brennan")
     second = client.get(first["next"]).json()
     assert len(second["results"]) == 1 and second["next"] is None
+
+
+def test_forms_found_by_name_show_the_newest_page_and_read_only_its_members(
+    monkeypatch,
+):
+    """Only the forms a page shows, and their members, are read: the newest
+    ``PAGE_LIMIT`` of those naming someone who matches."""
+    monkeypatch.setattr("search.selectors.PAGE_LIMIT", 2)
+    manager = UserFactory(role=Role.LOCALITY_MANAGER, localities=["erdington"])
+    now = dt.datetime(2026, 3, 10, 10, 0, tzinfo=dt.UTC)
+    forms = []
+    for days in range(5):
+        form = FormFactory(received_at=now - dt.timedelta(days=days))
+        _member(form, "Wren", "Zeller")
+        forms.append(form)
+    with CaptureQueriesContext(connection) as ctx:
+        results = search_for_user(manager, parse_query("zelelr")).forms
+    assert [r.form.pk for r in results] == [forms[0].pk, forms[1].pk]
+    assert all(r.children == ("Wren Zeller",) for r in results)
+    prefetches = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if 'FROM "family_connect_formmember"' in q["sql"]
+        and '"form_id" IN (' in q["sql"]
+    ]
+    assert len(prefetches) == 1
+    listed = prefetches[0].split('"form_id" IN (', 1)[1].split(")", 1)[0]
+    assert {int(pk) for pk in listed.split(",")} == {forms[0].pk, forms[1].pk}
