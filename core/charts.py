@@ -18,8 +18,16 @@ PALETTE = [
     ("#505a5f", "10 6"),
 ]
 
-WIDTH, HEIGHT = 640, 300
-LEFT, RIGHT, TOP, BOTTOM = 44, 20, 16, 44
+# Drawn at 560 units wide and scaled to the column: on a 390-pixel phone a
+# 20-unit label still reads at about 13 pixels.
+WIDTH, HEIGHT = 560, 300
+LEFT, RIGHT, TOP, BOTTOM = 40, 24, 14, 44
+FONT_SIZE = 20
+# Lines with the same scores would hide one another: each is drawn a little to
+# the side of the next.
+DODGE = 4
+# The first and last points stand clear of the scale's labels.
+INSET = 18
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,7 @@ class LineChart:
     right: int
     top: int
     bottom: int
+    font_size: int
     x_ticks: list[Tick]
     y_ticks: list[Tick]
     lines: list[Line]
@@ -75,7 +84,7 @@ def line_chart(
     def x_at(i: int) -> float:
         if count <= 1:
             return LEFT + plot_w / 2
-        return round(LEFT + plot_w * i / (count - 1), 1)
+        return round(LEFT + INSET + (plot_w - 2 * INSET) * i / (count - 1), 1)
 
     def y_at(v: float) -> float:
         return round(TOP + plot_h * (high - v) / (high - low), 1)
@@ -83,6 +92,9 @@ def line_chart(
     lines = []
     for n, (name, values) in enumerate(series):
         colour, dash = PALETTE[n % len(PALETTE)]
+        # However many lines there are, they spread over 24 units at most.
+        gap = min(DODGE, 24 / max(len(series) - 1, 1))
+        shift = round(gap * (n - (len(series) - 1) / 2), 1)
         marks: list[Mark] = []
         segments: list[str] = []
         stretch: list[str] = []
@@ -92,7 +104,7 @@ def line_chart(
                     segments.append(" ".join(stretch))
                 stretch = []
                 continue
-            mark = Mark(x_at(i), y_at(value), value)
+            mark = Mark(round(x_at(i) + shift, 1), y_at(value), value)
             marks.append(mark)
             stretch.append(f"{mark.x},{mark.y}")
         if stretch:
@@ -106,6 +118,7 @@ def line_chart(
                 marks=marks,
             )
         )
+    # Every other value is labelled on a long scale, and the bottom of it.
     step = 2 if high - low > 5 else 1
     return LineChart(
         width=WIDTH,
@@ -114,7 +127,12 @@ def line_chart(
         right=WIDTH - RIGHT,
         top=TOP,
         bottom=HEIGHT - BOTTOM,
+        font_size=FONT_SIZE,
         x_ticks=[Tick(x_at(i), label) for i, label in enumerate(x_labels)],
-        y_ticks=[Tick(y_at(v), str(v)) for v in range(low, high + 1, step)],
+        y_ticks=[
+            Tick(y_at(v), str(v))
+            for v in range(low, high + 1)
+            if v == low or (v - high) % step == 0
+        ],
         lines=lines,
     )

@@ -120,6 +120,14 @@ def test_a_missing_score_breaks_the_line_and_every_point_is_on_the_scale():
     assert len(line.segments) == 1  # 5 → 10 only; 2 stands alone
     assert all(chart.top <= m.y <= chart.bottom for m in line.marks)
     assert all(chart.left <= m.x <= chart.right for m in line.marks)
+    assert [t.label for t in chart.y_ticks] == ["1", "2", "4", "6", "8", "10"]
+
+
+def test_lines_with_the_same_scores_are_drawn_side_by_side():
+    chart = line_chart(["Baseline", "Closure"], [("A", [4, 7]), ("B", [4, 7])])
+    a, b = chart.lines
+    assert [m.y for m in a.marks] == [m.y for m in b.marks]
+    assert all(ma.x < mb.x for ma, mb in zip(a.marks, b.marks, strict=True))
 
 
 def test_the_chart_and_its_table_are_on_the_case_review_and_sign_off_pages(
@@ -139,7 +147,7 @@ def test_the_chart_and_its_table_are_on_the_case_review_and_sign_off_pages(
         for chart in ("wheel", "people"):
             assert f'role="img" aria-labelledby="{chart}-title {chart}-desc"' in html
             assert f'<title id="{chart}-title">' in html
-            assert 'viewBox="0 0 640 300" width="100%"' in html
+            assert 'viewBox="0 0 560 300" width="100%"' in html
             table = html.split(f'data-testid="{chart}-table"')[1].split("</table>")[0]
             for label in ("Baseline", "Review 1", "Review 2", "Closure"):
                 assert label in table, (url, label)
