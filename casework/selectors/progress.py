@@ -8,7 +8,9 @@ from dataclasses import dataclass
 
 from casework.models import (
     Assessment,
+    Case,
     CaseClosure,
+    CaseStatus,
     Review,
     WheelDomain,
 )
@@ -104,11 +106,15 @@ def _wheel(record: Assessment | Review | CaseClosure) -> dict[str, int | None]:
     return {domain: getattr(record, domain) for domain in WheelDomain.values}
 
 
-def case_progress(case_id: int) -> Progress:
+def case_progress(case: Case, *, people: list[Person] | None = None) -> Progress:
     """The case's scores over time, in order: the baseline when the assessment
-    is completed, each review, and the closure when the case is closed. Seven
-    queries at most, however many reviews there are."""
-    people = list(people_on_case(case_id))
+    is completed, each review, and the closure when the case is closed.
+    ``people`` are the people on the case when the page has read them already.
+    A fixed number of queries however many reviews there are: at most three
+    for the assessment and reviews, two for a closure, one for the people."""
+    case_id = case.pk
+    if people is None:
+        people = list(people_on_case(case_id))
     points: list[ScorePoint] = []
     assessment = (
         Assessment.objects.filter(case_id=case_id, completed_at__isnull=False)
@@ -134,8 +140,11 @@ def case_progress(case_id: int) -> Progress:
                 {p.person_id: p.score for p in review.people.all()},
             )
         )
+    # A reopened case's closure is gone: only a closed case has one.
     closure = (
         CaseClosure.objects.filter(case_id=case_id).prefetch_related("people").first()
+        if case.status == CaseStatus.CLOSED
+        else None
     )
     if closure is not None:
         points.append(

@@ -224,7 +224,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             "can_work": may_work_on(user, case),
             "can_lead": may_lead(user, case),
             "may_sign_off": may_sign_off_closure(user, case),
-            "progress": case_progress(case.pk),
+            "progress": case_progress(case, people=data["people"]),
             "note_kinds": NoteKind.choices,
             "note_refused": _note_refused(request),
             **data,

@@ -84,7 +84,7 @@ def closure_sign_off(request: HttpRequest, case_id: int) -> HttpResponse:
         if case.status == CaseStatus.CLOSED
         else None
     )
-    progress = case_progress(case.pk)
+    progress = case_progress(case)
     access_log_record(user=user, obj=case, request=request)
     access_log_record_many(
         user=user, objs=progress.people, action="view", request=request

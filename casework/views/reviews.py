@@ -61,6 +61,6 @@ def reviews(request: HttpRequest, case_id: int) -> HttpResponse:
             "overdue": due is not None and due < local_date(clock.now()),
             "form": form,
             "can_work": can_work,
-            "progress": case_progress(case.pk),
+            "progress": case_progress(case, people=people),
         },
     )
