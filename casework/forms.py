@@ -17,7 +17,7 @@ from casework.models import (
 from casework.selectors.plan import plan_community_services
 from casework.services.assessment import AssessmentInput
 from casework.services.cases import note_amendment_problems
-from casework.services.closure import ClosureInput
+from casework.services.closure import OPEN_ACTIONS_UNCHECKED, ClosureInput
 from casework.services.people import PersonInput
 from casework.services.plan import due_date_problem
 from casework.services.reviews import ReviewInput
@@ -199,7 +199,13 @@ class ClosureForm(GovukFormMixin, forms.Form):
         max_length=5000,
     )
 
-    def __init__(self, *args: Any, people: list[Person], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        people: list[Person],
+        open_actions: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.people = people
         # The scores are needed when the case closes with outcomes met (the
@@ -230,10 +236,25 @@ class ClosureForm(GovukFormMixin, forms.Form):
                             f"feels {question}: yes, no or not asked"
                         },
                     )
+        if open_actions:
+            # A warning, not a bar: the practitioner may close all the same,
+            # once they say they have looked.
+            self.fields["open_actions_checked"] = forms.BooleanField(
+                label="I have checked the open actions in the plan",
+                required=True,
+                error_messages={"required": OPEN_ACTIONS_UNCHECKED},
+            )
         # The page asks for the family's feedback last: the error summary
         # follows the page.
+        # The confirmation sits with the warning, at the top of the page.
         self.order_fields(
-            [n for n in self.fields if not n.startswith("feedback_")]
+            ["open_actions_checked", "reason"]
+            + [
+                n
+                for n in self.fields
+                if not n.startswith("feedback_")
+                and n not in ("open_actions_checked", "reason")
+            ]
             + ["feedback_score", "feedback_comment"]
         )
         self.govuk_classes()
@@ -254,6 +275,7 @@ class ClosureForm(GovukFormMixin, forms.Form):
             },
             feedback_score=d["feedback_score"],
             feedback_comment=d["feedback_comment"],
+            open_actions_checked=bool(d.get("open_actions_checked")),
         )
 
 

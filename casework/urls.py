@@ -27,6 +27,11 @@ urlpatterns = [
     path("<int:case_id>/team/", team.team_change, name="team"),
     path("<int:case_id>/close/", closure.close, name="close"),
     path("<int:case_id>/closure/", closure.closure_action, name="closure"),
+    path(
+        "<int:case_id>/closure/sign-off/",
+        closure.closure_sign_off,
+        name="closure_sign_off",
+    ),
     path("<int:case_id>/plan/", plan.plan, name="plan"),
     path(
         "<int:case_id>/plan/outcomes/<int:outcome_id>/",

@@ -42,6 +42,7 @@ class Rule(StrEnum):
     REVIEW_AFTER_PLAN = "reviews are held once the assessment and plan are done"
     BASELINE_BEFORE_OUTCOMES_MET = "outcomes met needs a completed assessment"
     CLOSURE_SCORED = "a closure scores every domain and person"
+    OPEN_ACTIONS_CHECKED = "closing with open plan actions confirms they were checked"
     # Messages.
     E_MAILS_SENT = "the people concerned are e-mailed"
 

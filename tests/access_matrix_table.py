@@ -125,6 +125,8 @@ MATRIX: dict[str, dict[str, int]] = {
     ),
     "cases/<int:case_id>/close/": row(NF, anonymous=SIGN_IN, lead=OK, manager=OK),
     "cases/<int:case_id>/closure/": row(GONE, anonymous=SIGN_IN),
+    # The closure's sign-off page: managers of the case's locality only.
+    "cases/<int:case_id>/closure/sign-off/": row(NF, anonymous=SIGN_IN, manager=OK),
     "cases/<int:case_id>/notes/": row(GONE, anonymous=SIGN_IN),
     # A note is amended by its author (here the lead) or a manager of the
     # locality; nobody else on the team.

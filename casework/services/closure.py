@@ -25,6 +25,7 @@ from casework.models import (
     WheelDomain,
 )
 from casework.selectors.cases import people_on_case
+from casework.selectors.closure import open_plan_actions
 from casework.transitions import can_move
 from casework.wording import domain_missing, person_missing
 from core import clock
@@ -45,6 +46,14 @@ class ClosureInput:
     children: dict[int, dict[str, str]] = field(default_factory=dict)
     feedback_score: int | None = None
     feedback_comment: str = ""
+    # The practitioner has checked the plan's open actions (needed only when
+    # there are any).
+    open_actions_checked: bool = False
+
+
+OPEN_ACTIONS_UNCHECKED = (
+    "Confirm that you have checked the plan's open actions before closing the case"
+)
 
 
 def _check(data: ClosureInput, case: Case, people: list[Person], mode: Mode) -> None:
@@ -100,6 +109,12 @@ def _check(data: ClosureInput, case: Case, people: list[Person], mode: Mode) -> 
                             person_missing(person.given_name, at_closure=True),
                         )
                     )
+    if (
+        not data.open_actions_checked
+        and mode.holds(Rule.OPEN_ACTIONS_CHECKED)
+        and open_plan_actions(case.pk).exists()
+    ):
+        problems.append(("open_actions_checked", OPEN_ACTIONS_UNCHECKED))
     refuse_if_any(problems)
 
 
@@ -107,6 +122,8 @@ def case_close(
     *, case_id: int, actor: User, data: ClosureInput, mode: Mode = LIVE
 ) -> CaseClosure:
     """Close a case. Preconditions: the caller checked ``access.may_work_on``.
+    While the plan has open actions, the practitioner must say they checked
+    them (``open_actions_checked``); every problem is refused at once.
     Locks the case: of two closures at the same moment, one succeeds and the
     other gets ``Conflict``. Schedules the post-closure check."""
     now = clock.now()

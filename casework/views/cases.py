@@ -20,6 +20,7 @@ from casework.access import (
     case_queryset_for_user,
     may_amend_note,
     may_lead,
+    may_sign_off_closure,
     may_use_caseload,
     may_work_on,
     notes_amendable_by,
@@ -36,6 +37,7 @@ from casework.selectors.cases import (
     people_on_case,
 )
 from casework.selectors.names import case_family_name, case_family_names
+from casework.selectors.progress import case_progress
 from casework.services.cases import case_note_add, case_note_amend
 from core import clock
 from core.access_log import access_log_record, access_log_record_many
@@ -221,6 +223,8 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             **case_heading(user, case),
             "can_work": may_work_on(user, case),
             "can_lead": may_lead(user, case),
+            "may_sign_off": may_sign_off_closure(user, case),
+            "progress": case_progress(case, people=data["people"]),
             "note_kinds": NoteKind.choices,
             "note_refused": _note_refused(request),
             **data,

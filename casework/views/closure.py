@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -9,9 +11,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.models import User
 from casework.access import case_get_for_user, may_sign_off_closure, may_work_on
 from casework.forms import ClosureForm
+from casework.models import CaseClosure, CaseStatus
 from casework.selectors.cases import people_on_case
+from casework.selectors.closure import children_without_answers, open_plan_actions
+from casework.selectors.progress import case_progress
 from casework.services.closure import case_close, case_closure_sign_off, case_reopen
 from casework.views.cases import case_heading, workable_case
 from core.access_log import access_log_record, access_log_record_many
@@ -28,8 +34,11 @@ def close(request: HttpRequest, case_id: int) -> HttpResponse:
     already closed."""
     user, case = workable_case(request, case_id)
     people = list(people_on_case(case.pk))
+    open_actions = list(open_plan_actions(case.pk))
     form = ClosureForm(
-        request.POST if request.method == "POST" else None, people=people
+        request.POST if request.method == "POST" else None,
+        people=people,
+        open_actions=bool(open_actions),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -46,7 +55,52 @@ def close(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(
         request,
         "casework/close.html",
-        {"case": case, "form": form, **case_heading(user, case)},
+        {
+            "case": case,
+            "form": form,
+            "open_actions": open_actions,
+            "missing_answers": children_without_answers(case.pk, people),
+            **case_heading(user, case),
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET"])
+@scoped(case_get_for_user, may_sign_off_closure)
+def closure_sign_off(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The closure a manager signs off, against the baseline: the family wheel
+    and each person's score at the assessment and at closure, and the distance
+    travelled between. The button posts to ``closure_action``."""
+    user = cast(User, request.user)  # login_required
+    case = case_get_for_user(user, case_id)
+    if case is None or not may_sign_off_closure(user, case):
+        raise Http404
+    closure = (
+        CaseClosure.objects.select_related("closed_by", "signed_off_by")
+        .filter(case=case)
+        .first()
+        if case.status == CaseStatus.CLOSED
+        else None
+    )
+    progress = case_progress(case)
+    access_log_record(user=user, obj=case, request=request)
+    access_log_record_many(
+        user=user, objs=progress.people, action="view", request=request
+    )
+    return render(
+        request,
+        "casework/closure_sign_off.html",
+        {
+            "case": case,
+            "closure": closure,
+            "progress": progress,
+            "may_sign": closure is not None
+            and closure.signed_off_at is None
+            and closure.closed_by_id != user.pk,
+            **case_heading(user, case),
+        },
     )
 
 

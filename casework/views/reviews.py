@@ -13,6 +13,7 @@ from casework.access import case_get_for_user, may_work_on
 from casework.forms import ReviewForm
 from casework.models import Assessment
 from casework.selectors.cases import people_on_case
+from casework.selectors.progress import case_progress
 from casework.services.reviews import next_review_due, review_record
 from casework.views.cases import case_heading, readable_case
 from core import clock
@@ -60,5 +61,6 @@ def reviews(request: HttpRequest, case_id: int) -> HttpResponse:
             "overdue": due is not None and due < local_date(clock.now()),
             "form": form,
             "can_work": can_work,
+            "progress": case_progress(case, people=people),
         },
     )

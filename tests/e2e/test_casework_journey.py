@@ -211,6 +211,12 @@ def test_assessment_plan_review_step_up_of_one_child_review_and_closure(
     # Closure with outcomes met.
     page.goto(case_url)
     page.get_by_role("link", name="Close the case").click()
+    # The family's action is still open: the page warns, and closing asks the
+    # practitioner to say they checked it.
+    assert "Check these before you close the case" in page.content()
+    assert "Parenting group at the family hub" in (
+        page.get_by_test_id("open-actions").inner_text()
+    )
     page.get_by_label("Outcomes met").check()
     for label in WHEEL:
         page.get_by_label(
@@ -227,6 +233,13 @@ def test_assessment_plan_review_step_up_of_one_child_review_and_closure(
     ).select_option("5")
     page.screenshot(path=str(SCREENSHOTS / "case-06-close.png"), full_page=True)
     assert axe_violations(browser, page.url, cookies) == []
+    page.get_by_role("button", name="Close the case").click()
+    summary = page.locator(".govuk-error-summary")
+    assert "Confirm that you have checked the plan's open actions" in (
+        summary.inner_text()
+    )
+    assert not CaseClosure.objects.exists()
+    page.get_by_label("I have checked the open actions in the plan").check()
     page.get_by_role("button", name="Close the case").click()
     assert "Case closed" in page.content()
     closure = CaseClosure.objects.get()
