@@ -179,19 +179,33 @@ def case_close(
     return closure
 
 
+def sign_off_refusal(closure: CaseClosure | None, actor: User) -> str | None:
+    """Why ``actor`` (a manager of the case's locality) may not sign this
+    closure off, if they may not: the case is not closed, the closure is
+    signed off already, or they made it themselves."""
+    if closure is None:
+        return "The case is not closed."
+    if closure.signed_off_at is not None:
+        return "The closure is already signed off."
+    if closure.closed_by_id == actor.pk:
+        return "Another manager must sign off a closure you made."
+    return None
+
+
 def case_closure_sign_off(*, case_id: int, actor: User) -> CaseClosure:
     """A locality manager signs the closure off. Preconditions: the caller
     manages the case's locality."""
     now = clock.now()
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case_id)
-        closure = CaseClosure.objects.filter(case=case).first()
-        if case.status != CaseStatus.CLOSED or closure is None:
-            raise Conflict("The case is not closed.")
-        if closure.signed_off_at is not None:
-            raise Conflict("The closure is already signed off.")
-        if closure.closed_by_id == actor.pk:
-            raise Conflict("Another manager must sign off a closure you made.")
+        closure = (
+            CaseClosure.objects.filter(case=case).first()
+            if case.status == CaseStatus.CLOSED
+            else None
+        )
+        refusal = sign_off_refusal(closure, actor)
+        if refusal or closure is None:
+            raise Conflict(refusal or "The case is not closed.")
         closure.signed_off_by = actor
         closure.signed_off_at = now
         closure.save(update_fields=["signed_off_by", "signed_off_at", "updated_at"])

@@ -156,7 +156,7 @@ def plan_action_progress(*, action_id: int, actor: User, status: str) -> PlanAct
 def due_date_problem(*, before: dt.date | None, after: dt.date) -> str | None:
     """Why a corrected due date is refused, if it is: a new date must be today
     or later; an action already overdue may keep the date it has."""
-    # Against the real present (``core.clock``), not a replayed moment.
+    # Against the real present, not a moment ``core.clock`` replays.
     if after != before and after < local_date(timezone.now()):
         return PAST_DUE_DATE
     return None

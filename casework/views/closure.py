@@ -18,7 +18,12 @@ from casework.models import CaseClosure, CaseStatus
 from casework.selectors.cases import people_on_case
 from casework.selectors.closure import children_without_answers, open_plan_actions
 from casework.selectors.progress import case_progress
-from casework.services.closure import case_close, case_closure_sign_off, case_reopen
+from casework.services.closure import (
+    case_close,
+    case_closure_sign_off,
+    case_reopen,
+    sign_off_refusal,
+)
 from casework.views.cases import case_heading, workable_case
 from core.access_log import access_log_record, access_log_record_many
 from core.errors import DomainError
@@ -96,9 +101,7 @@ def closure_sign_off(request: HttpRequest, case_id: int) -> HttpResponse:
             "case": case,
             "closure": closure,
             "progress": progress,
-            "may_sign": closure is not None
-            and closure.signed_off_at is None
-            and closure.closed_by_id != user.pk,
+            "may_sign": sign_off_refusal(closure, user) is None,
             **case_heading(user, case),
         },
     )

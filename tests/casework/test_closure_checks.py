@@ -10,12 +10,19 @@ import pytest
 from django.test import Client
 
 from accounts.roles import Role
-from casework.models import ActionStatus, CaseClosure, CaseEvent, PostClosureCheck
+from casework.models import (
+    ActionStatus,
+    CaseClosure,
+    CaseEvent,
+    CaseMember,
+    PostClosureCheck,
+)
 from casework.services.assessment import assessment_save
 from casework.services.closure import (
     OPEN_ACTIONS_UNCHECKED,
     ClosureInput,
     case_close,
+    sign_off_refusal,
 )
 from casework.services.plan import plan_action_add, plan_outcome_add
 from core.errors import InvalidInput
@@ -191,3 +198,16 @@ def test_the_sign_off_page_is_for_the_localitys_managers_only(client, case):
     )
     assert elsewhere.get(url).status_code == 404
     assert CaseClosure.objects.get(case=case).signed_off_at is None
+
+
+def test_the_manager_who_closed_the_case_is_not_offered_the_sign_off(client, case):
+    """The page offers the button by the rule the service signs off by."""
+    manager = UserFactory(role=Role.LOCALITY_MANAGER, localities=["erdington"])
+    CaseMember.objects.get_or_create(case=case, user=manager)
+    case_close(case_id=case.pk, actor=manager, data=ClosureInput(reason="moved_away"))
+    sign_in_verified(client, manager)
+    html = client.get(f"/cases/{case.pk}/closure/sign-off/").content.decode()
+    assert "Sign off the closure</button>" not in html
+    assert sign_off_refusal(CaseClosure.objects.get(case=case), manager) == (
+        "Another manager must sign off a closure you made."
+    )
