@@ -178,6 +178,9 @@ class FamilyConnectForm(TimeStampedModel):
         indexes = [
             models.Index(fields=["locality", "status", "received_at"]),
             models.Index(fields=["organisation", "received_at"]),
+            # A locality's forms read from the index alone: a manager's
+            # search keeps the forms it finds to those of their localities.
+            models.Index(fields=["locality", "id"], name="form_locality_id"),
         ]
         constraints = [
             check_in("route", Route, "form_route_valid"),
