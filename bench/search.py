@@ -50,17 +50,26 @@ def search_measure(port: int, s: dict[str, Any], requests: int) -> dict[str, Any
     ):
         statuses = set()
         times = []
+        by_query: dict[str, list[float]] = {}
         for i in range(requests + 3):
             query = queries[i % len(queries)]
             status, ms = http_get(port, f"{path}?{urlencode({'q': query})}", **auth)
             statuses.add(status)
             if i >= 3:
                 times.append(ms)
+                by_query.setdefault(query, []).append(ms)
         out[name] = {
             "path": path,
             "queries": len(queries),
             "status": sorted(statuses),
             "median_ms": round(statistics.median(times), 1),
             "p95_ms": round(percentile(times, 0.95), 1),
+            # Which inputs are slow: the slowest time of each, slowest first.
+            "slowest_inputs_ms": dict(
+                sorted(
+                    ((q, round(max(t), 1)) for q, t in by_query.items()),
+                    key=lambda item: -item[1],
+                )[:5]
+            ),
         }
     return out
