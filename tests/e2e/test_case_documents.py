@@ -89,9 +89,10 @@ def test_the_lead_adds_documents_and_the_partner_sees_the_shared_one(
         {"name": "consent.pdf", "mimeType": "application/pdf", "buffer": b"MZ" * 64}
     )
     page.get_by_role("button", name="Add the document").click()
-    assert "is a program, not a document" in page.locator(
-        ".govuk-error-summary"
-    ).inner_text()
+    assert (
+        "is a program, not a document"
+        in page.locator(".govuk-error-summary").inner_text()
+    )
     assert not CaseDocument.objects.exists()
 
     page.get_by_label("File").set_input_files(
@@ -108,7 +109,7 @@ def test_the_lead_adds_documents_and_the_partner_sees_the_shared_one(
         {
             "name": "attendance.txt",
             "mimeType": "text/plain",
-            "buffer": "Attendance: 82% this term.\n".encode(),
+            "buffer": b"Attendance: 82% this term.\n",
         }
     )
     page.get_by_role("button", name="Add the document").click()
