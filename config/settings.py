@@ -393,9 +393,16 @@ TIME_ZONE = "Europe/London"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-# Case documents (PDF, images, Word, text) of at most 20 MB: larger files are
-# spooled to disk by the upload handlers above 2 MB and refused before storing.
+# Case documents (PDF, images, Word, text) of at most 20 MB: files are spooled
+# to disk above FILE_UPLOAD_MAX_MEMORY_SIZE, and no more of a file than the
+# largest any form takes is kept at all (core/uploads.py), whatever the body.
 CASE_DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+FILE_UPLOAD_MAX_BYTES = CASE_DOCUMENT_MAX_BYTES
+FILE_UPLOAD_HANDLERS = [
+    "core.uploads.FileSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Retention (QUALITY §2): the weekly job only reports what it would purge until
 # the data protection officer has read that report and this is switched on.

@@ -250,10 +250,27 @@ def test_large_uploads_wait_on_disk_not_in_memory(settings):
     from django.test import RequestFactory
 
     assert settings.FILE_UPLOAD_MAX_MEMORY_SIZE <= 2 * 1024 * 1024
-    request = RequestFactory().post(
-        "/", {"file": SimpleUploadedFile("a.pdf", PDF + b"0" * (3 * 1024 * 1024))}
-    )
-    assert isinstance(request.FILES["file"], TemporaryUploadedFile)
+    content = PDF + b"0" * (3 * 1024 * 1024)
+    request = RequestFactory().post("/", {"file": SimpleUploadedFile("a.pdf", content)})
+    upload = request.FILES["file"]
+    assert isinstance(upload, TemporaryUploadedFile)
+    assert (upload.size, upload.read()) == (len(content), content)
+
+
+def test_no_more_of_a_file_than_any_form_takes_is_kept(settings):
+    from django.test import RequestFactory
+
+    from core.uploads import OversizedUpload
+
+    settings.FILE_UPLOAD_MAX_BYTES = 1024 * 1024
+    content = PDF + b"0" * (5 * 1024 * 1024)
+    request = RequestFactory().post("/", {"file": SimpleUploadedFile("a.pdf", content)})
+    upload = request.FILES["file"]
+    # Nothing past the limit was written to memory or disk; the size says
+    # it was too big, for the size check to refuse it.
+    assert isinstance(upload, OversizedUpload)
+    assert upload.size > settings.FILE_UPLOAD_MAX_BYTES
+    assert upload.read() == b""
 
 
 def test_a_zip_bomb_is_refused_before_it_is_read(client, world, storage):
