@@ -20,7 +20,7 @@ from accounts.access import Viewer, active_user, manages_locality
 from accounts.models import User
 from accounts.roles import Role
 from casework.grants import VIEW, WORK, granted, has_case_grant
-from casework.models import Case, CaseNote
+from casework.models import Case, CaseDocument, CaseNote
 from families.models import Person
 
 
@@ -195,3 +195,40 @@ def worker_get_for_manager(user: Viewer, worker_id: Any) -> User | None:
     if not any(manages_locality(user, m.locality_id) for m in worker.memberships.all()):
         return None
     return worker
+
+
+def documents_for_user(user: Viewer, case: Case) -> QuerySet[CaseDocument]:
+    """The documents of a case the user may see (the case resolved through
+    ``case_get_for_user``): all of them for those who see the whole case (its
+    workers, auditors while their round is open); for partners on the team
+    (requesters) only those shared with the partners."""
+    documents = CaseDocument.objects.filter(case_id=case.pk)
+    if not active_user(user):
+        return documents.none()
+    if sees_team_view_only(user):
+        return documents.filter(shared_with_partners=True)
+    return documents
+
+
+def document_get_for_user(
+    user: Viewer, case_id: Any, document_id: Any
+) -> CaseDocument | None:
+    """A document of a case if the user may see it; else None (shown as 404,
+    the same as a document that does not exist)."""
+    case = case_get_for_user(user, case_id)
+    try:
+        pk = int(document_id)
+    except (TypeError, ValueError):
+        return None
+    if case is None:
+        return None
+    document = documents_for_user(user, case).filter(pk=pk).first()
+    if document is not None:
+        document.case = case
+    return document
+
+
+def may_upload_document(user: Viewer, case: Case) -> bool:
+    """Practitioners on the case and managers of its locality add documents
+    (``may_work_on``); partners and auditors do not."""
+    return may_work_on(user, case)

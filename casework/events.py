@@ -41,6 +41,8 @@ class Kind(models.TextChoices):
     CLOSURE_SIGNED_OFF = "closure_signed_off", "Closure signed off"
     REOPENED = "reopened", "Reopened"
     NOTE_AMENDED = "note_amended", "Note amended"
+    DOCUMENT_UPLOADED = "document_uploaded", "Document uploaded"
+    DOCUMENT_DOWNLOADED = "document_downloaded", "Document downloaded"
 
 
 def _row(
@@ -267,4 +269,42 @@ def note_amended(
         actor=actor,
         at=at,
         data={"note": note_id, "amendment": amendment_id},
+    )
+
+
+def document_uploaded(
+    case: Case | int,
+    *,
+    actor: User | None,
+    at: datetime,
+    document_id: int,
+    title: str,
+    shared: bool,
+) -> CaseEvent:
+    """A document added to the case (its title as given, and whether the
+    partners on the team may see it)."""
+    return _row(
+        case,
+        Kind.DOCUMENT_UPLOADED,
+        actor=actor,
+        at=at,
+        data={"document": document_id, "title": title, "shared": shared},
+    )
+
+
+def document_downloaded(
+    case: Case | int,
+    *,
+    actor: User | None,
+    at: datetime,
+    document_id: int,
+    title: str,
+) -> CaseEvent:
+    """A document of the case downloaded."""
+    return _row(
+        case,
+        Kind.DOCUMENT_DOWNLOADED,
+        actor=actor,
+        at=at,
+        data={"document": document_id, "title": title},
     )

@@ -11,6 +11,7 @@ from casework.models import (
     Assessment,
     CaseNote,
     ClosureReason,
+    DocumentType,
     PlanAction,
     WheelDomain,
 )
@@ -691,3 +692,51 @@ class NoteAmendForm(GovukFormMixin, forms.Form):
             if field not in self.errors:
                 self.add_error(field, message)
         return data
+
+
+# --- Documents on a case --------------------------------------------------------
+
+
+class DocumentUploadForm(GovukFormMixin, forms.Form):
+    """A document for the case: its title, its type, whether the partners on
+    the team may see it, and the file. The file's size, type and safety are
+    checked by the service (``case_document_upload``) before anything is kept."""
+
+    title = forms.CharField(
+        label="Title",
+        help_text="For example, Consent to share information, signed by the mother",
+        max_length=200,
+        error_messages={
+            "required": "Enter a title for the document",
+            "max_length": "The title must be 200 characters or fewer",
+        },
+    )
+    document_type = forms.ChoiceField(
+        label="Type of document",
+        choices=DocumentType.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the type of document",
+            "invalid_choice": "Select the type of document from the list",
+        },
+    )
+    shared_with_partners = forms.TypedChoiceField(
+        label="Can the partners on the team see it?",
+        help_text="Partners are the team members from outside early help, such "
+        "as a school or health visitor.",
+        choices=[
+            ("no", "No, only early help workers on the case"),
+            ("yes", "Yes, share it with the partners on the team"),
+        ],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select whether the partners on the team can see it",
+            "invalid_choice": "Select whether the partners on the team can see it",
+        },
+    )
+    file = forms.FileField(
+        label="File",
+        help_text="A PDF, PNG, JPEG, Word (.docx) or text file, smaller than 20 MB.",
+        error_messages={"required": "Select a file to upload"},
+    )

@@ -5,6 +5,7 @@ from casework.views import (
     cases,
     closure,
     dashboard,
+    documents,
     people,
     plan,
     referrals,
@@ -51,6 +52,17 @@ urlpatterns = [
         name="note_amend",
     ),
     path("<int:case_id>/step-up/", step_up.step_up, name="step_up"),
+    path("<int:case_id>/documents/", documents.documents, name="documents"),
+    path(
+        "<int:case_id>/documents/upload/",
+        documents.document_upload,
+        name="document_upload",
+    ),
+    path(
+        "<int:case_id>/documents/<int:document_id>/",
+        documents.document_download,
+        name="document_download",
+    ),
     path(
         "<int:case_id>/people/",
         people.case_person_add_view,

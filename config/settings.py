@@ -4,9 +4,11 @@ in-process, e-mail to the console)."""
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from celery.schedules import crontab
@@ -391,6 +393,16 @@ TIME_ZONE = "Europe/London"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Case documents (PDF, images, Word, text) of at most 20 MB: files are spooled
+# to disk above FILE_UPLOAD_MAX_MEMORY_SIZE, and no more of a file than the
+# largest any form takes is kept at all (core/uploads.py), whatever the body.
+CASE_DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+FILE_UPLOAD_MAX_BYTES = CASE_DOCUMENT_MAX_BYTES
+FILE_UPLOAD_HANDLERS = [
+    "core.uploads.FileSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Retention (QUALITY §2): the weekly job only reports what it would purge until
 # the data protection officer has read that report and this is switched on.
@@ -410,7 +422,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Production images run collectstatic and serve hashed, compressed files; elsewhere
 # the files are served straight from the source folders.
 STATIC_MANIFEST = env_bool("STATIC_MANIFEST", False)
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -422,6 +434,31 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+
+# --- Case documents ---------------------------------------------------------------
+# Kept outside the web root under random names, through the "documents" storage:
+# a private folder here, or any Django storage (S3-compatible included) named by
+# DOCUMENTS_STORAGE_BACKEND with its options as JSON. No URL serves them; they
+# are downloaded only through the case's access checks.
+DOCUMENTS_ROOT = Path(os.environ.get("DOCUMENTS_ROOT", BASE_DIR / "var" / "documents"))
+STORAGES["documents"] = {
+    "BACKEND": os.environ.get(
+        "DOCUMENTS_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+    ),
+    "OPTIONS": json.loads(os.environ.get("DOCUMENTS_STORAGE_OPTIONS", "null"))
+    or {
+        "location": str(DOCUMENTS_ROOT),
+        "directory_permissions_mode": 0o700,
+        "file_permissions_mode": 0o600,
+    },
+}
+# Uploads are scanned by this class (core/scanning.py): none in the demo;
+# "core.scanning.ClamdScanner" with CLAMD_ADDRESS tcp://host:port or
+# unix:///path/clamd.ctl. A configured scanner that does not answer refuses
+# the upload.
+VIRUS_SCANNER = os.environ.get("VIRUS_SCANNER", "core.scanning.NoScanner")
+CLAMD_ADDRESS = os.environ.get("CLAMD_ADDRESS", "tcp://127.0.0.1:3310")
+CLAMD_TIMEOUT = float(os.environ.get("CLAMD_TIMEOUT", "30"))
 
 # --- E-mail --------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(

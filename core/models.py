@@ -119,6 +119,8 @@ class AccessLog(AppendOnlyModel):
         LIST = "list", "Listed"
         EXPORT = "export", "Exported"
         SEARCH = "search", "Searched"
+        UPLOAD = "upload", "Uploaded"
+        DOWNLOAD = "download", "Downloaded"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(
@@ -146,7 +148,16 @@ class AccessLog(AppendOnlyModel):
                 name="accesslog_channel_valid",
             ),
             models.CheckConstraint(
-                condition=models.Q(action__in=["view", "list", "export", "search"]),
+                condition=models.Q(
+                    action__in=[
+                        "view",
+                        "list",
+                        "export",
+                        "search",
+                        "upload",
+                        "download",
+                    ]
+                ),
                 name="accesslog_action_valid",
             ),
         ]

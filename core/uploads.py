@@ -10,6 +10,11 @@ import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
 
 from core.errors import InvalidInput
 
@@ -76,3 +81,38 @@ def csv_rows(
     if not rows:
         raise InvalidInput("The file has no rows under its headings.")
     return rows
+
+
+class OversizedUpload(UploadedFile):
+    """Stands for an uploaded file larger than any form takes: its bytes were
+    not kept; its size is how much was received, over the limit, so the
+    form's or service's size check refuses it with its own message."""
+
+    def __init__(self, *, name: str, content_type: str, size: int) -> None:
+        super().__init__(io.BytesIO(b""), name, content_type, size)
+
+
+class FileSizeLimitHandler(FileUploadHandler):
+    """The first upload handler: passes each file's bytes on to the next ones
+    (memory up to ``FILE_UPLOAD_MAX_MEMORY_SIZE``, then a temporary file) until
+    the file is larger than ``FILE_UPLOAD_MAX_BYTES``; past that nothing more
+    of it is kept, in memory or on disk, however long the body is."""
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        super().new_file(*args, **kwargs)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
+        self.received += len(raw_data)
+        if self.received > settings.FILE_UPLOAD_MAX_BYTES:
+            return None  # the handlers after this one are not given it
+        return raw_data
+
+    def file_complete(self, file_size: int) -> UploadedFile | None:
+        if self.received <= settings.FILE_UPLOAD_MAX_BYTES:
+            return None  # the next handler's file
+        return OversizedUpload(
+            name=self.file_name or "",
+            content_type=self.content_type or "",
+            size=self.received,
+        )

@@ -12,6 +12,7 @@ from django.db.models import ProtectedError, Q, RestrictedError
 
 from audits.models import CaseAudit
 from casework.models import Case, ImportedEpisode, SocialCareReferral
+from casework.services.documents import case_documents_remove
 from families.models import Family, Person
 from family_connect.models import FamilyConnectForm, FormMember
 
@@ -20,7 +21,8 @@ def records_remove(
     *, forms: Collection[int], cases: Collection[int], households: bool = True
 ) -> tuple[Counter[str], list[str]]:
     """Delete the forms and the cases (assessment, plan, reviews, notes,
-    closure, team, history, referrals, audits, import episodes), then (with
+    closure, team, history, referrals, audits, documents and their files,
+    import episodes), then (with
     ``households``) any household left with no case, form or other reference.
     A form outside the set that was closed as a duplicate of one inside it
     keeps its own record and loses the link. Returns the rows removed by model
@@ -59,6 +61,8 @@ def records_remove(
     episode_ids = list(episodes.values_list("external_id", flat=True))
     add(episodes.delete())
     add(CaseAudit.objects.filter(case_id__in=cases).delete())
+    # The documents' files go with their rows, once the removal commits.
+    add(case_documents_remove(case_ids=cases))
     add(FamilyConnectForm.objects.filter(pk__in=forms).delete())
     add(Case.objects.filter(pk__in=cases).delete())
     for family_id in sorted(families - {None}) if households else []:

@@ -127,6 +127,17 @@ MATRIX: dict[str, dict[str, int]] = {
     "cases/<int:case_id>/closure/": row(GONE, anonymous=SIGN_IN),
     # The closure's sign-off page: managers of the case's locality only.
     "cases/<int:case_id>/closure/sign-off/": row(NF, anonymous=SIGN_IN, manager=OK),
+    # Documents: the case's workers and auditors; partners on the team see
+    # those shared with them (the world's is); its workers add them.
+    "cases/<int:case_id>/documents/": row(
+        NF, anonymous=SIGN_IN, lead=OK, manager=OK, requester=OK, auditor=OK
+    ),
+    "cases/<int:case_id>/documents/<int:document_id>/": row(
+        NF, anonymous=SIGN_IN, lead=OK, manager=OK, requester=OK, auditor=OK
+    ),
+    "cases/<int:case_id>/documents/upload/": row(
+        NF, anonymous=SIGN_IN, lead=OK, manager=OK
+    ),
     "cases/<int:case_id>/notes/": row(GONE, anonymous=SIGN_IN),
     # A note is amended by its author (here the lead) or a manager of the
     # locality; nobody else on the team.

@@ -131,6 +131,24 @@ def reference_data(request):
     yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _documents_storage(tmp_path_factory):
+    """Case documents are kept in a folder of the test run's own, never the
+    project's ``var/documents``."""
+    from django.test import override_settings
+
+    location = tmp_path_factory.mktemp("documents")
+    storages = {
+        **settings.STORAGES,
+        "documents": {
+            **settings.STORAGES["documents"],
+            "OPTIONS": {"location": str(location)},
+        },
+    }
+    with override_settings(STORAGES=storages):
+        yield location
+
+
 @pytest.fixture(autouse=True)
 def _celery_eager(request):
     """Run queued tasks in-process, except where a test starts a real worker."""

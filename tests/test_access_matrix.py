@@ -19,6 +19,7 @@ import re
 
 import pytest
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
@@ -26,6 +27,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from audits.models import AuditAction, AuditReport
 from casework.models import CaseNote, PlanAction, PlanOutcome
+from casework.services.documents import case_document_upload
 from core.pdf import render_pdf_from_html
 from core.view_access import access_of
 from family_connect.references import status_token
@@ -154,6 +156,15 @@ def _side(locality, auditor, *, lead, requester, school, child_name):
         text=f"Visited {child_name}",
         author=lead,
     )
+    # A document shared with the partners on the team.
+    document = case_document_upload(
+        case_id=case.pk,
+        actor=lead,
+        title=f"Consent for {child_name}",
+        document_type="signed_consent",
+        shared_with_partners=True,
+        upload=SimpleUploadedFile("consent.txt", f"Consent: {child_name}".encode()),
+    )
     audit_round, lead_of_round, _a, _m = make_round(
         locality_slugs=[locality], sample_size=1, auditors=[auditor]
     )
@@ -182,6 +193,7 @@ def _side(locality, auditor, *, lead, requester, school, child_name):
         "outcome_id": outcome.pk,
         "plan_action_id": plan_action.pk,
         "note_id": note.pk,
+        "document_id": document.pk,
     }
 
 
@@ -281,6 +293,7 @@ SCOPED_ARGS = {
     "outcome_id",
     "plan_action_id",
     "note_id",
+    "document_id",
 }
 
 

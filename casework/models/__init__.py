@@ -3,7 +3,8 @@
 The case is one episode of early help for a household (``families``) with its
 lead practitioner (``cases``); the record of the work with the family builds on
 it (``record``: assessment, plan, reviews, closure), and so do referrals to
-children's social care (``referrals``).
+children's social care (``referrals``) and the documents kept on the case
+(``documents``).
 """
 
 from casework.models.cases import (
@@ -20,6 +21,11 @@ from casework.models.cases import (
     ImportedEpisode,
     NoteAmendment,
     NoteKind,
+)
+from casework.models.documents import (
+    CaseDocument,
+    DocumentContentType,
+    DocumentType,
 )
 from casework.models.record import (
     ActionStatus,
@@ -70,4 +76,7 @@ __all__ = [
     "ReviewPerson",
     "StepUpOutcome",
     "SocialCareReferral",
+    "DocumentType",
+    "DocumentContentType",
+    "CaseDocument",
 ]

@@ -222,7 +222,7 @@ def case_timeline(case: Case) -> list[dict[str, Any]]:
             "at": e.at,
             "kind": e.kind.replace("_", " ").capitalize(),
             "who": e.actor.display_name if e.actor else "",
-            "text": describe.get(e.pk, ("", []))[0],
+            "text": describe.get(e.pk, ("", []))[0] or _document_text(e),
             "changes": describe.get(e.pk, ("", []))[1],
             "significant": False,
         }
@@ -245,6 +245,13 @@ def case_timeline(case: Case) -> list[dict[str, Any]]:
     # Newest first; entries at the same moment keep their recorded order, reversed.
     order = {id(e): i for i, e in enumerate(entries)}
     return sorted(entries, key=lambda e: (e["at"], order[id(e)]), reverse=True)
+
+
+def _document_text(event: Any) -> str:
+    """A document's upload or download names the document by its title."""
+    if "document" in event.data and event.data.get("title"):
+        return f"“{event.data['title']}”"
+    return ""
 
 
 _EDIT_FIELDS = {

@@ -12,6 +12,7 @@ from unittest import mock
 
 import pytest
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import DatabaseError, transaction
 
@@ -21,6 +22,7 @@ from casework.models import (
     Assessment,
     AssessmentPerson,
     CaseClosure,
+    CaseDocument,
     CaseNote,
     ClosurePerson,
     ImportedEpisode,
@@ -30,6 +32,7 @@ from casework.models import (
     ReviewPerson,
     SocialCareReferral,
 )
+from casework.services.documents import case_document_upload, document_storage
 from core.access_log import access_log_record
 from families.names import name_keys
 from families.query import parse_query
@@ -66,6 +69,7 @@ PURGEABLE = {
     "casework.AssessmentPerson",
     "casework.Case",
     "casework.CaseClosure",
+    "casework.CaseDocument",
     "casework.CaseEvent",
     "casework.CaseMember",
     "casework.CaseNote",
@@ -179,6 +183,14 @@ def full_case(lead, family, people, *, closed_at):
         source="case",
         reason="Worries grew",
     )
+    case_document_upload(
+        case_id=case.pk,
+        actor=lead,
+        title="Signed consent",
+        document_type="signed_consent",
+        shared_with_partners=False,
+        upload=SimpleUploadedFile("consent.txt", b"Consent given"),
+    )
     return case, form
 
 
@@ -285,6 +297,7 @@ def test_the_purge_removes_exactly_the_expired_records_and_leaves_stubs(records)
         r["kept"].pk,
         r["open_case"].pk,
     }
+    assert set(CaseDocument.objects.values_list("case_id", flat=True)) == {r["kept"].pk}
     assert not CaseAudit.objects.exists()
     assert not ImportedEpisode.objects.exists()
     r["duplicate"].refresh_from_db()
@@ -469,3 +482,35 @@ def test_administrators_read_the_stubs_in_the_admin_and_cannot_change_them(
         client.post(f"/admin/privacy/purgedrecord/{stub.pk}/delete/", {"post": "yes"})
     ).status_code == 403
     assert PurgedRecord.objects.filter(pk=stub.pk).exists()
+
+
+def test_the_purge_removes_the_documents_files_and_a_dry_run_keeps_them(
+    records, django_capture_on_commit_callbacks
+):
+    storage = document_storage()
+
+    def stored():
+        return {
+            case_id: storage.exists(name)
+            for case_id, name in CaseDocument.objects.values_list(
+                "case_id", "stored_name"
+            )
+        }
+
+    names = dict(CaseDocument.objects.values_list("case_id", "stored_name"))
+    assert stored() == {
+        records["expired"].pk: True,
+        records["expired_too"].pk: True,
+        records["kept"].pk: True,
+    }
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        retention_purge(now=NOW, commit=False, purged_by="test")
+    assert callbacks == []  # rolled back: nothing to remove afterwards
+    assert all(storage.exists(name) for name in names.values())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        retention_purge(now=NOW, commit=True, purged_by="test")
+    assert stored() == {records["kept"].pk: True}
+    assert not storage.exists(names[records["expired"].pk])
+    assert not storage.exists(names[records["expired_too"].pk])
+    assert storage.exists(names[records["kept"].pk])
