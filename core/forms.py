@@ -396,6 +396,31 @@ class GovukFormMixin:
                 continue
             form.add_error(field if field in form.fields else otherwise, message)
 
+    def answers(
+        self, names: list[str] | None = None, *, empty: str = "Not given"
+    ) -> list[tuple[str, str]]:
+        """The form's values as a GOV.UK summary list shows a finished record:
+        each field's label and its value (a choice by its label, ``empty`` when
+        none). For pages that show a record nobody may change any more, or that
+        the reader may not change, instead of disabled inputs."""
+        form: Any = self
+        rows = []
+        for name in names if names is not None else list(form.fields):
+            field = form.fields[name]
+            if field.widget.is_hidden:
+                continue
+            value = form[name].value()
+            if isinstance(field, forms.BooleanField):
+                text = "Yes" if value else "No"
+            elif isinstance(field, forms.ChoiceField):
+                choices: Any = field.choices
+                labels = {str(code): str(label) for code, label in choices}
+                text = "" if value in (None, "") else labels.get(str(value), "")
+            else:
+                text = "" if value is None else str(value).strip()
+            rows.append((str(field.label), text or empty))
+        return rows
+
     def followups(self) -> set[str]:
         """Every field asked under an option of a choice (see ``reveals``)."""
         return {
