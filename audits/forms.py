@@ -121,7 +121,10 @@ def grade_choices() -> list[tuple[str, str]]:
 
 class GradingForm(GovukFormMixin, forms.Form):
     """A grade (and comment) per question of the audit's template, then the
-    overall grade and the narrative. Blank is allowed while saving as you go."""
+    overall grade and the narrative. Blank is allowed while saving as you go.
+    What the family said is asked under the box saying it was sought."""
+
+    reveals = {"family_feedback_sought": {"on": ["family_feedback"]}}
 
     grade = forms.ChoiceField(
         label="Overall grade",

@@ -69,6 +69,9 @@ def _scaling_field(**kwargs: Any) -> forms.TypedChoiceField:
     )
 
 
+_STORY = ("worries", "working_well", "needs_to_happen", "family_voice", "scaling")
+
+
 class AssessmentForm(GovukFormMixin, forms.Form):
     """The assessment page: the questions, the wheel, and one score per person
     (and a voice per child), built for the household."""
@@ -129,6 +132,26 @@ class AssessmentForm(GovukFormMixin, forms.Form):
                     max_length=10000,
                 )
         self.govuk_classes()
+
+    def answer_sections(self) -> list[dict[str, Any]]:
+        """The assessment as the page shows it once it cannot be changed: its
+        sections, each a summary list."""
+        return [
+            {
+                "title": title,
+                "rows": self.answers(
+                    [n for n in self.fields if belongs(n)], empty="Not given"
+                ),
+            }
+            for title, belongs in (
+                ("The family's story", lambda n: n in _STORY),
+                ("Family wheel (1 to 10)", lambda n: n in WheelDomain.values),
+                (
+                    "Each person (1 to 10)",
+                    lambda n: n.startswith(("person_", "voice_")),
+                ),
+            )
+        ]
 
     @staticmethod
     def initial_from(assessment: Assessment | None) -> dict[str, Any]:

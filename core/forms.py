@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from django import forms
 from django.utils import translation
@@ -339,10 +339,29 @@ def _base_class(widget: forms.Widget) -> str | None:
     return None
 
 
+def _chosen(form: Any, name: str) -> str:
+    """The option chosen for ``name`` as the page submits it: a radio's value,
+    or "on" for a ticked checkbox; "" when nothing (valid) was chosen."""
+    field = form.fields[name]
+    value = form.cleaned_data.get(name)
+    if isinstance(field, forms.BooleanField):
+        return "on" if value else ""
+    return "" if value in (None, "") else str(value)
+
+
 class GovukFormMixin:
     """Gives inputs their GOV.UK classes and marks fields in error the GOV.UK
     way: the error class on the input and ``aria-describedby`` pointing at the
-    hint and error message."""
+    hint and error message.
+
+    ``reveals`` names the follow-up questions of a choice: ``{choice: {option:
+    [follow-up fields]}}`` (a single checkbox's option is "on"). The page shows
+    each follow-up under its option, as a GOV.UK conditional reveal (with
+    JavaScript it opens when the option is chosen; without it every follow-up
+    shows under its option). Only the chosen option's follow-ups are checked
+    and kept: what was typed under another option is dropped, never refused."""
+
+    reveals: ClassVar[dict[str, dict[str, list[str]]]] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
@@ -377,12 +396,66 @@ class GovukFormMixin:
                 continue
             form.add_error(field if field in form.fields else otherwise, message)
 
+    def answers(
+        self, names: list[str] | None = None, *, empty: str = "Not given"
+    ) -> list[tuple[str, str]]:
+        """The form's values as a GOV.UK summary list shows a finished record:
+        each field's label and its value (a choice by its label, ``empty`` when
+        none). For pages that show a record nobody may change any more, or that
+        the reader may not change, instead of disabled inputs."""
+        form: Any = self
+        rows = []
+        for name in names if names is not None else list(form.fields):
+            field = form.fields[name]
+            if field.widget.is_hidden:
+                continue
+            value = form[name].value()
+            if isinstance(field, forms.BooleanField):
+                text = "Yes" if value else "No"
+            elif isinstance(field, forms.ChoiceField):
+                choices: Any = field.choices
+                labels = {str(code): str(label) for code, label in choices}
+                text = "" if value in (None, "") else labels.get(str(value), "")
+            else:
+                text = "" if value is None else str(value).strip()
+            rows.append((str(field.label), text or empty))
+        return rows
+
+    def followups(self) -> set[str]:
+        """Every field asked under an option of a choice (see ``reveals``)."""
+        return {
+            name
+            for options in self.reveals.values()
+            for names in options.values()
+            for name in names
+        }
+
+    def _drop_unchosen_followups(self) -> None:
+        form: Any = self
+        if not hasattr(form, "cleaned_data"):
+            return
+        for choice, options in self.reveals.items():
+            if choice not in form.fields:
+                continue
+            chosen = _chosen(form, choice)
+            for option, names in options.items():
+                if option == chosen:
+                    continue
+                for name in names:
+                    if name not in form.fields:
+                        continue
+                    form._errors.pop(name, None)
+                    form.cleaned_data[name] = getattr(
+                        form.fields[name], "empty_value", None
+                    )
+
     def full_clean(self) -> None:
         form: Any = self
         # Every field, those added in ``__init__`` too, speaks GOV.UK.
         for name, field in form.fields.items():
             govuk_error_messages(field, name)
         super().full_clean()  # type: ignore[misc]
+        self._drop_unchosen_followups()
         for name, errors in getattr(form, "_errors", {}).items():
             field = form.fields.get(name)
             for error in errors.as_data() if field is not None else []:

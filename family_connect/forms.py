@@ -98,6 +98,10 @@ class RequestTypeForm(StepForm):
 
 
 class ConsentForm(StepForm):
+    # Who agreed is asked under "Yes" (a partner's or a call's form; a family
+    # gives its own consent).
+    reveals = {"consent": {"yes": ["consent_given_by"]}}
+
     consent = forms.ChoiceField(
         choices=YES_NO,
         widget=forms.RadioSelect,

@@ -10,6 +10,7 @@ from django import forms
 from core.forms import GovukFormMixin, needed_for
 from family_connect.models import FormStatus
 from localities.models import CommunityService, Locality
+from triage.services.allocation import TRANSFER_FIRST
 
 OUTCOME_CHOICES = [
     (FormStatus.ALLOCATED, "Allocate to a lead practitioner"),
@@ -43,6 +44,25 @@ NEEDED = {
 }
 
 
+# Where each follow-up is asked: under the decision that needs it.
+REVEALS = {"outcome": {str(outcome): [field] for outcome, (field, _) in NEEDED.items()}}
+
+
+class OutcomeField(forms.ChoiceField):
+    """The decision: a decision the form cannot take now (allocating a form
+    whose locality is not known) is not offered, and if sent all the same it is
+    refused with the reason (``unavailable``), not as an unknown choice."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.unavailable: dict[str, str] = {}
+
+    def validate(self, value: Any) -> None:
+        if value in self.unavailable:
+            raise forms.ValidationError(self.unavailable[value], code="unavailable")
+        super().validate(value)
+
+
 def _needed_for_outcome(form: forms.Form, outcome: str | None) -> None:
     """Every field the chosen decision needs, each said at once with the rest."""
     field, message = NEEDED.get(outcome or "", ("", ""))
@@ -70,7 +90,9 @@ def _duplicate_field() -> forms.CharField:
 
 
 class DecisionForm(GovukFormMixin, forms.Form):
-    outcome = forms.ChoiceField(
+    reveals = REVEALS
+
+    outcome = OutcomeField(
         label="What have you decided?",
         choices=OUTCOME_CHOICES,
         widget=forms.RadioSelect,
@@ -137,16 +159,31 @@ class DecisionForm(GovukFormMixin, forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        lead = self.fields["lead_practitioner"]
-        assert isinstance(lead, forms.ChoiceField)
-        lead.choices = [("", "Choose a practitioner")] + [
-            (
-                p.pk,
-                f"{p.display_name}: {p.caseload} of {p.capacity} families "
-                f"({p.headroom} free)",
-            )
-            for p in practitioners
-        ]
+        if locality is None:
+            # Allocation opens a case in the form's locality: an unresolved
+            # form is transferred first. The page says so where it would offer
+            # the allocation.
+            outcome = self.fields["outcome"]
+            assert isinstance(outcome, OutcomeField)
+            outcome.choices = [
+                (code, label)
+                for code, label in OUTCOME_CHOICES
+                if code != FormStatus.ALLOCATED
+            ]
+            outcome.unavailable = {FormStatus.ALLOCATED: TRANSFER_FIRST}
+            outcome.help_text = TRANSFER_FIRST
+            del self.fields["lead_practitioner"]
+        else:
+            lead = self.fields["lead_practitioner"]
+            assert isinstance(lead, forms.ChoiceField)
+            lead.choices = [("", "Choose a practitioner")] + [
+                (
+                    p.pk,
+                    f"{p.display_name}: {p.caseload} of {p.capacity} families "
+                    f"({p.headroom} free)",
+                )
+                for p in practitioners
+            ]
         service = self.fields["community_service"]
         assert isinstance(service, forms.ModelChoiceField)
         services = CommunityService.objects.filter(active=True)
@@ -168,6 +205,8 @@ class DecisionForm(GovukFormMixin, forms.Form):
 
 class CloseDecidedForm(GovukFormMixin, forms.Form):
     """Close a decided form as withdrawn or a duplicate (its own action)."""
+
+    reveals = {"outcome": {str(FormStatus.DUPLICATE): ["duplicate_of"]}}
 
     outcome = forms.ChoiceField(
         label="Close this form",

@@ -34,9 +34,7 @@ def assessment(request: HttpRequest, case_id: int) -> HttpResponse:
         people=people,
         initial=AssessmentForm.initial_from(existing),
     )
-    if not can_work:
-        for field in form.fields.values():
-            field.disabled = True
+    completed = existing is not None and existing.completed_at is not None
     if request.method == "POST" and form.is_valid():
         complete = "complete" in request.POST
         try:
@@ -44,6 +42,11 @@ def assessment(request: HttpRequest, case_id: int) -> HttpResponse:
                 case_id=case.pk, actor=user, data=form.to_input(), complete=complete
             )
         except DomainError as exc:
+            if completed:
+                # A page from before it was completed: the answers show now,
+                # with why nothing was changed.
+                messages.error(request, exc.message)
+                return redirect("casework:assessment", case_id=case.pk)
             form.add_domain_error(exc)
         else:
             messages.success(
@@ -62,7 +65,10 @@ def assessment(request: HttpRequest, case_id: int) -> HttpResponse:
             "case": case,
             **case_heading(user, case),
             "form": form,
-            "completed": existing is not None and existing.completed_at is not None,
+            "completed": completed,
+            # A completed assessment, or one the reader may not change, is
+            # shown as answers, not as a form.
+            "read_only": completed or not can_work,
             "assessment": existing,
             "can_work": can_work,
         },

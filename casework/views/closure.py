@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import User
 from casework.access import case_get_for_user, may_sign_off_closure, may_work_on
 from casework.forms import ClosureForm
-from casework.models import CaseClosure, CaseStatus
+from casework.models import Answer, CaseClosure, CaseStatus, WheelDomain
 from casework.selectors.cases import people_on_case
 from casework.selectors.closure import children_without_answers, open_plan_actions
 from casework.selectors.progress import case_progress
@@ -27,6 +27,7 @@ from casework.services.closure import (
 from casework.views.cases import case_heading, workable_case
 from core.access_log import access_log_record, access_log_record_many
 from core.errors import DomainError
+from core.templatetags.govuk import govuk_date
 from core.view_access import scoped
 
 
@@ -55,6 +56,14 @@ def close(request: HttpRequest, case_id: int) -> HttpResponse:
                 request, "Case closed. A manager will sign the closure off."
             )
             return redirect("casework:case", case_id=case.pk)
+    # A closed case shows its closure as recorded (a page from before it was
+    # closed says why nothing was changed above it), not the form again.
+    closure = (
+        CaseClosure.objects.select_related("closed_by", "signed_off_by")
+        .prefetch_related("people__person")
+        .filter(case=case)
+        .first()
+    )
     access_log_record(user=user, obj=case, request=request)
     access_log_record_many(user=user, objs=people, action="view", request=request)
     return render(
@@ -63,11 +72,65 @@ def close(request: HttpRequest, case_id: int) -> HttpResponse:
         {
             "case": case,
             "form": form,
+            "closure": closure,
+            "closure_rows": _closure_rows(closure) if closure else [],
             "open_actions": open_actions,
             "missing_answers": children_without_answers(case.pk, people),
             **case_heading(user, case),
         },
     )
+
+
+def _closure_rows(closure: CaseClosure) -> list[tuple[str, str]]:
+    """The closure as recorded, for its summary list."""
+
+    def score(value: int | None) -> str:
+        return "Not scored" if value is None else str(value)
+
+    rows = [
+        (
+            "Closed",
+            f"{govuk_date(closure.closed_at)} by {closure.closed_by.display_name}",
+        ),
+        ("Reason", closure.get_reason_display()),
+        *[
+            (f"Family wheel at closure: {d.label}", score(getattr(closure, d.value)))
+            for d in WheelDomain
+        ],
+    ]
+    for row in sorted(
+        closure.people.all(), key=lambda r: (r.person.given_name, r.person_id)
+    ):
+        name = row.person.given_name
+        rows.append((f"Overall score at closure for {name}", score(row.score)))
+        if row.person.role == "child":
+            feels = ", ".join(
+                f"{question}: {Answer(answer).label.lower() if answer else 'not asked'}"
+                for question, answer in (
+                    ("happy", row.happy),
+                    ("healthy", row.healthy),
+                    ("safe", row.safe),
+                )
+            )
+            rows.append((f"Does {name} feel happy, healthy and safe?", feels))
+    feedback = (
+        f"{closure.family_feedback_score} out of 5"
+        if closure.family_feedback_score
+        else "Not given"
+    )
+    if closure.family_feedback_comment:
+        feedback += f"\n{closure.family_feedback_comment}"
+    rows.append(("Family feedback", feedback))
+    rows.append(
+        (
+            "Signed off",
+            f"{govuk_date(closure.signed_off_at)} by "
+            f"{closure.signed_off_by.display_name}"
+            if closure.signed_off_at and closure.signed_off_by
+            else "Not yet",
+        )
+    )
+    return rows
 
 
 @never_cache

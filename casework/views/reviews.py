@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from casework.access import case_get_for_user, may_work_on
 from casework.forms import ReviewForm
-from casework.models import Assessment
+from casework.models import Assessment, Review, WheelDomain
 from casework.selectors.cases import people_on_case
 from casework.selectors.progress import case_progress
 from casework.services.reviews import next_review_due, review_record
@@ -20,6 +20,7 @@ from core import clock
 from core.access_log import access_log_record, access_log_record_many
 from core.errors import DomainError
 from core.periods import local_date
+from core.templatetags.govuk import govuk_date
 from core.view_access import scoped
 
 
@@ -40,7 +41,9 @@ def reviews(request: HttpRequest, case_id: int) -> HttpResponse:
         else:
             messages.success(request, "Review recorded.")
             return redirect("casework:reviews", case_id=case.pk)
-    held = list(case.reviews.select_related("recorded_by"))
+    held = list(
+        case.reviews.select_related("recorded_by").prefetch_related("people__person")
+    )
     assessed_at = (
         Assessment.objects.filter(case=case)
         .values_list("completed_at", flat=True)
@@ -55,7 +58,7 @@ def reviews(request: HttpRequest, case_id: int) -> HttpResponse:
         {
             "case": case,
             **case_heading(user, case),
-            "reviews": held,
+            "reviews": [(review, _review_rows(review)) for review in held],
             "due": due,
             # As My work counts it.
             "overdue": due is not None and due < local_date(clock.now()),
@@ -64,3 +67,30 @@ def reviews(request: HttpRequest, case_id: int) -> HttpResponse:
             "progress": case_progress(case, people=people),
         },
     )
+
+
+def _review_rows(review: Review) -> list[tuple[str, str]]:
+    """A review as recorded, for its summary list: it is not changed after."""
+
+    def score(value: int | None) -> str:
+        return "Not scored" if value is None else str(value)
+
+    people = sorted(
+        review.people.all(), key=lambda row: (row.person.given_name, row.person_id)
+    )
+    return [
+        ("Who attended", review.attendees),
+        ("Progress made", review.progress),
+        ("Changes to the plan", review.plan_changes or "None"),
+        ("Scaling (0 to 10)", str(review.scaling)),
+        *[
+            (f"Family wheel: {domain.label}", score(getattr(review, domain.value)))
+            for domain in WheelDomain
+        ],
+        *[
+            (f"Overall score for {row.person.given_name}", score(row.score))
+            for row in people
+        ],
+        ("Next review", govuk_date(review.next_review_on)),
+        ("Recorded by", review.recorded_by.display_name),
+    ]

@@ -39,15 +39,33 @@ def govuk_anchor(bound: BoundField) -> str:
     return bound.id_for_label
 
 
+def _revealed(bound: BoundField, option: str) -> list[BoundField]:
+    """The follow-up fields the form asks under ``option`` of this choice."""
+    reveals = getattr(bound.form, "reveals", {}).get(bound.name, {})
+    return [
+        bound.form[name]
+        for name in reveals.get(option, [])
+        if name in bound.form.fields
+    ]
+
+
 @register.inclusion_tag("components/field.html")
 def govuk_field(
     bound: BoundField,
     heading: bool = False,
     hints: dict[str, Any] | None = None,
+    revealed: bool = False,
 ) -> dict[str, Any]:
     """Render a bound field as its GOV.UK component. ``heading`` makes the label
     or legend the page's h1 (one question per page); ``hints`` gives a hint per
-    radio option."""
+    radio option.
+
+    A choice with follow-up questions (the form's ``reveals``) shows each under
+    its option, as a GOV.UK conditional reveal; a follow-up is rendered there
+    (``revealed``), so asked for on its own it renders nothing."""
+    followups = getattr(bound.form, "followups", None)
+    if not revealed and followups is not None and bound.name in followups():
+        return {"skip": True}
     kind = field_kind(bound)
     described = []
     if bound.help_text:
@@ -71,6 +89,7 @@ def govuk_field(
                     "label": label,
                     "checked": str(code) in selected,
                     "hint": (hints or {}).get(code),
+                    "reveals": _revealed(bound, str(code)),
                 }
             )
     return {
@@ -92,6 +111,7 @@ def govuk_field(
         "described_by": " ".join(described),
         "options": options,
         "anchor": govuk_anchor(bound),
+        "reveals": _revealed(bound, "on") if kind == "checkbox" else [],
     }
 
 

@@ -18,6 +18,12 @@ from core.notifications import Message
 from family_connect.linking import cross_locality_concern, cross_locality_linked
 from family_connect.models import FamilyConnectForm, MatchStatus
 
+# Said by the triage page where it would offer the allocation, and by the
+# service when asked to allocate all the same.
+TRANSFER_FIRST = (
+    "This form's locality is not known: transfer it to a locality before allocating it"
+)
+
 
 def allocation_apply(
     form: FamilyConnectForm, actor: User, now: Any, links: dict[str, Any], mode: Mode
@@ -31,9 +37,7 @@ def allocation_apply(
             field="outcome",
         )
     if form.locality_id is None:
-        raise InvalidInput(
-            "Transfer the form to a locality before allocating it.", field="locality"
-        )
+        raise InvalidInput(TRANSFER_FIRST, field="outcome")
     if mode.holds(Rule.MATCHES_CONFIRMED_FIRST):
         _refuse_if_matches_undecided(form)
         _refuse_unexplained_cross_locality(form)

@@ -10,6 +10,7 @@ from accounts.models import User
 from core.errors import InvalidInput, Problem, refuse_if_any
 from family_connect.models import FamilyConnectForm, FormStatus
 from localities.models import CommunityService, Locality
+from triage.services.allocation import TRANSFER_FIRST
 from triage.services.closing import form_close_decided
 from triage.services.decisions import (
     form_allocate,
@@ -67,6 +68,14 @@ def form_decide(
             "Enter the reference of the form it duplicates.",
         ),
     }
+    if (
+        outcome == FormStatus.ALLOCATED
+        and FamilyConnectForm.objects.filter(pk=form_id, locality=None).exists()
+    ):
+        # Said before anything else: no lead practitioner can be chosen for a
+        # form without a locality (``allocation_apply`` checks again under the
+        # form's lock).
+        raise InvalidInput(TRANSFER_FIRST, field="outcome")
     problems: list[Problem] = []
     if not (reason or "").strip():
         problems.append(("reason", "Enter the reason for the decision"))
