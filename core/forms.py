@@ -136,7 +136,6 @@ class MonthField(forms.ChoiceField):
     months offered; ``clean`` gives the chosen ``Month``."""
 
     def __init__(self, *, months: list[Month] | None = None, **kwargs: Any) -> None:
-        kwargs.setdefault("error_messages", {})
         super().__init__(**kwargs)
         self.months = months or []
 
