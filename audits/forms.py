@@ -9,7 +9,8 @@ from django import forms
 from audits.codes import AuditType
 from audits.models import AuditGrade, AuditQuestion, CaseAudit
 from audits.services import GradingInput, RoundInput
-from core.forms import GovukFormMixin, IsoDateField, needed_for
+from core.forms import DateField, GovukFormMixin, MonthField, months_back, needed_for
+from core.periods import Month
 from localities.models import Locality
 
 
@@ -33,22 +34,15 @@ class RoundForm(GovukFormMixin, forms.Form):
             "invalid_choice": "Select one of the types of audit listed",
         },
     )
-    period_start = IsoDateField(
+    period_start = DateField(
         label="Period starts",
-        help_text="For example, 2026-05-01",
-        error_messages={
-            "required": "Enter the date the period starts",
-            "invalid": "The date the period starts must be a real date, "
-            "like 2026-05-01",
-        },
+        help_text="For example, 1 5 2026",
+        error_messages={"required": "Enter the date the period starts"},
     )
-    period_end = IsoDateField(
+    period_end = DateField(
         label="Period ends",
-        help_text="For example, 2026-05-31",
-        error_messages={
-            "required": "Enter the date the period ends",
-            "invalid": "The date the period ends must be a real date, like 2026-05-31",
-        },
+        help_text="For example, 31 5 2026",
+        error_messages={"required": "Enter the date the period ends"},
     )
     localities = forms.MultipleChoiceField(
         label="Localities",
@@ -69,14 +63,10 @@ class RoundForm(GovukFormMixin, forms.Form):
             "max_value": "Draw at most 50 cases from each locality",
         },
     )
-    due_on = IsoDateField(
+    due_on = DateField(
         label="Audits due by",
-        help_text="For example, 2026-06-30",
-        error_messages={
-            "required": "Enter the date the audits are due by",
-            "invalid": "The date the audits are due by must be a real date, "
-            "like 2026-06-30",
-        },
+        help_text="For example, 30 6 2026",
+        error_messages={"required": "Enter the date the audits are due by"},
     )
     auditors = forms.CharField(
         label="Auditors' e-mail addresses",
@@ -263,14 +253,10 @@ class ActionForm(GovukFormMixin, forms.Form):
             "invalid": "Enter an e-mail address, like name@example.org",
         },
     )
-    due_on = IsoDateField(
+    due_on = DateField(
         label="Due by",
-        help_text="For example, 2026-07-31",
-        error_messages={
-            "required": "Enter the date the action is due by",
-            "invalid": "The date the action is due by must be a real date, "
-            "like 2026-07-31",
-        },
+        help_text="For example, 31 7 2026",
+        error_messages={"required": "Enter the date the action is due by"},
     )
 
 
@@ -282,12 +268,28 @@ PERIOD_KINDS = [
 
 
 class ReportFilterForm(GovukFormMixin, forms.Form):
-    month = forms.CharField(
-        label="Month",
-        help_text="As YYYY-MM, for example 2026-05",
-        max_length=7,
-        required=False,
-    )
+    """The report's month (from a list, newest first, sent as YYYY-MM as the
+    addresses write it) and the period to count up to its end."""
+
+    month = MonthField(label="Month", required=False)
     kind = forms.ChoiceField(
         label="Period", choices=PERIOD_KINDS, required=False, initial="month"
     )
+
+    def __init__(self, *args: Any, this_month: Month, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["month"]
+        assert isinstance(field, MonthField)
+        field.narrows = True  # type: ignore[attr-defined]
+        asked = str(self.data.get("month", "")) if self.is_bound else ""
+        try:
+            month: Month | None = Month.parse(asked)
+        except ValueError:
+            month = None
+        if month is not None and month > this_month:
+            field.error_messages["invalid_choice"] = (
+                "Choose a month that has already started"
+            )
+            month = None
+        # An address naming a month before the list still shows it.
+        field.months = months_back(this_month, also=month)

@@ -32,6 +32,7 @@ from casework.grants import VIEW, case_grant, case_revoke
 from casework.models import Case, CaseMember
 from core import clock
 from core.errors import Conflict, InvalidInput, NotAllowed, Problem, refuse_if_any
+from core.periods import before_today
 from localities.models import Locality
 
 MAX_SAMPLE = 50
@@ -71,6 +72,25 @@ def _auditors(
     return found
 
 
+ROUND_DUE_IN_PAST = "The date the audits are due by must be today or in the future"
+ACTION_DUE_IN_PAST = "The date the action is due by must be today or in the future"
+
+
+def round_date_problems(
+    *, period_start: date, period_end: date, due_on: date | None
+) -> list[Problem]:
+    """What is wrong with a round's dates: the period ends on or after the day
+    it starts; the audits are due today or later."""
+    problems: list[Problem] = []
+    if period_end < period_start:
+        problems.append(
+            ("period_end", "The period must end on or after the day it starts")
+        )
+    if due_on is not None and before_today(due_on):
+        problems.append(("due_on", ROUND_DUE_IN_PAST))
+    return problems
+
+
 def audit_round_create(*, actor: User, data: RoundInput) -> AuditRound:
     """Set up a round (not yet drawn). Preconditions: ``access.may_run_rounds``.
     Everything wrong with the set-up is refused at once."""
@@ -79,10 +99,11 @@ def audit_round_create(*, actor: User, data: RoundInput) -> AuditRound:
         problems.append(("title", "Enter a title for the round"))
     if data.type not in AuditType.values:
         problems.append(("type", "Select the type of audit"))
-    if data.period_end < data.period_start:
-        problems.append(
-            ("period_end", "The period must end on or after the day it starts")
-        )
+    problems += round_date_problems(
+        period_start=data.period_start,
+        period_end=data.period_end,
+        due_on=data.due_on,
+    )
     localities = list(Locality.objects.filter(slug__in=data.locality_slugs))
     if not localities or len(localities) != len(set(data.locality_slugs)):
         problems.append(("localities", "Select at least one locality"))
@@ -428,6 +449,8 @@ def audit_action_add(
             )
         if due_on is None:
             problems.append(("due_on", "Enter the date the action is due by"))
+        elif before_today(due_on):
+            problems.append(("due_on", ACTION_DUE_IN_PAST))
         refuse_if_any(problems)
         assert owner is not None and due_on is not None  # refused above
         action = AuditAction.objects.create(

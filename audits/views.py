@@ -59,6 +59,7 @@ from audits.services import (
 from casework.access import case_queryset_for_user
 from casework.selectors.names import FamilyName, case_family_names
 from core.errors import DomainError
+from core.forms import month_choices, months_back
 from core.periods import Month, previous_month
 from core.view_access import scoped
 
@@ -337,23 +338,17 @@ def action_done(request: HttpRequest, action_id: int) -> HttpResponse:
 def _report_period(request: HttpRequest) -> tuple[ReportFilterForm, Period]:
     """The chosen period, counted up to the end of the chosen month in
     Europe/London (or now, while that month runs); last month by default."""
-    form = ReportFilterForm(request.GET or None)
     now = timezone.now()
     month = previous_month(timezone.localdate(now))
+    data = request.GET.copy()
+    if not data.get("month"):
+        # Last month, shown chosen in the list.
+        data["month"] = str(month)
+    form = ReportFilterForm(data, this_month=Month.of(timezone.localdate(now)))
     kind = "month"
     if form.is_valid():
         kind = form.cleaned_data.get("kind") or "month"
-        text = form.cleaned_data.get("month") or ""
-        if text:
-            try:
-                chosen = Month.parse(text)
-            except ValueError as exc:
-                form.add_error("month", str(exc))
-            else:
-                if chosen > Month.of(now):
-                    form.add_error("month", "Choose a month that has already started")
-                else:
-                    month = chosen
+        month = form.cleaned_data.get("month") or month
     return form, period_for(kind, month, until=month.until(now))
 
 
@@ -383,6 +378,7 @@ def report(request: HttpRequest) -> HttpResponse:
             "actions_overdue": overdue,
             "pdfs": list(AuditReport.objects.defer("pdf")[:24]),
             "last_month": previous_month(timezone.localdate()),
+            "pdf_months": month_choices(months_back(Month.of(timezone.localdate()))),
         },
     )
 

@@ -21,10 +21,10 @@ from casework.services.cases import note_amendment_problems
 from casework.services.closure import OPEN_ACTIONS_UNCHECKED, ClosureInput
 from casework.services.people import PersonInput
 from casework.services.plan import due_date_problem
-from casework.services.reviews import ReviewInput
+from casework.services.reviews import ReviewInput, review_date_problems
 from casework.wording import SCALING_MISSING, domain_missing, person_missing
 from core.codes import Ethnicity, MemberRole, Relationship, Sex
-from core.forms import DateField, GovukFormMixin, IsoDateField
+from core.forms import DateField, GovukFormMixin
 from core.uploads import MAX_BYTES
 from families.models import Person
 
@@ -323,15 +323,12 @@ class OutcomeForm(GovukFormMixin, forms.Form):
     )
 
 
-class ActionForm(GovukFormMixin, forms.Form):
-    outcome = forms.TypedChoiceField(
-        label="Towards the outcome",
-        coerce=int,
-        error_messages={
-            "required": "Select the outcome the action works towards",
-            "invalid_choice": "Select an outcome of this plan",
-        },
-    )
+class ActionBaseForm(GovukFormMixin, forms.Form):
+    """An action's what, who, by when and whether a community resource
+    delivers it: adding one and correcting one ask the same. A due date set
+    here must be today or later (``due_date_problem``, the services' rule),
+    said with every other problem at once."""
+
     what = forms.CharField(
         label="What will be done",
         widget=forms.Textarea({"rows": 2}),
@@ -344,44 +341,69 @@ class ActionForm(GovukFormMixin, forms.Form):
     owner = forms.ChoiceField(
         label="Who will do it",
         error_messages={
-            "required": "Select who will do it",
-            "invalid_choice": "Select the family or a member of the team",
+            "required": "Select who will do it: a member of the team or the family",
+            "invalid_choice": "Select who will do it: a member of the team or "
+            "the family",
         },
     )
-    due_on = IsoDateField(
-        label="By when",
-        help_text="For example, 2026-12-18",
-        error_messages={
-            "required": "Enter the date it will be done by",
-            "invalid": "The date it will be done by must be a real date, "
-            "like 2026-12-18",
-        },
+    due_on = DateField(
+        label="Due date",
+        help_text="For example, 18 12 2026",
+        error_messages={"required": "Enter the due date"},
     )
     community = forms.BooleanField(
         label="A community resource will deliver this", required=False
     )
+
+    # The due date the action has (None when adding one): it may be kept.
+    due_before: Any = None
+
+    def set_owners(self, owners: list[tuple[str, str]]) -> None:
+        owner = self.fields["owner"]
+        assert isinstance(owner, forms.ChoiceField)
+        owner.choices = [("family", "The family"), *owners]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        due_on = data.get("due_on")
+        if due_on is not None:
+            problem = due_date_problem(before=self.due_before, after=due_on)
+            if problem:
+                self.add_error("due_on", problem)
+        return data
+
+
+class ActionForm(ActionBaseForm):
+    """Adding an action towards one of the plan's outcomes."""
+
+    outcome = forms.TypedChoiceField(
+        label="Towards the outcome",
+        coerce=int,
+        error_messages={
+            "required": "Select the outcome the action works towards",
+            "invalid_choice": "Select an outcome of this plan",
+        },
+    )
+    field_order = ["outcome", "what", "owner", "due_on", "community"]
 
     def __init__(self, *args: Any, case: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         outcome = self.fields["outcome"]
         assert isinstance(outcome, forms.ChoiceField)
         outcome.choices = [(o.pk, o.text[:80]) for o in case.outcomes.all()]
-        owner = self.fields["owner"]
-        assert isinstance(owner, forms.ChoiceField)
-        owner.choices = [("family", "The family")] + [
-            (str(m.user_id), m.user.display_name)
-            for m in case.members.select_related("user")
-        ]
+        self.set_owners(
+            [
+                (str(m.user_id), m.user.display_name)
+                for m in case.members.select_related("user")
+            ]
+        )
 
 
 class ReviewForm(GovukFormMixin, forms.Form):
-    held_on = IsoDateField(
+    held_on = DateField(
         label="Date of the review",
-        help_text="For example, 2026-11-20",
-        error_messages={
-            "required": "Enter the date of the review",
-            "invalid": "The date of the review must be a real date, like 2026-11-20",
-        },
+        help_text="For example, 20 11 2026",
+        error_messages={"required": "Enter the date of the review"},
     )
     attendees = forms.CharField(
         label="Who attended",
@@ -402,14 +424,10 @@ class ReviewForm(GovukFormMixin, forms.Form):
         required=False,
     )
     scaling = _scaling_field()
-    next_review_on = IsoDateField(
+    next_review_on = DateField(
         label="Date of the next review",
-        help_text="Leave empty for the usual interval. For example, 2027-01-15",
+        help_text="Leave empty for the usual interval. For example, 15 1 2027",
         required=False,
-        error_messages={
-            "invalid": "The date of the next review must be a real date, "
-            "like 2027-01-15"
-        },
     )
 
     def __init__(self, *args: Any, people: list[Person], **kwargs: Any) -> None:
@@ -428,6 +446,17 @@ class ReviewForm(GovukFormMixin, forms.Form):
                 missing=person_missing(person.given_name),
             )
         self.govuk_classes()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("held_on") is not None:
+            # The service's rules for the dates, said with every other problem.
+            for field, message in review_date_problems(
+                held_on=data["held_on"], next_review_on=data.get("next_review_on")
+            ):
+                if field not in self.errors:
+                    self.add_error(field, message)
+        return data
 
     def to_input(self) -> ReviewInput:
         d = self.cleaned_data
@@ -600,35 +629,9 @@ class ActionAddForm(ActionForm):
         self.govuk_classes()
 
 
-class ActionEditForm(GovukFormMixin, forms.Form):
+class ActionEditForm(ActionBaseForm):
     """Correcting an action: what, who, by when, and whether a community
     resource delivers it. Prefilled with the action as it is."""
-
-    what = forms.CharField(
-        label="What will be done",
-        widget=forms.Textarea({"rows": 3}),
-        max_length=2000,
-        error_messages={
-            "required": "Enter what will be done",
-            "max_length": "What will be done must be 2,000 characters or fewer",
-        },
-    )
-    owner = forms.ChoiceField(
-        label="Who will do it",
-        error_messages={
-            "required": "Choose who will do it: a member of the team or the family",
-            "invalid_choice": "Choose who will do it: a member of the team or "
-            "the family",
-        },
-    )
-    due_on = DateField(
-        label="Due date",
-        help_text="For example, 18 12 2026",
-        error_messages={"required": "Enter the due date"},
-    )
-    community = forms.BooleanField(
-        label="A community resource will deliver this", required=False
-    )
 
     def __init__(self, *args: Any, action: PlanAction, **kwargs: Any) -> None:
         kwargs.setdefault(
@@ -643,6 +646,8 @@ class ActionEditForm(GovukFormMixin, forms.Form):
         )
         super().__init__(*args, **kwargs)
         self.action = action
+        self.due_before = action.due_on
+        self.fields["what"].widget.attrs["rows"] = 3
         self.fields["community_service"] = _service_field(
             action.case, action.community_service
         )
@@ -661,18 +666,7 @@ class ActionEditForm(GovukFormMixin, forms.Form):
                     f"{action.owner.display_name} (no longer on the team)",
                 )
             )
-        owner = self.fields["owner"]
-        assert isinstance(owner, forms.ChoiceField)
-        owner.choices = [("family", "The family"), *members]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        due_on = data.get("due_on")
-        if due_on is not None:
-            problem = due_date_problem(before=self.action.due_on, after=due_on)
-            if problem:
-                self.add_error("due_on", problem)
-        return data
+        self.set_owners(members)
 
 
 class NoteAmendForm(GovukFormMixin, forms.Form):

@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
+from core.periods import Month
 
 
 class DateWidget(forms.MultiWidget):
@@ -54,9 +55,38 @@ class DateWidget(forms.MultiWidget):
         return context
 
 
+_PARTS = (_("day"), _("month"), _("year"))
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def _date_error(message: str, parts: tuple[int, ...]) -> forms.ValidationError:
+    """A refusal of a GOV.UK date input naming the boxes in error (0 day, 1
+    month, 2 year): those boxes are marked and the error links to the first."""
+    return forms.ValidationError(
+        message.replace("%", "%%"), code="date", params={"parts": parts}
+    )
+
+
+def date_parts_in_error(bound: Any) -> tuple[int, ...]:
+    """Which boxes of a date input a bound field's errors are about: those the
+    field named, else all three (a service's refusal is about the date)."""
+    parts: set[int] = set()
+    for error in bound.errors.as_data():
+        parts.update((error.params or {}).get("parts", (0, 1, 2)))
+    return tuple(sorted(parts))
+
+
 class DateField(forms.MultiValueField):
-    """A date in the GOV.UK date input, checked the GOV.UK way: all three parts,
-    a real date, no year before 1900."""
+    """A date in the GOV.UK date input, checked the GOV.UK way, every message
+    named from the label: "Enter the due date", "Due date must include a
+    month", "Due date must be a real date" (no year before 1900). The boxes in
+    error are marked and the error summary links to the first of them.
+
+    Whether a date may be in the past or the future is a rule of the service
+    the form feeds (a due date, a date something happened): the form asks it."""
 
     widget = DateWidget
 
@@ -73,50 +103,72 @@ class DateField(forms.MultiValueField):
     def compress(self, data_list: list[Any]) -> dt.date | None:
         if not data_list or not any(data_list):
             return None
-        label = str(self.label or _("Date"))
-        if not all(data_list):
-            raise forms.ValidationError(
-                _("%(label)s must include a day, month and year") % {"label": label}
+        title = _sentence(_label(self.label) or str(_("Date")))
+        texts = [str(v or "").strip() for v in data_list]
+        missing = tuple(i for i, text in enumerate(texts) if not text)
+        if missing:
+            raise _date_error(
+                _("%(label)s must include a %(parts)s")
+                % {"label": title, "parts": _and([str(_PARTS[i]) for i in missing])},
+                missing,
             )
+        real = _("%(label)s must be a real date") % {"label": title}
+        numbers = [int(t) if t.isdigit() and len(t) <= 4 else None for t in texts]
+        day, month, year = numbers
+        wrong = tuple(i for i, n in enumerate(numbers) if n is None)
+        if not wrong:
+            if not 1 <= (month or 0) <= 12:
+                wrong = (1,)
+            elif not 1900 <= (year or 0) <= 9999:
+                wrong = (2,)
+        if wrong:
+            raise _date_error(real, wrong)
+        assert day is not None and month is not None and year is not None
         try:
-            day, month, year = (
-                int(part)
-                for part in (str(v).strip() for v in data_list)
-                if len(part) <= 4
-            )
-            value = dt.date(year, month, day)
-        except (TypeError, ValueError, OverflowError):
-            raise forms.ValidationError(
-                _("%(label)s must be a real date") % {"label": label}
-            ) from None
-        if year < 1900:
-            raise forms.ValidationError(
-                _("%(label)s must be a real date") % {"label": label}
-            )
-        return value
+            return dt.date(year, month, day)
+        except ValueError:
+            raise _date_error(real, (0,)) from None
 
 
-class IsoDateField(forms.DateField):
-    """A date typed in one box, as 2026-05-31, with the GOV.UK messages (the
-    GOV.UK date input is ``DateField``): named from the label, as
-    ``govuk_error_messages`` does, unless the field gives its own."""
+class MonthField(forms.ChoiceField):
+    """A month chosen from a list (a GOV.UK select), newest first, sent as
+    YYYY-MM (as the addresses and the API write it). ``months`` are the
+    months offered; ``clean`` gives the chosen ``Month``."""
 
-    default_error_messages = {
-        "required": "Enter the date",
-        "invalid": "Enter a real date",
-    }
-
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, *, months: list[Month] | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        label = _label(self.label)
-        if label:
-            given = kwargs.get("error_messages") or {}
-            if "required" not in given:
-                self.error_messages["required"] = f"Enter {_named(label)}"
-            if "invalid" not in given:
-                self.error_messages["invalid"] = (
-                    f"{_sentence(label)} must be a real date, like 2026-05-31"
-                )
+        self.months = months or []
+
+    @property
+    def months(self) -> list[Month]:
+        return self._months
+
+    @months.setter
+    def months(self, months: list[Month]) -> None:
+        self._months = sorted(set(months), reverse=True)
+        self.choices = month_choices(self._months)
+
+    def clean(self, value: Any) -> Month | None:  # type: ignore[override]
+        text = super().clean(value)
+        return Month.parse(text) if text else None
+
+
+MONTHS_OFFERED = 36
+"""How far back a list of months goes: three years."""
+
+
+def months_back(
+    newest: Month, count: int = MONTHS_OFFERED, *, also: Month | None = None
+) -> list[Month]:
+    """The ``count`` months to ``newest``, newest first, and ``also`` (a month
+    asked for outside them, so an address naming it still shows it chosen)."""
+    months = [newest.plus(-n) for n in range(count)]
+    return months + ([also] if also is not None and also not in months else [])
+
+
+def month_choices(months: list[Month]) -> list[tuple[str, str]]:
+    """(YYYY-MM, "May 2026") for a select of months, newest first."""
+    return [(str(m), m.label()) for m in sorted(set(months), reverse=True)]
 
 
 # --- Error messages in GOV.UK words, named from each field's label ------------------
@@ -475,10 +527,12 @@ class GovukFormMixin:
                     if f"{base}--error" not in classes:
                         field.widget.attrs["class"] = f"{classes} {base}--error".strip()
                 elif isinstance(field.widget, forms.MultiWidget):
-                    for sub in field.widget.widgets:
-                        sub.attrs["class"] = (
-                            sub.attrs.get("class", "") + " govuk-input--error"
-                        ).strip()
+                    # Only the boxes in error (a missing month: the month box).
+                    for part in date_parts_in_error(bound):
+                        sub = field.widget.widgets[part]
+                        classes = sub.attrs.get("class", "")
+                        if "govuk-input--error" not in classes:
+                            sub.attrs["class"] = f"{classes} govuk-input--error"
                 described.append(f"{bound.auto_id}-error")
             if described and not isinstance(
                 field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)

@@ -43,6 +43,7 @@ class Rule(StrEnum):
     BASELINE_BEFORE_OUTCOMES_MET = "outcomes met needs a completed assessment"
     CLOSURE_SCORED = "a closure scores every domain and person"
     OPEN_ACTIONS_CHECKED = "closing with open plan actions confirms they were checked"
+    DUE_DATE_AHEAD = "a due date set is today or later"
     # Messages.
     E_MAILS_SENT = "the people concerned are e-mailed"
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
+
 LONDON = ZoneInfo("Europe/London")
 _PERIOD_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -42,6 +44,12 @@ def local_midnight(day: date) -> datetime:
 def local_date(moment: datetime) -> date:
     """The Europe/London calendar date of an aware datetime."""
     return moment.astimezone(LONDON).date()
+
+
+def before_today(day: date) -> bool:
+    """Whether ``day`` is before today (Europe/London): a due date set now may
+    not be. Against the real present, not a moment ``core.clock`` replays."""
+    return day < local_date(timezone.now())
 
 
 @dataclass(frozen=True, order=True)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.navigation import breadcrumbs
 from core import clock
 from core.access_log import access_log_record, access_log_record_many
-from core.forms import GovukFormMixin
+from core.forms import GovukFormMixin, MonthField, months_back
 from core.models import AccessLog
 from core.periods import Month
 from core.view_access import scoped
@@ -243,18 +243,16 @@ ANOMALY_MONTHS = 13
 
 
 class AnomalyMonthForm(GovukFormMixin, forms.Form):
-    month = forms.ChoiceField(
+    month = MonthField(
         label="Month",
         error_messages={"invalid_choice": "Choose a month from the list"},
     )
 
     def __init__(self, *args: object, this_month: Month, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        field: forms.ChoiceField = self.fields["month"]  # type: ignore[assignment]
-        field.choices = [
-            (str(month), month.label())
-            for month in (this_month.plus(-n) for n in range(ANOMALY_MONTHS))
-        ]
+        field = self.fields["month"]
+        assert isinstance(field, MonthField)
+        field.months = months_back(this_month, ANOMALY_MONTHS)
 
 
 @never_cache
@@ -271,7 +269,7 @@ def anomalies_view(request: HttpRequest) -> HttpResponse:
         request.GET if "month" in request.GET else {"month": str(this_month)},
         this_month=this_month,
     )
-    month = Month.parse(form.cleaned_data["month"]) if form.is_valid() else this_month
+    month = form.cleaned_data["month"] if form.is_valid() else this_month
     rows = cross_locality_links(month)
     # The reasons may describe a family: reading them is a read of its record.
     access_log_record_many(

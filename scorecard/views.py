@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from core.errors import DomainError
 from core.exports import csv_response
+from core.forms import month_choices, months_back
 from core.periods import Month, months_between, previous_month
 from core.uploads import csv_template
 from core.view_access import scoped
@@ -74,6 +75,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "month": month,
             "months": months_between(month.plus(-11), month),
+            # The months to choose from: three years to this one (and the one
+            # shown, if an address asked for an older one).
+            "month_choices": month_choices(
+                months_back(Month.of(timezone.localdate()), also=month)
+            ),
             "localities": localities,
             "chosen": chosen,
             "release": release,
@@ -255,6 +261,11 @@ def partner_figures(request: HttpRequest) -> HttpResponse:
             "errors": errors,
             "row_errors": row_errors,
             "posted": request.POST,
+            "period_choices": month_choices(
+                months_back(Month.of(timezone.localdate()))
+            ),
+            "period": request.POST.get("period")
+            or str(previous_month(timezone.localdate())),
         },
     )
 

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import datetime as dt
+
+from django.utils import timezone
 from django_otp.oath import totp
 
 from tests.factories import DEFAULT_PASSWORD, TOTPDeviceFactory
@@ -41,3 +44,14 @@ def sign_in_as(client, user):
     response = sign_in(client, user)
     assert response.status_code == 302, response.content[:500]
     return response
+
+
+def date_boxes(name: str, day: dt.date | None) -> dict[str, str]:
+    """A date as a person types it in the GOV.UK date input (day, month and
+    year boxes); None leaves the boxes empty."""
+    parts = ("", "", "") if day is None else (day.day, day.month, day.year)
+    return {f"{name}_{i}": str(part) for i, part in enumerate(parts)}
+
+
+def days_from_today(n: int) -> dt.date:
+    return timezone.localdate() + dt.timedelta(days=n)

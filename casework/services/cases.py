@@ -22,7 +22,7 @@ from casework.models import (
 )
 from core import clock
 from core.change_log import change_record
-from core.errors import InvalidInput, Problem
+from core.errors import InvalidInput, Problem, refuse_if_any
 from core.history import LIVE, Mode, Rule
 from families.models import Family, Person
 from families.names import name_key
@@ -272,9 +272,8 @@ def case_note_amend(
     with transaction.atomic():
         note = CaseNote.objects.select_for_update().get(pk=note_id)
         problems = note_amendment_problems(current=note.text, text=text, reason=reason)
-        if problems:
-            field, message = next(iter(problems.items()))
-            raise InvalidInput(message, field=field)
+        # Every problem at once, each against its field.
+        refuse_if_any(list(problems.items()))
         now = clock.now()
         amendment = NoteAmendment.objects.create(
             note=note,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.models import User
 from casework import events
@@ -22,8 +21,8 @@ from casework.models import (
 from casework.selectors.plan import plan_community_services
 from core import clock
 from core.change_log import change_record
-from core.errors import Conflict, InvalidInput, NotAllowed
-from core.periods import local_date
+from core.errors import Conflict, InvalidInput, NotAllowed, Problem, refuse_if_any
+from core.periods import before_today
 from localities.models import CommunityService
 
 PAST_DUE_DATE = "The due date must be today or in the future"
@@ -36,18 +35,61 @@ def _open_case(case_id: int) -> Case:
     return case
 
 
-def _check_service(
-    case: Case, service: CommunityService | None, current_id: int | None = None
-) -> None:
-    """A named service is an active one of the directory for the case's
-    locality or the whole city; an action keeps the one it names already."""
-    if service is None or service.pk == current_id:
-        return
-    if not plan_community_services(case).filter(pk=service.pk).exists():
-        raise InvalidInput(
-            "Choose a service from the directory for the family's area",
-            field="community_service",
+OWNER_MISSING = "Select who will do it: a member of the team or the family"
+
+
+def _action_problems(
+    case: Case,
+    *,
+    what: str,
+    owner: User | None,
+    owner_is_family: bool,
+    owner_before: object,
+    due_on: dt.date,
+    due_before: dt.date | None,
+    community_service: CommunityService | None,
+    service_before: int | None,
+) -> list[Problem]:
+    """Everything wrong with an action's what, who, by when and service, by
+    field. An action keeps the owner, due date and service it has already (an
+    owner since off the team, a date since passed, a service since closed)."""
+    problems: list[Problem] = []
+    if not what:
+        problems.append(("what", "Enter what will be done"))
+    if (owner is None) == (not owner_is_family):
+        problems.append(("owner", OWNER_MISSING))
+    elif (
+        owner is not None
+        and owner.pk != owner_before
+        and not CaseMember.objects.filter(case=case, user=owner).exists()
+    ):
+        problems.append(("owner", "The owner must be on the team around the family"))
+    problem = due_date_problem(before=due_before, after=due_on)
+    if problem:
+        problems.append(("due_on", problem))
+    # A named service is an active one of the directory for the case's
+    # locality or the whole city.
+    if (
+        community_service is not None
+        and community_service.pk != service_before
+        and not plan_community_services(case).filter(pk=community_service.pk).exists()
+    ):
+        problems.append(
+            (
+                "community_service",
+                "Choose a service from the directory for the family's area",
+            )
         )
+    return problems
+
+
+def _outcome_problems(text: str, domain: str) -> list[Problem]:
+    problems: list[Problem] = []
+    if not text:
+        problems.append(("text", "Enter the outcome, in the family's words"))
+    if domain not in WheelDomain.values:
+        problems.append(("domain", "Choose the part of the family wheel it is about"))
+    return problems
 
 
 def plan_outcome_add(
@@ -55,12 +97,7 @@ def plan_outcome_add(
 ) -> PlanOutcome:
     """Add a family-set outcome. Preconditions: ``access.may_work_on``."""
     text = (text or "").strip()
-    if not text:
-        raise InvalidInput("Enter the outcome, in the family's words", field="text")
-    if domain not in WheelDomain.values:
-        raise InvalidInput(
-            "Choose the part of the family wheel it is about", field="domain"
-        )
+    refuse_if_any(_outcome_problems(text, domain))
     with transaction.atomic():
         case = _open_case(case_id)
         outcome = PlanOutcome.objects.create(
@@ -88,25 +125,26 @@ def plan_action_add(
     perhaps delivered by a service of the community services directory (which
     makes it a community action). Preconditions: ``access.may_work_on``."""
     what = (what or "").strip()
-    if not what:
-        raise InvalidInput("Enter what will be done", field="what")
-    if (owner is None) == (not owner_is_family):
-        raise InvalidInput(
-            "Choose who will do it: a member of the team or the family", field="owner"
-        )
     with transaction.atomic():
         case = _open_case(case_id)
+        # Everything wrong is found first and refused at once.
+        problems: list[Problem] = []
         outcome = PlanOutcome.objects.filter(pk=outcome_id, case=case).first()
         if outcome is None:
-            raise InvalidInput("Choose one of the plan's outcomes", field="outcome")
-        if (
-            owner is not None
-            and not CaseMember.objects.filter(case=case, user=owner).exists()
-        ):
-            raise InvalidInput(
-                "The owner must be on the team around the family", field="owner"
-            )
-        _check_service(case, community_service)
+            problems.append(("outcome", "Choose one of the plan's outcomes"))
+        problems += _action_problems(
+            case,
+            what=what,
+            owner=owner,
+            owner_is_family=owner_is_family,
+            owner_before=None,
+            due_on=due_on,
+            due_before=None,
+            community_service=community_service,
+            service_before=None,
+        )
+        refuse_if_any(problems)
+        assert outcome is not None  # refused above
         action = PlanAction.objects.create(
             case=case,
             outcome=outcome,
@@ -154,10 +192,10 @@ def plan_action_progress(*, action_id: int, actor: User, status: str) -> PlanAct
 
 
 def due_date_problem(*, before: dt.date | None, after: dt.date) -> str | None:
-    """Why a corrected due date is refused, if it is: a new date must be today
-    or later; an action already overdue may keep the date it has."""
-    # Against the real present, not a moment ``core.clock`` replays.
-    if after != before and after < local_date(timezone.now()):
+    """Why a due date set on an action is refused, if it is: a new date must be
+    today or later; an action already overdue may keep the date it has
+    (``before``, None for a new action)."""
+    if after != before and before_today(after):
         return PAST_DUE_DATE
     return None
 
@@ -187,12 +225,7 @@ def plan_outcome_edit(
     what changed (before and after) in the case's events and the change log;
     returns whether anything changed — nothing is recorded when nothing did."""
     text = (text or "").strip()
-    if not text:
-        raise InvalidInput("Enter the outcome, in the family's words", field="text")
-    if domain not in WheelDomain.values:
-        raise InvalidInput(
-            "Choose the part of the family wheel it is about", field="domain"
-        )
+    refuse_if_any(_outcome_problems(text, domain))
     with transaction.atomic():
         outcome = PlanOutcome.objects.select_for_update().get(pk=outcome_id)
         _open_case(outcome.case_id)
@@ -235,29 +268,25 @@ def plan_action_edit(
     owner already. Records the changes (before and after) in the case's events
     and the change log; returns whether anything changed."""
     what = (what or "").strip()
-    if not what:
-        raise InvalidInput("Enter what will be done", field="what")
-    if (owner is None) == (not owner_is_family):
-        raise InvalidInput(
-            "Choose who will do it: a member of the team or the family", field="owner"
-        )
     with transaction.atomic():
         action = PlanAction.objects.select_for_update().get(pk=action_id)
         case = _open_case(action.case_id)
-        problem = due_date_problem(before=action.due_on, after=due_on)
-        if problem:
-            raise InvalidInput(problem, field="due_on")
         new_owner = "family" if owner is None else owner.pk
         old_owner = "family" if action.owner_is_family else action.owner_id
-        if (
-            owner is not None
-            and new_owner != old_owner
-            and not CaseMember.objects.filter(case=case, user=owner).exists()
-        ):
-            raise InvalidInput(
-                "The owner must be on the team around the family", field="owner"
+        # Everything wrong is found first and refused at once.
+        refuse_if_any(
+            _action_problems(
+                case,
+                what=what,
+                owner=owner,
+                owner_is_family=owner_is_family,
+                owner_before=old_owner,
+                due_on=due_on,
+                due_before=action.due_on,
+                community_service=community_service,
+                service_before=action.community_service_id,
             )
-        _check_service(case, community_service, action.community_service_id)
+        )
         community = community or community_service is not None
         changes = _changes(
             {

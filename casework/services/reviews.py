@@ -55,17 +55,44 @@ def next_review_due(
     return None
 
 
+HELD_IN_FUTURE = "The review date must be today or in the past"
+NEXT_BEFORE_THIS = "The next review must come after this one"
+NEXT_IN_PAST = "The date of the next review must be today or in the future"
+
+
+def review_date_problems(
+    *, held_on: dt.date, next_review_on: dt.date | None, mode: Mode = LIVE
+) -> list[Problem]:
+    """What is wrong with a review's dates: it was held today or before; the
+    next one comes after it and, when set, is due today or later (history
+    keeps the next review the old system set, past or not)."""
+    # Against the real present, not a moment ``core.clock`` replays.
+    today = timezone.localdate()
+    problems: list[Problem] = []
+    if held_on > today:
+        problems.append(("held_on", HELD_IN_FUTURE))
+    next_on = next_review_on or held_on + review_interval()
+    if next_on <= held_on:
+        problems.append(("next_review_on", NEXT_BEFORE_THIS))
+    elif (
+        next_review_on is not None
+        and next_review_on < today
+        and mode.holds(Rule.DUE_DATE_AHEAD)
+    ):
+        problems.append(("next_review_on", NEXT_IN_PAST))
+    return problems
+
+
 def review_record(
     *, case_id: int, actor: User, data: ReviewInput, mode: Mode = LIVE
 ) -> Review:
     """Record a review with its scores. Preconditions: ``access.may_work_on``;
     the case is at the plan stage (its assessment is completed)."""
-    today = timezone.localdate()
     # Everything wrong is found first and refused at once, each against its
     # field.
-    problems: list[Problem] = []
-    if data.held_on > today:
-        problems.append(("held_on", "The review date must be today or in the past"))
+    problems = review_date_problems(
+        held_on=data.held_on, next_review_on=data.next_review_on, mode=mode
+    )
     # History keeps the scores the old system held, without the written
     # record; live reviews are whole.
     whole = mode.holds(Rule.REVIEW_WRITTEN_IN_FULL)
@@ -79,9 +106,6 @@ def review_record(
         score = data.wheel.get(domain.value)
         if (whole or score is not None) and not 1 <= (score or 0) <= 10:
             problems.append((domain.value, domain_missing(domain)))
-    next_on = data.next_review_on or data.held_on + review_interval()
-    if next_on <= data.held_on:
-        problems.append(("next_review_on", "The next review must come after this one"))
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case_id)
         # History keeps the reviews the old system held, with or without an
@@ -115,7 +139,7 @@ def review_record(
             progress=data.progress.strip(),
             plan_changes=data.plan_changes.strip(),
             scaling=data.scaling,
-            next_review_on=next_on,
+            next_review_on=data.next_review_on or data.held_on + review_interval(),
             recorded_by=actor,
             **{d: data.wheel.get(d) for d in WheelDomain.values},
         )

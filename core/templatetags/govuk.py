@@ -9,6 +9,8 @@ from django import forms, template
 from django.forms.boundfield import BoundField
 from django.utils import formats
 
+from core.forms import date_parts_in_error
+
 register = template.Library()
 
 
@@ -33,8 +35,13 @@ def field_kind(bound: BoundField) -> str:
 
 @register.filter
 def govuk_anchor(bound: BoundField) -> str:
-    """The id an error summary links to: the first option or box of a group."""
-    if field_kind(bound) in ("radios", "checkboxes", "date"):
+    """The id an error summary links to: the first option of a group, the
+    first box of a date in error (the month box when only the month is
+    missing)."""
+    if field_kind(bound) == "date":
+        parts = date_parts_in_error(bound) if bound.errors else (0,)
+        return f"{bound.auto_id}_{parts[0] if parts else 0}"
+    if field_kind(bound) in ("radios", "checkboxes"):
         return f"{bound.auto_id}_0"
     return bound.id_for_label
 

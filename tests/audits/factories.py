@@ -3,6 +3,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils import timezone
+
 from accounts.roles import Role
 from audits.models import AuditTemplate
 from audits.services import RoundInput, audit_round_create
@@ -29,7 +31,8 @@ def round_input(**overrides: Any) -> RoundInput:
         "period_end": dt.date(2026, 5, 31),
         "locality_slugs": ["erdington"],
         "sample_size": 2,
-        "due_on": dt.date(2026, 6, 30),
+        # Audits are due today or later.
+        "due_on": timezone.localdate() + dt.timedelta(days=30),
         "auditor_emails": [],
         "moderator_email": "",
     }

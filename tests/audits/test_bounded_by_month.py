@@ -5,11 +5,13 @@ year, by locality, by type, themes, actions) and the report page."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import subprocess
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from accounts.roles import Role
 from audits.models import AuditAction, AuditAnswer, AuditReport, CaseAudit
@@ -172,6 +174,29 @@ def test_a_future_month_on_the_page_is_refused_with_a_message(client):
     response = client.get("/audits/reports/", {"month": "2999-01", "kind": "month"})
     assert response.status_code == 200
     assert "Choose a month that has already started" in response.content.decode()
+
+
+def test_the_reports_months_are_a_list_newest_first_sent_as_yyyy_mm(client):
+    sign_in_verified(client, UserFactory(role=Role.PERFORMANCE_LEAD))
+    this_month = Month.of(timezone.localdate())
+    page = client.get("/audits/reports/").content.decode()
+    filter_select = re.search(
+        r'<select[^>]*name="month"[^>]*>(.*?)</select>', page, re.S
+    )
+    assert filter_select is not None
+    values = re.findall(r'<option value="([^"]*)"', filter_select.group(1))
+    assert values[:2] == [str(this_month), str(this_month.plus(-1))]
+    assert len(values) == 36
+    assert f'<option value="{this_month.plus(-1)}" selected>' in filter_select.group(1)
+    # The monthly PDF's month too: last month chosen.
+    pdf = re.search(r'<select[^>]*id="pdf-month"[^>]*>(.*?)</select>', page, re.S)
+    assert pdf is not None
+    assert f'<option value="{this_month.plus(-1)}" selected>' in pdf.group(1)
+    # An address naming a month before the list keeps it chosen.
+    page = client.get("/audits/reports/", {"month": "2019-03"}).content.decode()
+    assert '<option value="2019-03" selected>March 2019</option>' in page
+    junk = client.get("/audits/reports/", {"month": "March"}).content.decode()
+    assert "Select one of the options given for the month" in junk
 
 
 def action(created: dt.datetime, due: dt.date, done: dt.datetime | None = None):

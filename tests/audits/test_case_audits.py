@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from audits.models import AuditAction, AuditRound, CaseAudit
 from audits.services import (
@@ -137,20 +138,25 @@ def test_follow_up_actions_have_an_owner_and_due_date(drawn):
     _r, _l, _a, moderator, audits = drawn
     audit = audits[0]
     owner = audit.case.lead_practitioner
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as refused:
         audit_action_add(
             audit_id=audit.pk,
             actor=audit.auditor,
             what="Hold a review",
             owner_email="nobody@example.org",
-            due_on=dt.date(2026, 7, 1),
+            due_on=timezone.localdate() - dt.timedelta(days=1),
         )
+    # Every problem at once: the owner, and a due date already past.
+    assert refused.value.problems == (
+        ("owner", "The owner must be someone with an active account"),
+        ("due_on", "The date the action is due by must be today or in the future"),
+    )
     action = audit_action_add(
         audit_id=audit.pk,
         actor=audit.auditor,
         what="Hold a review",
         owner_email=owner.email,
-        due_on=dt.date(2026, 7, 1),
+        due_on=timezone.localdate() + dt.timedelta(days=7),
     )
     assert action.owner == owner and action.status == "open"
     audit_action_complete(action_id=action.pk, actor=owner)

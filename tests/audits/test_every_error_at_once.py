@@ -3,13 +3,15 @@ GOV.UK words, each linked to its field; nothing is saved."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from audits.models import AuditRound, CaseAudit
+from audits.models import AuditAction, AuditRound, CaseAudit
 from tests.audits.factories import questions
 from tests.audits.test_pages import world  # noqa: F401  (a fixture)
 from tests.error_summary import error_summary
-from tests.helpers import sign_in_verified
+from tests.helpers import date_boxes, days_from_today, sign_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -22,11 +24,11 @@ def test_an_empty_round_set_up_lists_every_field(client, world):  # noqa: F811
     assert error_summary(response.content) == [
         ("id_title", "Enter a title for the round"),
         ("id_type_0", "Select the type of audit"),
-        ("id_period_start", "Enter the date the period starts"),
-        ("id_period_end", "Enter the date the period ends"),
+        ("id_period_start_0", "Enter the date the period starts"),
+        ("id_period_end_0", "Enter the date the period ends"),
         ("id_localities_0", "Select at least one locality"),
         ("id_sample_size", "Enter how many cases to draw"),
-        ("id_due_on", "Enter the date the audits are due by"),
+        ("id_due_on_0", "Enter the date the audits are due by"),
         ("id_auditors", "Enter at least one auditor's e-mail address"),
         ("id_moderator", "Enter the moderator's e-mail address"),
     ]
@@ -41,17 +43,18 @@ def test_a_round_with_several_rules_broken_says_each(client, world):  # noqa: F8
         {
             "title": "Themed audit",
             "type": "themed",
-            "period_start": "2026-05-31",
-            "period_end": "2026-05-01",
+            **date_boxes("period_start", dt.date(2026, 5, 31)),
+            **date_boxes("period_end", dt.date(2026, 5, 1)),
             "localities": ["erdington"],
             "sample_size": "3",
-            "due_on": "2026-07-31",
+            **date_boxes("due_on", days_from_today(-1)),
             "auditors": "not-an-auditor@example.org",
             "moderator": "nobody@example.org",
         },
     )
     assert dict(error_summary(response.content)) == {
-        "id_period_end": "The period must end on or after the day it starts",
+        "id_period_end_0": "The period must end on or after the day it starts",
+        "id_due_on_0": "The date the audits are due by must be today or in the future",
         "id_auditors": "These are not active auditors: not-an-auditor@example.org",
         "id_moderator": "These are not active auditors: nobody@example.org",
     }
@@ -65,11 +68,11 @@ def test_junk_in_a_round_is_refused_in_words(client, world):  # noqa: F811
         {
             "title": "x" * 201,
             "type": "x",
-            "period_start": "x",
-            "period_end": "2026-02-30",
+            **{"period_start_0": "x", "period_start_1": "5", "period_start_2": "2026"},
+            **{"period_end_0": "30", "period_end_1": "2", "period_end_2": "2026"},
             "localities": ["x"],
             "sample_size": "x",
-            "due_on": "x",
+            **{"due_on_0": "1", "due_on_1": "", "due_on_2": "2027"},
             "auditors": "x",
             "moderator": "x",
         },
@@ -78,14 +81,11 @@ def test_junk_in_a_round_is_refused_in_words(client, world):  # noqa: F811
     assert dict(error_summary(response.content)) == {
         "id_title": "Title must be 200 characters or fewer",
         "id_type_0": "Select one of the types of audit listed",
-        "id_period_start": "The date the period starts must be a real date, "
-        "like 2026-05-01",
-        "id_period_end": "The date the period ends must be a real date, "
-        "like 2026-05-31",
+        "id_period_start_0": "Period starts must be a real date",
+        "id_period_end_0": "Period ends must be a real date",
         "id_localities_0": "Select localities from the list",
         "id_sample_size": "Enter a whole number",
-        "id_due_on": "The date the audits are due by must be a real date, "
-        "like 2026-06-30",
+        "id_due_on_1": "Audits due by must include a month",
         "id_moderator": "Enter an e-mail address, like name@example.org",
     }
 
@@ -150,3 +150,49 @@ def test_the_grading_labels_say_when_the_familys_words_are_needed(
     for line in page.splitlines():
         if "(optional)" in line:
             assert "Overall grade" not in line and "Strengths" not in line, line
+
+
+def test_a_follow_up_action_due_in_the_past_is_refused_with_the_rest(
+    client,
+    world,  # noqa: F811
+):
+    audit = world["audit"]
+    sign_in_verified(client, world["auditor"])
+    url = f"/audits/case-audits/{audit.pk}/"
+    response = client.post(
+        url,
+        {
+            "form": "action",
+            "what": "Hold a review",
+            "owner": "nobody@example.org",
+            **date_boxes("due_on", days_from_today(-1)),
+        },
+    )
+    assert dict(error_summary(response.content)) == {
+        "id_owner": "The owner must be someone with an active account",
+        "id_due_on_0": "The date the action is due by must be today or in the future",
+    }
+    missing = client.post(
+        url,
+        {
+            "form": "action",
+            "what": "Hold a review",
+            "owner": world["moderator"].email,
+            **{"due_on_0": "", "due_on_1": "7", "due_on_2": "2099"},
+        },
+    )
+    assert error_summary(missing.content) == [
+        ("id_due_on_0", "Due by must include a day")
+    ]
+    assert not AuditAction.objects.exists()
+    # A date ahead, typed in day, month and year, is taken.
+    client.post(
+        url,
+        {
+            "form": "action",
+            "what": "Hold a review",
+            "owner": world["moderator"].email,
+            **date_boxes("due_on", days_from_today(0)),
+        },
+    )
+    assert AuditAction.objects.get().due_on == days_from_today(0)

@@ -13,7 +13,7 @@ from audits.services import audit_sample_draw
 from localities.models import Locality
 from tests.audits.factories import auditor, make_round, questions
 from tests.factories import CaseFactory, UserFactory
-from tests.helpers import sign_in_verified
+from tests.helpers import date_boxes, days_from_today, sign_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -103,11 +103,12 @@ def test_setting_up_a_round_through_the_form(client, world):
     form = {
         "title": "Themed audit: neglect",
         "type": "themed",
-        "period_start": "2026-05-01",
-        "period_end": "2026-05-31",
+        # The period audited is past; the audits are due ahead.
+        **date_boxes("period_start", dt.date(2026, 5, 1)),
+        **date_boxes("period_end", dt.date(2026, 5, 31)),
         "localities": ["erdington", "ladywood"],
         "sample_size": "3",
-        "due_on": "2026-07-31",
+        **date_boxes("due_on", days_from_today(30)),
         "auditors": f"{world['auditor'].email}\nnot-an-auditor@example.org",
         "moderator": world["moderator"].email,
     }

@@ -246,15 +246,13 @@ def test_an_overdue_action_keeps_its_date_when_something_else_is_corrected(
     client, plan
 ):
     case, outcome, _action, partner = plan
-    overdue = plan_action_add(
-        case_id=case.pk,
-        actor=case.lead_practitioner,
-        outcome_id=outcome.pk,
+    # Added weeks ago, due five days ago.
+    overdue = PlanAction.objects.create(
+        case=case,
+        outcome=outcome,
         what="Call the GP",
-        owner=None,
         owner_is_family=True,
         due_on=in_days(-5),
-        community=False,
     )
     sign_in_verified(client, case.lead_practitioner)
     response = client.post(
@@ -285,7 +283,7 @@ def test_every_problem_is_listed_at_once_linked_to_its_field(client, plan):
     assert "There is a problem" in page
     for anchor, message in [
         ("id_what", "Enter what will be done"),
-        ("id_owner", "Choose who will do it: a member of the team or the family"),
+        ("id_owner", "Select who will do it: a member of the team or the family"),
         ("id_due_on_0", "Due date must be a real date"),
     ]:
         assert f'<a href="#{anchor}">{message}</a>' in html.unescape(page), message
@@ -302,7 +300,7 @@ def test_the_owner_must_be_on_the_team(client, plan):
         f"/cases/{case.pk}/plan/actions/{action.pk}/",
         {"what": "Breakfast club place", "owner": stranger.pk, **date_post(in_days(9))},
     ).content.decode()
-    assert "Choose who will do it" in page
+    assert "Select who will do it" in page
     assert action_state(action) == before
     with pytest.raises(InvalidInput):
         plan_action_edit(
@@ -785,7 +783,7 @@ def test_an_action_names_a_service_of_the_directory_when_added(client, plan):
             "outcome": outcome.pk,
             "what": "Parenting group",
             "owner": "family",
-            "due_on": in_days(7).isoformat(),
+            **date_post(in_days(7)),
             "community_service": citywide.pk,
         },
     )

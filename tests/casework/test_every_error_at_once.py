@@ -20,7 +20,7 @@ from casework.services.assessment import assessment_save
 from tests.casework.test_assessment import whole
 from tests.error_summary import error_summary, summary_messages
 from tests.factories import CaseFactory, PersonFactory
-from tests.helpers import sign_in_verified
+from tests.helpers import date_boxes, days_from_today, sign_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -183,7 +183,7 @@ def test_an_empty_review_lists_every_problem_in_its_own_words(client, case):
     assert not [m for m in messages if m.startswith(GENERIC)]
     assert len(set(messages)) == len(messages), "each problem once, in its words"
     assert links[:4] == [
-        ("id_held_on", "Enter the date of the review"),
+        ("id_held_on_0", "Enter the date of the review"),
         ("id_attendees", "Enter who attended the review"),
         ("id_progress", "Enter the progress made since the plan began"),
         ("id_scaling", "Select the family's scaling score (0 to 10)"),
@@ -202,17 +202,52 @@ def test_a_review_with_bad_dates_says_so_with_the_rest(client, case):
     sign_in_verified(client, case.lead_practitioner)
     response = client.post(
         f"/cases/{case.pk}/reviews/",
-        {"held_on": "2026-02-30", "next_review_on": "soon", "scaling": "x"},
+        {
+            **{"held_on_0": "30", "held_on_1": "2", "held_on_2": "2026"},
+            **{
+                "next_review_on_0": "15",
+                "next_review_on_1": "",
+                "next_review_on_2": "",
+            },
+            "scaling": "x",
+        },
     )
     links = dict(error_summary(response.content))
-    assert links["id_held_on"] == (
-        "The date of the review must be a real date, like 2026-11-20"
-    )
-    assert links["id_next_review_on"] == (
-        "The date of the next review must be a real date, like 2027-01-15"
+    assert links["id_held_on_0"] == "Date of the review must be a real date"
+    # The first box missing is the one linked.
+    assert links["id_next_review_on_1"] == (
+        "Date of the next review must include a month and year"
     )
     assert links["id_scaling"] == "Select the family's scaling score, from 0 to 10"
     assert "id_attendees" in links and "id_progress" in links
+    assert not Review.objects.filter(case=case).exists()
+
+
+def test_a_review_held_in_the_future_or_next_due_in_the_past_is_refused_with_the_rest(
+    client, case
+):
+    assessment_save(
+        case_id=case.pk, actor=case.lead_practitioner, data=whole(case), complete=True
+    )
+    sign_in_verified(client, case.lead_practitioner)
+    url = f"/cases/{case.pk}/reviews/"
+    response = client.post(url, date_boxes("held_on", days_from_today(1)))
+    links = dict(error_summary(response.content))
+    assert links["id_held_on_0"] == "The review date must be today or in the past"
+    assert "id_attendees" in links
+    response = client.post(
+        url,
+        {
+            **date_boxes("held_on", days_from_today(-20)),
+            **date_boxes("next_review_on", days_from_today(-1)),
+        },
+    )
+    links = dict(error_summary(response.content))
+    assert "id_held_on_0" not in links, "a review held in the past is fine"
+    assert links["id_next_review_on_0"] == (
+        "The date of the next review must be today or in the future"
+    )
+    assert "id_attendees" in links and "id_scaling" in links
     assert not Review.objects.filter(case=case).exists()
 
 
@@ -235,19 +270,22 @@ def test_an_empty_outcome_or_action_lists_every_field(client, case):
     assert error_summary(action.content) == [
         ("id_outcome", "Select the outcome the action works towards"),
         ("id_what", "Enter what will be done"),
-        ("id_owner", "Select who will do it"),
-        ("id_due_on", "Enter the date it will be done by"),
+        ("id_owner", "Select who will do it: a member of the team or the family"),
+        ("id_due_on_0", "Enter the due date"),
     ]
     junk = client.post(
         url,
-        {"add": "action", "outcome": "x", "what": "Call", "owner": "x", "due_on": "x"},
+        {
+            "add": "action",
+            "outcome": "x",
+            "what": "Call",
+            "owner": "x",
+            **{"due_on_0": "x", "due_on_1": "12", "due_on_2": "2026"},
+        },
     )
     assert error_summary(junk.content) == [
         ("id_outcome", "Select an outcome of this plan"),
-        ("id_owner", "Select the family or a member of the team"),
-        (
-            "id_due_on",
-            "The date it will be done by must be a real date, like 2026-12-18",
-        ),
+        ("id_owner", "Select who will do it: a member of the team or the family"),
+        ("id_due_on_0", "Due date must be a real date"),
     ]
     assert not case.actions.exists()

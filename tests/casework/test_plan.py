@@ -6,7 +6,7 @@ from django.test import Client
 from accounts.roles import Role
 from casework.models import CaseEvent, PlanAction, PlanOutcome
 from tests.factories import CaseFactory, OrganisationFactory, UserFactory, join_team
-from tests.helpers import sign_in, sign_in_verified
+from tests.helpers import date_boxes, days_from_today, sign_in, sign_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def test_the_lead_writes_the_plan_and_a_partner_updates_their_own_action(client,
             "outcome": outcome.pk,
             "what": "Breakfast club place",
             "owner": str(dsl.pk),
-            "due_on": "2026-12-18",
+            **date_boxes("due_on", days_from_today(11)),
         },
     )
     action = PlanAction.objects.get()
@@ -50,7 +50,7 @@ def test_the_lead_writes_the_plan_and_a_partner_updates_their_own_action(client,
             "outcome": outcome.pk,
             "what": "Parenting group at the family hub",
             "owner": "family",
-            "due_on": "2027-01-15",
+            **date_boxes("due_on", days_from_today(40)),
             "community": "on",
         },
     )
@@ -87,7 +87,7 @@ def test_bad_plan_input_is_explained_and_saves_nothing(client, setup):
             "outcome": outcome.pk,
             "what": "x",
             "owner": str(stranger.pk),
-            "due_on": "2026-12-01",
+            **date_boxes("due_on", days_from_today(3)),
         },
     )
     assert response.status_code == 200

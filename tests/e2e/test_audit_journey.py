@@ -16,6 +16,7 @@ from audits.models import AuditQuestion, CaseAudit
 from localities.models import Locality
 from tests.audits.factories import auditor
 from tests.e2e.conftest import SCREENSHOTS, axe_violations, watch_with_axe
+from tests.e2e.dates import fill_date
 from tests.e2e.test_sign_in_roles import sign_in_with_browser
 from tests.factories import CaseFactory, PersonFactory, UserFactory
 
@@ -55,11 +56,11 @@ def test_round_grading_moderation_and_report(live_server, browser, real_celery_w
     page.goto(f"{base}/audits/rounds/new/")
     page.get_by_label("Title").fill("Monthly city-wide audit, May 2026")
     page.get_by_label("Monthly city-wide").check()
-    page.get_by_label("Period starts").fill("2026-05-01")
-    page.get_by_label("Period ends").fill("2026-05-31")
+    fill_date(page, "Period starts", dt.date(2026, 5, 1))
+    fill_date(page, "Period ends", dt.date(2026, 5, 31))
     page.get_by_label("Erdington").check()
     page.get_by_label("Cases to draw from each locality").fill("2")
-    page.get_by_label("Audits due by").fill("2026-06-30")
+    fill_date(page, "Audits due by", timezone.localdate() + dt.timedelta(days=30))
     page.get_by_label("Auditors' e-mail addresses").fill(health.email)
     page.get_by_label("Moderator's e-mail address").fill(council.email)
     page.get_by_role("button", name="Set up the round").click()

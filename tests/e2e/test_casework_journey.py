@@ -21,6 +21,7 @@ from casework.models import (
     SocialCareReferral,
 )
 from tests.e2e.conftest import SCREENSHOTS, axe_violations
+from tests.e2e.dates import fill_date
 from tests.e2e.test_sign_in_roles import sign_in_with_browser
 from tests.factories import OrganisationFactory, UserFactory
 from tests.family_connect.helpers import BASE
@@ -53,7 +54,7 @@ WORRY = (
 
 
 def fill_review(page, held, scaling):
-    page.get_by_label("Date of the review").fill(held.isoformat())
+    fill_date(page, "Date of the review", held)
     page.get_by_label("Who attended").fill("Mum, school, lead practitioner")
     page.get_by_label("Progress made").fill("Mornings calmer; debt plan agreed.")
     page.get_by_label(
@@ -126,9 +127,7 @@ def test_assessment_plan_review_step_up_of_one_child_review_and_closure(
     page.get_by_role("button", name="Add the outcome").click()
     page.get_by_label("What will be done").fill("Parenting group at the family hub")
     page.get_by_label("Who will do it").select_option("family")
-    page.get_by_label("By when").fill(
-        (timezone.localdate() + dt.timedelta(days=30)).isoformat()
-    )
+    fill_date(page, "Due date", timezone.localdate() + dt.timedelta(days=30))
     page.get_by_label("A community resource will deliver this").check()
     page.get_by_role("button", name="Add the action").click()
     assert PlanAction.objects.get().community

@@ -35,7 +35,7 @@ def test_reading_the_scorecard(live_server, page, browser):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     sign_in_with_browser(page, live_server.url, lead.email)
     page.get_by_role("link", name="The scorecard: city and localities").click()
-    page.get_by_label("Month").fill("2024-05")
+    page.get_by_label("Month").select_option("2024-05")
     page.get_by_role("button", name="Show").click()
     assert "Birmingham (city), May 2024" in page.content()
     page.screenshot(path=str(SCREENSHOTS / "scorecard-01-city.png"), full_page=True)

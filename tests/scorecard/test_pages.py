@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from accounts.roles import Role
 from core.exports import csv_safe
@@ -145,3 +146,40 @@ def test_lines_for_one_scope_are_the_same_as_for_every_scope():
         for scope in (ladywood, erdington, None)
     }
     assert eh01 == {ladywood: "0", erdington: "6", None: "6"}
+
+
+def _options(page: str, select_id: str) -> list[tuple[str, bool]]:
+    """(value, selected) of each option of the select ``select_id``."""
+    import re
+
+    select = re.search(rf'<select[^>]*id="{select_id}"[^>]*>(.*?)</select>', page, re.S)
+    assert select is not None, f"no select #{select_id}"
+    return [
+        (value, bool(chosen))
+        for value, chosen in re.findall(
+            r'<option value="([^"]*)"( selected)?>', select.group(1)
+        )
+    ]
+
+
+def test_months_are_chosen_from_a_list_newest_first_sent_as_yyyy_mm(client, lead):
+    this_month = Month.of(timezone.localdate())
+    page = client.get("/scorecard/").content.decode()
+    options = _options(page, "month")
+    assert [v for v, _ in options][:3] == [
+        str(this_month),
+        str(this_month.plus(-1)),
+        str(this_month.plus(-2)),
+    ]
+    assert len(options) == 36
+    # Last month is shown unless the address names another, which stays
+    # chosen even before the list (addresses keep ?month=YYYY-MM).
+    assert [v for v, chosen in options if chosen] == [str(this_month.plus(-1))]
+    page = client.get("/scorecard/", {"month": "2019-03"}).content.decode()
+    options = _options(page, "month")
+    assert options[-1] == ("2019-03", True) and len(options) == 37
+    assert "Scorecard: Birmingham, March 2019" in page
+    figures = client.get("/scorecard/partner-figures/").content.decode()
+    periods = _options(figures, "figure-period")
+    assert periods[0] == (str(this_month), False)
+    assert [v for v, chosen in periods if chosen] == [str(this_month.plus(-1))]
