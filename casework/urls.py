@@ -4,6 +4,7 @@ from casework.views import (
     assessment,
     cases,
     closure,
+    contacts,
     dashboard,
     people,
     plan,
@@ -51,6 +52,12 @@ urlpatterns = [
         name="note_amend",
     ),
     path("<int:case_id>/step-up/", step_up.step_up, name="step_up"),
+    path("<int:case_id>/contacts/new/", contacts.contact_add, name="contact_add"),
+    path(
+        "<int:case_id>/contacts/<int:contact_id>/",
+        contacts.contact_edit,
+        name="contact_edit",
+    ),
     path(
         "<int:case_id>/people/",
         people.case_person_add_view,

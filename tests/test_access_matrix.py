@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from audits.models import AuditAction, AuditReport
-from casework.models import CaseNote, PlanAction, PlanOutcome
+from casework.models import CaseContact, CaseNote, PlanAction, PlanOutcome
 from core.pdf import render_pdf_from_html
 from core.view_access import access_of
 from family_connect.references import status_token
@@ -154,6 +154,9 @@ def _side(locality, auditor, *, lead, requester, school, child_name):
         text=f"Visited {child_name}",
         author=lead,
     )
+    contact = CaseContact.objects.create(
+        case=case, kind="gp", name=f"Dr {child_name}", phone="0121 496 0000"
+    )
     audit_round, lead_of_round, _a, _m = make_round(
         locality_slugs=[locality], sample_size=1, auditors=[auditor]
     )
@@ -182,6 +185,7 @@ def _side(locality, auditor, *, lead, requester, school, child_name):
         "outcome_id": outcome.pk,
         "plan_action_id": plan_action.pk,
         "note_id": note.pk,
+        "contact_id": contact.pk,
     }
 
 
@@ -281,6 +285,7 @@ SCOPED_ARGS = {
     "outcome_id",
     "plan_action_id",
     "note_id",
+    "contact_id",
 }
 
 

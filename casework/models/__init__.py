@@ -21,6 +21,7 @@ from casework.models.cases import (
     NoteAmendment,
     NoteKind,
 )
+from casework.models.contacts import CaseContact, ContactKind
 from casework.models.record import (
     ActionStatus,
     Answer,
@@ -54,6 +55,8 @@ __all__ = [
     "NoteKind",
     "CaseNote",
     "NoteAmendment",
+    "ContactKind",
+    "CaseContact",
     "ImportedEpisode",
     "WheelDomain",
     "Assessment",

@@ -66,6 +66,7 @@ PURGEABLE = {
     "casework.AssessmentPerson",
     "casework.Case",
     "casework.CaseClosure",
+    "casework.CaseContact",
     "casework.CaseEvent",
     "casework.CaseMember",
     "casework.CaseNote",
