@@ -52,6 +52,14 @@ def timeline_show(values: Iterable[str]) -> frozenset[str]:
     return frozenset(v for v in values if v in SHOWS)
 
 
+def show_summary(show: frozenset[str]) -> str:
+    """What the filter keeps, in words: "significant events and notes"."""
+    labels = [label.lower() for code, label in SHOWS.items() if code in show]
+    if len(labels) <= 1:
+        return "".join(labels)
+    return f"{', '.join(labels[:-1])} and {labels[-1]}"
+
+
 def _day(at: Any) -> str:
     return dateformat.format(timezone.localtime(at), "j F Y")
 

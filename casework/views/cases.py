@@ -39,7 +39,12 @@ from casework.selectors.cases import (
 from casework.selectors.contacts import case_contacts
 from casework.selectors.names import case_family_name, case_family_names
 from casework.selectors.progress import case_progress
-from casework.selectors.timeline import SHOW_HINTS, SHOWS, timeline_show
+from casework.selectors.timeline import (
+    SHOW_HINTS,
+    SHOWS,
+    show_summary,
+    timeline_show,
+)
 from casework.services.cases import case_note_add, case_note_amend
 from core import clock
 from core.access_log import access_log_record, access_log_record_many
@@ -233,6 +238,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             "note_kinds": NoteKind.choices,
             "note_refused": _note_refused(request),
             "show": show,
+            "show_summary": show_summary(show),
             "shows": [
                 {"code": code, "label": label, "hint": SHOW_HINTS[code]}
                 for code, label in SHOWS.items()
