@@ -30,7 +30,7 @@ MARCH_3 = dt.datetime(2026, 3, 3, 10, 0, tzinfo=dt.UTC)
 
 
 def story() -> Any:
-    lead = UserFactory(
+    lead: Any = UserFactory(
         role=Role.PRACTITIONER, localities=["erdington"], full_name="Amira Khan"
     )
     case: Any = CaseFactory(lead_practitioner=lead)
