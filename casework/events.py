@@ -43,6 +43,8 @@ class Kind(models.TextChoices):
     NOTE_AMENDED = "note_amended", "Note amended"
     DOCUMENT_UPLOADED = "document_uploaded", "Document uploaded"
     DOCUMENT_DOWNLOADED = "document_downloaded", "Document downloaded"
+    CONTACT_ADDED = "contact_added", "Professional contact added"
+    CONTACT_EDITED = "contact_edited", "Professional contact changed"
 
 
 def _row(
@@ -209,16 +211,20 @@ def review_held(
 
 
 def stepped_up(
-    case: Case, *, actor: User | None, at: datetime, person_ids: Iterable[int]
+    case: Case,
+    *,
+    actor: User | None,
+    at: datetime,
+    person_ids: Iterable[int],
+    actor_role: str = "",
 ) -> CaseEvent:
-    """People on the case referred to children's social care."""
-    return _row(
-        case,
-        Kind.STEPPED_UP,
-        actor=actor,
-        at=at,
-        data={"people": list(person_ids)},
-    )
+    """People on the case referred to children's social care. ``actor_role``
+    says in what capacity the actor did it, then: ``lead_practitioner``, or
+    their role's code (the lead may change later)."""
+    data: dict[str, Any] = {"people": list(person_ids)}
+    if actor_role:
+        data["actor_role"] = actor_role
+    return _row(case, Kind.STEPPED_UP, actor=actor, at=at, data=data)
 
 
 def step_up_outcome(
@@ -307,4 +313,32 @@ def document_downloaded(
         actor=actor,
         at=at,
         data={"document": document_id, "title": title},
+    )
+
+
+def contact_added(
+    case: Case | int, *, actor: User | None, at: datetime, contact_id: int
+) -> CaseEvent:
+    """A professional around the family (GP, school, …) added to the case."""
+    return _row(
+        case, Kind.CONTACT_ADDED, actor=actor, at=at, data={"contact": contact_id}
+    )
+
+
+def contact_edited(
+    case: Case | int,
+    *,
+    actor: User | None,
+    at: datetime,
+    contact_id: int,
+    changes: dict[str, dict[str, Any]],
+) -> CaseEvent:
+    """A professional contact corrected: ``changes`` maps each changed field to
+    its value ``from`` and ``to``."""
+    return _row(
+        case,
+        Kind.CONTACT_EDITED,
+        actor=actor,
+        at=at,
+        data={"contact": contact_id, "changes": changes},
     )

@@ -9,8 +9,10 @@ from django import forms
 from casework.models import (
     Answer,
     Assessment,
+    CaseContact,
     CaseNote,
     ClosureReason,
+    ContactKind,
     DocumentType,
     PlanAction,
     WheelDomain,
@@ -19,6 +21,7 @@ from casework.selectors.plan import plan_community_services
 from casework.services.assessment import AssessmentInput
 from casework.services.cases import note_amendment_problems
 from casework.services.closure import OPEN_ACTIONS_UNCHECKED, ClosureInput
+from casework.services.contacts import ContactInput, contact_problems
 from casework.services.people import PersonInput
 from casework.services.plan import due_date_problem
 from casework.services.reviews import ReviewInput, review_date_problems
@@ -707,6 +710,104 @@ class NoteAmendForm(GovukFormMixin, forms.Form):
         )
         for field, message in problems.items():
             if field not in self.errors:
+                self.add_error(field, message)
+        return data
+
+
+class ContactForm(GovukFormMixin, forms.Form):
+    """A professional around the family: who they are and how to reach them.
+    Every problem is shown at once, in the service's words
+    (``services.contacts.contact_problems``)."""
+
+    kind = forms.ChoiceField(
+        label="Who are they?",
+        choices=ContactKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select who they are: GP, school, health visitor, social "
+            "worker or other",
+            "invalid_choice": "Select who they are: GP, school, health visitor, "
+            "social worker or other",
+        },
+    )
+    name = forms.CharField(
+        label="Name",
+        help_text="For example, Dr Priya Patel",
+        max_length=200,
+        error_messages={
+            "required": "Enter the contact's name",
+            "max_length": "The name must be 200 characters or fewer",
+        },
+    )
+    role = forms.CharField(
+        label="Role",
+        help_text="For example, designated safeguarding lead",
+        max_length=200,
+        required=False,
+        error_messages={"max_length": "Their role must be 200 characters or fewer"},
+    )
+    organisation = forms.CharField(
+        label="Organisation",
+        help_text="For example, the surgery, school or team they work for",
+        max_length=200,
+        required=False,
+        error_messages={
+            "max_length": "The organisation must be 200 characters or fewer"
+        },
+    )
+    phone = forms.CharField(
+        label="Telephone number",
+        help_text="A UK number, like 0121 496 0000 or 07700 900 982. Give a "
+        "telephone number, an e-mail address, or both.",
+        required=False,
+        widget=forms.TextInput({"type": "tel", "autocomplete": "off"}),
+    )
+    email = forms.CharField(
+        label="E-mail address",
+        required=False,
+        widget=forms.TextInput(
+            {"type": "email", "autocomplete": "off", "spellcheck": "false"}
+        ),
+    )
+
+    def __init__(
+        self, *args: Any, contact: CaseContact | None = None, **kwargs: Any
+    ) -> None:
+        if contact is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    name: getattr(contact, name)
+                    for name in ContactInput.__dataclass_fields__
+                },
+            )
+        super().__init__(*args, **kwargs)
+        # One of the two is needed: neither is labelled optional.
+        for name in ("phone", "email"):
+            self.fields[name].needed_to_submit = True  # type: ignore[attr-defined]
+        self.fields["phone"].widget.attrs["class"] += " govuk-input--width-20"
+
+    def to_input(self) -> ContactInput:
+        d = self.cleaned_data
+        return ContactInput(
+            kind=d.get("kind") or "",
+            name=d.get("name") or "",
+            role=d.get("role") or "",
+            organisation=d.get("organisation") or "",
+            phone=d.get("phone") or "",
+            email=d.get("email") or "",
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        typed = ContactInput(
+            **{
+                name: str(self.data.get(self.add_prefix(name), "") or "")
+                for name in ContactInput.__dataclass_fields__
+            }
+        )
+        for field, message in contact_problems(typed):
+            if field in self.fields and field not in self.errors:
                 self.add_error(field, message)
         return data
 

@@ -127,6 +127,14 @@ MATRIX: dict[str, dict[str, int]] = {
     "cases/<int:case_id>/closure/": row(GONE, anonymous=SIGN_IN),
     # The closure's sign-off page: managers of the case's locality only.
     "cases/<int:case_id>/closure/sign-off/": row(NF, anonymous=SIGN_IN, manager=OK),
+    # The professionals around the family: the lead and the locality's
+    # managers add and correct them (everyone who sees the case sees them).
+    "cases/<int:case_id>/contacts/<int:contact_id>/": row(
+        NF, anonymous=SIGN_IN, lead=OK, manager=OK
+    ),
+    "cases/<int:case_id>/contacts/new/": row(
+        NF, anonymous=SIGN_IN, lead=OK, manager=OK
+    ),
     # Documents: the case's workers and auditors; partners on the team see
     # those shared with them (the world's is); its workers add them.
     "cases/<int:case_id>/documents/": row(

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from audits.models import AuditAction, AuditReport
-from casework.models import CaseNote, PlanAction, PlanOutcome
+from casework.models import CaseContact, CaseNote, PlanAction, PlanOutcome
 from casework.services.documents import case_document_upload
 from core.pdf import render_pdf_from_html
 from core.view_access import access_of
@@ -165,6 +165,9 @@ def _side(locality, auditor, *, lead, requester, school, child_name):
         shared_with_partners=True,
         upload=SimpleUploadedFile("consent.txt", f"Consent: {child_name}".encode()),
     )
+    contact = CaseContact.objects.create(
+        case=case, kind="gp", name=f"Dr {child_name}", phone="0121 496 0000"
+    )
     audit_round, lead_of_round, _a, _m = make_round(
         locality_slugs=[locality], sample_size=1, auditors=[auditor]
     )
@@ -193,6 +196,7 @@ def _side(locality, auditor, *, lead, requester, school, child_name):
         "outcome_id": outcome.pk,
         "plan_action_id": plan_action.pk,
         "note_id": note.pk,
+        "contact_id": contact.pk,
         "document_id": document.pk,
     }
 
@@ -292,6 +296,7 @@ SCOPED_ARGS = {
     "user_id",
     "outcome_id",
     "plan_action_id",
+    "contact_id",
     "note_id",
     "document_id",
 }

@@ -236,6 +236,7 @@ def test_the_walk_finds_the_staff_forms() -> None:
         "casework.forms.AssessmentForm",
         "casework.forms.ActionEditForm",
         "casework.forms.NoteAmendForm",
+        "casework.forms.ContactForm",
         "casework.forms.ClosureForm",
         "casework.forms.ReviewForm",
         "casework.forms.OutcomeForm",

@@ -22,6 +22,7 @@ from casework.models.cases import (
     NoteAmendment,
     NoteKind,
 )
+from casework.models.contacts import CaseContact, ContactKind
 from casework.models.documents import (
     CaseDocument,
     DocumentContentType,
@@ -60,6 +61,8 @@ __all__ = [
     "NoteKind",
     "CaseNote",
     "NoteAmendment",
+    "ContactKind",
+    "CaseContact",
     "ImportedEpisode",
     "WheelDomain",
     "Assessment",

@@ -183,9 +183,13 @@ def case_team(case: Case) -> list[CaseMember]:
     )
 
 
-def case_page_data(case: Case) -> dict[str, Any]:
-    """What the case page shows, in a fixed number of queries."""
+def case_page_data(case: Case, *, show: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """What the case page shows, in a fixed number of queries; the chronology
+    filtered by ``show`` (``selectors.timeline.SHOWS``)."""
+    from casework.selectors.contacts import case_contacts
+
     return {
+        "contacts": list(case_contacts(case.pk)),
         "people": list(people_on_case(case.pk)),
         "household_others": list(household_not_on_case(case)),
         "team": case_team(case),
@@ -194,7 +198,7 @@ def case_page_data(case: Case) -> dict[str, Any]:
                 "reference", "received_at", "status", "route"
             )
         ),
-        "timeline": case_timeline(case),
+        "timeline": case_timeline(case, show=show),
         "closure": CaseClosure.objects.filter(case=case)
         .select_related("signed_off_by")
         .first(),
@@ -202,29 +206,62 @@ def case_page_data(case: Case) -> dict[str, Any]:
     }
 
 
-def case_timeline(case: Case) -> list[dict[str, Any]]:
+def case_timeline(
+    case: Case, *, show: frozenset[str] = frozenset()
+) -> list[dict[str, Any]]:
     """Notes and events in one list, newest first, in a fixed number of
     queries. A corrected outcome or action says what changed, from what to
     what; an amended note shows its current text, each amendment (when, who,
-    why) and the text before each."""
-    events = list(case.events.select_related("actor"))
+    why) and the text before each. A step-up and what social care decided
+    read as sentences (``selectors.timeline``).
+
+    ``show`` keeps only some entries (any of ``significant``, ``notes``,
+    ``events``; none keeps all), filtered in the database."""
+    from casework.selectors.timeline import (
+        SIGNIFICANT_KINDS,
+        contact_descriptions,
+        step_up_sentences,
+    )
+
+    every = not show
+    event_rows = case.events.select_related("actor")
+    note_rows = case.notes.select_related("author")
+    if not every and "events" not in show:
+        event_rows = (
+            event_rows.filter(kind__in=SIGNIFICANT_KINDS)
+            if "significant" in show
+            else event_rows.none()
+        )
+    if not every and "notes" not in show:
+        note_rows = (
+            note_rows.filter(significant=True)
+            if "significant" in show
+            else note_rows.none()
+        )
+    events = list(event_rows)
     notes = list(
-        case.notes.select_related("author").prefetch_related(
+        note_rows.prefetch_related(
             Prefetch(
                 "amendments",
                 queryset=NoteAmendment.objects.select_related("amended_by"),
             )
         )
     )
-    describe = _edit_descriptions(events, notes)
+    describe = {
+        **_edit_descriptions(events, notes),
+        **contact_descriptions(events),
+    }
+    sentences = step_up_sentences(case, events)
     entries: list[dict[str, Any]] = [
         {
             "at": e.at,
-            "kind": e.kind.replace("_", " ").capitalize(),
+            "kind": e.get_kind_display(),
             "who": e.actor.display_name if e.actor else "",
             "text": describe.get(e.pk, ("", []))[0] or _document_text(e),
             "changes": describe.get(e.pk, ("", []))[1],
-            "significant": False,
+            "sentence": sentences.get(e.pk, ("", []))[0],
+            "details": sentences.get(e.pk, ("", []))[1],
+            "significant": e.kind in SIGNIFICANT_KINDS,
         }
         for e in events
     ]

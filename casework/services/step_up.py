@@ -110,7 +110,13 @@ def case_step_up(
             ]
         )
         events.stepped_up(
-            case, actor=actor, at=now, person_ids=[p.pk for p in people]
+            case,
+            actor=actor,
+            at=now,
+            person_ids=[p.pk for p in people],
+            actor_role="lead_practitioner"
+            if case.lead_practitioner_id == actor.pk
+            else actor.role,
         ).save()
     return referrals
 

@@ -36,8 +36,15 @@ from casework.selectors.cases import (
     caseload_sort,
     people_on_case,
 )
+from casework.selectors.contacts import case_contacts
 from casework.selectors.names import case_family_name, case_family_names
 from casework.selectors.progress import case_progress
+from casework.selectors.timeline import (
+    SHOW_HINTS,
+    SHOWS,
+    show_summary,
+    timeline_show,
+)
 from casework.services.cases import case_note_add, case_note_amend
 from core import clock
 from core.access_log import access_log_record, access_log_record_many
@@ -198,11 +205,14 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             "case": case,
             **case_heading(user, case),
             "team": team,
+            # They work with the family too: they need to reach its GP, school…
+            "contacts": list(case_contacts(case.pk)),
             "children": children,
             "lead": next((m.user for m in team if m.is_lead), case.lead_practitioner),
         }
         return render(request, "casework/case_team_view.html", context)
-    data = case_page_data(case)
+    show = timeline_show(request.GET.getlist("show"))
+    data = case_page_data(case, show=show)
     amendable = notes_amendable_by(
         user, case, [e["note"] for e in data["timeline"] if "note" in e]
     )
@@ -227,6 +237,12 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             "progress": case_progress(case, people=data["people"]),
             "note_kinds": NoteKind.choices,
             "note_refused": _note_refused(request),
+            "show": show,
+            "show_summary": show_summary(show),
+            "shows": [
+                {"code": code, "label": label, "hint": SHOW_HINTS[code]}
+                for code, label in SHOWS.items()
+            ],
             **data,
         },
     )

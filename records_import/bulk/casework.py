@@ -264,7 +264,15 @@ def _step_ups(rows: _CaseRows, w: Written, case: Case, batch: _Batch) -> None:
         rows.referrals.append(referral)
         rows.events.append(
             case_events.stepped_up(
-                case, actor=lead, at=s.referred_at, person_ids=[person.pk]
+                case,
+                actor=lead,
+                at=s.referred_at,
+                person_ids=[person.pk],
+                actor_role=""
+                if lead is None
+                else "lead_practitioner"
+                if case.lead_practitioner_id == lead.pk
+                else lead.role,
             )
         )
         if s.outcome:

@@ -147,7 +147,8 @@ def test_caseload_and_case_page_query_counts_do_not_grow(client):
         PersonFactory(family=cases[0].family, given_name="Sibling")
     assert _queries(client, "/cases/") == ten
     assert _queries(client, f"/cases/{cases[0].pk}/") == page_ten
-    assert ten <= 20 and page_ten <= 20
+    # The case page reads its professional contacts too (one query).
+    assert ten <= 20 and page_ten <= 21
 
 
 def test_partners_caseload_has_no_childrens_names(client, world):

@@ -66,6 +66,7 @@ PURGEABLE = {
     "audits.AuditEvent",
     "audits.CaseAudit",
     "casework.Assessment",
+    "casework.CaseContact",
     "casework.AssessmentPerson",
     "casework.Case",
     "casework.CaseClosure",
