@@ -5,6 +5,7 @@ from casework.views import (
     cases,
     closure,
     dashboard,
+    documents,
     people,
     plan,
     referrals,
@@ -15,6 +16,7 @@ from casework.views import (
 )
 
 app_name = "casework"
+
 
 urlpatterns = [
     path("", cases.caseload, name="caseload"),
@@ -44,6 +46,26 @@ urlpatterns = [
         name="plan_action_edit",
     ),
     path("<int:case_id>/reviews/", reviews.reviews, name="reviews"),
+    # Ask for Our Family Plan or the case summary as a PDF (POST), follow the
+    # job, download the PDF.
+    path(
+        "<int:case_id>/plan/pdf/",
+        documents.case_pdf_request_view,
+        {"kind": "plan"},
+        name="plan_pdf_request",
+    ),
+    path(
+        "<int:case_id>/summary/pdf/",
+        documents.case_pdf_request_view,
+        {"kind": "summary"},
+        name="summary_pdf_request",
+    ),
+    path("<int:case_id>/pdfs/<int:pdf_id>/", documents.case_pdf_status, name="pdf"),
+    path(
+        "<int:case_id>/pdfs/<int:pdf_id>/download/",
+        documents.case_pdf_download,
+        name="pdf_download",
+    ),
     path("<int:case_id>/notes/", cases.note, name="note"),
     path(
         "<int:case_id>/notes/<int:note_id>/amend/",

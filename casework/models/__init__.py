@@ -21,6 +21,7 @@ from casework.models.cases import (
     NoteAmendment,
     NoteKind,
 )
+from casework.models.documents import CasePDF, CasePDFKind
 from casework.models.record import (
     ActionStatus,
     Answer,
@@ -70,4 +71,6 @@ __all__ = [
     "ReviewPerson",
     "StepUpOutcome",
     "SocialCareReferral",
+    "CasePDFKind",
+    "CasePDF",
 ]
