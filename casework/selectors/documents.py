@@ -149,9 +149,10 @@ def family_plan_document(case: Case) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class ConsentLine:
-    """Consent as one record says it: whether it was given, by whom and when,
-    and where it was recorded."""
+    """Consent as one record says it: whom it covers, whether it was given,
+    by whom and when, and where it was recorded."""
 
+    about: str  # "The family", or a person's name for a record kept per person
     given: bool
     given_by: str
     recorded_on: dt.date | None
@@ -166,6 +167,7 @@ def case_consent(case: Case) -> list[ConsentLine]:
     forms = FamilyConnectForm.objects.filter(case=case).order_by("received_at", "pk")
     return [
         ConsentLine(
+            about="The family",
             given=form.consent,
             given_by=form.consent_given_by,
             recorded_on=local_day(form.consent_recorded_at or form.received_at),

@@ -312,7 +312,11 @@ def test_the_case_summary_holds_the_record_for_the_team(case, partner):
     assert "Kai Taylor 2 May 2016 Child" in text
     # Consent as recorded on the case.
     assert "Consent as recorded on the case today" in text
-    assert "Given Dawn Taylor (mother) 29 August 2026" in text
+    assert (
+        "The family Family Connect Form "
+        f"{case.forms.get().reference}, received 29 August 2026 Given "
+        "Dawn Taylor (mother) 29 August 2026" in text
+    )
     # The assessment: its answers, the wheel and each person's score.
     assert "Completed 21 September 2026 by Grace Okafor" in text
     assert "Kai is often late and tired." in text
@@ -641,3 +645,26 @@ def test_the_case_and_plan_pages_link_to_the_pdfs(client, case, partner):
         page = other.get(f"/cases/{case.pk}/").content.decode()
         assert (f"/cases/{case.pk}/plan/pdf/" in page) == plan_link, who
         assert (f"/cases/{case.pk}/summary/pdf/" in page) == summary_link, who
+
+
+def test_a_failed_pdf_says_so_and_offers_to_try_again(client, case):
+    job = CasePDF.objects.create(
+        case=case,
+        kind="summary",
+        requested_by=case.lead_practitioner,
+        status="failed",
+        error="Traceback: something internal",
+        **GONE,
+    )
+    sign_in_as(client, case.lead_practitioner)
+    page = client.get(f"/cases/{case.pk}/pdfs/{job.pk}/").content.decode()
+    assert "The PDF could not be made" in page and "Try again" in page
+    assert f'action="/cases/{case.pk}/summary/pdf/"' in page
+    assert "Traceback" not in page
+    assert client.get(f"/cases/{case.pk}/pdfs/{job.pk}/download/").status_code == 404
+
+
+def test_consent_on_a_case_with_no_form_says_none_is_recorded(case):
+    case.forms.update(case=None)
+    text = flat(pdf_text(bytes(made(case, "summary").pdf)))
+    assert "No consent is recorded on the case." in text
