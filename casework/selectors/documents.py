@@ -18,6 +18,7 @@ from casework.models import (
     AssessmentPerson,
     Case,
     CaseClosure,
+    CaseStatus,
     PlanAction,
     PlanOutcome,
     Review,
@@ -143,7 +144,7 @@ def family_plan_document(case: Case) -> dict[str, Any]:
         "outcomes": plan_lines(case, for_family=True),
         "lead": lead,
         "lead_organisation": lead.organisation.name if lead.organisation else "",
-        "closed": case.status == "closed",
+        "closed": case.status == CaseStatus.CLOSED,
     }
 
 

@@ -668,3 +668,11 @@ def test_consent_on_a_case_with_no_form_says_none_is_recorded(case):
     case.forms.update(case=None)
     text = flat(pdf_text(bytes(made(case, "summary").pdf)))
     assert "No consent is recorded on the case." in text
+
+
+def test_the_plan_of_a_closed_case_says_the_support_has_ended(case, partner):
+    plan(case, partner)
+    Case.objects.filter(pk=case.pk).update(status="closed", closed_at=timezone.now())
+    text = flat(pdf_text(bytes(made(case, "plan").pdf)))
+    assert "Your family's support has now ended." in text
+    assert "Breakfast club place for Kai" in text
