@@ -4,9 +4,9 @@ from typing import Any
 
 from celery import shared_task
 
+from casework.services.case_pdfs import case_pdf_build as build
+from casework.services.case_pdfs import case_pdfs_reap, case_pdfs_wipe
 from casework.services.closure import post_closure_checks_run
-from casework.services.documents import case_pdf_build as build
-from casework.services.documents import case_pdfs_reap, case_pdfs_wipe
 from core.jobs import run_or_retry
 from core.unavailable import TASK_RETRY
 

@@ -2,10 +2,10 @@ from django.urls import path
 
 from casework.views import (
     assessment,
+    case_pdfs,
     cases,
     closure,
     dashboard,
-    documents,
     people,
     plan,
     referrals,
@@ -50,20 +50,20 @@ urlpatterns = [
     # job, download the PDF.
     path(
         "<int:case_id>/plan/pdf/",
-        documents.case_pdf_request_view,
+        case_pdfs.case_pdf_request_view,
         {"kind": "plan"},
         name="plan_pdf_request",
     ),
     path(
         "<int:case_id>/summary/pdf/",
-        documents.case_pdf_request_view,
+        case_pdfs.case_pdf_request_view,
         {"kind": "summary"},
         name="summary_pdf_request",
     ),
-    path("<int:case_id>/pdfs/<int:pdf_id>/", documents.case_pdf_status, name="pdf"),
+    path("<int:case_id>/pdfs/<int:pdf_id>/", case_pdfs.case_pdf_status, name="pdf"),
     path(
         "<int:case_id>/pdfs/<int:pdf_id>/download/",
-        documents.case_pdf_download,
+        case_pdfs.case_pdf_download,
         name="pdf_download",
     ),
     path("<int:case_id>/notes/", cases.note, name="note"),

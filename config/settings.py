@@ -266,7 +266,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
     "wipe-old-case-pdfs": {
         # A case PDF is kept for an hour after it is made
-        # (casework.services.documents.KEEP_FOR); downloads stop at that moment.
+        # (casework.services.case_pdfs.KEEP_FOR); downloads stop at that moment.
         "task": "casework.tasks.case_pdfs_wipe_task",
         "schedule": timedelta(minutes=10),
     },

@@ -6,6 +6,7 @@ it (``record``: assessment, plan, reviews, closure), and so do referrals to
 children's social care (``referrals``).
 """
 
+from casework.models.case_pdfs import CasePDF, CasePDFKind
 from casework.models.cases import (
     OPEN_STATUSES,
     Case,
@@ -21,7 +22,6 @@ from casework.models.cases import (
     NoteAmendment,
     NoteKind,
 )
-from casework.models.documents import CasePDF, CasePDFKind
 from casework.models.record import (
     ActionStatus,
     Answer,

@@ -18,7 +18,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-import casework.services.documents as service
+import casework.services.case_pdfs as service
 from accounts.models import User
 from accounts.roles import Role
 from casework.grants import VIEW, case_grant
@@ -35,12 +35,12 @@ from casework.models import (
     ReviewPerson,
     WheelDomain,
 )
-from casework.selectors.documents import (
+from casework.selectors.case_pdfs import (
     case_for_documents,
     case_summary_document,
     family_plan_document,
 )
-from casework.services.documents import (
+from casework.services.case_pdfs import (
     KEEP_FOR,
     case_pdf_build,
     case_pdf_request,

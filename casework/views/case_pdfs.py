@@ -1,5 +1,5 @@
 """The case's PDFs: Our Family Plan and the case summary. Asking for one queues
-a worker (``casework.services.documents``); its page follows the progress and
+a worker (``casework.services.case_pdfs``); its page follows the progress and
 then offers the download, each download logged."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from casework.access import (
 )
 from casework.models import CasePDF, CasePDFKind
 from casework.selectors.cases import people_on_case
-from casework.services.documents import (
+from casework.services.case_pdfs import (
     KEEP_FOR,
     case_pdf_available,
     case_pdf_bytes,

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from casework.models import Case, CasePDF, CasePDFKind
-from casework.selectors.documents import (
+from casework.selectors.case_pdfs import (
     case_for_documents,
     case_summary_document,
     family_plan_document,

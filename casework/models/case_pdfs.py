@@ -1,5 +1,5 @@
 """The case's PDFs: Our Family Plan for the family, and the case summary for the
-team. Each is made by a worker (``casework.services.documents``), never in a
+team. Each is made by a worker (``casework.services.case_pdfs``), never in a
 web request (QUALITY §3)."""
 
 from __future__ import annotations
