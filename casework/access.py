@@ -20,7 +20,7 @@ from accounts.access import Viewer, active_user, manages_locality
 from accounts.models import User
 from accounts.roles import Role
 from casework.grants import VIEW, WORK, granted, has_case_grant
-from casework.models import Case, CaseDocument, CaseNote
+from casework.models import Case, CaseDocument, CaseNote, CasePDF, CasePDFKind
 from families.models import Person
 
 
@@ -195,6 +195,59 @@ def worker_get_for_manager(user: Viewer, worker_id: Any) -> User | None:
     if not any(manages_locality(user, m.locality_id) for m in worker.memberships.all()):
         return None
     return worker
+
+
+def may_download_plan_pdf(user: Viewer, case: Case) -> bool:
+    """Our Family Plan as a PDF, for a case the user sees
+    (``case_get_for_user``): its lead practitioner, the team around the family
+    (partners too: the plan is theirs to work to) and the managers of its
+    locality. Not auditors: their reading ends when the audit closes, and a
+    downloaded copy would outlive it."""
+    return active_user(user) and user.role in (
+        Role.PRACTITIONER,
+        Role.LOCALITY_MANAGER,
+        Role.REQUESTER,
+    )
+
+
+def may_download_case_summary(
+    user: Viewer, case: Case, *, works_on: bool | None = None
+) -> bool:
+    """The case summary as a PDF: those who work on the case
+    (``may_work_on``: its lead, practitioners on its team, managers of its
+    locality; ``works_on`` is its answer when the caller has it already).
+    Partners on the team see the plan, never the case file (people's dates of
+    birth, the assessment, reviews, the chronology), so they cannot download
+    it; nor auditors, whose reading ends with the audit."""
+    return may_work_on(user, case) if works_on is None else works_on
+
+
+def may_download_case_pdf(user: Viewer, case: Case, kind: str) -> bool:
+    """Whether the user may ask for, follow and download that kind of PDF of
+    the case (``CasePDFKind``); False for an unknown kind."""
+    if kind == CasePDFKind.PLAN:
+        return may_download_plan_pdf(user, case)
+    if kind == CasePDFKind.SUMMARY:
+        return may_download_case_summary(user, case)
+    return False
+
+
+def case_pdf_get_for_user(user: Viewer, case_id: Any, pdf_id: Any) -> CasePDF | None:
+    """A PDF job of a case the user sees, of a kind they may download
+    (``may_download_case_pdf``); else None (shown as 404, as for one that does
+    not exist). The bytes are not loaded."""
+    case = case_get_for_user(user, case_id)
+    if case is None:
+        return None
+    try:
+        pk = int(pdf_id)
+    except (TypeError, ValueError):
+        return None
+    job = CasePDF.objects.defer("pdf").filter(pk=pk, case=case).first()
+    if job is None or not may_download_case_pdf(user, case, job.kind):
+        return None
+    job.case = case  # resolved above, with its family and lead
+    return job
 
 
 def documents_for_user(user: Viewer, case: Case) -> QuerySet[CaseDocument]:

@@ -2,6 +2,7 @@ from django.urls import path
 
 from casework.views import (
     assessment,
+    case_pdfs,
     cases,
     closure,
     contacts,
@@ -17,6 +18,7 @@ from casework.views import (
 )
 
 app_name = "casework"
+
 
 urlpatterns = [
     path("", cases.caseload, name="caseload"),
@@ -46,6 +48,26 @@ urlpatterns = [
         name="plan_action_edit",
     ),
     path("<int:case_id>/reviews/", reviews.reviews, name="reviews"),
+    # Ask for Our Family Plan or the case summary as a PDF (POST), follow the
+    # job, download the PDF.
+    path(
+        "<int:case_id>/plan/pdf/",
+        case_pdfs.case_pdf_request_view,
+        {"kind": "plan"},
+        name="plan_pdf_request",
+    ),
+    path(
+        "<int:case_id>/summary/pdf/",
+        case_pdfs.case_pdf_request_view,
+        {"kind": "summary"},
+        name="summary_pdf_request",
+    ),
+    path("<int:case_id>/pdfs/<int:pdf_id>/", case_pdfs.case_pdf_status, name="pdf"),
+    path(
+        "<int:case_id>/pdfs/<int:pdf_id>/download/",
+        case_pdfs.case_pdf_download,
+        name="pdf_download",
+    ),
     path("<int:case_id>/notes/", cases.note, name="note"),
     path(
         "<int:case_id>/notes/<int:note_id>/amend/",

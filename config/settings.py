@@ -262,6 +262,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "privacy.tasks.subject_access_pdfs_wipe_task",
         "schedule": timedelta(minutes=10),
     },
+    "take-over-lapsed-case-pdfs": {
+        "task": "casework.tasks.case_pdfs_reap_task",
+        "schedule": timedelta(minutes=2),
+    },
+    "wipe-old-case-pdfs": {
+        # A case PDF is kept for an hour after it is made
+        # (casework.services.case_pdfs.KEEP_FOR); downloads stop at that moment.
+        "task": "casework.tasks.case_pdfs_wipe_task",
+        "schedule": timedelta(minutes=10),
+    },
     "monthly-audit-report": {
         "task": "audits.tasks.audit_report_monthly",
         # 01:30 on the 1st, Europe/London (CELERY_TIMEZONE).

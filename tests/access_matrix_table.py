@@ -154,6 +154,18 @@ MATRIX: dict[str, dict[str, int]] = {
     ),
     "cases/<int:case_id>/people/": row(GONE, anonymous=SIGN_IN),
     "cases/<int:case_id>/people/new/": row(NF, anonymous=SIGN_IN, lead=OK, manager=OK),
+    # The case's PDFs: asked for by POST; each job followed and downloaded by
+    # whoever may have that PDF. The world's job is a case summary: the team's
+    # workers and the locality's managers, not partners (Our Family Plan is
+    # theirs too; tests/casework/test_case_pdfs.py), nor auditors.
+    "cases/<int:case_id>/plan/pdf/": row(GONE, anonymous=SIGN_IN),
+    "cases/<int:case_id>/summary/pdf/": row(GONE, anonymous=SIGN_IN),
+    "cases/<int:case_id>/pdfs/<int:pdf_id>/": row(
+        NF, anonymous=SIGN_IN, lead=OK, manager=OK
+    ),
+    "cases/<int:case_id>/pdfs/<int:pdf_id>/download/": row(
+        NF, anonymous=SIGN_IN, lead=OK, manager=OK
+    ),
     "cases/<int:case_id>/plan/": row(
         NF, anonymous=SIGN_IN, lead=OK, manager=OK, requester=OK, auditor=OK
     ),

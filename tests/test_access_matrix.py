@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from audits.models import AuditAction, AuditReport
-from casework.models import CaseContact, CaseNote, PlanAction, PlanOutcome
+from casework.models import CaseContact, CaseNote, CasePDF, PlanAction, PlanOutcome
 from casework.services.documents import case_document_upload
 from core.pdf import render_pdf_from_html
 from core.view_access import access_of
@@ -181,8 +181,18 @@ def _side(locality, auditor, *, lead, requester, school, child_name):
         due_on=dt.date(2026, 7, 1),
         created_at=IN_MAY,
     )
+    summary = CasePDF.objects.create(
+        case=case,
+        kind="summary",
+        requested_by=lead,
+        status="done",
+        progress=100,
+        pdf=render_pdf_from_html(f"<h1>Case summary: {child_name}</h1>"),
+        generated_at=timezone.now(),
+    )
     return {
         "case_id": case.pk,
+        "pdf_id": summary.pk,
         "person_id": child.pk,
         "person": child,
         "reference": form.reference,

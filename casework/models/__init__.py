@@ -7,6 +7,7 @@ children's social care (``referrals``) and the documents kept on the case
 (``documents``).
 """
 
+from casework.models.case_pdfs import CasePDF, CasePDFKind
 from casework.models.cases import (
     OPEN_STATUSES,
     Case,
@@ -71,6 +72,8 @@ __all__ = [
     "Answer",
     "CaseClosure",
     "ClosurePerson",
+    "CasePDFKind",
+    "CasePDF",
     "PostClosureCheck",
     "PlanOutcome",
     "ActionStatus",

@@ -19,6 +19,8 @@ from casework.access import (
     case_get_for_user,
     case_queryset_for_user,
     may_amend_note,
+    may_download_case_summary,
+    may_download_plan_pdf,
     may_lead,
     may_sign_off_closure,
     may_use_caseload,
@@ -209,6 +211,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             "contacts": list(case_contacts(case.pk)),
             "children": children,
             "lead": next((m.user for m in team if m.is_lead), case.lead_practitioner),
+            "may_download_plan": may_download_plan_pdf(user, case),
         }
         return render(request, "casework/case_team_view.html", context)
     show = timeline_show(request.GET.getlist("show"))
@@ -218,6 +221,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     )
     for entry in data["timeline"]:
         entry["can_amend"] = "note" in entry and entry["note"].pk in amendable
+    can_work = may_work_on(user, case)
     # The household's other people are shown in passing: their reads count too.
     access_log_record_many(
         user=user,
@@ -231,9 +235,13 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         {
             "case": case,
             **case_heading(user, case),
-            "can_work": may_work_on(user, case),
+            "can_work": can_work,
             "can_lead": may_lead(user, case),
             "may_sign_off": may_sign_off_closure(user, case),
+            "may_download_plan": may_download_plan_pdf(user, case),
+            "may_download_summary": may_download_case_summary(
+                user, case, works_on=can_work
+            ),
             "progress": case_progress(case, people=data["people"]),
             "note_kinds": NoteKind.choices,
             "note_refused": _note_refused(request),

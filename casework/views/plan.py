@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
-from casework.access import case_get_for_user, may_work_on
+from casework.access import case_get_for_user, may_download_plan_pdf, may_work_on
 from casework.forms import ActionAddForm, ActionEditForm, OutcomeForm
 from casework.models import OPEN_STATUSES, ActionStatus, Case, PlanAction
 from casework.services.plan import (
@@ -137,6 +137,7 @@ def plan(request: HttpRequest, case_id: int) -> HttpResponse:
             **case_heading(user, case),
             "outcomes": outcomes,
             "can_work": can_work,
+            "may_download_plan": may_download_plan_pdf(user, case),
             "outcome_form": outcome_form,
             "action_form": action_form,
             "form": outcome_form if outcome_form.errors else action_form,
