@@ -41,6 +41,9 @@ class Kind(models.TextChoices):
     CLOSURE_SIGNED_OFF = "closure_signed_off", "Closure signed off"
     REOPENED = "reopened", "Reopened"
     NOTE_AMENDED = "note_amended", "Note amended"
+    CONSENT_RECORDED = "consent_recorded", "Consent recorded"
+    CONSENT_WITHDRAWN = "consent_withdrawn", "Consent withdrawn"
+    CONSENT_OVERRIDDEN = "consent_overridden", "Consent withdrawal overridden"
 
 
 def _row(
@@ -267,4 +270,56 @@ def note_amended(
         actor=actor,
         at=at,
         data={"note": note_id, "amendment": amendment_id},
+    )
+
+
+def consent_recorded(
+    case: Case | int,
+    *,
+    actor: User | None,
+    at: datetime,
+    consent_ids: Iterable[int],
+    form: FamilyConnectForm | None = None,
+) -> CaseEvent:
+    """Consent recorded for people on the case: on its page, or carried from
+    the Family Connect Form ``form`` when it was allocated."""
+    data: dict[str, Any] = {"consents": list(consent_ids)}
+    if form is not None:
+        data["form"] = form.reference
+    return _row(case, Kind.CONSENT_RECORDED, actor=actor, at=at, data=data)
+
+
+def consent_withdrawn(
+    case: Case | int,
+    *,
+    actor: User | None,
+    at: datetime,
+    consent_id: int,
+    withdrawal_id: int,
+) -> CaseEvent:
+    """A person's consent withdrawn (the withdrawal row says who and when)."""
+    return _row(
+        case,
+        Kind.CONSENT_WITHDRAWN,
+        actor=actor,
+        at=at,
+        data={"consent": consent_id, "withdrawal": withdrawal_id},
+    )
+
+
+def consent_overridden(
+    case: Case | int,
+    *,
+    actor: User | None,
+    at: datetime,
+    withdrawal_id: int,
+    override_id: int,
+) -> CaseEvent:
+    """A manager kept partners' access despite a withdrawal, with a reason."""
+    return _row(
+        case,
+        Kind.CONSENT_OVERRIDDEN,
+        actor=actor,
+        at=at,
+        data={"withdrawal": withdrawal_id, "override": override_id},
     )

@@ -4,6 +4,7 @@ from casework.views import (
     assessment,
     cases,
     closure,
+    consent,
     dashboard,
     people,
     plan,
@@ -51,6 +52,21 @@ urlpatterns = [
         name="note_amend",
     ),
     path("<int:case_id>/step-up/", step_up.step_up, name="step_up"),
+    path(
+        "<int:case_id>/consent/",
+        consent.consent_record_view,
+        name="consent_record",
+    ),
+    path(
+        "<int:case_id>/consent/withdraw/",
+        consent.consent_withdraw_view,
+        name="consent_withdraw",
+    ),
+    path(
+        "<int:case_id>/consent/override/",
+        consent.consent_override_view,
+        name="consent_override",
+    ),
     path(
         "<int:case_id>/people/",
         people.case_person_add_view,

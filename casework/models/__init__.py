@@ -21,6 +21,13 @@ from casework.models.cases import (
     NoteAmendment,
     NoteKind,
 )
+from casework.models.consent import (
+    ConsentGiver,
+    ConsentOverride,
+    ConsentPurpose,
+    ConsentWithdrawal,
+    PersonConsent,
+)
 from casework.models.record import (
     ActionStatus,
     Answer,
@@ -70,4 +77,9 @@ __all__ = [
     "ReviewPerson",
     "StepUpOutcome",
     "SocialCareReferral",
+    "ConsentPurpose",
+    "ConsentGiver",
+    "PersonConsent",
+    "ConsentWithdrawal",
+    "ConsentOverride",
 ]

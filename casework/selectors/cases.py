@@ -33,9 +33,18 @@ from casework.models import (
     CasePerson,
     CaseStatus,
     NoteAmendment,
+    PersonConsent,
     PlanAction,
     PlanOutcome,
     WheelDomain,
+)
+from casework.selectors.consent import (
+    case_consents,
+    consent_description,
+    consent_summary,
+    overridable,
+    override_of,
+    withdrawal_of,
 )
 from core.periods import LONDON
 from families.models import Person
@@ -185,8 +194,13 @@ def case_team(case: Case) -> list[CaseMember]:
 
 def case_page_data(case: Case) -> dict[str, Any]:
     """What the case page shows, in a fixed number of queries."""
+    people = list(people_on_case(case.pk))
+    consents = case_consents(case.pk)
     return {
-        "people": list(people_on_case(case.pk)),
+        "people": people,
+        "consents": consent_summary(people, consents),
+        # Each withdrawal of sharing that closes partners' access now.
+        "sharing_withdrawals": overridable(consents),
         "household_others": list(household_not_on_case(case)),
         "team": case_team(case),
         "forms": list(
@@ -194,7 +208,7 @@ def case_page_data(case: Case) -> dict[str, Any]:
                 "reference", "received_at", "status", "route"
             )
         ),
-        "timeline": case_timeline(case),
+        "timeline": case_timeline(case, consents=consents),
         "closure": CaseClosure.objects.filter(case=case)
         .select_related("signed_off_by")
         .first(),
@@ -202,11 +216,15 @@ def case_page_data(case: Case) -> dict[str, Any]:
     }
 
 
-def case_timeline(case: Case) -> list[dict[str, Any]]:
+def case_timeline(
+    case: Case, *, consents: list[PersonConsent] | None = None
+) -> list[dict[str, Any]]:
     """Notes and events in one list, newest first, in a fixed number of
     queries. A corrected outcome or action says what changed, from what to
     what; an amended note shows its current text, each amendment (when, who,
-    why) and the text before each."""
+    why) and the text before each; consent recorded, withdrawn or overridden
+    says whose, to what and by whom (from ``consents``, the case's, read
+    once)."""
     events = list(case.events.select_related("actor"))
     notes = list(
         case.notes.select_related("author").prefetch_related(
@@ -217,6 +235,11 @@ def case_timeline(case: Case) -> list[dict[str, Any]]:
         )
     )
     describe = _edit_descriptions(events, notes)
+    describe.update(
+        _consent_descriptions(
+            events, case_consents(case.pk) if consents is None else consents
+        )
+    )
     entries: list[dict[str, Any]] = [
         {
             "at": e.at,
@@ -245,6 +268,58 @@ def case_timeline(case: Case) -> list[dict[str, Any]]:
     # Newest first; entries at the same moment keep their recorded order, reversed.
     order = {id(e): i for i, e in enumerate(entries)}
     return sorted(entries, key=lambda e: (e["at"], order[id(e)]), reverse=True)
+
+
+def _consent_descriptions(
+    events: list[Any], consents: list[PersonConsent]
+) -> dict[int, tuple[str, list[str]]]:
+    """For each consent event: what was recorded, one line a consent."""
+    from casework.events import Kind
+
+    by_pk = {c.pk: c for c in consents}
+    withdrawals = {
+        w.pk: (c, w) for c in consents if (w := withdrawal_of(c)) is not None
+    }
+    out: dict[int, tuple[str, list[str]]] = {}
+    for e in events:
+        if e.kind == Kind.CONSENT_RECORDED:
+            lines = [
+                f"{consent_description(by_pk[pk])}, "
+                f"{dateformat.format(by_pk[pk].given_on, 'j F Y')}"
+                for pk in e.data.get("consents", [])
+                if pk in by_pk
+            ]
+            form = e.data.get("form")
+            out[e.pk] = (f"From Family Connect Form {form}" if form else "", lines)
+        elif e.kind in (Kind.CONSENT_WITHDRAWN, Kind.CONSENT_OVERRIDDEN):
+            found = withdrawals.get(e.data.get("withdrawal"))
+            if found is None:
+                continue
+            consent, withdrawal = found
+            person = consent.person
+            whose = (
+                f"{person.given_name} {person.family_name}: "
+                f"{consent.get_purpose_display().lower()}"
+            )
+            if e.kind == Kind.CONSENT_WITHDRAWN:
+                by = withdrawal.get_withdrawn_by_display().lower()
+                if withdrawal.withdrawn_by_name:
+                    by = f"{by} ({withdrawal.withdrawn_by_name})"
+                text = (
+                    f"{whose}, withdrawn by {by}, "
+                    f"{dateformat.format(withdrawal.withdrawn_on, 'j F Y')}"
+                )
+                if withdrawal.details:
+                    text = f"{text}\n{withdrawal.details}"
+                out[e.pk] = (text, [])
+            else:
+                override = override_of(withdrawal)
+                reason = override.reason if override is not None else ""
+                out[e.pk] = (
+                    f"Partners keep access despite the withdrawal ({whose}): {reason}",
+                    [],
+                )
+    return out
 
 
 _EDIT_FIELDS = {
