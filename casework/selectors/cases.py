@@ -10,6 +10,7 @@ from typing import Any
 from django.db import models
 from django.db.models import (
     DateField,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -71,6 +72,23 @@ def household_not_on_case(case: Case) -> QuerySet[Person]:
         Person.objects.filter(family_id=case.family_id)
         .exclude(case_places__case_id=case.pk)
         .order_by(*PEOPLE_ORDER)
+    )
+
+
+def people_and_household_others(case: Case) -> tuple[list[Person], list[Person]]:
+    """The people on the case (``people_on_case``) and the household's people
+    who are not (``household_not_on_case``), in one query."""
+    on_case = CasePerson.objects.filter(case_id=case.pk)
+    rows = list(
+        Person.objects.filter(
+            Q(family_id=case.family_id) | Q(pk__in=on_case.values("person_id"))
+        )
+        .annotate(on_case=Exists(on_case.filter(person_id=OuterRef("pk"))))
+        .order_by(*PEOPLE_ORDER)
+    )
+    return (
+        [p for p in rows if p.on_case],
+        [p for p in rows if not p.on_case and p.family_id == case.family_id],
     )
 
 
@@ -194,14 +212,14 @@ def case_team(case: Case) -> list[CaseMember]:
 
 def case_page_data(case: Case) -> dict[str, Any]:
     """What the case page shows, in a fixed number of queries."""
-    people = list(people_on_case(case.pk))
+    people, household_others = people_and_household_others(case)
     consents = case_consents(case.pk)
     return {
         "people": people,
         "consents": consent_summary(people, consents),
         # Each withdrawal of sharing that closes partners' access now.
         "sharing_withdrawals": overridable(consents),
-        "household_others": list(household_not_on_case(case)),
+        "household_others": household_others,
         "team": case_team(case),
         "forms": list(
             case.forms.order_by("received_at").only(
@@ -209,9 +227,12 @@ def case_page_data(case: Case) -> dict[str, Any]:
             )
         ),
         "timeline": case_timeline(case, consents=consents),
+        # Shown on a closed case only.
         "closure": CaseClosure.objects.filter(case=case)
         .select_related("signed_off_by")
-        .first(),
+        .first()
+        if case.status == CaseStatus.CLOSED
+        else None,
         "assessment_due": case.opened_at + ASSESSMENT_TARGET,
     }
 
@@ -304,7 +325,7 @@ def _consent_descriptions(
             if e.kind == Kind.CONSENT_WITHDRAWN:
                 by = withdrawal.get_withdrawn_by_display().lower()
                 if withdrawal.withdrawn_by_name:
-                    by = f"{by} ({withdrawal.withdrawn_by_name})"
+                    by = f"{by}, {withdrawal.withdrawn_by_name}"
                 text = (
                     f"{whose}, withdrawn by {by}, "
                     f"{dateformat.format(withdrawal.withdrawn_on, 'j F Y')}"

@@ -187,7 +187,7 @@ def consent_description(consent: PersonConsent) -> str:
     person = consent.person
     who = consent.get_given_by_display().lower()
     if consent.given_by_name:
-        who = f"{who} ({consent.given_by_name})"
+        who = f"{who}, {consent.given_by_name}"
     what = consent.get_purpose_display().lower()
     if consent.agencies:
         what = f"{what}: {consent.agencies}"

@@ -21,7 +21,6 @@ from casework.access import (
     may_amend_note,
     may_lead,
     may_override_consent,
-    may_record_consent,
     may_sign_off_closure,
     may_use_caseload,
     may_work_on,
@@ -205,6 +204,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         }
         return render(request, "casework/case_team_view.html", context)
     data = case_page_data(case)
+    can_lead = may_lead(user, case)
     amendable = notes_amendable_by(
         user, case, [e["note"] for e in data["timeline"] if "note" in e]
     )
@@ -224,10 +224,13 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             "case": case,
             **case_heading(user, case),
             "can_work": may_work_on(user, case),
-            "can_lead": may_lead(user, case),
+            "can_lead": can_lead,
             "may_sign_off": may_sign_off_closure(user, case),
-            "can_record_consent": may_record_consent(user, case),
-            "can_override_consent": may_override_consent(user, case),
+            # The same rule as leading (``may_record_consent``), read once.
+            "can_record_consent": can_lead,
+            # Offered only while a withdrawal closes partners' access.
+            "can_override_consent": bool(data["sharing_withdrawals"])
+            and may_override_consent(user, case),
             "progress": case_progress(case, people=data["people"]),
             "note_kinds": NoteKind.choices,
             "note_refused": _note_refused(request),
