@@ -137,8 +137,8 @@ def test_the_generic_list_knows_djangos_words() -> None:
 @pytest.fixture
 def kwargs_for() -> dict[str, Any]:
     case: Any = CaseFactory()
-    child = PersonFactory(family=case.family, role="child", given_name="Ayesha")
-    adult = PersonFactory(
+    child: Any = PersonFactory(family=case.family, role="child", given_name="Ayesha")
+    adult: Any = PersonFactory(
         family=case.family, role="adult", given_name="Sara", relationship="mother"
     )
     outcome = PlanOutcome.objects.create(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 import pytest
 from django.contrib.admin.models import LogEntry
@@ -150,10 +151,10 @@ def test_who_may_give_consent_by_age():
 
 
 def _allocated_form(given_by: str):
-    manager = UserFactory(role=Role.LOCALITY_MANAGER, localities=["erdington"])
-    lead = UserFactory(role=Role.PRACTITIONER, localities=["erdington"])
+    manager: Any = UserFactory(role=Role.LOCALITY_MANAGER, localities=["erdington"])
+    lead: Any = UserFactory(role=Role.PRACTITIONER, localities=["erdington"])
     agreed_at = timezone.now() - dt.timedelta(days=3)
-    form = FormFactory(consent_given_by=given_by, consent_recorded_at=agreed_at)
+    form: Any = FormFactory(consent_given_by=given_by, consent_recorded_at=agreed_at)
     for position, (role, given, born, relationship) in enumerate(
         [
             ("child", "Ayesha", born_years_ago(8), ""),
