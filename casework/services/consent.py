@@ -75,26 +75,25 @@ def _logged(actor: User | None, rows: Iterable[PersonConsent]) -> None:
         change_record(actor=actor, obj=row, before=None, after=fields_of(row))
 
 
-def consents_carry_from_form(
+def consent_rows_from_form(
     *,
     case: Case,
     form: FamilyConnectForm,
-    person_ids: Iterable[int],
+    people: Iterable[Person],
     actor: User | None,
     at: datetime,
 ) -> list[PersonConsent]:
-    """Record, for each person the allocated form names, the consent the form
-    gave to the request for early help and to sharing information, as given by
-    the person the form says agreed, on the day it was recorded. Preconditions:
-    inside the allocation's transaction with the form locked and the case open
-    (or joined). A form without consent (a consultation) carries none."""
+    """The consent rows (unsaved) an allocated form carries to the people it
+    names on its case: its consent to the request for early help and to
+    sharing information, as given by the person the form says agreed
+    (``_carried_giver``), on the day it was recorded. None for a form without
+    consent (a consultation). The records import batches the same rows."""
     if not form.consent:
         return []
     agreed = (form.consent_given_by or form.contact_name or "").strip()
     day = local_date(form.consent_recorded_at or form.received_at or at)
-    people = Person.objects.filter(pk__in=list(person_ids)).order_by("pk")
     rows = []
-    for person in people:
+    for person in sorted(people, key=lambda p: p.pk):
         giver = _carried_giver(person, agreed, day)
         if giver is None:
             continue
@@ -112,6 +111,28 @@ def consents_carry_from_form(
                     recorded_at=at,
                 )
             )
+    return rows
+
+
+def consents_carry_from_form(
+    *,
+    case: Case,
+    form: FamilyConnectForm,
+    person_ids: Iterable[int],
+    actor: User | None,
+    at: datetime,
+) -> list[PersonConsent]:
+    """Record the consent an allocated form gives for each person it names
+    (``consent_rows_from_form``), with the case's event and the change log.
+    Preconditions: inside the allocation's transaction with the form locked
+    and the case open (or joined)."""
+    rows = consent_rows_from_form(
+        case=case,
+        form=form,
+        people=Person.objects.filter(pk__in=list(person_ids)),
+        actor=actor,
+        at=at,
+    )
     if not rows:
         return []
     created = PersonConsent.objects.bulk_create(rows)
