@@ -626,3 +626,25 @@ def test_the_case_page_reads_consent_in_a_fixed_number_of_queries(client, scene)
         case_id=case.pk, actor=scene["manager"], withdrawal_id=withdrawal.pk, reason="r"
     )
     assert queries() == many
+
+
+def test_a_persons_consent_is_in_their_subject_access_export(scene):
+    from privacy.selectors import subject_access_export
+
+    _help, sharing = record(scene, scene["child"])
+    withdraw(scene, sharing)
+    (case,) = subject_access_export(scene["child"])["cases"]
+    assert [
+        (c["purpose"], c["given_by"], c["withdrawal"] and c["withdrawal"]["details"])
+        for c in case["consent"]
+    ] == [
+        ("The request for early help", "A parent or carer", None),
+        (
+            "Sharing information with named agencies",
+            "A parent or carer",
+            "Does not want the school told any more.",
+        ),
+    ]
+    # Another person's consent is not theirs.
+    (mothers_case,) = subject_access_export(scene["mother"])["cases"]
+    assert mothers_case["consent"] == []
