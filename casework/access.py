@@ -4,6 +4,9 @@ Practitioners see the cases they lead or are team members of, in their
 localities; locality managers every case in their localities; requesters the
 cases whose team they are on (the plan view only, built with the plan);
 auditors (and moderators) the cases of their open audit rounds, read-only.
+Partners lose a case the moment the family's consent to share information
+with them is withdrawn (``selectors.consent.sharing_withdrawn``), unless a
+manager has overridden the withdrawal for safeguarding.
 Everyone else sees none. Team membership and audit assignments are object-level
 grants (``casework.grants``), read here in SQL. Out of scope answers 404, the
 same as a case that does not exist.
@@ -21,6 +24,7 @@ from accounts.models import User
 from accounts.roles import Role
 from casework.grants import VIEW, WORK, granted, has_case_grant
 from casework.models import Case, CaseDocument, CaseNote, CasePDF, CasePDFKind
+from casework.selectors.consent import sharing_withdrawn
 from families.models import Person
 
 
@@ -37,7 +41,9 @@ def case_queryset_for_user(user: Viewer) -> QuerySet[Case]:
             locality_id__in=localities
         )
     if user.role == Role.REQUESTER:
-        return cases.filter(on_team)
+        # A family's withdrawal of consent to share information closes the
+        # partners' view at once, unless a manager overrode it for safeguarding.
+        return cases.filter(on_team).filter(~sharing_withdrawn())
     if user.role == Role.AUDITOR:
         # Granted on assignment, revoked when the round closes (``audits``).
         return cases.filter(on_team)
@@ -125,6 +131,18 @@ def may_lead(user: Viewer, case: Case) -> bool:
     if user.role == Role.LOCALITY_MANAGER:
         return manages_locality(user, case.locality_id)
     return user.role == Role.PRACTITIONER and case.lead_practitioner_id == user.pk
+
+
+def may_record_consent(user: Viewer, case: Case) -> bool:
+    """Who records a person's consent and its withdrawal on a case: its lead
+    practitioner or a manager of its locality (``may_lead``)."""
+    return may_lead(user, case)
+
+
+def may_override_consent(user: Viewer, case: Case) -> bool:
+    """A manager of the case's locality decides that partners keep access
+    despite a withdrawal of information-sharing consent."""
+    return active_user(user) and manages_locality(user, case.locality_id)
 
 
 def may_use_caseload(user: Viewer) -> bool:

@@ -45,6 +45,9 @@ class Kind(models.TextChoices):
     DOCUMENT_DOWNLOADED = "document_downloaded", "Document downloaded"
     CONTACT_ADDED = "contact_added", "Professional contact added"
     CONTACT_EDITED = "contact_edited", "Professional contact changed"
+    CONSENT_RECORDED = "consent_recorded", "Consent recorded"
+    CONSENT_WITHDRAWN = "consent_withdrawn", "Consent withdrawn"
+    CONSENT_OVERRIDDEN = "consent_overridden", "Consent withdrawal overridden"
 
 
 def _row(
@@ -341,4 +344,56 @@ def contact_edited(
         actor=actor,
         at=at,
         data={"contact": contact_id, "changes": changes},
+    )
+
+
+def consent_recorded(
+    case: Case | int,
+    *,
+    actor: User | None,
+    at: datetime,
+    consent_ids: Iterable[int],
+    form: FamilyConnectForm | None = None,
+) -> CaseEvent:
+    """Consent recorded for people on the case: on its page, or carried from
+    the Family Connect Form ``form`` when it was allocated."""
+    data: dict[str, Any] = {"consents": list(consent_ids)}
+    if form is not None:
+        data["form"] = form.reference
+    return _row(case, Kind.CONSENT_RECORDED, actor=actor, at=at, data=data)
+
+
+def consent_withdrawn(
+    case: Case | int,
+    *,
+    actor: User | None,
+    at: datetime,
+    consent_id: int,
+    withdrawal_id: int,
+) -> CaseEvent:
+    """A person's consent withdrawn (the withdrawal row says who and when)."""
+    return _row(
+        case,
+        Kind.CONSENT_WITHDRAWN,
+        actor=actor,
+        at=at,
+        data={"consent": consent_id, "withdrawal": withdrawal_id},
+    )
+
+
+def consent_overridden(
+    case: Case | int,
+    *,
+    actor: User | None,
+    at: datetime,
+    withdrawal_id: int,
+    override_id: int,
+) -> CaseEvent:
+    """A manager kept partners' access despite a withdrawal, with a reason."""
+    return _row(
+        case,
+        Kind.CONSENT_OVERRIDDEN,
+        actor=actor,
+        at=at,
+        data={"withdrawal": withdrawal_id, "override": override_id},
     )

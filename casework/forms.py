@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import dateformat
 
 from casework.models import (
     Answer,
@@ -12,8 +13,12 @@ from casework.models import (
     CaseContact,
     CaseNote,
     ClosureReason,
+    ConsentGiver,
+    ConsentPurpose,
+    ConsentWithdrawal,
     ContactKind,
     DocumentType,
+    PersonConsent,
     PlanAction,
     WheelDomain,
 )
@@ -21,13 +26,18 @@ from casework.selectors.plan import plan_community_services
 from casework.services.assessment import AssessmentInput
 from casework.services.cases import note_amendment_problems
 from casework.services.closure import OPEN_ACTIONS_UNCHECKED, ClosureInput
+from casework.services.consent import (
+    consent_problems,
+    override_problems,
+    withdrawal_problems,
+)
 from casework.services.contacts import ContactInput, contact_problems
 from casework.services.people import PersonInput
 from casework.services.plan import due_date_problem
 from casework.services.reviews import ReviewInput, review_date_problems
 from casework.wording import SCALING_MISSING, domain_missing, person_missing
 from core.codes import Ethnicity, MemberRole, Relationship, Sex
-from core.forms import DateField, GovukFormMixin
+from core.forms import DateField, GovukFormMixin, needed_for
 from core.uploads import MAX_BYTES
 from families.models import Person
 
@@ -858,3 +868,237 @@ class DocumentUploadForm(GovukFormMixin, forms.Form):
         help_text="A PDF, PNG, JPEG, Word (.docx) or text file, smaller than 20 MB.",
         error_messages={"required": "Select a file to upload"},
     )
+
+
+# --- Consent ------------------------------------------------------------------
+
+GIVER_HINTS = {
+    ConsentGiver.SELF: "An adult, for themself.",
+    ConsentGiver.PARENT_CARER: "Always, for a child under 13.",
+    ConsentGiver.COMPETENT_YOUNG_PERSON: (
+        "A young person aged 13 to 17, who understands what they are agreeing to."
+    ),
+}
+
+
+def consent_label(consent: PersonConsent) -> str:
+    person = consent.person
+    return (
+        f"{person.given_name} {person.family_name}: "
+        f"{consent.get_purpose_display().lower()}"
+    )
+
+
+def _person_name(person: Person) -> str:
+    return f"{person.given_name} {person.family_name}"
+
+
+def _add_problems(form: forms.Form, problems: list[tuple[str | None, str]]) -> None:
+    """Each problem against its field, unless the field's own check said it."""
+    for field, message in problems:
+        if field not in form.errors:
+            form.add_error(field, message)
+
+
+def _pk(value: Any) -> int:
+    """A chosen option's id (0, which is nobody's, when there is none)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+class ConsentForm(GovukFormMixin, forms.Form):
+    """A person's consent to early help, to sharing information, or both."""
+
+    person = forms.ChoiceField(
+        label="Whose consent is it?",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select whose consent this is",
+            "invalid_choice": "Select whose consent this is",
+        },
+    )
+    purposes = forms.MultipleChoiceField(
+        label="What did they consent to?",
+        help_text="Select all that apply.",
+        choices=ConsentPurpose.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Select what they consented to",
+            "invalid_choice": "Select what they consented to",
+        },
+    )
+    agencies = needed_for(
+        forms.CharField(
+            label="Which agencies may information be shared with?",
+            help_text="For example, the school, the health visitor and housing.",
+            max_length=500,
+            required=False,
+            error_messages={
+                "max_length": "The agencies must be 500 characters or fewer"
+            },
+        ),
+        "if sharing information",
+    )
+    given_by = forms.ChoiceField(
+        label="Who gave consent?",
+        choices=ConsentGiver.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select who gave consent",
+            "invalid_choice": "Select who gave consent",
+        },
+    )
+    given_by_name = needed_for(
+        forms.CharField(
+            label="Name of the parent or carer",
+            max_length=200,
+            required=False,
+            error_messages={"max_length": "The name must be 200 characters or fewer"},
+        ),
+        "if a parent or carer",
+    )
+    given_on = DateField(
+        label="Date consent was given",
+        help_text="For example, 27 3 2026",
+        error_messages={"required": "Enter the date consent was given"},
+    )
+
+    def __init__(self, *args: Any, people: list[Person], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.people = {p.pk: p for p in people}
+        field: Any = self.fields["person"]
+        field.choices = [(str(p.pk), _person_name(p)) for p in people]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _add_problems(
+            self,
+            consent_problems(
+                person=self.people.get(_pk(data.get("person"))),
+                purposes=list(data.get("purposes") or []),
+                agencies=(data.get("agencies") or "").strip(),
+                given_by=data.get("given_by") or "",
+                given_by_name=(data.get("given_by_name") or "").strip(),
+                given_on=data.get("given_on"),
+            ),
+        )
+        return data
+
+
+class ConsentWithdrawalForm(GovukFormMixin, forms.Form):
+    """The withdrawal of a consent that stands: whose, by whom, when."""
+
+    consent = forms.ChoiceField(
+        label="Which consent was withdrawn?",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the consent that was withdrawn",
+            "invalid_choice": "Select the consent that was withdrawn",
+        },
+    )
+    withdrawn_by = forms.ChoiceField(
+        label="Who withdrew it?",
+        choices=ConsentGiver.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select who withdrew consent",
+            "invalid_choice": "Select who withdrew consent",
+        },
+    )
+    withdrawn_by_name = needed_for(
+        forms.CharField(
+            label="Name of the parent or carer",
+            max_length=200,
+            required=False,
+            error_messages={"max_length": "The name must be 200 characters or fewer"},
+        ),
+        "if a parent or carer",
+    )
+    withdrawn_on = DateField(
+        label="Date consent was withdrawn",
+        help_text="For example, 27 3 2026",
+        error_messages={"required": "Enter the date consent was withdrawn"},
+    )
+    details = forms.CharField(
+        label="What they said",
+        help_text="For example, which agencies they no longer want told, and why.",
+        widget=forms.Textarea({"rows": 3}),
+        max_length=5000,
+        required=False,
+        error_messages={
+            "max_length": "What they said must be 5,000 characters or fewer"
+        },
+    )
+
+    def __init__(
+        self, *args: Any, consents: list[PersonConsent], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.consents = {c.pk: c for c in consents}
+        field: Any = self.fields["consent"]
+        field.choices = [(str(c.pk), consent_label(c)) for c in consents]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _add_problems(
+            self,
+            withdrawal_problems(
+                consent=self.consents.get(_pk(data.get("consent"))),
+                withdrawn_by=data.get("withdrawn_by") or "",
+                withdrawn_by_name=(data.get("withdrawn_by_name") or "").strip(),
+                withdrawn_on=data.get("withdrawn_on"),
+            ),
+        )
+        return data
+
+
+class ConsentOverrideForm(GovukFormMixin, forms.Form):
+    """A manager keeps partners' access despite a withdrawal of sharing."""
+
+    withdrawal = forms.ChoiceField(
+        label="Which withdrawal are you overriding?",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the withdrawal to override",
+            "invalid_choice": "Select the withdrawal to override",
+        },
+    )
+    reason = forms.CharField(
+        label="Why must partners keep access?",
+        help_text="The safeguarding reason. The data protection officer reviews "
+        "every override.",
+        widget=forms.Textarea({"rows": 4}),
+        max_length=5000,
+        error_messages={
+            "required": "Enter the safeguarding reason partners must keep access",
+            "max_length": "The reason must be 5,000 characters or fewer",
+        },
+    )
+
+    def __init__(
+        self, *args: Any, withdrawals: list[ConsentWithdrawal], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.withdrawals = {w.pk: w for w in withdrawals}
+        field: Any = self.fields["withdrawal"]
+        field.choices = [
+            (
+                str(w.pk),
+                f"{consent_label(w.consent)}, withdrawn "
+                f"{dateformat.format(w.withdrawn_on, 'j F Y')}",
+            )
+            for w in withdrawals
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _add_problems(
+            self,
+            override_problems(
+                withdrawal=self.withdrawals.get(_pk(data.get("withdrawal"))),
+                reason=(data.get("reason") or "").strip(),
+            ),
+        )
+        return data

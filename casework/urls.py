@@ -5,6 +5,7 @@ from casework.views import (
     case_pdfs,
     cases,
     closure,
+    consent,
     contacts,
     dashboard,
     documents,
@@ -48,6 +49,21 @@ urlpatterns = [
         name="plan_action_edit",
     ),
     path("<int:case_id>/reviews/", reviews.reviews, name="reviews"),
+    path(
+        "<int:case_id>/consent/",
+        consent.consent_record_view,
+        name="consent_record",
+    ),
+    path(
+        "<int:case_id>/consent/withdraw/",
+        consent.consent_withdraw_view,
+        name="consent_withdraw",
+    ),
+    path(
+        "<int:case_id>/consent/override/",
+        consent.consent_override_view,
+        name="consent_override",
+    ),
     # Ask for Our Family Plan or the case summary as a PDF (POST), follow the
     # job, download the PDF.
     path(

@@ -19,9 +19,11 @@ from casework.models import (
     Case,
     CaseClosure,
     ClosurePerson,
+    PersonConsent,
     SocialCareReferral,
     WheelDomain,
 )
+from casework.selectors.consent import withdrawal_of
 from core.models import AccessLog
 from core.periods import Month
 from families.models import FORMER_LABELS, Person
@@ -91,6 +93,7 @@ def _person_cases(person: Person) -> QuerySet[Case]:
         | Q(reviews__people__person=person)
         | Q(closure__people__person=person)
         | Q(social_care_referrals__person=person)
+        | Q(consents__person=person)
     )
     if person.family_id is not None:
         naming |= Q(family_id=person.family_id)
@@ -210,6 +213,26 @@ def _case_export(case: Case, person: Person) -> dict[str, Any]:
                 for row in ClosurePerson.objects.filter(closure=closure, person=person)
             ],
         },
+        "consent": [
+            {
+                "purpose": consent.get_purpose_display(),
+                "agencies": consent.agencies,
+                "given_by": consent.get_given_by_display(),
+                "given_by_name": consent.given_by_name,
+                "given_on": _when(consent.given_on),
+                "withdrawal": None
+                if (withdrawal := withdrawal_of(consent)) is None
+                else {
+                    "withdrawn_by": withdrawal.get_withdrawn_by_display(),
+                    "withdrawn_by_name": withdrawal.withdrawn_by_name,
+                    "withdrawn_on": _when(withdrawal.withdrawn_on),
+                    "details": withdrawal.details,
+                },
+            }
+            for consent in PersonConsent.objects.filter(case=case, person=person)
+            .select_related("withdrawal")
+            .order_by("recorded_at", "pk")
+        ],
         "audits": [
             {
                 "type": audit.get_type_display(),

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.navigation import breadcrumbs
+from casework.selectors.consent import consent_overrides_in
 from core import clock
 from core.access_log import access_log_record, access_log_record_many
 from core.forms import GovukFormMixin, MonthField, months_back
@@ -261,7 +262,9 @@ class AnomalyMonthForm(GovukFormMixin, forms.Form):
 @scoped(may_answer_for_records)
 def anomalies_view(request: HttpRequest) -> HttpResponse:
     """Links of forms to households of another locality, month by month, each
-    with its manager's reason and how many such links they made that month."""
+    with its manager's reason and how many such links they made that month;
+    and the month's overrides of withdrawn consent to share information, each
+    with the manager's reason."""
     if not may_answer_for_records(request.user):
         raise Http404
     this_month = Month.of(clock.now())
@@ -271,10 +274,14 @@ def anomalies_view(request: HttpRequest) -> HttpResponse:
     )
     month = form.cleaned_data["month"] if form.is_valid() else this_month
     rows = cross_locality_links(month)
+    overrides = consent_overrides_in(month)
     # The reasons may describe a family: reading them is a read of its record.
     access_log_record_many(
         user=request.user,
-        objs=[("families.family", row.link.family_id) for row in rows],
+        objs=[
+            *[("families.family", row.link.family_id) for row in rows],
+            *[("casework.case", o.withdrawal.consent.case_id) for o in overrides],
+        ],
         request=request,
     )
     return render(
@@ -284,6 +291,7 @@ def anomalies_view(request: HttpRequest) -> HttpResponse:
             "form": form,
             "month": month,
             "rows": rows,
+            "overrides": overrides,
             "breadcrumbs": breadcrumbs(request.user, ("Privacy", "privacy:who_viewed")),
         },
     )

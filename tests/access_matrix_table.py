@@ -127,6 +127,13 @@ MATRIX: dict[str, dict[str, int]] = {
     "cases/<int:case_id>/closure/": row(GONE, anonymous=SIGN_IN),
     # The closure's sign-off page: managers of the case's locality only.
     "cases/<int:case_id>/closure/sign-off/": row(NF, anonymous=SIGN_IN, manager=OK),
+    # Consent and its withdrawal are recorded by the lead or a manager of the
+    # locality; only a manager keeps partners' access despite a withdrawal.
+    "cases/<int:case_id>/consent/": row(NF, anonymous=SIGN_IN, lead=OK, manager=OK),
+    "cases/<int:case_id>/consent/override/": row(NF, anonymous=SIGN_IN, manager=OK),
+    "cases/<int:case_id>/consent/withdraw/": row(
+        NF, anonymous=SIGN_IN, lead=OK, manager=OK
+    ),
     # The professionals around the family: the lead and the locality's
     # managers add and correct them (everyone who sees the case sees them).
     "cases/<int:case_id>/contacts/<int:contact_id>/": row(
@@ -306,6 +313,15 @@ CITYWIDE = {
     ("privacy/subject-access/<int:person_id>/export.json", "data_protection"),
     ("privacy/subject-access/pdf/<int:job_id>/", "data_protection"),
     ("privacy/subject-access/pdf/<int:job_id>/download/", "data_protection"),
+}
+# The answers that change when the family of the Erdington case withdraws its
+# consent to share information (every other answer stays as above): partners
+# on the team lose the case on every page and in the API at once. A manager's
+# override of the withdrawal gives the matrix above back.
+WITHDRAWN_SHARING: dict[str, dict[str, int]] = {
+    "api/v1/cases/<int:case_id>/": {"requester": NF},
+    "cases/<int:case_id>/": {"requester": NF},
+    "cases/<int:case_id>/plan/": {"requester": NF},
 }
 # Query strings some routes need to answer at all.
 QUERIES = {

@@ -27,6 +27,11 @@ from django.utils import timezone
 from accounts.roles import Role
 from audits.models import AuditAction, AuditReport
 from casework.models import CaseContact, CaseNote, CasePDF, PlanAction, PlanOutcome
+from casework.services.consent import (
+    consent_override_record,
+    consent_record,
+    consent_withdraw,
+)
 from casework.services.documents import case_document_upload
 from core.pdf import render_pdf_from_html
 from core.view_access import access_of
@@ -41,6 +46,7 @@ from tests.access_matrix_table import (
     OK,
     QUERIES,
     ROLES,
+    WITHDRAWN_SHARING,
 )
 from tests.audits.factories import make_round
 from tests.factories import (
@@ -331,9 +337,9 @@ def body_text(response) -> str:
     return raw.decode("utf-8", "replace")
 
 
-def answers(client, users, sides, who):
+def answers(client, users, sides, who, *, signed_in=False):
     user = users.get(who)
-    if user is not None:
+    if user is not None and not signed_in:
         sign_in_as(client, user)
     out = {}
     for route, _cb in url_patterns():
@@ -350,11 +356,20 @@ def answers(client, users, sides, who):
 @pytest.mark.parametrize("who", ROLES)
 def test_the_access_matrix(client, world, who):
     users, sides = world
+    wrong = _wrong_answers(client, users, sides, who)
+    assert wrong == [], "\n".join(map(str, wrong))
+
+
+def _wrong_answers(client, users, sides, who, changed=None, *, signed_in=False):
+    """Every answer that is not the matrix's (with ``changed``: route → role
+    → the answer that replaces the matrix's for the Erdington records)."""
     wrong = []
     declared = {route: access_of(cb) for route, cb in url_patterns()}
-    found = answers(client, users, sides, who)
+    found = answers(client, users, sides, who, signed_in=signed_in)
     for (route, side), (status, text, cache) in found.items():
         expected = MATRIX[route][who]
+        if side == "a" and who in (changed or {}).get(route, {}):
+            expected = (changed or {})[route][who]
         if (
             side == "b"
             and set(ARG.findall(route)) & SCOPED_ARGS
@@ -375,6 +390,51 @@ def test_the_access_matrix(client, world, who):
             and "no-store" not in cache
         ):
             wrong.append((route, side, "may be cached", cache))
+    return wrong
+
+
+# The roles whose answers a withdrawal of consent may touch: partners on the
+# team lose the case; its workers and auditors keep it.
+CONSENT_ROLES = ["requester", "lead", "manager", "auditor"]
+
+
+@pytest.mark.parametrize("who", CONSENT_ROLES)
+def test_a_withdrawn_consent_closes_partners_access_and_an_override_restores_it(
+    client, world, who
+):
+    users, sides = world
+    case = sides["a"]["case"]
+    child = sides["a"]["person"]
+    lead, manager = users["lead"], users["manager"]
+    (sharing,) = consent_record(
+        case_id=case.pk,
+        actor=lead,
+        person_id=child.pk,
+        purposes=["information_sharing"],
+        agencies="Erdington Primary",
+        given_by="parent_carer",
+        given_by_name="A parent",
+        given_on=dt.date(2026, 5, 10),
+    )
+    withdrawal = consent_withdraw(
+        case_id=case.pk,
+        actor=lead,
+        consent_id=sharing.pk,
+        withdrawn_by="parent_carer",
+        withdrawn_by_name="A parent",
+        withdrawn_on=dt.date(2026, 5, 11),
+        details="",
+    )
+    wrong = _wrong_answers(client, users, sides, who, changed=WITHDRAWN_SHARING)
+    assert wrong == [], "\n".join(map(str, wrong))
+    consent_override_record(
+        case_id=case.pk,
+        actor=manager,
+        withdrawal_id=withdrawal.pk,
+        reason="Safeguarding: the school stays in the plan.",
+    )
+    # The same session: the override takes effect at once.
+    wrong = _wrong_answers(client, users, sides, who, signed_in=True)
     assert wrong == [], "\n".join(map(str, wrong))
 
 

@@ -23,7 +23,15 @@ from django.forms import models as model_forms
 from django.template import Context, Template
 from django.test import RequestFactory
 
-from casework.models import CaseNote, NoteKind, PlanAction, PlanOutcome, WheelDomain
+from casework.models import (
+    CaseNote,
+    ConsentWithdrawal,
+    NoteKind,
+    PersonConsent,
+    PlanAction,
+    PlanOutcome,
+    WheelDomain,
+)
 from core.forms import GovukFormMixin
 from core.periods import Month
 from localities.models import Locality
@@ -129,8 +137,8 @@ def test_the_generic_list_knows_djangos_words() -> None:
 @pytest.fixture
 def kwargs_for() -> dict[str, Any]:
     case: Any = CaseFactory()
-    child = PersonFactory(family=case.family, role="child", given_name="Ayesha")
-    adult = PersonFactory(
+    child: Any = PersonFactory(family=case.family, role="child", given_name="Ayesha")
+    adult: Any = PersonFactory(
         family=case.family, role="adult", given_name="Sara", relationship="mother"
     )
     outcome = PlanOutcome.objects.create(
@@ -153,6 +161,34 @@ def kwargs_for() -> dict[str, Any]:
         happened_at=case.opened_at,
         author=case.lead_practitioner,
     )
+    consent = PersonConsent.objects.create(
+        case=case,
+        person=child,
+        purpose="information_sharing",
+        agencies="School",
+        given_by="parent_carer",
+        given_by_name="Sara",
+        given_on=dt.date(2026, 5, 1),
+        recorded_by=case.lead_practitioner,
+        recorded_at=case.opened_at,
+    )
+    standing = PersonConsent.objects.create(
+        case=case,
+        person=adult,
+        purpose="early_help",
+        given_by="self",
+        given_on=dt.date(2026, 5, 1),
+        recorded_by=case.lead_practitioner,
+        recorded_at=case.opened_at,
+    )
+    withdrawal = ConsentWithdrawal.objects.create(
+        consent=consent,
+        withdrawn_by="parent_carer",
+        withdrawn_by_name="Sara",
+        withdrawn_on=dt.date(2026, 5, 2),
+        recorded_by=case.lead_practitioner,
+        recorded_at=case.opened_at,
+    )
     practitioner = SimpleNamespace(
         pk=case.lead_practitioner.pk,
         display_name="Pat Lead",
@@ -171,6 +207,8 @@ def kwargs_for() -> dict[str, Any]:
         "locality": Locality.objects.get(slug="erdington"),
         "localities": [("erdington", "Erdington")],
         "this_month": Month.of(dt.date(2026, 5, 1)),
+        "consents": [standing],
+        "withdrawals": [withdrawal],
     }
 
 
@@ -236,6 +274,9 @@ def test_the_walk_finds_the_staff_forms() -> None:
         "casework.forms.AssessmentForm",
         "casework.forms.ActionEditForm",
         "casework.forms.NoteAmendForm",
+        "casework.forms.ConsentForm",
+        "casework.forms.ConsentWithdrawalForm",
+        "casework.forms.ConsentOverrideForm",
         "casework.forms.ContactForm",
         "casework.forms.ClosureForm",
         "casework.forms.ReviewForm",

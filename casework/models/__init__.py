@@ -23,6 +23,13 @@ from casework.models.cases import (
     NoteAmendment,
     NoteKind,
 )
+from casework.models.consent import (
+    ConsentGiver,
+    ConsentOverride,
+    ConsentPurpose,
+    ConsentWithdrawal,
+    PersonConsent,
+)
 from casework.models.contacts import CaseContact, ContactKind
 from casework.models.documents import (
     CaseDocument,
@@ -78,6 +85,11 @@ __all__ = [
     "PlanOutcome",
     "ActionStatus",
     "PlanAction",
+    "ConsentPurpose",
+    "ConsentGiver",
+    "PersonConsent",
+    "ConsentWithdrawal",
+    "ConsentOverride",
     "Review",
     "ReviewPerson",
     "StepUpOutcome",

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import models
 from django.db.models import (
     DateField,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -33,9 +34,18 @@ from casework.models import (
     CasePerson,
     CaseStatus,
     NoteAmendment,
+    PersonConsent,
     PlanAction,
     PlanOutcome,
     WheelDomain,
+)
+from casework.selectors.consent import (
+    case_consents,
+    consent_description,
+    consent_summary,
+    overridable,
+    override_of,
+    withdrawal_of,
 )
 from core.periods import LONDON
 from families.models import Person
@@ -62,6 +72,23 @@ def household_not_on_case(case: Case) -> QuerySet[Person]:
         Person.objects.filter(family_id=case.family_id)
         .exclude(case_places__case_id=case.pk)
         .order_by(*PEOPLE_ORDER)
+    )
+
+
+def people_and_household_others(case: Case) -> tuple[list[Person], list[Person]]:
+    """The people on the case (``people_on_case``) and the household's people
+    who are not (``household_not_on_case``), in one query."""
+    on_case = CasePerson.objects.filter(case_id=case.pk)
+    rows = list(
+        Person.objects.filter(
+            Q(family_id=case.family_id) | Q(pk__in=on_case.values("person_id"))
+        )
+        .annotate(on_case=Exists(on_case.filter(person_id=OuterRef("pk"))))
+        .order_by(*PEOPLE_ORDER)
+    )
+    return (
+        [p for p in rows if p.on_case],
+        [p for p in rows if not p.on_case and p.family_id == case.family_id],
     )
 
 
@@ -188,26 +215,37 @@ def case_page_data(case: Case, *, show: frozenset[str] = frozenset()) -> dict[st
     filtered by ``show`` (``selectors.timeline.SHOWS``)."""
     from casework.selectors.contacts import case_contacts
 
+    people, household_others = people_and_household_others(case)
+    consents = case_consents(case.pk)
     return {
         "contacts": list(case_contacts(case.pk)),
-        "people": list(people_on_case(case.pk)),
-        "household_others": list(household_not_on_case(case)),
+        "people": people,
+        "consents": consent_summary(people, consents),
+        # Each withdrawal of sharing that closes partners' access now.
+        "sharing_withdrawals": overridable(consents),
+        "household_others": household_others,
         "team": case_team(case),
         "forms": list(
             case.forms.order_by("received_at").only(
                 "reference", "received_at", "status", "route"
             )
         ),
-        "timeline": case_timeline(case, show=show),
+        "timeline": case_timeline(case, show=show, consents=consents),
+        # Shown on a closed case only.
         "closure": CaseClosure.objects.filter(case=case)
         .select_related("signed_off_by")
-        .first(),
+        .first()
+        if case.status == CaseStatus.CLOSED
+        else None,
         "assessment_due": case.opened_at + ASSESSMENT_TARGET,
     }
 
 
 def case_timeline(
-    case: Case, *, show: frozenset[str] = frozenset()
+    case: Case,
+    *,
+    show: frozenset[str] = frozenset(),
+    consents: list[PersonConsent] | None = None,
 ) -> list[dict[str, Any]]:
     """Notes and events in one list, newest first, in a fixed number of
     queries. A corrected outcome or action says what changed, from what to
@@ -216,7 +254,9 @@ def case_timeline(
     read as sentences (``selectors.timeline``).
 
     ``show`` keeps only some entries (any of ``significant``, ``notes``,
-    ``events``; none keeps all), filtered in the database."""
+    ``events``; none keeps all), filtered in the database. Consent recorded,
+    withdrawn or overridden says whose, to what and by whom (from
+    ``consents``, the case's, read once)."""
     from casework.selectors.timeline import (
         SIGNIFICANT_KINDS,
         contact_descriptions,
@@ -251,6 +291,11 @@ def case_timeline(
         **_edit_descriptions(events, notes),
         **contact_descriptions(events),
     }
+    describe.update(
+        _consent_descriptions(
+            events, case_consents(case.pk) if consents is None else consents
+        )
+    )
     sentences = step_up_sentences(case, events)
     entries: list[dict[str, Any]] = [
         {
@@ -289,6 +334,58 @@ def _document_text(event: Any) -> str:
     if "document" in event.data and event.data.get("title"):
         return f"“{event.data['title']}”"
     return ""
+
+
+def _consent_descriptions(
+    events: list[Any], consents: list[PersonConsent]
+) -> dict[int, tuple[str, list[str]]]:
+    """For each consent event: what was recorded, one line a consent."""
+    from casework.events import Kind
+
+    by_pk = {c.pk: c for c in consents}
+    withdrawals = {
+        w.pk: (c, w) for c in consents if (w := withdrawal_of(c)) is not None
+    }
+    out: dict[int, tuple[str, list[str]]] = {}
+    for e in events:
+        if e.kind == Kind.CONSENT_RECORDED:
+            lines = [
+                f"{consent_description(by_pk[pk])}, "
+                f"{dateformat.format(by_pk[pk].given_on, 'j F Y')}"
+                for pk in e.data.get("consents", [])
+                if pk in by_pk
+            ]
+            form = e.data.get("form")
+            out[e.pk] = (f"From Family Connect Form {form}" if form else "", lines)
+        elif e.kind in (Kind.CONSENT_WITHDRAWN, Kind.CONSENT_OVERRIDDEN):
+            found = withdrawals.get(e.data.get("withdrawal"))
+            if found is None:
+                continue
+            consent, withdrawal = found
+            person = consent.person
+            whose = (
+                f"{person.given_name} {person.family_name}: "
+                f"{consent.get_purpose_display().lower()}"
+            )
+            if e.kind == Kind.CONSENT_WITHDRAWN:
+                by = withdrawal.get_withdrawn_by_display().lower()
+                if withdrawal.withdrawn_by_name:
+                    by = f"{by}, {withdrawal.withdrawn_by_name}"
+                text = (
+                    f"{whose}, withdrawn by {by}, "
+                    f"{dateformat.format(withdrawal.withdrawn_on, 'j F Y')}"
+                )
+                if withdrawal.details:
+                    text = f"{text}\n{withdrawal.details}"
+                out[e.pk] = (text, [])
+            else:
+                override = override_of(withdrawal)
+                reason = override.reason if override is not None else ""
+                out[e.pk] = (
+                    f"Partners keep access despite the withdrawal ({whose}): {reason}",
+                    [],
+                )
+    return out
 
 
 _EDIT_FIELDS = {

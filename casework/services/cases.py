@@ -20,6 +20,7 @@ from casework.models import (
     NoteAmendment,
     NoteKind,
 )
+from casework.services.consent import consents_carry_from_form
 from core import clock
 from core.change_log import change_record
 from core.errors import InvalidInput, Problem, refuse_if_any
@@ -54,6 +55,7 @@ def case_open_for_form(
                 form.family = joined.family  # the household of the case it joins
             _family, members = family_and_people_for_form(form)
             _people_join(joined, members, actor, at, form, CasePersonSource.LATER_FORM)
+            _consent_carry(joined, members, actor, at, form)
             return joined, False
     known = household_of_form(form)
     family, members = family_and_people_for_form(form)
@@ -69,7 +71,26 @@ def case_open_for_form(
     team_member_create(case=case, user=lead_practitioner, added_by=actor, is_lead=True)
     _people_join(case, members, actor, at, form, CasePersonSource.OPENING_FORM)
     events.opened(case, actor=actor, at=at, form=form).save()
+    _consent_carry(case, members, actor, at, form)
     return case, True
+
+
+def _consent_carry(
+    case: Case,
+    members: list[FormMember],
+    actor: User | None,
+    at: datetime,
+    form: FamilyConnectForm,
+) -> None:
+    """The consent the form records, carried to each person it names on the
+    case it opened or joined (``consents_carry_from_form``)."""
+    consents_carry_from_form(
+        case=case,
+        form=form,
+        person_ids=[m.person_id for m in members if m.person_id is not None],
+        actor=actor,
+        at=at,
+    )
 
 
 def _people_join(

@@ -22,6 +22,7 @@ from casework.access import (
     may_download_case_summary,
     may_download_plan_pdf,
     may_lead,
+    may_override_consent,
     may_sign_off_closure,
     may_use_caseload,
     may_work_on,
@@ -216,6 +217,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         return render(request, "casework/case_team_view.html", context)
     show = timeline_show(request.GET.getlist("show"))
     data = case_page_data(case, show=show)
+    can_lead = may_lead(user, case)
     amendable = notes_amendable_by(
         user, case, [e["note"] for e in data["timeline"] if "note" in e]
     )
@@ -236,12 +238,17 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             "case": case,
             **case_heading(user, case),
             "can_work": can_work,
-            "can_lead": may_lead(user, case),
+            "can_lead": can_lead,
             "may_sign_off": may_sign_off_closure(user, case),
             "may_download_plan": may_download_plan_pdf(user, case),
             "may_download_summary": may_download_case_summary(
                 user, case, works_on=can_work
             ),
+            # The same rule as leading (``may_record_consent``), read once.
+            "can_record_consent": can_lead,
+            # Offered only while a withdrawal closes partners' access.
+            "can_override_consent": bool(data["sharing_withdrawals"])
+            and may_override_consent(user, case),
             "progress": case_progress(case, people=data["people"]),
             "note_kinds": NoteKind.choices,
             "note_refused": _note_refused(request),

@@ -29,6 +29,7 @@ from casework.models import (
     CasePersonSource,
     CaseUserObjectPermission,
     ClosurePerson,
+    PersonConsent,
     PostClosureCheck,
     Review,
     ReviewPerson,
@@ -36,10 +37,11 @@ from casework.models import (
     WheelDomain,
 )
 from casework.services.closure import POST_CLOSURE_MONTHS
+from casework.services.consent import consent_rows_from_form
 from casework.services.reviews import review_interval
 from core.periods import add_months_to_moment
 from families.models import Person
-from family_connect.models import FormStatus
+from family_connect.models import FamilyConnectForm, FormStatus
 from records_import.bulk.rows import fast_row, insert
 from records_import.bulk.written import Written
 from records_import.load import audit_history
@@ -55,6 +57,7 @@ class _CaseRows:
     events: list[CaseEvent | Callable[[], CaseEvent]] = field(default_factory=list)
     team: list[CaseMember] = field(default_factory=list)
     places: list[CasePerson] = field(default_factory=list)
+    consents: list[PersonConsent] = field(default_factory=list)
     grants: list[CaseUserObjectPermission] = field(default_factory=list)
     assessments: list[tuple[Assessment, list[AssessmentPerson]]] = field(
         default_factory=list
@@ -176,6 +179,26 @@ def _case_opened(rows: _CaseRows, w: Written, case: Case, batch: _Batch) -> list
         )
         for pk in on_case
     ]
+    # The form's consent, carried to each person it names, as allocation does.
+    consents = consent_rows_from_form(
+        case=case,
+        form=w.form,
+        people={batch.people[m.external_id] for m in named},
+        actor=decider,
+        at=c.opened_at,
+    )
+    if consents:
+        rows.consents += consents
+        rows.events.append(
+            partial(
+                _consent_recorded,
+                case,
+                actor=decider,
+                at=c.opened_at,
+                consents=consents,
+                form=w.form,
+            )
+        )
     return on_case
 
 
@@ -380,8 +403,22 @@ def _insert_all(rows: _CaseRows) -> None:
     insert(PostClosureCheck, rows.checks)
     SocialCareReferral.objects.bulk_create(rows.referrals)
     CaseAudit.objects.bulk_create(rows.audits)
+    PersonConsent.objects.bulk_create(rows.consents)
     # The events name the rows just written.
     insert(CaseEvent, [e() if callable(e) else e for e in rows.events])
+
+
+def _consent_recorded(
+    case: Case,
+    *,
+    actor: User | None,
+    at: dt.datetime,
+    consents: list[PersonConsent],
+    form: FamilyConnectForm,
+) -> CaseEvent:
+    return case_events.consent_recorded(
+        case, actor=actor, at=at, consent_ids=[c.pk for c in consents], form=form
+    )
 
 
 def _review_held(

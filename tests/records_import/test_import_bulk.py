@@ -43,6 +43,7 @@ TABLES: list[Any] = [
     cw.ClosurePerson,
     cw.PostClosureCheck,
     cw.SocialCareReferral,
+    cw.PersonConsent,
     CaseAudit,
 ]
 SKIP = {"id", "created_at", "updated_at", "reference", "status_key", "imported_at"}
@@ -89,6 +90,10 @@ def snapshot() -> dict[str, list[str]]:
             )
             for r in cw.SocialCareReferral.objects.all()
         },
+    }
+    natural[cw.PersonConsent] = {
+        c.pk: (natural_person(c.person_id), c.purpose, case_key[c.case_id])
+        for c in cw.PersonConsent.objects.all()
     }
     from django.contrib.auth.models import Permission
 
@@ -143,6 +148,8 @@ def _data(data: dict, references: dict, natural: dict) -> dict:
             value = natural[cw.SocialCareReferral][value]
         elif key == "people":
             value = [natural[fam.Person][v] for v in value]
+        elif key == "consents":
+            value = sorted(natural[cw.PersonConsent][v] for v in value)
         elif key == "lead_practitioner":
             from accounts.models import User
 
@@ -194,6 +201,7 @@ def test_the_batched_path_writes_what_the_services_write(tmp_path, monkeypatch):
     assert warnings == [] and sum(batches) > 200
     batched = snapshot()
     assert len(by_services["audits.CaseAudit"]) >= 2  # audit history is compared too
+    assert by_services["casework.PersonConsent"]  # and the consent carried
     for table in by_services:
         assert batched[table] == by_services[table], table
 
