@@ -32,11 +32,25 @@ def answers_for_records(user: Viewer | None) -> bool:
 
 def works_in_locality(user: Viewer | None, locality_id: int | None) -> bool:
     """An active user who is a member of the locality (any role)."""
-    return (
-        active_user(user)
-        and locality_id is not None
-        and user.memberships.filter(locality_id=locality_id).exists()
-    )
+    if not active_user(user) or locality_id is None:
+        return False
+    if getattr(user, "_remember_localities", False):
+        known = getattr(user, "_locality_ids", None)
+        if known is None:
+            known = frozenset(user.memberships.values_list("locality_id", flat=True))
+            user._locality_ids = known  # type: ignore[attr-defined]
+        return locality_id in known
+    return user.memberships.filter(locality_id=locality_id).exists()
+
+
+def remember_localities(user: Viewer) -> None:
+    """For the rest of a request: the first locality check of ``user`` reads
+    all their localities and the later ones reuse them, so a page that asks
+    several rules of one case (may they lead it, work on it, sign it off…)
+    reads the memberships once. Only for the user object of one request: a
+    membership added afterwards is not seen by this object."""
+    if active_user(user):
+        user._remember_localities = True  # type: ignore[attr-defined]
 
 
 def manages_locality(user: Viewer | None, locality_id: int | None) -> bool:

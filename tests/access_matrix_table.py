@@ -321,6 +321,8 @@ CITYWIDE = {
 WITHDRAWN_SHARING: dict[str, dict[str, int]] = {
     "api/v1/cases/<int:case_id>/": {"requester": NF},
     "cases/<int:case_id>/": {"requester": NF},
+    "cases/<int:case_id>/documents/": {"requester": NF},
+    "cases/<int:case_id>/documents/<int:document_id>/": {"requester": NF},
     "cases/<int:case_id>/plan/": {"requester": NF},
 }
 # Query strings some routes need to answer at all.
