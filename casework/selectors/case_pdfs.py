@@ -26,9 +26,14 @@ from casework.models import (
     WheelDomain,
 )
 from casework.selectors.cases import case_team, people_on_case
+from casework.selectors.consent import (
+    case_consents,
+    latest_consents,
+    override_of,
+    withdrawal_of,
+)
 from casework.selectors.names import FamilyName, case_family_name
 from core.codes import MemberRole
-from family_connect.models import FamilyConnectForm
 
 # Each part of the family wheel, as a family would say it.
 DOMAIN_FOR_FAMILIES = {
@@ -150,39 +155,47 @@ def family_plan_document(case: Case) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class ConsentLine:
-    """Consent as one record says it: whom it covers, whether it was given,
-    by whom and when, and where it was recorded."""
+    """One person's consent to one purpose, as it stands: whom it covers, to
+    what, whether it stands, by whom and when it was given."""
 
-    about: str  # "The family", or a person's name for a record kept per person
-    given: bool
+    about: str
+    what: str
+    status: str
     given_by: str
-    recorded_on: dt.date | None
-    source: str
+    given_on: dt.date | None
 
 
 def case_consent(case: Case) -> list[ConsentLine]:
-    """Consent as recorded on the case today: the family's consent on each
-    Family Connect Form linked to the case, oldest first. The case summary's
-    consent section reads only this, so a consent record kept per person can
-    take its place here alone."""
-    forms = FamilyConnectForm.objects.filter(case=case).order_by("received_at", "pk")
-    return [
-        ConsentLine(
-            about="The family",
-            given=form.consent,
-            given_by=form.consent_given_by,
-            recorded_on=local_day(form.consent_recorded_at or form.received_at),
-            source=f"Family Connect Form {form.reference}, received "
-            f"{local_day(form.received_at):%-d %B %Y}",
+    """Consent as recorded on the case today: each person's consent that
+    stands for each purpose (the records kept per person,
+    ``selectors.consent``), oldest first, with its withdrawal and any
+    override. One query."""
+    lines = []
+    for consent in latest_consents(case_consents(case.pk)).values():
+        withdrawal = withdrawal_of(consent)
+        if withdrawal is None:
+            status = "Given"
+        else:
+            status = f"Withdrawn {withdrawal.withdrawn_on:%-d %B %Y}"
+            if override_of(withdrawal) is not None:
+                status += "; a manager keeps the team's access (safeguarding)"
+        what = consent.get_purpose_display()
+        if consent.agencies:
+            what = f"{what}: {consent.agencies}"
+        given_by = consent.get_given_by_display()
+        if consent.given_by_name:
+            given_by = f"{given_by}, {consent.given_by_name}"
+        person = consent.person
+        lines.append(
+            ConsentLine(
+                about=f"{person.given_name} {person.family_name}".strip(),
+                what=str(what),
+                status=status,
+                given_by=str(given_by),
+                given_on=consent.given_on,
+            )
         )
-        for form in forms.only(
-            "reference",
-            "received_at",
-            "consent",
-            "consent_given_by",
-            "consent_recorded_at",
-        )
-    ]
+    return lines
 
 
 def _wheel(record: Any) -> list[tuple[str, int | None]]:

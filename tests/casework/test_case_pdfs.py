@@ -29,6 +29,8 @@ from casework.models import (
     Case,
     CaseNote,
     CasePDF,
+    ConsentWithdrawal,
+    PersonConsent,
     PlanAction,
     PlanOutcome,
     Review,
@@ -119,6 +121,35 @@ def case():
         consent_given_by="Dawn Taylor (mother)",
         consent_recorded_at=OPENED - timedelta(days=3),
         received_at=OPENED - timedelta(days=3),
+    )
+    kai, dawn = case.people.get(given_name="Kai"), case.people.get(given_name="Dawn")
+    given_on = (OPENED - timedelta(days=3)).date()
+    PersonConsent.objects.create(
+        case=case,
+        person=kai,
+        purpose="information_sharing",
+        agencies="School, GP",
+        given_by="parent_carer",
+        given_by_name="Dawn Taylor",
+        given_on=given_on,
+        recorded_by=lead,
+        recorded_at=OPENED,
+    )
+    withdrawn = PersonConsent.objects.create(
+        case=case,
+        person=dawn,
+        purpose="early_help",
+        given_by="self",
+        given_on=given_on,
+        recorded_by=lead,
+        recorded_at=OPENED,
+    )
+    ConsentWithdrawal.objects.create(
+        consent=withdrawn,
+        withdrawn_by="self",
+        withdrawn_on=given_on + timedelta(days=3),
+        recorded_by=lead,
+        recorded_at=OPENED + timedelta(days=1),
     )
     return case
 
@@ -310,12 +341,15 @@ def test_the_case_summary_holds_the_record_for_the_team(case, partner):
     # The people: names, dates of birth, relationships.
     assert "Dawn Taylor 14 March 1990 Mother" in text
     assert "Kai Taylor 2 May 2016 Child" in text
-    # Consent as recorded on the case.
+    # Consent as recorded on the case, person by person.
     assert "Consent as recorded on the case today" in text
     assert (
-        "The family Family Connect Form "
-        f"{case.forms.get().reference}, received 29 August 2026 Given "
-        "Dawn Taylor (mother) 29 August 2026" in text
+        "Kai Taylor Sharing information with named agencies: School, GP Given "
+        "A parent or carer, Dawn Taylor 29 August 2026" in text
+    )
+    assert (
+        "Dawn Taylor The request for early help Withdrawn 1 September 2026 "
+        "The person themself 29 August 2026" in text
     )
     # The assessment: its answers, the wheel and each person's score.
     assert "Completed 21 September 2026 by Grace Okafor" in text
@@ -664,8 +698,8 @@ def test_a_failed_pdf_says_so_and_offers_to_try_again(client, case):
     assert client.get(f"/cases/{case.pk}/pdfs/{job.pk}/download/").status_code == 404
 
 
-def test_consent_on_a_case_with_no_form_says_none_is_recorded(case):
-    case.forms.update(case=None)
+def test_consent_on_a_case_with_none_recorded_says_so(case):
+    PersonConsent.objects.filter(case=case).delete()
     text = flat(pdf_text(bytes(made(case, "summary").pdf)))
     assert "No consent is recorded on the case." in text
 
