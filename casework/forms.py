@@ -872,6 +872,30 @@ class DocumentUploadForm(GovukFormMixin, forms.Form):
 
 # --- Consent ------------------------------------------------------------------
 
+
+def _giver_field(label: str, missing: str) -> forms.ChoiceField:
+    """Who gave or withdrew consent for the person (``ConsentGiver``)."""
+    return forms.ChoiceField(
+        label=label,
+        choices=ConsentGiver.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": missing, "invalid_choice": missing},
+    )
+
+
+def _carer_name_field() -> forms.CharField:
+    """The parent's or carer's name, needed when they gave or withdrew it."""
+    return needed_for(
+        forms.CharField(
+            label="Name of the parent or carer",
+            max_length=200,
+            required=False,
+            error_messages={"max_length": "The name must be 200 characters or fewer"},
+        ),
+        "if a parent or carer",
+    )
+
+
 GIVER_HINTS = {
     ConsentGiver.SELF: "An adult, for themself.",
     ConsentGiver.PARENT_CARER: "Always, for a child under 13.",
@@ -941,24 +965,8 @@ class ConsentForm(GovukFormMixin, forms.Form):
         ),
         "if sharing information",
     )
-    given_by = forms.ChoiceField(
-        label="Who gave consent?",
-        choices=ConsentGiver.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select who gave consent",
-            "invalid_choice": "Select who gave consent",
-        },
-    )
-    given_by_name = needed_for(
-        forms.CharField(
-            label="Name of the parent or carer",
-            max_length=200,
-            required=False,
-            error_messages={"max_length": "The name must be 200 characters or fewer"},
-        ),
-        "if a parent or carer",
-    )
+    given_by = _giver_field("Who gave consent?", "Select who gave consent")
+    given_by_name = _carer_name_field()
     given_on = DateField(
         label="Date consent was given",
         help_text="For example, 27 3 2026",
@@ -998,24 +1006,8 @@ class ConsentWithdrawalForm(GovukFormMixin, forms.Form):
             "invalid_choice": "Select the consent that was withdrawn",
         },
     )
-    withdrawn_by = forms.ChoiceField(
-        label="Who withdrew it?",
-        choices=ConsentGiver.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select who withdrew consent",
-            "invalid_choice": "Select who withdrew consent",
-        },
-    )
-    withdrawn_by_name = needed_for(
-        forms.CharField(
-            label="Name of the parent or carer",
-            max_length=200,
-            required=False,
-            error_messages={"max_length": "The name must be 200 characters or fewer"},
-        ),
-        "if a parent or carer",
-    )
+    withdrawn_by = _giver_field("Who withdrew it?", "Select who withdrew consent")
+    withdrawn_by_name = _carer_name_field()
     withdrawn_on = DateField(
         label="Date consent was withdrawn",
         help_text="For example, 27 3 2026",
