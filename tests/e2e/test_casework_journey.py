@@ -181,7 +181,10 @@ def test_assessment_plan_review_step_up_of_one_child_review_and_closure(
     case.refresh_from_db()
     assert case.status == "plan"
     event = CaseEvent.objects.get(case=case, kind="stepped_up")
-    assert event.actor == worker and event.data == {"people": [referral.person_id]}
+    assert event.actor == worker and event.data == {
+        "people": [referral.person_id],
+        "actor_role": "lead_practitioner",
+    }
     assert axe_violations(browser, page.url, cookies) == []
 
     # Social care's initial contact team decide: no further action, back to
@@ -246,7 +249,8 @@ def test_assessment_plan_review_step_up_of_one_child_review_and_closure(
     case.refresh_from_db()
     assert case.status == "closed"
     timeline = page.get_by_test_id("timeline").inner_text()
-    assert "Stepped up" in timeline and "Step up outcome" in timeline
+    assert "Stepped up to children's social care by" in timeline, timeline
+    assert "Children's social care decided:" in timeline, timeline
     page.screenshot(path=str(SCREENSHOTS / "case-07-closed.png"), full_page=True)
 
     # After closure the step-up page keeps the history but takes no new step-up.

@@ -41,7 +41,7 @@ def test_person_record_referral_and_upload(live_server, page, browser, tmp_path)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     sign_in_with_browser(page, live_server.url, case.lead_practitioner.email)
     page.goto(f"{live_server.url}/cases/{case.pk}/")
-    page.get_by_role("link", name="Amir Khan").click()
+    page.get_by_role("link", name="Amir Khan", exact=True).click()
     assert page.get_by_test_id("person-name").inner_text() == "Amir Khan"
     assert "Dee Safeguarding" in page.get_by_test_id("involved-people").inner_text()
     cookies = page.context.cookies()
