@@ -34,7 +34,9 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"user{n}@example.org")
-    full_name = factory.Faker("name", locale="en_GB")
+    # A made-up staff name can never share a word with the families' names
+    # that tests look for (or for the absence of) on a page.
+    full_name = factory.Sequence(lambda n: f"Staff {n} Member")
     role = Role.PRACTITIONER
     organisation = factory.SubFactory(OrganisationFactory)
     password = factory.django.Password(DEFAULT_PASSWORD)
