@@ -36,6 +36,9 @@ AUDIT_MONTH = "2026-10"
 AUDIT_REPORT = f"/audits/reports/?month={AUDIT_MONTH}&kind=year"
 SCORECARD = f"/scorecard/?month={AUDIT_MONTH}"
 
+# What a run measures; ``--only`` picks some of them.
+PARTS = ("pages", "search", "queries", "submission", "audit_pdf", "scorecard")
+
 TARGETS = {
     "import_episodes_per_second": ">= 500",
     "import_peak_rss_mib": "<= 1024",
@@ -426,6 +429,64 @@ def _worker_rss(master: int) -> list[float]:
     return out
 
 
+def _submission(
+    port: int, sessions: dict[str, Any], args: argparse.Namespace
+) -> dict[str, Any]:
+    """Form submissions under load against the bare-insert view's."""
+    body = json.dumps(SUBMISSION).encode()
+    floor = _load(port, "/benchmark/insert/", body, "", args.load_seconds, args.threads)
+    submit = _load(
+        port,
+        "/api/v1/family-connect/",
+        body,
+        sessions["requester_token"],
+        args.load_seconds,
+        args.threads,
+    )
+    return {
+        "floor_insert": floor,
+        "form_submit": submit,
+        "ratio_to_floor": round(submit["per_second"] / floor["per_second"], 3)
+        if floor["per_second"]
+        else None,
+        "seconds_each": args.load_seconds,
+        "threads": args.threads,
+    }
+
+
+def _generate_and_import(scale: str, seed: int, env: dict[str, str]) -> dict[str, Any]:
+    """Generate the scale's episodes and import them, timed."""
+    work = Path(tempfile.mkdtemp(prefix="ehc-bench-"))
+    data = work / f"{scale}.jsonl"
+    manage = [PY, "manage.py"]
+    gen_s, _rss, _ = _run_measured(
+        [
+            *manage,
+            "seed_demo",
+            f"--scale={scale}",
+            f"--seed={seed}",
+            f"--until={UNTIL}",
+            f"--output={data}",
+            "--no-import",
+        ],
+        {**env, "DEMO_DATA": "1"},
+    )
+    episodes = sum(1 for _ in data.open())
+    import_s, import_rss, import_out = _run_measured(
+        [*manage, "import_records", str(data)], env
+    )
+    result = {
+        "episodes": episodes,
+        "generate_seconds": round(gen_s, 1),
+        "seconds": round(import_s, 1),
+        "episodes_per_second": round(episodes / import_s, 1),
+        "peak_rss_mib": round(import_rss, 1),
+        "summary": import_out.strip().splitlines()[0] if import_out.strip() else "",
+    }
+    data.unlink()
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", default="small", choices=["small", "city", "city5y"])
@@ -433,7 +494,20 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=60, help="per page")
     parser.add_argument("--load-seconds", type=float, default=60)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument(
+        "--existing",
+        action="store_true",
+        help="measure the data already in DATABASE_URL: no generation or import",
+    )
+    parser.add_argument(
+        "--only",
+        default=",".join(PARTS),
+        help=f"the parts to measure, comma-separated (of {', '.join(PARTS)})",
+    )
     args = parser.parse_args()
+    parts = set(args.only.split(","))
+    if parts - set(PARTS):
+        raise SystemExit(f"--only: unknown parts {sorted(parts - set(PARTS))}")
     if not os.environ.get("DATABASE_URL"):
         raise SystemExit(
             "Set DATABASE_URL (scripts/bench.sh starts a throwaway PostgreSQL)."
@@ -453,35 +527,10 @@ def main() -> None:
         "seed": args.seed,
         "targets": TARGETS,
     }
-    work = Path(tempfile.mkdtemp(prefix="ehc-bench-"))
-    data = work / f"{args.scale}.jsonl"
     manage = [PY, "manage.py"]
     _run_measured([*manage, "migrate", "--no-input", "-v0"], env)
-    gen_s, _rss, _ = _run_measured(
-        [
-            *manage,
-            "seed_demo",
-            f"--scale={args.scale}",
-            f"--seed={args.seed}",
-            f"--until={UNTIL}",
-            f"--output={data}",
-            "--no-import",
-        ],
-        {**env, "DEMO_DATA": "1"},
-    )
-    episodes = sum(1 for _ in data.open())
-    import_s, import_rss, import_out = _run_measured(
-        [*manage, "import_records", str(data)], env
-    )
-    report["import"] = {
-        "episodes": episodes,
-        "generate_seconds": round(gen_s, 1),
-        "seconds": round(import_s, 1),
-        "episodes_per_second": round(episodes / import_s, 1),
-        "peak_rss_mib": round(import_rss, 1),
-        "summary": import_out.strip().splitlines()[0] if import_out.strip() else "",
-    }
-    data.unlink()
+    if not args.existing:
+        report["import"] = _generate_and_import(args.scale, args.seed, env)
 
     _django(env)
     sessions = _sessions()
@@ -512,33 +561,20 @@ def main() -> None:
             except OSError:
                 time.sleep(0.2)
         # The scorecard first: the dashboard is measured with its releases.
-        scorecard = _scorecard()
-        report["pages"] = _pages(port, sessions, args.requests)
-        report["search"] = search_measure(port, sessions, args.requests)
-        report["queries_per_page"] = _query_counts(sessions)
-        body = json.dumps(SUBMISSION).encode()
-        floor = _load(
-            port, "/benchmark/insert/", body, "", args.load_seconds, args.threads
-        )
-        submit = _load(
-            port,
-            "/api/v1/family-connect/",
-            body,
-            sessions["requester_token"],
-            args.load_seconds,
-            args.threads,
-        )
-        report["submission"] = {
-            "floor_insert": floor,
-            "form_submit": submit,
-            "ratio_to_floor": round(submit["per_second"] / floor["per_second"], 3)
-            if floor["per_second"]
-            else None,
-            "seconds_each": args.load_seconds,
-            "threads": args.threads,
-        }
-        report["audit_pdf"] = _audit_pdf()
-        report["scorecard"] = scorecard
+        if "scorecard" in parts or "pages" in parts:
+            scorecard = _scorecard()
+        if "pages" in parts:
+            report["pages"] = _pages(port, sessions, args.requests)
+        if "search" in parts:
+            report["search"] = search_measure(port, sessions, args.requests)
+        if "queries" in parts:
+            report["queries_per_page"] = _query_counts(sessions)
+        if "submission" in parts:
+            report["submission"] = _submission(port, sessions, args)
+        if "audit_pdf" in parts:
+            report["audit_pdf"] = _audit_pdf()
+        if "scorecard" in parts:
+            report["scorecard"] = scorecard
         report["worker_rss_mib_after"] = _worker_rss(gunicorn.pid)
     finally:
         os.killpg(gunicorn.pid, signal.SIGTERM)
