@@ -23,7 +23,14 @@ from accounts.access import Viewer, active_user, manages_locality
 from accounts.models import User
 from accounts.roles import Role
 from casework.grants import VIEW, WORK, granted, has_case_grant
-from casework.models import Case, CaseDocument, CaseNote, CasePDF, CasePDFKind
+from casework.models import (
+    Case,
+    CaseDocument,
+    CaseNote,
+    CasePDF,
+    CasePDFKind,
+    CasePerson,
+)
 from casework.selectors.consent import sharing_withdrawn
 from families.models import Person
 
@@ -117,9 +124,19 @@ def person_queryset_for_user(user: Viewer) -> QuerySet[Person]:
     # Correlated: each person is checked by index (their household's cases,
     # their places on cases), so a query for a few people (a page, a search's
     # candidates) never reads the whole of the user's scope.
+    on_cases = Exists(cases.filter(places__person_id=OuterRef("pk")))
+    if isinstance(user, User) and user.role == Role.LOCALITY_MANAGER:
+        # A manager's cases are their localities' (``case_queryset_for_user``):
+        # the places on them are read from the places' own locality index,
+        # whichever way PostgreSQL checks many candidates.
+        on_cases = Exists(
+            CasePerson.objects.filter(
+                person_id=OuterRef("pk"),
+                locality_id__in=user.memberships.values("locality_id"),
+            )
+        )
     return Person.objects.filter(
-        Exists(cases.filter(family_id=OuterRef("family_id")))
-        | Exists(cases.filter(places__person_id=OuterRef("pk")))
+        Exists(cases.filter(family_id=OuterRef("family_id"))) | on_cases
     )
 
 

@@ -57,6 +57,12 @@ class Person(TimeStampedModel):
     class Meta:
         db_table = "casework_person"
         verbose_name_plural = "people"
+        # Searches read people by the keys their words match
+        # (``families.names.keys_matching``).
+        indexes = [
+            models.Index(fields=["given_name_key"], name="person_given_key"),
+            models.Index(fields=["family_name_key"], name="person_family_key"),
+        ]
         constraints = [
             check_in("role", MemberRole, "person_role_valid"),
             check_in("sex", Sex, "person_sex_valid"),
@@ -75,3 +81,19 @@ FORMER_LABELS = {
     "families.family": "casework.family",
     "families.person": "casework.person",
 }
+
+
+class NameKey(models.Model):
+    """Every name key a person or someone on a form has had: the vocabulary a
+    search's words are matched against first (``families.names.keys_matching``),
+    so that people and forms are then read by exact keys from B-tree indexes.
+
+    Written by the database itself (triggers on the people and form members
+    tables, ``families/migrations/0003``), so that no writer, batched or not,
+    can leave a key out. Keys are never removed: one no longer used matches
+    no one."""
+
+    key = models.CharField(max_length=100, primary_key=True)
+
+    def __str__(self) -> str:
+        return self.key

@@ -2,10 +2,12 @@
 
 A key keeps lower-case letters only, so case, accents, spaces and punctuation
 never stop a match (``Person`` and the people on forms store the keys of their
-names). Searches narrow by keys with prefix and suffix patterns
-(``key_near_q``), which PostgreSQL serves from the trigram indexes of
-``search/migrations``; the exact one-letter rule
-(``family_connect.matching.token_score``) is then applied to the keys read.
+names). A search first finds, among every key there is (``NameKey``), the keys
+each word typed matches by the exact one-letter rule
+(``family_connect.matching.token_score``): ``keys_matching``. People and forms
+are then read by those keys alone, from B-tree indexes. The vocabulary is
+narrowed with prefix and suffix patterns (``key_near_q``), which PostgreSQL
+serves from a trigram index.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping, Sequence
 
+from django.db import connection
 from django.db.models import Q
 
 
@@ -77,4 +80,93 @@ def key_near_q(token: str, columns: Sequence[str], lengths: Mapping[str, str]) -
             for other in swapped:
                 near |= Q(**{column: other})
         found |= near
+    return found
+
+
+def within_one_edit(a: str, b: str) -> bool:
+    """True when ``a`` and ``b`` differ by at most one insertion, deletion,
+    substitution or swap of neighbouring letters."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    if la == lb:
+        diffs = [i for i in range(la) if a[i] != b[i]]
+        if len(diffs) == 1:
+            return True
+        return (
+            len(diffs) == 2
+            and diffs[1] == diffs[0] + 1
+            and a[diffs[0]] == b[diffs[1]]
+            and a[diffs[1]] == b[diffs[0]]
+        )
+    shorter, longer = (a, b) if la < lb else (b, a)
+    i = 0
+    while i < len(shorter) and shorter[i] == longer[i]:
+        i += 1
+    return shorter[i:] == longer[i + 1 :]
+
+
+def token_score(token: str, key: str) -> int:
+    """3 for the same key, 2 when the word starts the key, 1 when it is one
+    letter from it; 0 when it does not match."""
+    if not key:
+        return 0
+    if token == key:
+        return 3
+    if key.startswith(token):
+        return 2
+    if len(token) > 2 and within_one_edit(token, key):
+        return 1
+    return 0
+
+
+def near_like_patterns(token: str) -> list[str]:
+    """``key_near_q``'s patterns as ``LIKE`` patterns: the word as a start,
+    and for words of three letters or more each start-and-end pair
+    (``start%end``) and each swap. Keys hold letters only, so nothing in a
+    pattern needs escaping."""
+    patterns = [f"{token}%"]
+    if len(token) > 2:
+        around, swapped = near_patterns(token)
+        patterns += [f"{start}%{end}" for start, end in around]
+        patterns += swapped
+    return patterns
+
+
+def keys_matching(tokens: Sequence[str]) -> dict[str, list[str]]:
+    """For each word typed (a name key), the keys in the vocabulary
+    (``NameKey``) that ``token_score`` accepts for it: the word itself, keys
+    it starts, and for words of three letters or more keys one letter away.
+    One query for all the words, narrowed by ``near_like_patterns`` (served
+    on PostgreSQL by the vocabulary's trigram index)."""
+    from families.models import NameKey
+
+    words = list(dict.fromkeys(t for t in tokens if t))
+    if not words:
+        return {}
+    patterns = [p for word in words for p in near_like_patterns(word)]
+    table = connection.ops.quote_name(NameKey._meta.db_table)
+    column = connection.ops.quote_name("key")
+    where = " OR ".join([f"{column} LIKE %s"] * len(patterns))
+    found: dict[str, list[str]] = {word: [] for word in words}
+    with connection.cursor() as cursor:
+        # Only fixed names are joined here; every pattern is a parameter.
+        cursor.execute(f"SELECT {column} FROM {table} WHERE {where}", patterns)  # noqa: S608
+        keys = sorted(row[0] for row in cursor.fetchall())
+    for key in keys:
+        for word in words:
+            if token_score(word, key):
+                found[word].append(key)
+    return found
+
+
+def keys_in_q(keys: Sequence[str], columns: Sequence[str]) -> Q:
+    """Any of ``columns`` holds one of ``keys`` (none: nothing matches)."""
+    if not keys:
+        return Q(pk__in=[])
+    found = Q()
+    for column in columns:
+        found |= Q(**{f"{column}__in": list(keys)})
     return found

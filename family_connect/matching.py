@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from families.models import Family, Person
-from families.names import name_key
+from families.names import name_key, token_score, within_one_edit
 from family_connect.models import FamilyConnectForm, FormMember, FormStatus
 
 # A person is proposed at this score or above; a household when its postcode or a
@@ -31,45 +31,6 @@ HOUSEHOLD_THRESHOLD = 50
 STRONG = 80
 MAX_CANDIDATES_PER_MEMBER = 5
 MAX_FORM_CANDIDATES = 5
-
-
-def within_one_edit(a: str, b: str) -> bool:
-    """True when ``a`` and ``b`` differ by at most one insertion, deletion,
-    substitution or swap of neighbouring letters."""
-    if a == b:
-        return True
-    la, lb = len(a), len(b)
-    if abs(la - lb) > 1:
-        return False
-    if la == lb:
-        diffs = [i for i in range(la) if a[i] != b[i]]
-        if len(diffs) == 1:
-            return True
-        return (
-            len(diffs) == 2
-            and diffs[1] == diffs[0] + 1
-            and a[diffs[0]] == b[diffs[1]]
-            and a[diffs[1]] == b[diffs[0]]
-        )
-    shorter, longer = (a, b) if la < lb else (b, a)
-    i = 0
-    while i < len(shorter) and shorter[i] == longer[i]:
-        i += 1
-    return shorter[i:] == longer[i + 1 :]
-
-
-def token_score(token: str, key: str) -> int:
-    """3 for the same key, 2 when the word starts the key, 1 when it is one
-    letter from it; 0 when it does not match."""
-    if not key:
-        return 0
-    if token == key:
-        return 3
-    if key.startswith(token):
-        return 2
-    if len(token) > 2 and within_one_edit(token, key):
-        return 1
-    return 0
 
 
 def names_score(tokens: Sequence[str], keys: Sequence[str]) -> int | None:

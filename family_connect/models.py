@@ -178,9 +178,14 @@ class FamilyConnectForm(TimeStampedModel):
         indexes = [
             models.Index(fields=["locality", "status", "received_at"]),
             models.Index(fields=["organisation", "received_at"]),
-            # A locality's forms read from the index alone: a manager's
-            # search keeps the forms it finds to those of their localities.
-            models.Index(fields=["locality", "id"], name="form_locality_id"),
+            # A locality's forms, and when each came, read from the index
+            # alone: a manager's search keeps the forms it finds to those of
+            # their localities and puts them newest first.
+            models.Index(
+                fields=["locality", "id"],
+                include=["received_at"],
+                name="form_locality_id_received",
+            ),
         ]
         constraints = [
             check_in("route", Route, "form_route_valid"),
@@ -250,6 +255,12 @@ class FormMember(ChoiceLabelsModel):
 
     class Meta:
         ordering = ["form", "position"]
+        # Searches read members by the keys their words match
+        # (``families.names.keys_matching``).
+        indexes = [
+            models.Index(fields=["given_name_key"], name="form_member_given_key"),
+            models.Index(fields=["family_name_key"], name="form_member_family_key"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["form", "position"], name="form_member_position_unique"

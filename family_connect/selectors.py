@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
@@ -13,7 +13,7 @@ from django.db.models.functions import Length
 from accounts.access import Viewer
 from core.codes import MemberRole
 from core.periods import add_months_to_moment
-from families.names import key_near_q
+from families.names import key_near_q, keys_in_q, keys_matching
 from families.query import SearchQuery
 from family_connect.access import form_details_filter, form_queryset_for_user
 from family_connect.household_cases import ClosedCase, household_closed_cases
@@ -148,43 +148,46 @@ class _KeysJoined(Func):
 
 
 MEMBER_KEYS = ("given_name_key", "family_name_key")
-MEMBER_LENGTHS = {
-    "given_name_key": "given_len",
-    "family_name_key": "family_len",
-    "full_name_key": "full_len",
-}
+MEMBER_LENGTHS = {"full_name_key": "full_len"}
+
+
+def name_keys_for(query: SearchQuery) -> dict[str, list[str]]:
+    """The keys each word of the query matches, and the words run together
+    (``families.names.keys_matching``): one query, none without names."""
+    if not query.names:
+        return {}
+    return keys_matching([*query.names, "".join(query.names)])
 
 
 def form_ids_naming(
-    forms: QuerySet[FamilyConnectForm], query: SearchQuery
+    forms: QuerySet[FamilyConnectForm],
+    query: SearchQuery,
+    keys: Mapping[str, list[str]] | None = None,
 ) -> list[int]:
     """The ids of the forms in ``forms`` with someone on them who matches the
     query's names (``matching.names_match``), date or year of birth and
-    postcode, newest first: one query. Names narrow the members by their
-    stored keys with the people search's patterns
-    (``families.names.key_near_q``): on each key for every word, and on each
-    key and both run together for the words joined; the one-letter rule is
-    then applied to the keys read. The caller passes only forms whose details
-    the user may read."""
+    postcode, newest first: two queries with names, else one. Names pick the
+    members by the exact keys each word matches (``families.names.
+    keys_matching``), on each key for every word and for the words joined;
+    the two keys run together are narrowed by pattern
+    (``families.names.key_near_q``); the one-letter rule is then applied to
+    the keys read. The caller passes only forms whose details the user may
+    read; ``keys``: ``name_keys_for(query)``, when already read."""
     members = FormMember.objects.all()
     if query.names:
+        joined_word = "".join(query.names)
+        keys = keys if keys is not None else name_keys_for(query)
         members = members.annotate(
             full_name_key=_KeysJoined("given_name_key", "family_name_key")
-        ).annotate(
-            given_len=Length("given_name_key"),
-            family_len=Length("family_name_key"),
-            full_len=Length("full_name_key"),
-        )
+        ).annotate(full_len=Length("full_name_key"))
         each_word = Q()
         for token in query.names:
-            each_word &= key_near_q(token, MEMBER_KEYS, MEMBER_LENGTHS)
-        # One word joined is that word: only the keys run together are new.
-        joined_in = (
-            ("full_name_key",)
-            if len(query.names) == 1
-            else (*MEMBER_KEYS, "full_name_key")
-        )
-        joined = key_near_q("".join(query.names), joined_in, MEMBER_LENGTHS)
+            each_word &= keys_in_q(keys[token], MEMBER_KEYS)
+        # The words run together, as one name or as the two keys joined; one
+        # word alone is that word: only the keys run together are new.
+        joined = key_near_q(joined_word, ("full_name_key",), MEMBER_LENGTHS)
+        if len(query.names) > 1:
+            joined |= keys_in_q(keys[joined_word], MEMBER_KEYS)
         members = members.filter(each_word | joined)
     if query.date_of_birth:
         members = members.filter(date_of_birth=query.date_of_birth)
@@ -217,8 +220,8 @@ def _named_rows(
     """The form, given and family name keys of the ``members`` on ``forms``,
     newest form first, at most ``CANDIDATE_LIMIT``: one query.
 
-    The members the name patterns pick are read first, city-wide, through the
-    trigram indexes, and only then kept to ``forms``. Asked in one piece,
+    The members the names pick are read first, city-wide, by their keys, and
+    only then kept to ``forms``. Asked in one piece,
     PostgreSQL prefers to read every member of the user's forms (a whole
     locality's) and test the patterns on each: six to fifteen times the
     pages. A materialised common table expression holds it to this order."""

@@ -5,30 +5,28 @@ Names are matched on the keys intake's matching uses
 (``families.names.name_key``): every word typed must be the start of
 the person's given or family name key, or within one letter of it (one
 insertion, deletion, substitution or swap, for words of three letters or
-more). The database narrows the candidates with prefix and suffix patterns on
-the keys (``families.names.key_near_q``, served on PostgreSQL by the trigram
-indexes of ``search/migrations``); the exact one-letter rule is then applied
-here, on the keys alone, before any record is read. Every function runs a fixed number
-of queries whatever the number of matches.
+more). The keys each word matches are found first, among every key there is
+(``families.names.keys_matching``); people and forms are then read by those
+exact keys from B-tree indexes, so only records that match are read. Every
+function runs a fixed number of queries whatever the number of matches.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet, Value, When
-from django.db.models.functions import Length
 
 from accounts.access import Viewer
 from casework.access import case_queryset_for_user, person_queryset_for_user
 from casework.models import OPEN_STATUSES, Case, CasePerson
 from casework.selectors.names import FamilyName, case_family_names
 from families.models import Family, Person
-from families.names import key_near_q
+from families.names import keys_in_q
 from families.query import SearchQuery
 from family_connect.access import (
     form_details_filter,
@@ -37,7 +35,7 @@ from family_connect.access import (
 )
 from family_connect.matching import names_score
 from family_connect.models import FamilyConnectForm
-from family_connect.selectors import form_ids_naming
+from family_connect.selectors import form_ids_naming, name_keys_for
 from localities.models import Locality
 from search.access import searches_citywide, searches_family_details
 
@@ -62,7 +60,6 @@ class Matches:
 
 
 PERSON_KEYS = ("given_name_key", "family_name_key")
-PERSON_LENGTHS = {"given_name_key": "given_len", "family_name_key": "family_len"}
 
 
 def person_ids_matching(
@@ -71,16 +68,17 @@ def person_ids_matching(
     *,
     by_details: bool = True,
     locality: Locality | None = None,
+    keys: Mapping[str, list[str]] | None = None,
 ) -> Matches:
-    """The people in ``people`` who match the query, best first: one query,
-    which reads at most ``CANDIDATE_LIMIT`` candidates' keys. ``by_details``
-    False matches names and year of birth only."""
+    """The people in ``people`` who match the query, best first: two queries
+    (the keys the words match, then the people), the second reading at most
+    ``CANDIDATE_LIMIT`` candidates' keys. ``by_details`` False matches names
+    and year of birth only. ``keys``: ``name_keys_for(query)``, when already
+    read (then one query)."""
     if query.names:
-        people = people.annotate(
-            given_len=Length("given_name_key"), family_len=Length("family_name_key")
-        )
+        keys = keys if keys is not None else name_keys_for(query)
         for token in query.names:
-            people = people.filter(key_near_q(token, PERSON_KEYS, PERSON_LENGTHS))
+            people = people.filter(keys_in_q(keys[token], PERSON_KEYS))
     if by_details and query.date_of_birth:
         people = people.filter(date_of_birth=query.date_of_birth)
     year = query.year_of_birth
@@ -195,11 +193,13 @@ def people_page(user: Viewer, ids: Sequence[int]) -> list[PersonResult]:
     ]
 
 
-def people_search(user: Viewer, query: SearchQuery) -> Matches:
+def people_search(
+    user: Viewer, query: SearchQuery, keys: Mapping[str, list[str]] | None = None
+) -> Matches:
     """The people the user may see who match the query."""
     if not searches_family_details(user):
         return Matches([])
-    return person_ids_matching(people_for_user(user), query)
+    return person_ids_matching(people_for_user(user), query, keys=keys)
 
 
 # --- Households --------------------------------------------------------------
@@ -280,7 +280,9 @@ class FormResult:
     children: tuple[str, ...]
 
 
-def forms_search(user: Viewer, query: SearchQuery) -> list[FormResult]:
+def forms_search(
+    user: Viewer, query: SearchQuery, keys: Mapping[str, list[str]] | None = None
+) -> list[FormResult]:
     """Forms the user may see with this reference, or naming someone who
     matches, newest first: the first ``PAGE_LIMIT``. Names, dates of birth and
     postcodes match only the forms whose details the user may read
@@ -294,7 +296,7 @@ def forms_search(user: Viewer, query: SearchQuery) -> list[FormResult]:
             visible.filter(reference=query.reference).values_list("pk", flat=True)
         )
     if query.names or query.date_of_birth or query.year_of_birth:
-        named = form_ids_naming(readable, query)
+        named = form_ids_naming(readable, query, keys=keys)
     elif query.postcode:
         named = list(
             readable.filter(postcode=query.postcode)
@@ -423,14 +425,15 @@ def search_for_user(
             citywide=citywide,
             capped=matches.capped,
         )
-    matches = people_search(user, query)
+    keys = name_keys_for(query)
+    matches = people_search(user, query, keys)
     return SearchResults(
         query=query,
         people=people_page(user, matches.ids[:PAGE_LIMIT]),
         people_total=len(matches.ids),
         households=households_search(user, query),
         cases=cases_search(user, query, people=matches),
-        forms=forms_search(user, query),
+        forms=forms_search(user, query, keys),
         citywide=[],
         capped=matches.capped,
     )

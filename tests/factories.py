@@ -134,6 +134,7 @@ def on_opening_forms(cases: Iterable[Case], people: Iterable[Person]) -> None:
         [
             CasePerson(
                 case=case,
+                locality_id=case.locality_id,
                 person=person,
                 added_at=case.opened_at,
                 source=CasePerson.Source.OPENING_FORM,

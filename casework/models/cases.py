@@ -6,7 +6,7 @@ lead practitioner.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -130,6 +130,12 @@ class CasePerson(TimeStampedModel):
     person = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="case_places"
     )
+    # The case's locality, which never changes once the case is open, kept
+    # here so that a locality's people on cases are read from one index
+    # (``casework.access.person_queryset_for_user``) rather than case by case.
+    locality = models.ForeignKey(
+        "localities.Locality", on_delete=models.PROTECT, related_name="+"
+    )
     added_at = models.DateTimeField()
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -154,10 +160,18 @@ class CasePerson(TimeStampedModel):
             ),
             check_in("source", CasePersonSource, "case_person_source_valid"),
         ]
-        indexes = [models.Index(fields=["person", "case"])]
+        indexes = [
+            models.Index(fields=["person", "case"]),
+            models.Index(fields=["locality", "person"], name="case_person_locality"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.person_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.locality_id is None and self.case_id is not None:
+            self.locality_id = self.case.locality_id
+        super().save(*args, **kwargs)
 
 
 class CaseUserObjectPermission(UserObjectPermissionBase):

@@ -108,6 +108,7 @@ def _people_join(
         [
             CasePerson(
                 case=case,
+                locality_id=case.locality_id,
                 person_id=member.person_id,
                 added_at=at,
                 added_by=actor,

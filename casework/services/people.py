@@ -245,6 +245,7 @@ def case_person_add(
             person = found
         CasePerson.objects.create(
             case=case,
+            locality_id=case.locality_id,
             person=person,
             added_at=now,
             added_by=actor,

@@ -171,6 +171,7 @@ def _case_opened(rows: _CaseRows, w: Written, case: Case, batch: _Batch) -> list
         fast_row(
             CasePerson,
             case=case,
+            locality_id=case.locality_id,
             person_id=pk,
             added_at=c.opened_at,
             added_by=decider,

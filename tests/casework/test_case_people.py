@@ -38,6 +38,13 @@ pytestmark = pytest.mark.django_db
 AFTER_EVERY_WINDOW = dt.datetime(2031, 1, 1, tzinfo=dt.UTC)
 
 
+def places_carry_their_cases_locality() -> None:
+    """Every place on a case holds the case's locality, which a manager's
+    view of people is read by (``casework.access.person_queryset_for_user``)."""
+    rows = list(CasePerson.objects.values_list("locality_id", "case__locality_id"))
+    assert rows and all(own == cases for own, cases in rows), rows
+
+
 def on_case(case: Case) -> set[str]:
     return set(
         CasePerson.objects.filter(case=case).values_list(
@@ -93,6 +100,7 @@ def test_a_later_form_adds_its_new_people_to_the_open_case(
     zara = CasePerson.objects.get(case=case, person__given_name="Zara")
     assert zara.source == "later_form" and zara.form.reference == second.reference
     assert zara.person.family_id == case.family_id
+    places_carry_their_cases_locality()
 
 
 @pytest.fixture
@@ -204,6 +212,7 @@ def test_someone_in_the_household_is_added_from_the_list(client, household):
     assert "Omar Khan added to the case." in response.content.decode()
     assert on_case(case) == {"Ayesha", "Sara", "Omar"}
     assert on_case(earlier) == {"Ayesha", "Sara"}
+    places_carry_their_cases_locality()
     again = client.post(f"/cases/{case.pk}/people/", {"person": later.pk}, follow=True)
     assert "Omar Khan is already on the case" in again.content.decode()
 
@@ -374,6 +383,7 @@ def test_history_fills_each_case_from_its_episode_and_the_measures_follow(
     assert on_case(case_of(3)) == {"Mina", "Chloe"}
     # Today's household holds Bilal; the first case is still not about him.
     assert Person.objects.get(external_id="P-PC-B").family_id == case_of(1).family_id
+    places_carry_their_cases_locality()
 
     localities = dict(Locality.objects.values_list("pk", "slug"))
     problems = []
