@@ -12,4 +12,14 @@ unset DATABASE_URL REDIS_URL CELERY_BROKER_URL
 # About 2,000 families' episodes over the last year, once (a minute or two).
 .venv/bin/python manage.py seed_demo --scale small --seed 1 --if-empty \
   --output "${TMPDIR:-/tmp}/early-help-demo-small.jsonl"
+# The working day over that history: plans, notes, teams, directories, the demo
+# sign-ins' cases, sign-offs, an audit round, partner figures (once).
+.venv/bin/python manage.py demo_enrich --seed 1 --if-empty
+# The scorecard and the audit report of the last 12 months, so the dashboard
+# shows trends and directions of travel at once (once).
+last_month=$(.venv/bin/python -c 'import datetime as d; t=d.date.today().replace(day=1)-d.timedelta(days=1); print(t.strftime("%Y-%m"))')
+if [ "$(.venv/bin/python manage.py shell -c 'from scorecard.models import Release; print(Release.objects.exists())' 2>/dev/null | tail -1)" != True ]; then
+  .venv/bin/python manage.py run_scorecard --period "$last_month" --months 12 >/dev/null
+  .venv/bin/python manage.py run_audit_report --period "$last_month" --months 12 >/dev/null
+fi
 exec .venv/bin/python manage.py runserver "${ADDRESS:-127.0.0.1:8000}"

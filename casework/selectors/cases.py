@@ -10,7 +10,6 @@ from typing import Any
 from django.db import models
 from django.db.models import (
     DateField,
-    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -125,6 +124,33 @@ def _ranked(field: str, values: list[str]) -> models.Case:
     )
 
 
+class _DaysAfter(models.Func):
+    """The date ``days`` after a date expression, on every database (SQLite
+    adds a number to a date's text as to a number)."""
+
+    output_field = DateField()
+
+    def __init__(self, expression: Any, *, days: int) -> None:
+        super().__init__(expression)
+        self.days = days
+
+    def as_sql(
+        self,
+        compiler: Any,
+        connection: Any,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra: Any,
+    ) -> Any:
+        sql, params = compiler.compile(self.get_source_expressions()[0])
+        return f"({sql} + %s)", (*params, self.days)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = compiler.compile(self.get_source_expressions()[0])
+        return f"date({sql}, %s)", (*params, f"+{self.days} days")
+
+
 def caseload_for_user(
     user: Any, *, include_closed: bool = False, sort: str | None = None
 ) -> QuerySet[Case]:
@@ -174,10 +200,9 @@ def caseload_for_user(
                 status=CaseStatus.PLAN,
                 then=Coalesce(
                     Subquery(latest_review.values("next_review_on")[:1]),
-                    ExpressionWrapper(
-                        Subquery(assessed.values("day")[:1])
-                        + Value(review_interval().days),
-                        output_field=DateField(),
+                    _DaysAfter(
+                        Subquery(assessed.values("day")[:1]),
+                        days=review_interval().days,
                     ),
                 ),
             ),

@@ -98,3 +98,19 @@ def test_others_cannot_ask_for_or_download_the_pdf(client, role):
     assert client.get("/audits/reports/pdf/2026-10/").status_code == 404
     assert client.get("/audits/reports/").status_code == 404
     assert AuditReport.objects.count() == 1
+
+
+def test_run_audit_report_makes_each_months_report_once(monkeypatch):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    monkeypatch.setattr(
+        "audits.monthly.render_pdf_from_html", lambda html, **kwargs: b"%PDF-1.7 tiny"
+    )
+    out = StringIO()
+    call_command("run_audit_report", "--period=2026-11", "--months=3", stdout=out)
+    call_command("run_audit_report", "--period=2026-11", "--months=3", stdout=out)
+    reports = AuditReport.objects.order_by("period")
+    assert [r.period for r in reports] == ["2026-09", "2026-10", "2026-11"]
+    assert all(r.status == "done" and bytes(r.pdf) for r in reports)

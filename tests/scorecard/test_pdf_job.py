@@ -326,3 +326,24 @@ def test_no_pdf_for_a_release_still_being_computed(client):
     sign_in_as(client, UserFactory(role=Role.PERFORMANCE_LEAD, organisation=None))
     assert client.post(f"/scorecard/runs/{release.pk}/pdf/make/").status_code == 404
     assert not ReleasePDF.objects.exists()
+
+
+def test_run_scorecard_with_months_releases_each_month_and_the_last_ones_pdf(
+    quick_render,
+):
+    out = io.StringIO()
+    call_command(
+        "run_scorecard",
+        "--period",
+        "2024-05",
+        "--months",
+        "3",
+        stdout=out,
+        stderr=io.StringIO(),
+    )
+    releases = Release.objects.order_by("pk")
+    assert [r.period for r in releases] == ["2024-03", "2024-04", "2024-05"]
+    assert all(r.status == ReleaseStatus.DONE for r in releases)
+    last = releases.last()
+    assert last is not None and out.getvalue().splitlines()[-1] == str(last.pk)
+    assert list(ReleasePDF.objects.values_list("release", flat=True)) == [last.pk]

@@ -75,6 +75,22 @@ DEMO_USERS: list[tuple[str, str, str, list[str], str, str]] = [
         Organisation.Kind.CHILDRENS_TRUST,
     ),
     (
+        "auditor.health@demo.example",
+        Role.AUDITOR,
+        "Nkechi Adeyemi",
+        [],
+        "Birmingham Community Healthcare",
+        Organisation.Kind.HEALTH,
+    ),
+    (
+        "moderator@demo.example",
+        Role.AUDITOR,
+        "Robert Hartley",
+        [],
+        "City Council Education Services",
+        Organisation.Kind.COUNCIL,
+    ),
+    (
         "performance@demo.example",
         Role.PERFORMANCE_LEAD,
         "David Clarke",
@@ -85,7 +101,7 @@ DEMO_USERS: list[tuple[str, str, str, list[str], str, str]] = [
     (
         "privacy@demo.example",
         Role.DATA_PROTECTION,
-        "Grace Okafor",
+        "Eleanor Whitmore",
         [],
         "City Council",
         Organisation.Kind.COUNCIL,

@@ -1,6 +1,7 @@
-"""``python manage.py run_scorecard --period YYYY-MM``: compute and store a
-release for that month, then make its PDF; prints the release id (PRODUCT
-§4.1) on the last line."""
+"""``python manage.py run_scorecard --period YYYY-MM [--months N]``: compute
+and store a release for that month (and, with ``--months``, for the N - 1
+months before it, oldest first), then make the month's PDF; prints the month's
+release id (PRODUCT §4.1) on the last line."""
 
 from __future__ import annotations
 
@@ -19,12 +20,26 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--period", required=True, help="YYYY-MM")
+        parser.add_argument(
+            "--months",
+            type=int,
+            default=1,
+            help="also the months before it, for a trend (default: 1, the month)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             period = Month.parse(options["period"])
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
+        if options["months"] < 1:
+            raise CommandError("--months must be 1 or more.")
+        for back in range(options["months"] - 1, 0, -1):
+            earlier = scorecard_run(period=period.plus(-back))
+            self.stderr.write(
+                f"{earlier.period}: release {earlier.pk}, "
+                f"{earlier.get_status_display()}"
+            )
         release = scorecard_run(period=period)
         if release.status == ReleaseStatus.DONE:
             # Made here, in this process, so the PDF is ready when asked for.
