@@ -12,11 +12,13 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.codes import LEVEL_OF_NEED_HELP, Ethnicity, LevelOfNeed, Relationship, Sex
 from core.forms import DateField, GovukFormMixin
+from core.templatetags.phones import tel
 from core.uploads import MAX_BYTES
 from families.query import MAX_LENGTH, SearchQuery, parse_query
 from family_connect.models import FormStatus, Reason, RequestType, Route, Send
@@ -451,7 +453,7 @@ class NeedForm(StepForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.choice_hints = LEVEL_OF_NEED_HELP
+        self.choice_hints: dict[Any, Any] = dict(LEVEL_OF_NEED_HELP)
         if self.journey_route == Route.FAMILY:
             # A parent is asked in their own words; the team reads the same
             # levels of need from the answer.
@@ -462,7 +464,17 @@ class NeedForm(StepForm):
                 "Select how much help your family needs"
             )
             field.choices = FAMILY_NEED_WORDS
-            self.choice_hints = FAMILY_NEED_HINTS
+            self.choice_hints = {
+                **FAMILY_NEED_HINTS,
+                # 999 as a number a phone dials when tapped.
+                LevelOfNeed.COMPLEX_SIGNIFICANT: format_html(
+                    gettext(
+                        "Things are very hard, or you are worried someone may get "
+                        "hurt. If a child is in danger, call {emergency}."
+                    ),
+                    emergency=tel("999"),
+                ),
+            }
 
 
 # The levels of need as a parent would put them (same codes, same order).
@@ -472,7 +484,7 @@ FAMILY_NEED_WORDS = [
     (LevelOfNeed.ADDITIONAL, _("Help with several things")),
     (LevelOfNeed.COMPLEX_SIGNIFICANT, _("A lot of help, straight away")),
 ]
-FAMILY_NEED_HINTS = {
+FAMILY_NEED_HINTS: dict[Any, Any] = {
     LevelOfNeed.UNIVERSAL: _(
         "For example, where to find a parenting course or help with money."
     ),
@@ -482,10 +494,6 @@ FAMILY_NEED_HINTS = {
     LevelOfNeed.ADDITIONAL: _(
         "More than one service working with your family, such as school, health "
         "and housing together."
-    ),
-    LevelOfNeed.COMPLEX_SIGNIFICANT: _(
-        "Things are very hard, or you are worried someone may get hurt. If a child "
-        "is in danger, call 999."
     ),
 }
 

@@ -88,6 +88,7 @@ def test_a_family_is_asked_how_much_help_it_needs_in_its_own_words(client):
     assert "How much help does your family need at the moment?" in page
     assert "A bit of extra help with one thing" in page
     assert "Universal plus" not in page and "social care front door" not in page
+    assert f'If a child is in danger, call <a class="govuk-link" {EMERGENCY}' in page
     walk(client, PUBLIC_PAGES[-4:])
     check = client.get("/family-connect/check/").content.decode()
     assert "How much help you need" in check and "Level of need" not in check
