@@ -30,6 +30,8 @@ class SignInForm(GovukFormMixin, AuthenticationForm):
         username = self.fields["username"]
         assert isinstance(username, forms.CharField)
         username.validators.append(MaxLengthValidator(username.max_length or 254))
+        # English like the rest of the page, not Django's translated label.
+        self.fields["password"].label = "Password"
         self.fields["password"].error_messages["required"] = "Enter your password"
         self.fields["password"].widget.attrs.update(
             {"autocomplete": "current-password", "class": "govuk-input"}

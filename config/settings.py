@@ -40,14 +40,25 @@ def env_int(name: str, default: int) -> int:
 
 DEBUG = env_bool("DEBUG", False)
 
-# Without DEBUG there is no default: Django refuses any use of an empty key, and the
-# serving processes (config/wsgi.py, Celery workers) check it as they start. Tools
-# that sign nothing, such as makemigrations, still run without one.
+# The local demo (make run): DEBUG stays off, so every page, the not-found and
+# error pages included, is the service's own, while the demo keeps what a
+# machine of one's own needs: a signing key, plain HTTP, the demo sign-ins and
+# data. It serves loopback addresses only, so it can never be a deployment.
+DEMO = env_bool("DEMO", False)
+LOCAL = DEBUG or DEMO
+LOOPBACK_HOSTS = "127.0.0.1,localhost"
+
+# Outside DEBUG and the demo there is no default: Django refuses any use of an
+# empty key, and the serving processes (config/wsgi.py, Celery workers) check it
+# as they start. Tools that sign nothing, such as makemigrations, still run
+# without one.
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY and DEBUG:
+if not SECRET_KEY and LOCAL:
     SECRET_KEY = "development-only-insecure-key-never-used-outside-debug-mode"  # noqa: S105
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", LOOPBACK_HOSTS if LOCAL else "")
+if DEMO and not set(ALLOWED_HOSTS) <= set(LOOPBACK_HOSTS.split(",")):
+    raise ImproperlyConfigured("DEMO serves only 127.0.0.1 and localhost.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 SERVICE_NAME = "Early Help Connect"
@@ -92,7 +103,7 @@ INSTALLED_APPS = [
 ]
 # The demo data generator (seed_demo) is for development, the demo and the
 # benchmark: production does not install it unless DEMO_DATA=1 is given.
-DEMO_DATA = env_bool("DEMO_DATA", DEBUG)
+DEMO_DATA = env_bool("DEMO_DATA", LOCAL)
 if DEMO_DATA:
     INSTALLED_APPS.append("demo")
 
@@ -322,9 +333,9 @@ AXES_CLIENT_IP_CALLABLE = "core.http.client_ip"
 # Locking by IP too would lock a whole school's shared address out.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
-# Two-factor is required for staff roles whenever DEBUG is off; only the local demo
-# may switch it off (and then says so on every page).
-TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", True) or not DEBUG
+# Two-factor is required for staff roles outside DEBUG and the demo; only there
+# may it be switched off (and then every page says so).
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", True) or not LOCAL
 OTP_TOTP_ISSUER = SERVICE_NAME
 # Defence in depth: django-otp's own admin pages, were they ever registered
 # again, would not show a device's key or QR code either.
@@ -344,7 +355,7 @@ ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 
 # --- Security headers -------------------------------------------------------------
-SECURE_PRODUCTION = not DEBUG
+SECURE_PRODUCTION = not LOCAL
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SECURE_PRODUCTION)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", SECURE_PRODUCTION)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", SECURE_PRODUCTION)
@@ -482,6 +493,8 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "early-help-connect@localhost"
 )
+# Where the phase banner's feedback link writes to.
+FEEDBACK_EMAIL = os.environ.get("FEEDBACK_EMAIL", DEFAULT_FROM_EMAIL)
 
 # --- API ---------------------------------------------------------------------------
 # An API token authenticates for this many days after it is issued (at least one).

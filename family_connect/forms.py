@@ -12,11 +12,13 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.codes import LEVEL_OF_NEED_HELP, Ethnicity, LevelOfNeed, Relationship, Sex
 from core.forms import DateField, GovukFormMixin
+from core.templatetags.phones import tel
 from core.uploads import MAX_BYTES
 from families.query import MAX_LENGTH, SearchQuery, parse_query
 from family_connect.models import FormStatus, Reason, RequestType, Route, Send
@@ -242,7 +244,27 @@ class AddressForm(StepForm):
         return normalised
 
 
+def grouped_choices(choices: list[tuple[str, Any]]) -> list[tuple[Any, Any]]:
+    """Labels like "Group: option" become option groups under "Group", so a long
+    list (the 19 ethnic groups) reads as a few short ones on a phone."""
+    grouped: list[tuple[Any, Any]] = []
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for code, label in choices:
+        group, colon, option = str(label).partition(": ")
+        if not colon or not code:
+            grouped.append((code, label))
+            continue
+        if group not in groups:
+            groups[group] = []
+            grouped.append((group, groups[group]))
+        groups[group].append((code, option))
+    return grouped
+
+
 class ChildForm(StepForm):
+    """A child, asked over three short pages (``CHILD_PARTS``); the whole form
+    checks a child at once."""
+
     given_name = forms.CharField(
         label=_("First name"),
         max_length=100,
@@ -296,6 +318,20 @@ class ChildForm(StepForm):
         required=False,
     )
 
+    def __init__(self, *args: Any, part: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if part is not None:
+            asked = CHILD_PARTS[part]
+            for name in list(self.fields):
+                if name not in asked:
+                    del self.fields[name]
+        if "ethnicity" in self.fields:
+            ethnicity = self.fields["ethnicity"]
+            assert isinstance(ethnicity, forms.ChoiceField)
+            ethnicity.choices = grouped_choices(
+                [("", _("Select an ethnic group")), *Ethnicity.choices]
+            )
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         dob = data.get("date_of_birth")
@@ -308,6 +344,22 @@ class ChildForm(StepForm):
             elif not data.get("expected") and dob > today:
                 self.add_error("date_of_birth", MSG_DOB_FUTURE)
         return data
+
+
+# The pages a child is asked on, in order: the first has no name in its address.
+CHILD_PARTS: dict[str, list[str]] = {
+    "": ["given_name", "family_name", "expected", "date_of_birth"],
+    "about": ["sex", "gender_identity", "ethnicity"],
+    "school": ["school", "send", "young_carer"],
+}
+
+
+def child_part_missing(child: dict[str, Any]) -> str | None:
+    """The first page of a child not yet answered, or None."""
+    for part, names in CHILD_PARTS.items():
+        if not all(name in child for name in names):
+            return part
+    return None
 
 
 class AdultForm(StepForm):
@@ -401,7 +453,49 @@ class NeedForm(StepForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.choice_hints = LEVEL_OF_NEED_HELP
+        self.choice_hints: dict[Any, Any] = dict(LEVEL_OF_NEED_HELP)
+        if self.journey_route == Route.FAMILY:
+            # A parent is asked in their own words; the team reads the same
+            # levels of need from the answer.
+            field = self.fields["level_of_need"]
+            assert isinstance(field, forms.ChoiceField)
+            field.label = _("How much help does your family need at the moment?")
+            field.error_messages["required"] = _(
+                "Select how much help your family needs"
+            )
+            field.choices = FAMILY_NEED_WORDS
+            self.choice_hints = {
+                **FAMILY_NEED_HINTS,
+                # 999 as a number a phone dials when tapped.
+                LevelOfNeed.COMPLEX_SIGNIFICANT: format_html(
+                    gettext(
+                        "Things are very hard, or you are worried someone may get "
+                        "hurt. If a child is in danger, call {emergency}."
+                    ),
+                    emergency=tel("999"),
+                ),
+            }
+
+
+# The levels of need as a parent would put them (same codes, same order).
+FAMILY_NEED_WORDS = [
+    (LevelOfNeed.UNIVERSAL, _("Some advice or information")),
+    (LevelOfNeed.UNIVERSAL_PLUS, _("A bit of extra help with one thing")),
+    (LevelOfNeed.ADDITIONAL, _("Help with several things")),
+    (LevelOfNeed.COMPLEX_SIGNIFICANT, _("A lot of help, straight away")),
+]
+FAMILY_NEED_HINTS: dict[Any, Any] = {
+    LevelOfNeed.UNIVERSAL: _(
+        "For example, where to find a parenting course or help with money."
+    ),
+    LevelOfNeed.UNIVERSAL_PLUS: _(
+        "For example, support from a family support worker or a community group."
+    ),
+    LevelOfNeed.ADDITIONAL: _(
+        "More than one service working with your family, such as school, health "
+        "and housing together."
+    ),
+}
 
 
 class FamilyWordsForm(StepForm):

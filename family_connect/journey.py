@@ -35,6 +35,13 @@ class Step:
     # Fields answered on this page; a page with one field shows its label as the
     # page heading.
     optional: bool = False
+    # The title a family asking for itself reads, where it differs.
+    family_title: str | Promise | None = None
+
+    def title_for(self, route: str) -> str | Promise:
+        if route == Route.FAMILY and self.family_title is not None:
+            return self.family_title
+        return self.title
 
 
 def _yes(answers: Answers, name: str) -> bool:
@@ -80,7 +87,12 @@ STEPS: list[Step] = [
     Step("language", f.LanguageForm, _("Language")),
     Step("communication", f.CommunicationForm, _("Communication needs"), optional=True),
     Step("reasons", f.ReasonsForm, _("Reasons for asking for help")),
-    Step("need", f.NeedForm, _("Level of need")),
+    Step(
+        "need",
+        f.NeedForm,
+        _("Level of need"),
+        family_title=_("How much help you need"),
+    ),
     Step("family-words", f.FamilyWordsForm, _("What would help")),
     Step("child-voice", f.ChildVoiceForm, _("The child's voice"), optional=True),
     Step("working-well", f.WorkingWellForm, _("What is working well"), optional=True),
@@ -96,7 +108,12 @@ def steps_for(route: str, answers: Answers, routes: list[str]) -> list[Step]:
 
 def answered(step: Step, answers: Answers, route: str) -> bool:
     if step.slug == "children":
-        return bool(answers.get("children_done")) and bool(answers.get("children"))
+        children = answers.get("children") or []
+        return (
+            bool(answers.get("children_done"))
+            and bool(children)
+            and all(f.child_part_missing(child) is None for child in children)
+        )
     if step.slug in LOOP_STEPS:
         return bool(answers.get(f"{step.slug}_done"))
     return all(name in answers for name in step.form_class.asked(route))

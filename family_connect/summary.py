@@ -26,8 +26,19 @@ def _display(field: forms.Field, value: Any) -> str:
         labels = dict(list(field.choices))  # type: ignore[arg-type]
         return "\n".join(str(labels.get(v, v)) for v in value)
     if isinstance(field, forms.ChoiceField):
-        return str(dict(list(field.choices)).get(value, value))  # type: ignore[arg-type]
+        return str(_choice_labels(field).get(value, value))
     return str(value)
+
+
+def _choice_labels(field: forms.ChoiceField) -> dict[Any, str]:
+    """Each choice's label; an option in a group as "Group: option"."""
+    labels: dict[Any, str] = {}
+    for code, label in list(field.choices):  # type: ignore[arg-type]
+        if isinstance(label, (list, tuple)):
+            labels.update({c: f"{code}: {option}" for c, option in label})
+        else:
+            labels[code] = str(label)
+    return labels
 
 
 def _person_rows(
@@ -82,7 +93,7 @@ def check_rows(route: str, answers: Answers, routes: list[str]) -> list[dict[str
                         "change_label": _("Change"),
                     }
                 ]
-            sections.append({"title": step.title, "rows": rows})
+            sections.append({"title": step.title_for(route), "rows": rows})
             continue
         form = step.form_class(context=context)
         url = reverse("family_connect:step", args=[step.slug]) + "?change=1"
@@ -95,5 +106,5 @@ def check_rows(route: str, answers: Answers, routes: list[str]) -> list[dict[str
             }
             for name in form.fields
         ]
-        sections.append({"title": step.title, "rows": rows})
+        sections.append({"title": step.title_for(route), "rows": rows})
     return sections

@@ -14,6 +14,11 @@ urlpatterns = [
         journey_pages.person_remove,
         name="person_remove",
     ),
+    path(
+        "person/<str:kind>/<int:index>/<slug:part>/",
+        journey_pages.person,
+        name="person_part",
+    ),
     path("check/", journey_pages.check, name="check"),
     path("confirmation/", journey_pages.confirmation, name="confirmation"),
     path("save/", resume.save_for_later, name="save"),

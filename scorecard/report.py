@@ -44,12 +44,6 @@ class Line:
     def current(self) -> str:
         return self.shown[-1]
 
-    @property
-    def ref_parts(self) -> list[str]:
-        """``EH07:domestic_abuse`` → ``["EH07", "domestic_abuse"]``, printed
-        on two lines so the reason codes fit the column."""
-        return self.indicator.ref.split(":", 1)
-
 
 def _spark(values: list[float | None], width: float = 60, height: float = 14) -> str:
     known = [(i, v) for i, v in enumerate(values) if v is not None]

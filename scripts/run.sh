@@ -4,7 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh run
-export DEBUG=${DEBUG:-1}
+# The demo mode, not DEBUG: pages, the not-found and error pages included, are
+# the service's own (DEBUG=1 make run shows Django's debugging pages instead).
+export DEMO=1
+export DEBUG=${DEBUG:-0}
 export TWO_FACTOR_REQUIRED=${TWO_FACTOR_REQUIRED:-0}
 unset DATABASE_URL REDIS_URL CELERY_BROKER_URL
 .venv/bin/python manage.py migrate --no-input

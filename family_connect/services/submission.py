@@ -11,8 +11,10 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Organisation, User
@@ -34,7 +36,7 @@ from family_connect.models import (
     Reason,
     Route,
 )
-from family_connect.references import reference_new, status_key_new
+from family_connect.references import reference_new, status_key_new, status_token
 from family_connect.services.matches import form_matches_store
 from family_connect.validation import SubmissionInput
 from localities.models import Locality
@@ -282,22 +284,43 @@ def _form_create(
     return form
 
 
+def status_url(form: FamilyConnectForm) -> str:
+    """The form's private status link, in full."""
+    path = reverse("family_connect:status", args=[status_token(form.status_key)])
+    return f"{settings.SITE_URL}{path}"
+
+
 def _messages_for_new_form(form: FamilyConnectForm) -> list[Message]:
     """A confirmation to whoever asked and a notice to the locality's triage
-    inbox. Only the reference, never details about the family."""
+    inbox. Only the reference, never details about the family; a family that
+    asked for itself also gets its private status link, which shows only
+    whether a decision was made and what it is (a partner follows its forms on
+    its list of forms)."""
     messages = []
-    requester_email = form.requester.email if form.requester else form.contact_email
-    if requester_email:
+    if form.requester is not None:
+        to, next_steps = (
+            form.requester.email,
+            "The early help team in the family's area will look at it and "
+            "decide within a week how we can help.",
+        )
+    else:
+        to, next_steps = (
+            form.contact_email,
+            "The early help team in your area will look at it and decide within "
+            "a week how we can help. We will contact you to tell you what "
+            "happens next.\n\n"
+            "Check the progress of your request with this private link (keep it "
+            f"to yourself): {status_url(form)}",
+        )
+    if to:
         messages.append(
             Message(
                 key=f"form-confirmation:{form.reference}",
-                to=requester_email,
+                to=to,
                 subject=f"We have received your Family Connect Form {form.reference}",
                 body=(
                     "Thank you. Your Family Connect Form reference is "
-                    f"{form.reference}.\n\n"
-                    "The early help team in the family's area will look at it and "
-                    "decide within a week how we can help.\n\n"
+                    f"{form.reference}.\n\n{next_steps}\n\n"
                     "If a child is in immediate danger, call 999."
                 ),
             )

@@ -19,7 +19,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.errors import DomainError, NotAllowed, TooMany
 from core.view_access import public
 from family_connect import journey
-from family_connect.forms import AdultForm, ChildForm, SubmitForm
+from family_connect.forms import (
+    CHILD_PARTS,
+    AdultForm,
+    ChildForm,
+    SubmitForm,
+    child_part_missing,
+)
 from family_connect.journey import LOOP_STEPS, STEP_BY_SLUG, Answers
 from family_connect.models import FormDraft
 from family_connect.references import status_token
@@ -157,6 +163,7 @@ def step(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "form": form,
             "step": the_step,
+            "title": the_step.title_for(draft.route),
             "single": visible[0] if len(visible) == 1 else None,
             "hints": getattr(form, "choice_hints", None),
             "intro": INTROS.get(slug),
@@ -174,6 +181,16 @@ def _loop(
     people = draft.answers.get(slug, [])
     if kind == "child" and not people:
         return redirect("family_connect:person_add", kind=kind)
+    if kind == "child":
+        for i, child in enumerate(people):
+            missing = child_part_missing(child)
+            if missing is not None:
+                url = (
+                    reverse("family_connect:person_part", args=[kind, i, missing])
+                    if missing
+                    else reverse("family_connect:person_change", args=[kind, i])
+                )
+                return redirect(f"{url}?change=1" if change else url)
     form_class = STEP_BY_SLUG[slug].form_class
     if request.method == "POST":
         if slow_down := session.too_many(request, "fc-page", session.PAGE_LIMIT):
@@ -221,14 +238,20 @@ def _suggested_family_name(answers: Answers) -> str:
 @require_http_methods(["GET", "POST"])
 @_sent_meanwhile
 @public("the Family Connect Form: families and professionals, by their own draft")
-def person(request: HttpRequest, kind: str, index: int | None = None) -> HttpResponse:
-    """Add or change one child or adult."""
-    if kind not in PERSON_FORMS:
+def person(
+    request: HttpRequest, kind: str, index: int | None = None, part: str = ""
+) -> HttpResponse:
+    """Add or change one child or adult. A child is asked over three short
+    pages (``CHILD_PARTS``): the name and date of birth add the child, the
+    other two complete it."""
+    if kind not in PERSON_FORMS or (part and (kind != "child" or index is None)):
+        raise Http404
+    if kind == "child" and part not in CHILD_PARTS:
         raise Http404
     draft = session.draft_in_session(request)
     if draft is None:
         return session.no_draft(request)
-    form_class, key = PERSON_FORMS[kind]
+    key = PERSON_FORMS[kind][1]
     people: list[Answers] = list(draft.answers.get(key, []))
     if index is not None and not 0 <= index < len(people):
         raise Http404
@@ -237,7 +260,7 @@ def person(request: HttpRequest, kind: str, index: int | None = None) -> HttpRes
     if request.method == "POST":
         if slow_down := session.too_many(request, "fc-page", session.PAGE_LIMIT):
             return slow_down
-        form = form_class(request.POST, context=_context(draft, routes))
+        form = _person_form(kind, part, request.POST, context=_context(draft, routes))
         everyone = draft.answers.get("children", []) + draft.answers.get("adults", [])
         if index is None and len(everyone) >= MAX_MEMBERS:
             form.add_error(
@@ -252,10 +275,17 @@ def person(request: HttpRequest, kind: str, index: int | None = None) -> HttpRes
             answers = journey.answers_from_form(form)
             if index is None:
                 people.append(answers)
+                index = len(people) - 1
             else:
-                people[index] = answers
+                people[index] = {**people[index], **answers}
             draft_save(draft_id=draft.pk, answers={key: people})
-            url = reverse("family_connect:step", args=[key])
+            following = _next_part(kind, part)
+            if following is not None:
+                url = reverse(
+                    "family_connect:person_part", args=[kind, index, following]
+                )
+            else:
+                url = reverse("family_connect:step", args=[key])
             return redirect(f"{url}?change=1" if change else url)
     else:
         initial = (
@@ -264,21 +294,68 @@ def person(request: HttpRequest, kind: str, index: int | None = None) -> HttpRes
             # A second child or an adult usually shares the family name: offer it.
             else {"family_name": _suggested_family_name(draft.answers)}
         )
-        form = form_class(initial=initial, context=_context(draft, routes))
-    if index is None and kind == "child" and not people:
+        form = _person_form(
+            kind, part, initial=initial, context=_context(draft, routes)
+        )
+    if part:
+        assert index is not None
+        previous = list(CHILD_PARTS)[list(CHILD_PARTS).index(part) - 1]
+        back = (
+            reverse("family_connect:person_part", args=[kind, index, previous])
+            if previous
+            else reverse("family_connect:person_change", args=[kind, index])
+        )
+        back = f"{back}?change=1" if change else back
+    elif index is None and kind == "child" and not people:
         back = _back_url(draft, "children", routes, change)
     else:
         back = reverse("family_connect:step", args=[key])
-    titles = {"child": _("Add a child"), "adult": _("Add an adult")}
-    if index is not None:
-        titles = {
-            "child": _("Change a child's details"),
-            "adult": _("Change an adult's details"),
-        }
     return render(
         request,
         "family_connect/person.html",
-        {"form": form, "title": titles[kind], "kind": kind, "back_url": back},
+        {
+            "form": form,
+            "title": _person_title(kind, index, part, people),
+            "kind": kind,
+            "back_url": back,
+            # Which of a child's pages this is, for "Page 2 of 3".
+            "part_number": list(CHILD_PARTS).index(part) + 1
+            if kind == "child"
+            else None,
+            "parts": len(CHILD_PARTS),
+        },
+    )
+
+
+def _person_form(kind: str, part: str, *args: Any, **kwargs: Any) -> Any:
+    if kind == "child":
+        return ChildForm(*args, part=part, **kwargs)
+    return AdultForm(*args, **kwargs)
+
+
+def _next_part(kind: str, part: str) -> str | None:
+    if kind != "child":
+        return None
+    parts = list(CHILD_PARTS)
+    i = parts.index(part)
+    return parts[i + 1] if i + 1 < len(parts) else None
+
+
+def _person_title(
+    kind: str, index: int | None, part: str, people: list[Answers]
+) -> str:
+    if part:
+        assert index is not None
+        name = people[index].get("given_name", "")
+        if part == "about":
+            return _("About %(name)s") % {"name": name}
+        return _("%(name)s's school and support") % {"name": name}
+    if index is None:
+        return _("Add a child") if kind == "child" else _("Add an adult")
+    return (
+        _("Change a child's details")
+        if kind == "child"
+        else _("Change an adult's details")
     )
 
 
@@ -379,5 +456,11 @@ def confirmation(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "family_connect/confirmation.html",
-        {"reference": form.reference, "status_url": status_url, "route": form.route},
+        {
+            "reference": form.reference,
+            "status_url": status_url,
+            "route": form.route,
+            # The receipt e-mail carries the link too (services.submission).
+            "emailed": form.requester_id is None and bool(form.contact_email),
+        },
     )

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_sign_ins_work_after_an_import_made_them_inactive(settings):
-    settings.DEBUG = True
+    settings.LOCAL = True
     User.objects.create(
         email="manager.erdington@demo.example",
         role=Role.LOCALITY_MANAGER,

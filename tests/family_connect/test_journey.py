@@ -25,6 +25,17 @@ CHILD = {
     "young_carer": "no",
 }
 
+
+def child_pages(child: dict, index: int = 0) -> list[tuple[str, dict]]:
+    """A child's three pages: the first adds the child, the others complete it
+    (each page takes its own fields from the whole answer)."""
+    return [
+        ("/family-connect/person/child/", child),
+        (f"/family-connect/person/child/{index}/about/", child),
+        (f"/family-connect/person/child/{index}/school/", child),
+    ]
+
+
 # (url, data) for every page of the public journey, in order.
 PUBLIC_PAGES = [
     ("/family-connect/step/safeguarding/", {"safeguarding_concern": "no"}),
@@ -37,7 +48,7 @@ PUBLIC_PAGES = [
         "/family-connect/step/address/",
         {"address_line": "12 Example Road", "postcode": "b23 6tj"},
     ),
-    ("/family-connect/person/child/", CHILD),
+    *child_pages(CHILD),
     ("/family-connect/step/children/", {"add_another": "no"}),
     ("/family-connect/step/adults/", {"add_another": "no"}),
     (
@@ -186,7 +197,7 @@ def test_the_resume_link_restores_every_answer_in_a_new_browser(
     from django.test import Client
 
     start(client)
-    walk(client, PUBLIC_PAGES[:6])
+    walk(client, PUBLIC_PAGES[:8])
     saved = client.get("/family-connect/save/").content.decode()
     link = re.search(r'data-testid="resume-link">([^<]+)<', saved)[1]
     other = Client()  # a closed browser: a new session, nothing but the link

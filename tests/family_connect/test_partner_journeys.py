@@ -7,7 +7,7 @@ from accounts.roles import Role
 from core.models import AccessLog
 from family_connect.models import FamilyConnectForm
 from tests.factories import OrganisationFactory, UserFactory
-from tests.family_connect.test_journey import CHILD
+from tests.family_connect.test_journey import CHILD, child_pages
 from tests.helpers import sign_in, sign_in_verified
 
 pytestmark = pytest.mark.django_db
@@ -23,9 +23,9 @@ SECOND_CHILD = {
 
 COMMON_TAIL = [
     ("/family-connect/step/address/", {"postcode": "B9 4AA"}),
-    ("/family-connect/person/child/", CHILD),
+    *child_pages(CHILD),
     ("/family-connect/step/children/", {"add_another": "yes"}),
-    ("/family-connect/person/child/", SECOND_CHILD),
+    *child_pages(SECOND_CHILD, 1),
     ("/family-connect/step/children/", {"add_another": "no"}),
     ("/family-connect/step/adults/", {"add_another": "no"}),
     (

@@ -1,5 +1,5 @@
 """``demo_users``: demo sign-ins for every role in two localities (the local demo
-only). Prints the sign-ins. Refuses to run when DEBUG is off."""
+only). Prints the sign-ins. Refuses to run outside the demo and DEBUG."""
 
 from __future__ import annotations
 
@@ -124,8 +124,10 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not settings.DEBUG:
-            raise CommandError("Demo sign-ins are only created when DEBUG is on.")
+        if not settings.LOCAL:
+            raise CommandError(
+                "Demo sign-ins are only created in the demo (DEMO=1) or with DEBUG on."
+            )
         for email, role, name, localities, org_name, org_kind in DEMO_USERS:
             Organisation.objects.get_or_create(
                 name=org_name, defaults={"kind": org_kind}
