@@ -50,7 +50,7 @@ def _context() -> Context:
 
 @pytest.fixture
 def enriched(settings, tmp_path):
-    settings.DEBUG = True
+    settings.LOCAL = True
     call_command("demo_users", "--quiet", stdout=StringIO())
     path = tmp_path / "small.jsonl"
     with path.open("w") as handle:

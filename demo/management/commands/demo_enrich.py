@@ -30,8 +30,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not settings.DEBUG:
-            raise CommandError("The demo's data is only added when DEBUG is on.")
+        if not settings.LOCAL:
+            raise CommandError(
+                "The demo's data is only added in the demo (DEMO=1) or with DEBUG on."
+            )
         if options["if_empty"] and demo_enriched():
             self.stdout.write("demo working day already laid")
             return
