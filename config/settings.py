@@ -14,6 +14,7 @@ import dj_database_url
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -110,6 +111,9 @@ if DEMO_DATA:
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses every response below it (WhiteNoise serves its own compressed
+    # copies); Django pads the gzip header at random against BREACH.
+    "django.middleware.gzip.GZipMiddleware",
     "core.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
     # Before the session is looked up and before any view: see the classes.
@@ -440,20 +444,17 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Production images run collectstatic and serve hashed, compressed files; elsewhere
-# the files are served straight from the source folders.
-STATIC_MANIFEST = env_bool("STATIC_MANIFEST", False)
+# Hashed names and gzip/Brotli copies in every mode, the demo and the tests too
+# (core/staticfiles.py): collectstatic writes them to STATIC_ROOT and WhiteNoise
+# serves them from there, never from the source folders.
 STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if STATIC_MANIFEST
-            else "django.contrib.staticfiles.storage.StaticFilesStorage"
-        )
-    },
+    "staticfiles": {"BACKEND": "core.staticfiles.StaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+WHITENOISE_USE_FINDERS = False
+# Source maps (of the vendored API documentation bundles) are opened only by
+# developer tools; compressing the largest takes longer than everything else.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 
 # --- Case documents ---------------------------------------------------------------

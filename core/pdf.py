@@ -3,8 +3,9 @@
 WeasyPrint fetches every URL in the document (stylesheets, images, fonts,
 attachments). User text can carry URLs, so the fetcher is deny-by-default: it serves
 ``data:`` URLs and the project's own static files, looked up through the
-staticfiles finders, and refuses everything else — other ``file:`` paths, and every
-network scheme — without opening it.
+staticfiles finders (the hashed names among the collected files), and refuses
+everything else — other ``file:`` paths, and every network scheme — without
+opening it.
 """
 
 from __future__ import annotations
@@ -72,7 +73,8 @@ class StaticOnlyFetcher(URLFetcher):
 def static_path_for_url(url: str) -> Path | None:
     """The real file behind a ``file:///static/...`` URL, or None.
 
-    Only paths under STATIC_URL that the staticfiles finders resolve are allowed;
+    Only paths under STATIC_URL that the staticfiles finders resolve, or that are
+    collected files (the hashed names), are allowed;
     ``..`` segments and anything outside STATIC_URL are refused.
     """
     parts = urlsplit(url)
@@ -87,8 +89,15 @@ def static_path_for_url(url: str) -> Path | None:
     if not relative or relative.startswith("/"):
         return None
     found = finders.find(relative)
-    if not found or isinstance(found, list):
+    if isinstance(found, list):
         return None
+    if not found:
+        # The hashed names ``{% static %}`` gives are only in the collected files.
+        root = Path(settings.STATIC_ROOT).resolve()
+        collected = (root / relative).resolve()
+        if not collected.is_relative_to(root) or not collected.is_file():
+            return None
+        return collected
     path = Path(found).resolve()
     return path if path.is_file() else None
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up a machine for Early Help Connect: system packages (when root on
 # Debian/Ubuntu; otherwise prints the apt-get line), the Python virtualenv and the
-# npm packages, then copies GOV.UK Frontend into static/.
+# npm packages, then builds GOV.UK Frontend into static/ and collects the static
+# files (hashed and compressed) into staticfiles/.
 #   scripts/setup.sh run    what the demo needs
 #   scripts/setup.sh test   also PostgreSQL, Redis, Chromium and poppler for the tests
 set -euo pipefail
@@ -61,6 +62,9 @@ if [ ! -f "$lock_stamp" ]; then
   touch "$lock_stamp"
 fi
 scripts/build-assets.sh
+# Hashed names and compressed copies, served by WhiteNoise in every mode. Only what
+# changed is compressed again, so a second run takes seconds.
+DEBUG=1 .venv/bin/python manage.py collectstatic --no-input -v 0
 
 # --- Translations ------------------------------------------------------------------
 # The catalogues (locale/*/LC_MESSAGES/django.po) are in the repository; the

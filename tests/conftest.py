@@ -16,6 +16,37 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Pages name their static files by the hashed names that collectstatic
+    writes to its manifest, in the tests as in production: build GOV.UK Frontend
+    and collect the files again when a source is newer than what was built (once,
+    before any worker of a parallel run starts)."""
+    if hasattr(session.config, "workerinput"):
+        return
+    collect_static()
+
+
+def collect_static() -> None:
+    from django.contrib.staticfiles import finders
+    from django.core.management import call_command
+
+    def modified(path: Path) -> float:
+        return path.stat().st_mtime if path.exists() else 0.0
+
+    built = ROOT / "static" / "govuk" / "govuk-frontend.min.css"
+    sources = [ROOT / "assets" / "govuk-frontend.scss", ROOT / "package-lock.json"]
+    if modified(built) < max(modified(source) for source in sources):
+        subprocess.run([str(ROOT / "scripts" / "build-assets.sh")], check=True)
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    newest = max(
+        storage.get_modified_time(path).timestamp()
+        for finder in finders.get_finders()
+        for path, storage in finder.list([])
+    )
+    if modified(manifest) < newest:
+        call_command("collectstatic", interactive=False, verbosity=0)
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     # Rate limits and throttles live in the cache; every test starts from nothing.

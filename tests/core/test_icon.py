@@ -4,7 +4,7 @@
 import re
 
 import pytest
-from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 
 pytestmark = pytest.mark.django_db
 
@@ -13,4 +13,4 @@ def test_pages_link_an_icon_that_exists(client):
     page = client.get("/family-connect/").content.decode()
     match = re.search(r'<link rel="icon" href="/static/([^"]+)"', page)
     assert match, "no icon link"
-    assert finders.find(match[1]) is not None
+    assert staticfiles_storage.exists(match[1])

@@ -87,6 +87,22 @@ def test_the_projects_own_static_files_are_served():
     assert fetcher.refused == []
 
 
+def test_static_files_by_their_hashed_names_are_served():
+    """Print templates name their stylesheets with ``{% static %}``, which gives
+    the hashed names of the collected files."""
+    from django.templatetags.static import static
+
+    url = static("pdf/print.css")
+    assert url != "/static/pdf/print.css"
+    fetcher = StaticOnlyFetcher()
+    render_pdf_from_html(
+        f'<link rel="stylesheet" href="{url}"><p>Plan</p>', fetcher=fetcher
+    )
+    assert fetcher.served == [f"file://{url}"]
+    assert fetcher.refused == []
+    assert static_path_for_url("file:///static/../staticfiles/staticfiles.json") is None
+
+
 @pytest.mark.parametrize(
     "url",
     [

@@ -28,6 +28,29 @@ SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", "/tmp/ehc-screenshots"))
 
 
 @pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, but with the static files served as in
+    production: by WhiteNoise from the collected files (hashed names, compressed
+    copies), not by Django's handler, which finds only the source files."""
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer(
+        request.config.getvalue("liveserver")
+        or os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost",
+        start=False,
+    )
+    server.thread.static_handler = _no_static_handler
+    server.start()
+    yield server
+    server.stop()
+
+
+def _no_static_handler(application):
+    return application
+
+
+@pytest.fixture(scope="session")
 def browser(django_db_setup):
     from django.db import connections
 
@@ -83,9 +106,14 @@ def watch_with_axe(browser, page) -> dict[str, list[str]]:
     return failures
 
 
+# axe-core's impacts that fail a page: every one but "minor" (moderate findings
+# include content outside landmarks, the ``region`` rule).
+AXE_IMPACTS = ("moderate", "serious", "critical")
+
+
 def axe_violations(browser, url: str, cookies: list) -> list[dict]:
-    """Serious and critical axe-core violations of a page. The page is opened in a
-    context that bypasses CSP only so that axe itself can be injected."""
+    """Moderate, serious and critical axe-core violations of a page. The page is
+    opened in a context that bypasses CSP only so that axe itself can be injected."""
     context = browser.new_context(bypass_csp=True)
     context.add_cookies(cookies)
     page = context.new_page()
@@ -95,9 +123,14 @@ def axe_violations(browser, url: str, cookies: list) -> list[dict]:
         "async () => await axe.run(document, {resultTypes: ['violations']})"
     )
     context.close()
+    return failing(result["violations"])
+
+
+def failing(violations: list[dict]) -> list[dict]:
+    """The violations of an axe-core result that fail a page."""
     found = []
-    for violation in result["violations"]:
-        if violation["impact"] not in ("serious", "critical"):
+    for violation in violations:
+        if violation["impact"] not in AXE_IMPACTS:
             continue
         if violation["id"] == "aria-allowed-attr":
             nodes = [n for n in violation["nodes"] if not _conditional_reveal(n)]

@@ -18,7 +18,7 @@ from accounts.roles import Role
 from families.names import name_keys
 from family_connect.models import FormMember
 from tests.casework.test_my_work import action, at, days, frozen, world  # noqa: F401
-from tests.e2e.conftest import AXE, SCREENSHOTS
+from tests.e2e.conftest import AXE, SCREENSHOTS, failing
 from tests.e2e.test_sign_in_roles import sign_in_with_browser
 from tests.factories import FormFactory, PersonFactory, UserFactory
 
@@ -104,8 +104,8 @@ def day(world):  # noqa: F811
 
 
 class Axe:
-    """Every address the page loads, checked once with axe (serious and
-    critical violations) as the same user, as ``conftest.watch_with_axe``
+    """Every address the page loads, checked once with axe (moderate, serious
+    and critical violations) as the same user, as ``conftest.watch_with_axe``
     does, but in one probe page kept for the whole journey, so that a long
     day stays quick. The probe's context bypasses CSP only so that axe can be
     injected."""
@@ -130,11 +130,7 @@ class Axe:
         result = self.probe.evaluate(
             "async () => await axe.run(document, {resultTypes: ['violations']})"
         )
-        bad = [
-            f"{v['id']}: {v['help']}"
-            for v in result["violations"]
-            if v["impact"] in ("serious", "critical")
-        ]
+        bad = [f"{v['id']}: {v['help']}" for v in failing(result["violations"])]
         if bad:
             self.failures[url] = bad
 
