@@ -231,20 +231,22 @@ def _named_rows(
             .values_list("form_id", "given_name_key", "family_name_key")
             .query.sql_with_params()
         )
-        scope_sql, scope_params = forms.order_by().values("pk").query.sql_with_params()
+        scope_sql, scope_params = (
+            forms.order_by().values("id", "received_at").query.sql_with_params()
+        )
     except EmptyResultSet:
         return []  # the user sees no forms (``forms.none()``): nothing to ask
     connection = connections[forms.db]
     fence = "MATERIALIZED " if connection.vendor == "postgresql" else ""
-    form_table = connection.ops.quote_name(FamilyConnectForm._meta.db_table)
     # Only SQL Django compiled and fixed names are joined here; every value
-    # typed is a parameter.
+    # typed is a parameter. The forms in scope give when each came (a
+    # manager's from the index of their localities' forms alone).
     sql = (
         f"WITH named (form_id, given_key, family_key) AS {fence}({named_sql}) "  # noqa: S608
         "SELECT named.form_id, named.given_key, named.family_key FROM named "
-        f"INNER JOIN {form_table} AS named_form ON named_form.id = named.form_id "
-        f"WHERE named.form_id IN ({scope_sql}) "
-        "ORDER BY named_form.received_at DESC, named.form_id LIMIT %s"
+        f"INNER JOIN ({scope_sql}) AS scope "
+        "ON scope.id = named.form_id "
+        "ORDER BY scope.received_at DESC, named.form_id LIMIT %s"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, (*named_params, *scope_params, CANDIDATE_LIMIT))
