@@ -111,9 +111,10 @@ if DEMO_DATA:
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Compresses every response below it (WhiteNoise serves its own compressed
-    # copies); Django pads the gzip header at random against BREACH.
-    "django.middleware.gzip.GZipMiddleware",
+    # Compresses every response below it but those with an ETag (WhiteNoise
+    # serves its own compressed copies); Django pads the gzip header at random
+    # against BREACH.
+    "core.middleware.CompressionMiddleware",
     "core.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
     # Before the session is looked up and before any view: see the classes.

@@ -22,8 +22,10 @@ from django.core.handlers.wsgi import get_bytes_from_wsgi
 from django.http import (
     HttpRequest,
     HttpResponse,
+    HttpResponseBase,
     HttpResponseNotAllowed,
 )
+from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import add_never_cache_headers
 from rest_framework.views import APIView
 
@@ -230,3 +232,18 @@ class PageMethodsMiddleware:
         if request.method in PAGE_METHODS or _is_api_view(view_func):
             return None
         return HttpResponseNotAllowed(PAGE_METHODS)
+
+
+class CompressionMiddleware(GZipMiddleware):
+    """Django's GZip middleware (BREACH-mitigated), except for answers that
+    carry an ETag: a compressed body is another representation, so Django
+    would weaken the tag, and a weak tag can never satisfy ``If-Match`` (RFC
+    9110 §13.1.1). The API's single forms keep their strong tags, uncompressed;
+    pages and lists are compressed."""
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        if response.has_header("ETag"):
+            return response
+        return super().process_response(request, response)

@@ -244,6 +244,7 @@ MATRIX: dict[str, dict[str, int]] = {
     "family-connect/forms/": row(OK, anonymous=SIGN_IN),
     "family-connect/person/<str:kind>/": row(SIGN_IN),
     "family-connect/person/<str:kind>/<int:index>/": row(SIGN_IN),
+    "family-connect/person/<str:kind>/<int:index>/<slug:part>/": row(SIGN_IN),
     "family-connect/person/<str:kind>/<int:index>/remove/": row(GONE),
     "family-connect/resume/<str:token>/": row(NF),
     "family-connect/save/": row(SIGN_IN),

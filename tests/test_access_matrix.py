@@ -291,6 +291,7 @@ def world():
         "ref": "EH01",
         "kind": "child",
         "index": 0,
+        "part": "about",
         "candidate_id": 999999,
         "token_id": 999999,
         "uidb64": "MQ",

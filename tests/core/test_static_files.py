@@ -70,11 +70,33 @@ def test_pages_are_compressed(client):
     assert b"Ask for early help" in gzip.decompress(response.content)
 
 
+def test_an_answer_with_an_etag_keeps_it_strong_and_uncompressed(client):
+    """A compressed body would get a weak tag, which never satisfies
+    ``If-Match``: a form read for a change keeps its strong tag."""
+    from rest_framework.test import APIClient
+
+    from accounts.roles import Role
+    from accounts.services import api_token_issue
+    from tests.factories import FormFactory, UserFactory
+
+    manager = UserFactory(role=Role.LOCALITY_MANAGER, localities=["erdington"])
+    form = FormFactory()
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(user=manager)}")
+    url = f"/api/v1/family-connect/{form.reference}/"
+    one = api.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert one.status_code == 200
+    assert one["ETag"].startswith('"') and not one.has_header("Content-Encoding")
+    # A list, with no tag, is compressed.
+    many = api.get("/api/v1/family-connect/", HTTP_ACCEPT_ENCODING="gzip")
+    assert many["Content-Encoding"] == "gzip" and not many.has_header("ETag")
+
+
 def test_compression_sits_under_whitenoise_and_above_everything_else():
     """WhiteNoise answers with its own compressed copies before it; every
     middleware that sets a page's headers or reads its body runs inside it."""
     middleware = settings.MIDDLEWARE
-    gzip_at = middleware.index("django.middleware.gzip.GZipMiddleware")
+    gzip_at = middleware.index("core.middleware.CompressionMiddleware")
     assert middleware[:gzip_at] == [
         "django.middleware.security.SecurityMiddleware",
         "whitenoise.middleware.WhiteNoiseMiddleware",
