@@ -39,9 +39,12 @@ def search_queries(locality: Any) -> list[str]:
     return queries
 
 
-def search_measure(port: int, s: dict[str, Any], requests: int) -> dict[str, Any]:
+def search_measure(
+    port: int, s: dict[str, Any], requests: int, floor_ms: float
+) -> dict[str, Any]:
     """The search page and the people API as the busiest locality's manager,
-    going round the queries of ``search_queries``."""
+    going round the queries of ``search_queries``; each median's ratio to the
+    floor view's (``floor_ms``), as a page's."""
     out: dict[str, Any] = {}
     queries = s["searches"]
     for name, path, auth in (
@@ -63,6 +66,7 @@ def search_measure(port: int, s: dict[str, Any], requests: int) -> dict[str, Any
             "queries": len(queries),
             "status": sorted(statuses),
             "median_ms": round(statistics.median(times), 1),
+            "ratio_to_floor": round(statistics.median(times) / floor_ms, 2),
             "p95_ms": round(percentile(times, 0.95), 1),
             # Which inputs are slow: the slowest time of each, slowest first.
             "slowest_inputs_ms": dict(

@@ -58,10 +58,20 @@ class Person(TimeStampedModel):
         db_table = "casework_person"
         verbose_name_plural = "people"
         # Searches read people by the keys their words match
-        # (``families.names.keys_matching``).
+        # (``families.names.keys_matching``), from these indexes alone: each
+        # holds the other key, the household and the id, which is all a
+        # search reads of a candidate and checks its scope by.
         indexes = [
-            models.Index(fields=["given_name_key"], name="person_given_key"),
-            models.Index(fields=["family_name_key"], name="person_family_key"),
+            models.Index(
+                fields=["given_name_key"],
+                include=["family_name_key", "family", "id"],
+                name="person_given_key_with",
+            ),
+            models.Index(
+                fields=["family_name_key"],
+                include=["given_name_key", "family", "id"],
+                name="person_family_key_with",
+            ),
         ]
         constraints = [
             check_in("role", MemberRole, "person_role_valid"),

@@ -256,10 +256,19 @@ class FormMember(ChoiceLabelsModel):
     class Meta:
         ordering = ["form", "position"]
         # Searches read members by the keys their words match
-        # (``families.names.keys_matching``).
+        # (``families.names.keys_matching``), from these indexes alone: each
+        # holds the other key and the form, all a search reads of a member.
         indexes = [
-            models.Index(fields=["given_name_key"], name="form_member_given_key"),
-            models.Index(fields=["family_name_key"], name="form_member_family_key"),
+            models.Index(
+                fields=["given_name_key"],
+                include=["family_name_key", "form"],
+                name="form_member_given_key_with",
+            ),
+            models.Index(
+                fields=["family_name_key"],
+                include=["given_name_key", "form"],
+                name="form_member_family_key_with",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
@@ -174,21 +175,6 @@ def form_ids_naming(
     the keys read. The caller passes only forms whose details the user may
     read; ``keys``: ``name_keys_for(query)``, when already read."""
     members = FormMember.objects.all()
-    if query.names:
-        joined_word = "".join(query.names)
-        keys = keys if keys is not None else name_keys_for(query)
-        members = members.annotate(
-            full_name_key=_KeysJoined("given_name_key", "family_name_key")
-        ).annotate(full_len=Length("full_name_key"))
-        each_word = Q()
-        for token in query.names:
-            each_word &= keys_in_q(keys[token], MEMBER_KEYS)
-        # The words run together, as one name or as the two keys joined; one
-        # word alone is that word: only the keys run together are new.
-        joined = key_near_q(joined_word, ("full_name_key",), MEMBER_LENGTHS)
-        if len(query.names) > 1:
-            joined |= keys_in_q(keys[joined_word], MEMBER_KEYS)
-        members = members.filter(each_word | joined)
     if query.date_of_birth:
         members = members.filter(date_of_birth=query.date_of_birth)
     if query.year_of_birth:
@@ -196,7 +182,8 @@ def form_ids_naming(
     if query.postcode:
         members = members.filter(form__postcode=query.postcode)
     if query.names:
-        rows = _named_rows(members, forms)
+        keys = keys if keys is not None else name_keys_for(query)
+        rows = _named_rows(_named_members(members, query, keys), forms)
     else:
         rows = list(
             members.filter(form__in=forms.order_by())
@@ -214,23 +201,74 @@ def form_ids_naming(
     return list(found)[:MATCH_LIMIT]
 
 
+def _named_members(
+    members: QuerySet[FormMember],
+    query: SearchQuery,
+    keys: Mapping[str, list[str]],
+) -> list[QuerySet[FormMember]]:
+    """The ``members`` the query's names pick, in parts that do not overlap:
+    the first word's keys as a family name, then as a given name only (each
+    with the other words' keys), then the words run together. Each of the
+    first two is read from its key's index alone, which holds the other key
+    and the form; one OR of them all would read every candidate's row."""
+    first, *rest = query.names
+    first_keys = list(keys[first])
+    others = Q()
+    for token in rest:
+        others &= keys_in_q(keys[token], MEMBER_KEYS)
+    parts = []
+    if first_keys:
+        parts += [
+            members.filter(others, family_name_key__in=first_keys),
+            members.filter(others, given_name_key__in=first_keys).exclude(
+                family_name_key__in=first_keys
+            ),
+        ]
+    # The words run together, as one name or as the two keys joined; one
+    # word alone is that word: only the keys run together are new.
+    joined_word = "".join(query.names)
+    joined = key_near_q(joined_word, ("full_name_key",), MEMBER_LENGTHS)
+    if len(query.names) > 1:
+        joined |= keys_in_q(keys[joined_word], MEMBER_KEYS)
+    run_together = (
+        members.annotate(full_name_key=_KeysJoined("given_name_key", "family_name_key"))
+        .annotate(full_len=Length("full_name_key"))
+        .filter(joined)
+    )
+    if first_keys:
+        run_together = run_together.exclude(others & keys_in_q(first_keys, MEMBER_KEYS))
+    return [*parts, run_together]
+
+
 def _named_rows(
-    members: QuerySet[FormMember], forms: QuerySet[FamilyConnectForm]
+    parts: list[QuerySet[FormMember]], forms: QuerySet[FamilyConnectForm]
 ) -> list[tuple[int, str, str]]:
-    """The form, given and family name keys of the ``members`` on ``forms``,
-    newest form first, at most ``CANDIDATE_LIMIT``: one query.
+    """The form, given and family name keys of the members in ``parts``
+    (which do not overlap) on ``forms``, newest form first, at most
+    ``CANDIDATE_LIMIT``: one query.
 
     The members the names pick are read first, city-wide, by their keys, and
     only then kept to ``forms``. Asked in one piece,
     PostgreSQL prefers to read every member of the user's forms (a whole
     locality's) and test the patterns on each: six to fifteen times the
     pages. A materialised common table expression holds it to this order."""
+    named: list[str] = []
+    named_params: list[Any] = []
+    for part in parts:
+        try:
+            sql, params = (
+                part.order_by()
+                .values_list("form_id", "given_name_key", "family_name_key")
+                .query.sql_with_params()
+            )
+        except EmptyResultSet:
+            continue  # a part that cannot match
+        named.append(f"SELECT * FROM ({sql}) AS part")  # noqa: S608
+        named_params += params
+    if not named:
+        return []
+    named_sql = " UNION ALL ".join(named)
     try:
-        named_sql, named_params = (
-            members.order_by()
-            .values_list("form_id", "given_name_key", "family_name_key")
-            .query.sql_with_params()
-        )
         scope_sql, scope_params = (
             forms.order_by().values("id", "received_at").query.sql_with_params()
         )

@@ -43,7 +43,7 @@ BAD_POSTCODE = "Enter a real postcode, like B23 6AA"
 class PeoplePagination(StrictPageNumberPagination):
     """``{"count", "next", "results"}``: the people API's fixed shape."""
 
-    page_size = 50
+    page_size = 50  # more than the search page's twenty: a client pages less
 
     def get_paginated_response(self, data: Any) -> Response:
         return Response(

@@ -14,9 +14,9 @@ function runs a fixed number of queries whatever the number of matches.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet, Value, When
@@ -42,8 +42,9 @@ from search.access import searches_citywide, searches_family_details
 # Candidates read (keys only) before the one-letter rule; matches kept.
 CANDIDATE_LIMIT = 2000
 MATCH_LIMIT = 500
-# What one results page shows of each group.
-PAGE_LIMIT = 50
+# What the results page shows of each group: GOV.UK's twenty a page. More
+# is narrowed by a date of birth or a postcode rather than paged through.
+PAGE_LIMIT = 20
 
 
 # --- Names ------------------------------------------------------------------
@@ -72,12 +73,16 @@ def person_ids_matching(
 ) -> Matches:
     """The people in ``people`` who match the query, best first: two queries
     (the keys the words match, then the people), the second reading at most
-    ``CANDIDATE_LIMIT`` candidates' keys. ``by_details`` False matches names
-    and year of birth only. ``keys``: ``name_keys_for(query)``, when already
-    read (then one query)."""
+    ``CANDIDATE_LIMIT`` candidates' keys from the keys' indexes.
+    ``by_details`` False matches names and year of birth only. ``keys``:
+    ``name_keys_for(query)``, when already read (then one query)."""
+    first_keys: list[str] = []
     if query.names:
         keys = keys if keys is not None else name_keys_for(query)
-        for token in query.names:
+        first_keys = list(keys[query.names[0]])
+        if not first_keys:
+            return Matches([])  # the first word matches no name there is
+        for token in query.names[1:]:
             people = people.filter(keys_in_q(keys[token], PERSON_KEYS))
     if by_details and query.date_of_birth:
         people = people.filter(date_of_birth=query.date_of_birth)
@@ -97,8 +102,13 @@ def person_ids_matching(
     # Candidates whose names start with the words typed first, so that the
     # limit leaves out the least likely; one row more than the limit tells
     # whether there were more.
+    columns = ["pk", "given_name_key", "family_name_key"]
     order: list[Any] = ["family_name_key", "given_name_key", "pk"]
-    if query.names:
+    if not query.names:
+        rows = list(
+            people.order_by(*order).values_list(*columns)[: CANDIDATE_LIMIT + 1]
+        )
+    else:
         people = people.annotate(
             near=sum(
                 (
@@ -114,13 +124,22 @@ def person_ids_matching(
                 ),
                 start=Value(0),
             )
+        ).values_list(*columns, "near")
+        # The first word's keys as a family name, then as a given name only:
+        # each part is read from its key's index alone (which holds the other
+        # key, the household and the id), where one OR of the two would read
+        # every candidate's row from the table.
+        as_family = people.filter(family_name_key__in=first_keys)
+        as_given = people.filter(given_name_key__in=first_keys).exclude(
+            family_name_key__in=first_keys
         )
-        order.insert(0, "near")
-    rows = list(
-        people.order_by(*order).values_list("pk", "given_name_key", "family_name_key")[
-            : CANDIDATE_LIMIT + 1
-        ]
-    )
+        both = cast(
+            Iterable[tuple[int, str, str, int]],
+            as_family.union(as_given, all=True).order_by("near", *order)[
+                : CANDIDATE_LIMIT + 1
+            ],
+        )
+        rows = [(pk, given, family) for pk, given, family, _near in both]
     capped = len(rows) > CANDIDATE_LIMIT
     scored = []
     for pk, given, family in rows[:CANDIDATE_LIMIT]:
@@ -231,15 +250,16 @@ class CaseResult:
 
 def cases_search(
     user: Viewer, query: SearchQuery, *, people: Matches | None = None
-) -> list[CaseResult]:
+) -> tuple[list[CaseResult], bool]:
     """The cases the user may see with someone on them who matches. Partners
     on a case's team (who see children's names, not the family's details)
     match on names only. ``people``: the matches of ``people_search`` for the
     same user and query, when already read (everyone on a case the user may
-    see is among the people they may see)."""
+    see is among the people they may see). The newest ``PAGE_LIMIT``, and
+    whether more match."""
     by_details = searches_family_details(user)
     if not query.names and not by_details:
-        return []
+        return [], False
     visible = case_queryset_for_user(user)
     if by_details and people is not None:
         matched = people.ids
@@ -250,14 +270,16 @@ def cases_search(
         plain = SearchQuery(text=query.text, names=query.names)
         matched = person_ids_matching(on_visible, query if by_details else plain).ids
     if not matched:
-        return []
+        return [], False
     cases = list(
         visible.filter(
             pk__in=CasePerson.objects.filter(person_id__in=matched).values("case_id")
         )
         .select_related("locality", "lead_practitioner")
-        .order_by("-opened_at", "-pk")[:PAGE_LIMIT]
+        .order_by("-opened_at", "-pk")[: PAGE_LIMIT + 1]
     )
+    more = len(cases) > PAGE_LIMIT
+    cases = cases[:PAGE_LIMIT]
     names = case_family_names(c.pk for c in cases)
     on_cases: dict[int, list[int]] = {c.pk: [] for c in cases}
     for case_id, person_id in CasePerson.objects.filter(
@@ -267,7 +289,7 @@ def cases_search(
     return [
         CaseResult(case=c, name=names[c.pk], people_ids=tuple(on_cases[c.pk]))
         for c in cases
-    ]
+    ], more
 
 
 # --- Forms -------------------------------------------------------------------
@@ -282,12 +304,13 @@ class FormResult:
 
 def forms_search(
     user: Viewer, query: SearchQuery, keys: Mapping[str, list[str]] | None = None
-) -> list[FormResult]:
+) -> tuple[list[FormResult], bool]:
     """Forms the user may see with this reference, or naming someone who
     matches, newest first: the first ``PAGE_LIMIT``. Names, dates of birth and
     postcodes match only the forms whose details the user may read
     (``form_details_filter``: a requester's colleagues' forms are found by
-    reference only). Only the forms shown, and their members, are read."""
+    reference only). Only the forms shown, and their members, are read;
+    whether more match."""
     visible = form_queryset_for_user(user)
     readable = visible.filter(form_details_filter(user))
     ids: list[int] = []
@@ -307,9 +330,11 @@ def forms_search(
         named = []
     # The named forms come newest first, so with the form found by its
     # reference the page's forms are among the first PAGE_LIMIT of them.
-    ids += [pk for pk in named if pk not in ids][:PAGE_LIMIT]
+    ids += [pk for pk in named if pk not in ids]
+    more = len(ids) > PAGE_LIMIT
+    ids = ids[:PAGE_LIMIT]
     if not ids:
-        return []
+        return [], False
     forms = (
         visible.filter(pk__in=ids)
         .select_related("locality")
@@ -327,7 +352,7 @@ def forms_search(
             ),
         )
         for form in forms
-    ]
+    ], more
 
 
 # --- The data protection officer ---------------------------------------------
@@ -382,6 +407,9 @@ class SearchResults:
     # More people (or, for the officer, city-wide people) may match than were
     # found: the page asks for a date of birth or a postcode.
     capped: bool = False
+    # More cases, or forms, match than the page shows.
+    more_cases: bool = False
+    more_forms: bool = False
 
     @property
     def count(self) -> int:
@@ -427,13 +455,17 @@ def search_for_user(
         )
     keys = name_keys_for(query)
     matches = people_search(user, query, keys)
+    cases, more_cases = cases_search(user, query, people=matches)
+    forms, more_forms = forms_search(user, query, keys)
     return SearchResults(
         query=query,
         people=people_page(user, matches.ids[:PAGE_LIMIT]),
         people_total=len(matches.ids),
         households=households_search(user, query),
-        cases=cases_search(user, query, people=matches),
-        forms=forms_search(user, query, keys),
+        cases=cases,
+        forms=forms,
         citywide=[],
         capped=matches.capped,
+        more_cases=more_cases,
+        more_forms=more_forms,
     )

@@ -75,7 +75,12 @@ class Case(TimeStampedModel):
         # No "one open case per family" constraint: imported history may overlap
         # (IMPORT.md); live triage links a new form to the open case instead.
         constraints = [check_in("status", CaseStatus, "case_status_valid")]
-        indexes = [models.Index(fields=["family", "status"])]
+        indexes = [
+            models.Index(fields=["family", "status"]),
+            # A manager's households: their localities' cases' families, read
+            # from this index alone (``casework.access.person_queryset_for_user``).
+            models.Index(fields=["locality", "family"], name="case_locality_family"),
+        ]
 
     def __str__(self) -> str:
         return f"Case {self.pk}"

@@ -4,6 +4,9 @@ and the number of queries does not grow with the number of results."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -16,6 +19,7 @@ from families.models import Person
 from families.query import parse_query
 from family_connect.matching import name_key
 from localities.models import Locality
+from search.api import PeoplePagination
 from search.selectors import (
     CANDIDATE_LIMIT,
     MATCH_LIMIT,
@@ -23,7 +27,13 @@ from search.selectors import (
     people_search,
     search_for_user,
 )
-from tests.factories import CaseFactory, FamilyFactory, PersonFactory, UserFactory
+from tests.factories import (
+    CaseFactory,
+    FamilyFactory,
+    FormFactory,
+    PersonFactory,
+    UserFactory,
+)
 from tests.helpers import sign_in_as
 
 pytestmark = pytest.mark.django_db
@@ -164,9 +174,10 @@ def test_the_people_api_pages_a_capped_search(manager, household):
     assert first.status_code == 200
     body = first.json()
     assert list(body) == ["count", "next", "results"]
-    assert body["count"] == MATCH_LIMIT and len(body["results"]) == PAGE_LIMIT
+    size = PeoplePagination.page_size
+    assert body["count"] == MATCH_LIMIT and len(body["results"]) == size
     assert body["next"].endswith("/api/v1/people/?page=2&q=brennan")
-    last = client.get(f"/api/v1/people/?q=brennan&page={MATCH_LIMIT // PAGE_LIMIT}")
+    last = client.get(f"/api/v1/people/?q=brennan&page={MATCH_LIMIT // size}")
     assert last.status_code == 200 and last.json()["next"] is None
 
 
@@ -229,3 +240,65 @@ def test_postgresql_compiles_no_query_just_in_time():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone() == ("off",)
+
+
+def _scans(sql: str, params) -> list[tuple[str, str]]:
+    """The (node type, table) of every scan PostgreSQL plans for the query,
+    with table and bitmap scans ruled out unless nothing else will do (the
+    test's tables are too small for the planner to choose as at scale)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        plan = cursor.fetchone()[0]
+        cursor.execute("RESET enable_seqscan")
+        cursor.execute("RESET enable_bitmapscan")
+    found = []
+
+    def walk(node):
+        if "Relation Name" in node:
+            found.append((node["Node Type"], node["Relation Name"]))
+        for child in node.get("Plans", []):
+            walk(child)
+
+    walk((plan if isinstance(plan, list) else json.loads(plan))[0]["Plan"])
+    return found
+
+
+@pytest.mark.parametrize("typed", ["brennan", "kid1 brenan"])
+def test_candidates_are_read_from_the_name_key_indexes_alone(manager, household, typed):
+    """People and form members are read by their keys from indexes that hold
+    everything a search reads of them: no candidate's row is read from the
+    table, however many share a common family name."""
+    _people(household, 30)
+    form = FormFactory(locality=Locality.objects.get(slug="erdington"))
+    form.members.create(
+        position=0,
+        role="child",
+        given_name="Kid1",
+        family_name="Brennan",
+        given_name_key="kid1",
+        family_name_key="brennan",
+        date_of_birth=dt.date(2015, 6, 1),
+    )
+    with CaptureQueriesContext(connection) as captured:
+        search_for_user(manager, parse_query(typed))
+    candidates = [
+        q["sql"]
+        for q in captured.captured_queries
+        if 'FROM "casework_person"' in q["sql"]
+        and f"LIMIT {CANDIDATE_LIMIT + 1}" in q["sql"]
+    ]
+    named = [q["sql"] for q in captured.captured_queries if "WITH named" in q["sql"]]
+    assert len(candidates) == 1 and len(named) == 1
+    for sql, table in (
+        (candidates[0], "casework_person"),
+        (named[0], "family_connect_formmember"),
+    ):
+        scans = [node for node, name in _scans(sql, None) if name == table]
+        # The people by the two keys; the members by the two keys, and by
+        # the keys run together (a trigram index, for names typed as one).
+        keyed = [n for n in scans if n == "Index Only Scan"]
+        assert len(keyed) >= 2 and "Seq Scan" not in scans, scans
+        if table == "casework_person":
+            assert scans == ["Index Only Scan"] * 2

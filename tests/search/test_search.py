@@ -497,3 +497,31 @@ def test_forms_found_by_name_show_the_newest_page_and_read_only_its_members(
     assert len(prefetches) == 1
     listed = prefetches[0].split('"form_id" IN (', 1)[1].split(")", 1)[0]
     assert {int(pk) for pk in listed.split(",")} == {forms[0].pk, forms[1].pk}
+
+
+def test_the_page_says_when_more_cases_and_forms_match_than_it_shows(
+    client, monkeypatch
+):
+    """The page shows the newest ``PAGE_LIMIT`` cases and forms and says when
+    there are more, with how to narrow the search; not when all are shown."""
+    manager = UserFactory(role=Role.LOCALITY_MANAGER, localities=["erdington"])
+    now = dt.datetime(2026, 3, 10, 10, 0, tzinfo=dt.UTC)
+    for days in range(3):
+        home = FamilyFactory(postcode="B23 9ZZ")
+        PersonFactory(family=home, given_name="Wren", family_name="Zeller")
+        CaseFactory(family=home)
+        _member(
+            FormFactory(received_at=now - dt.timedelta(days=days)), "Wren", "Zeller"
+        )
+    sign_in_as(client, manager)
+    monkeypatch.setattr("search.selectors.PAGE_LIMIT", 3)
+    body = client.get("/search/", {"q": "zeller"}).content.decode()
+    assert 'data-testid="search-more-cases"' not in body
+    assert 'data-testid="search-more-forms"' not in body
+    monkeypatch.setattr("search.selectors.PAGE_LIMIT", 2)
+    response = client.get("/search/", {"q": "zeller"})
+    found_ = response.context["found"]
+    assert len(found_.cases) == 2 and len(found_.forms) == 2
+    body = response.content.decode()
+    assert "Showing the 2 newest cases. Add a date of birth or a postcode" in body
+    assert "Showing the 2 newest forms. Add a date of birth or a postcode" in body
