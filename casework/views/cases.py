@@ -199,14 +199,16 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     case = case_get_for_user(user, case_id)
     if case is None:
         raise Http404
-    access_log_record(user=user, obj=case, request=request)
     if sees_team_view_only(user):
         # Partners on the team see the team, the plan, the children's names
         # and how to reach the lead practitioner: not the family's address or
         # other details.
         team = case_team(case)
         children = list(people_on_case(case.pk).filter(role=MemberRole.CHILD))
-        access_log_record_many(user=user, objs=children, action="view", request=request)
+        # The case's read and its children's, in one INSERT.
+        access_log_record_many(
+            user=user, objs=[case, *children], action="view", request=request
+        )
         context = {
             "case": case,
             **case_heading(user, case),
@@ -227,10 +229,11 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     for entry in data["timeline"]:
         entry["can_amend"] = "note" in entry and entry["note"].pk in amendable
     can_work = may_work_on(user, case)
-    # The household's other people are shown in passing: their reads count too.
+    # The case's read and its people's, in one INSERT; the household's other
+    # people are shown in passing: their reads count too.
     access_log_record_many(
         user=user,
-        objs=[*data["people"], *data["household_others"]],
+        objs=[case, *data["people"], *data["household_others"]],
         action="view",
         request=request,
     )
