@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from casework.selectors.names import FamilyName, case_family_names
 from core.access_log import access_log_record, access_log_record_many
 from core.codes import LevelOfNeed
 from core.errors import DomainError
+from core.pagination import CountedPaginator
 from core.periods import Month
 from core.templatetags.govuk import govuk_date
 from core.view_access import scoped
@@ -109,7 +109,11 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
     unbanded = QueueFilters(**{**filters.__dict__, "band": ""})
     counts = band_counts(triage_queue(request.user, locality, unbanded, now), now)
     forms = triage_queue(request.user, locality, filters, now)
-    page = Paginator(forms, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The bands' counts already say how many forms the queue lists.
+    listed = counts[filters.band] if filters.band else sum(counts.values())
+    page = CountedPaginator(forms, PAGE_SIZE, count=listed).get_page(
+        request.GET.get("page")
+    )
     rows = []
     for form in page.object_list:
         age = now - form.received_at
