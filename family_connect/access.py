@@ -7,6 +7,7 @@ fails closed: no role, no organisation or no locality means nothing.
 
 from __future__ import annotations
 
+from django.contrib.auth.models import Permission
 from django.db.models import Q, QuerySet
 
 from accounts.access import Viewer, active_user
@@ -80,17 +81,31 @@ def form_queryset_for_user(user: Viewer) -> QuerySet[FamilyConnectForm]:
 
 
 CITYWIDE_TRIAGE = "family_connect.triage_citywide"
+CITYWIDE_KNOWN = "_triages_citywide"
 
 
 def triages_citywide(user: Viewer) -> bool:
     """A locality manager given the city-wide unresolved queue (a permission an
     administrator grants, directly or through a group)."""
-    return (
-        active_user(user)
-        and user.is_active
-        and user.role == Role.LOCALITY_MANAGER
-        and user.has_perm(CITYWIDE_TRIAGE)
-    )
+    if not (
+        active_user(user) and user.is_active and user.role == Role.LOCALITY_MANAGER
+    ):
+        return False
+    # Asked several times a page: read once for the request's user (as
+    # ``has_perm`` keeps what it read), by one query for this permission
+    # rather than two for all of the user's.
+    known = getattr(user, CITYWIDE_KNOWN, None)
+    if known is None:
+        app_label, codename = CITYWIDE_TRIAGE.split(".")
+        known = user.is_superuser or (
+            Permission.objects.filter(
+                Q(user=user) | Q(group__user=user),
+                content_type__app_label=app_label,
+                codename=codename,
+            ).exists()
+        )
+        setattr(user, CITYWIDE_KNOWN, known)
+    return bool(known)
 
 
 def form_get_for_user(user: Viewer, reference: str) -> FamilyConnectForm | None:

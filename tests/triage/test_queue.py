@@ -162,3 +162,31 @@ def test_the_queue_pages_by_its_band_counts_without_counting_again(
     assert page.paginator.num_pages == 2
     last = client.get("/triage/erdington/", {**query, "page": 2}).context["page"]
     assert len(last.object_list) == (1 if band else 2)
+
+
+def test_citywide_triage_comes_directly_or_through_a_group_and_is_read_once():
+    from django.contrib.auth.models import Group, Permission
+
+    from family_connect.access import triages_citywide
+
+    permission = Permission.objects.get(codename="triage_citywide")
+    direct = grant_citywide_triage(
+        UserFactory(role=Role.LOCALITY_MANAGER, localities=["erdington"])
+    )
+    grouped = UserFactory(role=Role.LOCALITY_MANAGER, localities=["erdington"])
+    group = Group.objects.create(name="City-wide triage")
+    group.permissions.add(permission)
+    grouped.groups.add(group)
+    without = UserFactory(role=Role.LOCALITY_MANAGER, localities=["erdington"])
+    practitioner = UserFactory(role=Role.PRACTITIONER, localities=["erdington"])
+    practitioner.user_permissions.add(permission)
+    for user, expected in (
+        (direct, True),
+        (grouped, True),
+        (without, False),
+        (practitioner, False),  # only locality managers triage
+    ):
+        with CaptureQueriesContext(connection) as ctx:
+            answers = {triages_citywide(user) for _ in range(3)}
+        assert answers == {expected}
+        assert len(ctx.captured_queries) == (1 if user is not practitioner else 0)
