@@ -154,6 +154,35 @@ class _DaysAfter(models.Func):
         return f"date({sql}, %s)", (*params, f"+{self.days} days")
 
 
+def next_review_due() -> models.Case:
+    """When a case's next review falls due, in SQL: the date the last review
+    set, else one review interval after the day the assessment was completed;
+    None before the plan stage (or after it)."""
+    from casework.models import Assessment, Review
+    from casework.services.reviews import review_interval
+
+    latest_review = Review.objects.filter(case=OuterRef("pk")).order_by(
+        "-held_at", "-pk"
+    )
+    assessed = Assessment.objects.filter(
+        case=OuterRef("pk"), completed_at__isnull=False
+    ).annotate(day=TruncDate("completed_at", tzinfo=LONDON))
+    return models.Case(
+        When(
+            status=CaseStatus.PLAN,
+            then=Coalesce(
+                Subquery(latest_review.values("next_review_on")[:1]),
+                _DaysAfter(
+                    Subquery(assessed.values("day")[:1]),
+                    days=review_interval().days,
+                ),
+            ),
+        ),
+        default=None,
+        output_field=DateField(),
+    )
+
+
 def _caseload_scope(user: Any, *, include_closed: bool) -> QuerySet[Case]:
     cases = case_queryset_for_user(user)
     if not include_closed:
@@ -177,17 +206,10 @@ def caseload_for_user(
 
     Sorted by ``sort`` (see ``CASELOAD_SORTS``), oldest first by default;
     empty values last either way."""
-    from casework.models import Assessment, CaseNote, Review
-    from casework.services.reviews import review_interval
+    from casework.models import CaseNote
     from family_connect.models import FamilyConnectForm, FormDecision
 
     cases = _caseload_scope(user, include_closed=include_closed)
-    latest_review = Review.objects.filter(case=OuterRef("pk")).order_by(
-        "-held_at", "-pk"
-    )
-    assessed = Assessment.objects.filter(
-        case=OuterRef("pk"), completed_at__isnull=False
-    ).annotate(day=TruncDate("completed_at", tzinfo=LONDON))
     last_note = CaseNote.objects.filter(case=OuterRef("pk")).order_by(
         "-happened_at", "-pk"
     )
@@ -198,20 +220,7 @@ def caseload_for_user(
         "received_at", "pk"
     )
     cases = cases.annotate(
-        next_review=models.Case(
-            When(
-                status=CaseStatus.PLAN,
-                then=Coalesce(
-                    Subquery(latest_review.values("next_review_on")[:1]),
-                    _DaysAfter(
-                        Subquery(assessed.values("day")[:1]),
-                        days=review_interval().days,
-                    ),
-                ),
-            ),
-            default=None,
-            output_field=DateField(),
-        ),
+        next_review=next_review_due(),
         last_contact_at=Subquery(last_note.values("happened_at")[:1]),
         last_contact_kind=Subquery(last_note.values("kind")[:1]),
         level_of_need=Coalesce(

@@ -31,7 +31,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 
 from casework.models import (
@@ -39,13 +40,11 @@ from casework.models import (
     Case,
     CaseStatus,
     PlanAction,
-    PostClosureCheck,
-    Review,
     SocialCareReferral,
 )
-from casework.selectors.cases import ASSESSMENT_TARGET
+from casework.selectors.cases import ASSESSMENT_TARGET, next_review_due
 from casework.selectors.names import FamilyName, case_family_names
-from core.periods import local_date
+from core.periods import LONDON, local_date
 
 HORIZON_DAYS = 14
 
@@ -213,46 +212,68 @@ def open_work(
     viewer_id: int | None = None,
 ) -> list[OpenItem]:
     """Every item falling due on or before the horizon, for the given cases
-    (whose lead is responsible) and actions (whose owner is), in four queries
+    (whose lead is responsible) and actions (whose owner is), in two queries
     read as rows, in no particular order. Actions owned by someone other than
     ``viewer_id`` name their owner."""
-    from casework.services.reviews import review_interval
-
     horizon = today + timedelta(days=HORIZON_DAYS)
-    interval = review_interval()
     raw: list[OpenItem] = []
-    latest_review = Review.objects.filter(case=OuterRef("pk")).order_by(
-        "-held_at", "-pk"
+    awaited = SocialCareReferral.objects.filter(
+        case=OuterRef("pk"), source=SocialCareReferral.Source.CASE, outcome=""
     )
-    open_cases = (
-        led_cases.filter(status__in=OPEN_STATUSES)
+    # One row a led case with something to do: open (an assessment or a
+    # review), closed with its check not done, or waiting for social care.
+    led = (
+        led_cases.filter(
+            Q(status__in=OPEN_STATUSES)
+            | Q(
+                status=CaseStatus.CLOSED,
+                post_closure_check__window_end__isnull=False,
+                post_closure_check__done_at__isnull=True,
+            )
+            | Exists(awaited)
+        )
         .annotate(
-            assessed_at=F("assessment__completed_at"),
-            next_review_set=Subquery(latest_review.values("next_review_on")[:1]),
+            review_due=next_review_due(),
+            check_day=TruncDate("post_closure_check__window_end", tzinfo=LONDON),
+            check_done=F("post_closure_check__done_at"),
+            # The earliest referral's day: the outcome due soonest.
+            referred_on=Subquery(
+                awaited.order_by("referred_at")
+                .annotate(day=TruncDate("referred_at", tzinfo=LONDON))
+                .values("day")[:1]
+            ),
         )
         .values_list(
             "pk",
             "status",
             "opened_at",
             "lead_practitioner_id",
-            "assessed_at",
-            "next_review_set",
+            "review_due",
+            "check_day",
+            "check_done",
+            "referred_on",
         )
     )
-    for pk, status, opened_at, lead, assessed_at, next_review_set in open_cases:
+    for (
+        pk,
+        status,
+        opened_at,
+        lead,
+        review_due,
+        check_day,
+        check_done,
+        referred_on,
+    ) in led:
         if status in (CaseStatus.ALLOCATED, CaseStatus.ASSESSMENT):
             due = local_date(opened_at + ASSESSMENT_TARGET)
             raw.append(OpenItem(ASSESSMENT, due, pk, lead, "", "", lead))
-        elif status == CaseStatus.PLAN:
-            # As the last review set it, else one interval after the
-            # assessment was completed.
-            if next_review_set is not None:
-                due = next_review_set
-            elif assessed_at is not None:
-                due = local_date(assessed_at) + interval
-            else:
-                continue
-            raw.append(OpenItem(REVIEW, due, pk, lead, "", "", lead))
+        elif review_due is not None:  # the plan stage
+            raw.append(OpenItem(REVIEW, review_due, pk, lead, "", "", lead))
+        elif status == CaseStatus.CLOSED and check_day and check_done is None:
+            raw.append(OpenItem(POST_CLOSURE_CHECK, check_day, pk, lead, "", "", lead))
+        if referred_on is not None:
+            due = _next_working_day(referred_on)
+            raw.append(OpenItem(STEP_UP_OUTCOME, due, pk, lead, "", "", lead))
     for (
         due_on,
         case_id,
@@ -287,27 +308,6 @@ def open_work(
         else:
             owner = owner_full_name or owner_email  # ``User.display_name``
         raw.append(OpenItem(ACTION, due_on, case_id, owner_id, what, owner, lead))
-    for case_id, window_end, lead in PostClosureCheck.objects.filter(
-        case__in=led_cases.filter(status=CaseStatus.CLOSED), done_at__isnull=True
-    ).values_list("case_id", "window_end", "case__lead_practitioner_id"):
-        due = local_date(window_end)
-        raw.append(OpenItem(POST_CLOSURE_CHECK, due, case_id, lead, "", "", lead))
-    awaited: dict[int, date] = {}
-    leads: dict[int, int] = {}
-    for case_id, referred_at, lead in SocialCareReferral.objects.filter(
-        case__in=led_cases,
-        source=SocialCareReferral.Source.CASE,
-        outcome="",
-    ).values_list("case_id", "referred_at", "case__lead_practitioner_id"):
-        day = _next_working_day(local_date(referred_at))
-        awaited[case_id] = min(day, awaited.get(case_id, day))
-        leads[case_id] = lead
-    for case_id, due in awaited.items():
-        raw.append(
-            OpenItem(
-                STEP_UP_OUTCOME, due, case_id, leads[case_id], "", "", leads[case_id]
-            )
-        )
     return [r for r in raw if r.due <= horizon]
 
 
