@@ -26,14 +26,13 @@ as one with a few.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncDate
-from django.urls import reverse
 
 from casework.models import (
     OPEN_STATUSES,
@@ -42,7 +41,7 @@ from casework.models import (
     PlanAction,
     SocialCareReferral,
 )
-from casework.selectors.cases import ASSESSMENT_TARGET, next_review_due
+from casework.selectors.cases import ASSESSMENT_TARGET, case_links, next_review_due
 from casework.selectors.names import FamilyName, case_family_names
 from core.periods import LONDON, local_date
 
@@ -360,11 +359,12 @@ def work_list(
     names = case_family_names(
         {r.case_id for *_, window in windows.values() for r in window}
     )
+    links = {url: case_links(url) for url in {"casework:case", *PLACES.values()}}
     shown: dict[str, WorkPage] = {}
     for name, (number, first, last, window) in windows.items():
         window.sort(key=lambda r: (*r.day_and_kind, names[r.case_id].title, r.case_id))
         shown[name] = WorkPage(
-            items=[_named(r, names[r.case_id]) for r in window[first:last]],
+            items=[_named(r, names[r.case_id], links) for r in window[first:last]],
             count=len(lists[name]),
             number=number,
             size=size,
@@ -372,7 +372,9 @@ def work_list(
     return WorkList(today=today, overdue=shown[OVERDUE], due=shown[DUE])
 
 
-def _named(row: OpenItem, family: FamilyName) -> WorkItem:
+def _named(
+    row: OpenItem, family: FamilyName, links: Mapping[str, Callable[[int], str]]
+) -> WorkItem:
     return WorkItem(
         kind=row.kind,
         due=row.due,
@@ -382,8 +384,8 @@ def _named(row: OpenItem, family: FamilyName) -> WorkItem:
         detail=row.detail,
         owner=row.owner,
         lead_id=row.lead_id,
-        case_url=reverse("casework:case", args=[row.case_id]),
-        place_url=reverse(PLACES[row.kind], args=[row.case_id]),
+        case_url=links["casework:case"](row.case_id),
+        place_url=links[PLACES[row.kind]](row.case_id),
     )
 
 

@@ -9,11 +9,12 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
 from casework.models import Assessment, CaseNote, Review
-from casework.selectors.cases import CASELOAD_PAGE_SIZE, CASELOAD_SORTS
+from casework.selectors.cases import CASELOAD_PAGE_SIZE, CASELOAD_SORTS, case_links
 from tests.factories import CaseFactory, FormFactory, PersonFactory, UserFactory
 from tests.helpers import sign_in_as
 
@@ -195,3 +196,12 @@ def test_a_long_caseload_is_counted_and_read_a_page_at_a_time(client, lead):
     with_closed = client.get("/cases/?closed=1&page=2")
     assert with_closed.context["page"].paginator.count == CASELOAD_PAGE_SIZE + 3
     assert closed.pk in {r["pk"] for r in with_closed.context["rows"]}
+
+
+@pytest.mark.parametrize(
+    "name", ["casework:case", "casework:plan", "casework:reviews", "casework:step_up"]
+)
+def test_a_lists_case_links_are_the_urls_reverse_gives(name):
+    link = case_links(name)
+    for case_id in (1, 42, 2_147_483_646):
+        assert link(case_id) == reverse(name, args=[case_id])
