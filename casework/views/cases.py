@@ -107,13 +107,14 @@ def caseload(request: HttpRequest) -> HttpResponse:
         raise Http404
     include_closed = request.GET.get("closed") == "1"
     sort, descending = caseload_sort(request.GET.get("sort"))
+    team_view = sees_team_view_only(user)
     page = caseload_page(
         user,
         now=clock.now(),
         include_closed=include_closed,
         sort=f"-{sort}" if descending else sort,
         page=request.GET.get("page"),
-        with_children=not sees_team_view_only(user),
+        with_children=not team_view,
     )
     access_log_record_many(
         user=request.user,
@@ -129,6 +130,9 @@ def caseload(request: HttpRequest) -> HttpResponse:
             "include_closed": include_closed,
             "columns": _sort_columns(sort, descending, include_closed),
             "sort_query": f"sort={'-' if descending else ''}{sort}",
+            # Partners on a team see neither the family nor the workers'
+            # targets (asked once, not in each row).
+            "team_view": team_view,
         },
     )
 
