@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import (
     DateField,
@@ -21,6 +22,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Lower, TruncDate
+from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from casework.access import case_queryset_for_user
@@ -32,6 +34,7 @@ from casework.models import (
     CasePerson,
     CaseStatus,
     NoteAmendment,
+    NoteKind,
     PersonConsent,
     PlanAction,
     PlanOutcome,
@@ -45,7 +48,7 @@ from casework.selectors.consent import (
     override_of,
     withdrawal_of,
 )
-from core.periods import LONDON
+from core.periods import LONDON, local_date
 from families.models import Person
 from family_connect.household_cases import ClosedCase
 from localities.models import CommunityService
@@ -151,11 +154,46 @@ class _DaysAfter(models.Func):
         return f"date({sql}, %s)", (*params, f"+{self.days} days")
 
 
+def next_review_due() -> models.Case:
+    """When a case's next review falls due, in SQL: the date the last review
+    set, else one review interval after the day the assessment was completed;
+    None before the plan stage (or after it)."""
+    from casework.models import Assessment, Review
+    from casework.services.reviews import review_interval
+
+    latest_review = Review.objects.filter(case=OuterRef("pk")).order_by(
+        "-held_at", "-pk"
+    )
+    assessed = Assessment.objects.filter(
+        case=OuterRef("pk"), completed_at__isnull=False
+    ).annotate(day=TruncDate("completed_at", tzinfo=LONDON))
+    return models.Case(
+        When(
+            status=CaseStatus.PLAN,
+            then=Coalesce(
+                Subquery(latest_review.values("next_review_on")[:1]),
+                _DaysAfter(
+                    Subquery(assessed.values("day")[:1]),
+                    days=review_interval().days,
+                ),
+            ),
+        ),
+        default=None,
+        output_field=DateField(),
+    )
+
+
+def _caseload_scope(user: Any, *, include_closed: bool) -> QuerySet[Case]:
+    cases = case_queryset_for_user(user)
+    if not include_closed:
+        cases = cases.filter(status__in=OPEN_STATUSES)
+    return cases
+
+
 def caseload_for_user(
     user: Any, *, include_closed: bool = False, sort: str | None = None
 ) -> QuerySet[Case]:
-    """The user's cases with family, lead and people prefetched (a constant
-    number of queries whatever the number of cases), each annotated with:
+    """The user's cases, each annotated with:
 
     - ``next_review``: the date the last review set, else one review interval
       after the assessment was completed (plan stage only, as on My work);
@@ -168,21 +206,10 @@ def caseload_for_user(
 
     Sorted by ``sort`` (see ``CASELOAD_SORTS``), oldest first by default;
     empty values last either way."""
-    from casework.models import Assessment, CaseNote, Review
-    from casework.selectors.names import family_name_subquery
-    from casework.services.reviews import review_interval
-    from core.codes import LevelOfNeed
+    from casework.models import CaseNote
     from family_connect.models import FamilyConnectForm, FormDecision
 
-    cases = case_queryset_for_user(user)
-    if not include_closed:
-        cases = cases.filter(status__in=OPEN_STATUSES)
-    latest_review = Review.objects.filter(case=OuterRef("pk")).order_by(
-        "-held_at", "-pk"
-    )
-    assessed = Assessment.objects.filter(
-        case=OuterRef("pk"), completed_at__isnull=False
-    ).annotate(day=TruncDate("completed_at", tzinfo=LONDON))
+    cases = _caseload_scope(user, include_closed=include_closed)
     last_note = CaseNote.objects.filter(case=OuterRef("pk")).order_by(
         "-happened_at", "-pk"
     )
@@ -193,39 +220,147 @@ def caseload_for_user(
         "received_at", "pk"
     )
     cases = cases.annotate(
-        family_sort=Lower(family_name_subquery()),
-        status_rank=_ranked("status", [s.value for s in CaseStatus]),
-        next_review=models.Case(
-            When(
-                status=CaseStatus.PLAN,
-                then=Coalesce(
-                    Subquery(latest_review.values("next_review_on")[:1]),
-                    _DaysAfter(
-                        Subquery(assessed.values("day")[:1]),
-                        days=review_interval().days,
-                    ),
-                ),
-            ),
-            default=None,
-            output_field=DateField(),
-        ),
+        next_review=next_review_due(),
         last_contact_at=Subquery(last_note.values("happened_at")[:1]),
         last_contact_kind=Subquery(last_note.values("kind")[:1]),
         level_of_need=Coalesce(
             Subquery(opening_decision.values("form__level_of_need")[:1]),
             Subquery(first_form.values("level_of_need")[:1]),
         ),
-    ).annotate(need_rank=_ranked("level_of_need", list(LevelOfNeed.values)))
+    )
     key, descending = caseload_sort(sort)
+    # A sort key that is not shown is worked out only when sorted by.
+    alias = _sort_alias(key)
+    if alias is not None:
+        cases = cases.alias(**{CASELOAD_SORTS[key]: alias})
     column = F(CASELOAD_SORTS[key])
     order = column.desc(nulls_last=True) if descending else column.asc(nulls_last=True)
-    return (
-        cases.select_related("family", "locality", "lead_practitioner")
-        .prefetch_related(
-            Prefetch("people", queryset=Person.objects.order_by(*PEOPLE_ORDER))
-        )
-        .order_by(order, "opened_at", "pk")
+    return cases.order_by(order, "opened_at", "pk")
+
+
+def _sort_alias(key: str) -> Any:
+    """The expression of a sort key that is not a column or shown value."""
+    from casework.selectors.names import family_name_subquery
+    from core.codes import LevelOfNeed
+
+    if key == "family":
+        return Lower(family_name_subquery())
+    if key == "status":
+        return _ranked("status", [s.value for s in CaseStatus])
+    if key == "need":
+        return _ranked("level_of_need", list(LevelOfNeed.values))
+    return None
+
+
+CASELOAD_PAGE_SIZE = 50
+
+# A case number no case has, to reverse a case's URL once for a whole list.
+_ANY_CASE = 2_147_483_647
+
+
+def case_links(name: str) -> Callable[[int], str]:
+    """``reverse(name, args=[case_id])`` for the cases of a list: the URL is
+    reversed once and each case's number put in its place."""
+    before, after = reverse(name, args=[_ANY_CASE]).split(str(_ANY_CASE))
+    return lambda case_id: f"{before}{int(case_id)}{after}"
+
+
+class _Counted:
+    """A queryset whose length was counted on the bare scope: the caseload's
+    columns are subqueries a count need not plan."""
+
+    def __init__(self, rows: QuerySet[Any], count: int) -> None:
+        self.rows = rows
+        self.total = count
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __iter__(self) -> Any:
+        return iter(self.rows)
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.rows[index]
+
+
+def caseload_page(
+    user: Any,
+    *,
+    now: datetime,
+    include_closed: bool = False,
+    sort: str | None = None,
+    page: str | int | None = None,
+    with_children: bool = True,
+) -> Page[dict[str, Any]]:
+    """One page (``CASELOAD_PAGE_SIZE`` cases) of ``caseload_for_user``, each
+    row ready to show: the case's family name (and its children's names,
+    eldest first, when ``with_children``), its locality, status and labels,
+    whether the assessment is overdue at ``now``, and its link. Three queries
+    whatever the number of cases: the count, the page, the families' names."""
+    from casework.selectors.names import case_family_names_and_children
+    from core.codes import LevelOfNeed
+
+    # Annotated: the type does not know the annotations' names.
+    cases: QuerySet[Any] = caseload_for_user(
+        user, include_closed=include_closed, sort=sort
     )
+    values = cases.values(
+        "pk",
+        "status",
+        "opened_at",
+        "next_review",
+        "last_contact_at",
+        "last_contact_kind",
+        "level_of_need",
+        "locality__name",
+        "lead_practitioner__full_name",
+        "lead_practitioner__email",
+    )
+    count = _caseload_scope(user, include_closed=include_closed).count()
+    shown = Paginator(_Counted(values, count), CASELOAD_PAGE_SIZE).get_page(page)
+    found = list(shown.object_list)
+    names, children = case_family_names_and_children(r["pk"] for r in found)
+    today = local_date(now)
+    case_url = case_links("casework:case")
+    rows = []
+    for r in found:
+        pk, status = r["pk"], r["status"]
+        assessment_due = r["opened_at"] + ASSESSMENT_TARGET
+        rows.append(
+            {
+                "pk": pk,
+                "url": case_url(pk),
+                "family": names[pk],
+                # Partners on a team see the team and the plan, not the family.
+                "children": children[pk] if with_children else [],
+                "locality": r["locality__name"],
+                "status": status,
+                "status_label": CaseStatus(status).label,
+                "assessment_due": assessment_due,
+                "assessment_overdue": status == CaseStatus.ALLOCATED
+                and now > assessment_due,
+                "level_of_need": LevelOfNeed(r["level_of_need"]).label
+                if r["level_of_need"]
+                else "",
+                "opened_at": r["opened_at"],
+                "next_review": r["next_review"],
+                "next_review_overdue": r["next_review"] is not None
+                and r["next_review"] < today,
+                "last_contact_at": r["last_contact_at"],
+                "last_contact_kind": NoteKind(r["last_contact_kind"]).label
+                if r["last_contact_kind"]
+                else "",
+                # ``User.display_name``
+                "lead": r["lead_practitioner__full_name"]
+                or r["lead_practitioner__email"]
+                or "",
+            }
+        )
+    shown.object_list = rows
+    return shown
 
 
 def case_team(case: Case) -> list[CaseMember]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from django.db import models
 from django.db.models import IntegerField, OuterRef, Subquery, Value, When
@@ -43,8 +44,17 @@ class FamilyName:
 
 def case_family_names(case_ids: Iterable[int]) -> dict[int, FamilyName]:
     """The family name of each case, in one query whatever their number."""
+    return case_family_names_and_children(case_ids)[0]
+
+
+def case_family_names_and_children(
+    case_ids: Iterable[int],
+) -> tuple[dict[int, FamilyName], dict[int, list[str]]]:
+    """The family name of each case and its children's names eldest first (the
+    order a case lists its people in), in one query whatever their number."""
     ids = set(case_ids)
     people: dict[int, list[tuple[str, str, str, str]]] = {pk: [] for pk in ids}
+    children: dict[int, list[tuple[date | None, int, str]]] = {pk: [] for pk in ids}
     rows = (
         CasePerson.objects.filter(case_id__in=ids)
         .order_by("case_id", "added_at", "pk")
@@ -54,11 +64,28 @@ def case_family_names(case_ids: Iterable[int]) -> dict[int, FamilyName]:
             "person__relationship",
             "person__given_name",
             "person__family_name",
+            "person__date_of_birth",
+            "person_id",
         )
     )
-    for case_id, role, relationship, given, family in rows:
+    for case_id, role, relationship, given, family, born, person_id in rows:
         people[case_id].append((role, relationship or "", given, family))
-    return {pk: _name(pk, on_case) for pk, on_case in people.items()}
+        if role == MemberRole.CHILD:
+            children[case_id].append((born, person_id, f"{given} {family}".strip()))
+    return (
+        {pk: _name(pk, on_case) for pk, on_case in people.items()},
+        {
+            pk: [name for *_, name in sorted(c, key=_by_age)]
+            for pk, c in children.items()
+        },
+    )
+
+
+def _by_age(child: tuple[date | None, int, str]) -> tuple[bool, date, int]:
+    """Eldest first, those with no date of birth last (as PostgreSQL orders
+    ``date_of_birth, pk``)."""
+    born, person_id, _ = child
+    return born is None, born or date.min, person_id
 
 
 def case_family_name(case_id: int) -> FamilyName:

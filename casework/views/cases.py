@@ -6,7 +6,6 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,15 +32,14 @@ from casework.access import (
 from casework.forms import NoteAmendForm
 from casework.models import Case, NoteKind
 from casework.selectors.cases import (
-    ASSESSMENT_TARGET,
     case_page_data,
     case_team,
-    caseload_for_user,
+    caseload_page,
     caseload_sort,
     people_on_case,
 )
 from casework.selectors.contacts import case_contacts
-from casework.selectors.names import case_family_name, case_family_names
+from casework.selectors.names import case_family_name
 from casework.selectors.progress import case_progress
 from casework.selectors.timeline import (
     SHOW_HINTS,
@@ -52,9 +50,8 @@ from casework.selectors.timeline import (
 from casework.services.cases import case_note_add, case_note_amend
 from core import clock
 from core.access_log import access_log_record, access_log_record_many
-from core.codes import LevelOfNeed, MemberRole
+from core.codes import MemberRole
 from core.errors import DomainError
-from core.periods import local_date
 from core.view_access import scoped
 
 
@@ -110,46 +107,32 @@ def caseload(request: HttpRequest) -> HttpResponse:
         raise Http404
     include_closed = request.GET.get("closed") == "1"
     sort, descending = caseload_sort(request.GET.get("sort"))
-    cases = caseload_for_user(
+    team_view = sees_team_view_only(user)
+    page = caseload_page(
         user,
+        now=clock.now(),
         include_closed=include_closed,
         sort=f"-{sort}" if descending else sort,
+        page=request.GET.get("page"),
+        with_children=not team_view,
     )
-    page = Paginator(cases, 50).get_page(request.GET.get("page"))
-    now = clock.now()
-    names = case_family_names(c.pk for c in page.object_list)
-    team_view = sees_team_view_only(user)
-    rows = [
-        {
-            "case": case,
-            "family": names[case.pk],
-            # Partners on a team see the team and the plan, not the family.
-            "children": []
-            if team_view
-            else [p for p in case.people.all() if p.role == "child"],
-            "assessment_due": case.opened_at + ASSESSMENT_TARGET,
-            "assessment_overdue": case.status == "allocated"
-            and now > case.opened_at + ASSESSMENT_TARGET,
-            "last_contact_kind": NoteKind(case.last_contact_kind).label
-            if case.last_contact_kind
-            else "",
-            "level_of_need": LevelOfNeed(case.level_of_need).label
-            if case.level_of_need
-            else "",
-        }
-        for case in page.object_list
-    ]
-    access_log_record_many(user=request.user, objs=page.object_list, request=request)
+    access_log_record_many(
+        user=request.user,
+        objs=[("casework.case", row["pk"]) for row in page.object_list],
+        request=request,
+    )
     return render(
         request,
         "casework/caseload.html",
         {
-            "rows": rows,
+            "rows": page.object_list,
             "page": page,
             "include_closed": include_closed,
             "columns": _sort_columns(sort, descending, include_closed),
             "sort_query": f"sort={'-' if descending else ''}{sort}",
-            "today": local_date(now),
+            # Partners on a team see neither the family nor the workers'
+            # targets (asked once, not in each row).
+            "team_view": team_view,
         },
     )
 

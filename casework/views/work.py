@@ -17,7 +17,12 @@ from casework.access import (
     may_use_caseload,
     worker_get_for_manager,
 )
-from casework.selectors.work import WorkList, team_work_counts, work_for_user
+from casework.selectors.work import (
+    WORK_LISTS,
+    WorkList,
+    team_work_counts,
+    work_for_user,
+)
 from core import clock
 from core.access_log import access_log_record_many
 from core.periods import local_date
@@ -26,11 +31,52 @@ from core.view_access import scoped
 
 def log_listed_cases(request: HttpRequest, work: WorkList) -> None:
     """Each case a list names its family for is a read, as on the caseload."""
-    case_ids = sorted({i.case_id for i in (*work.overdue, *work.due)})
+    case_ids = sorted({i.case_id for i in work.items})
     access_log_record_many(
         user=request.user,
         objs=[("casework.case", pk) for pk in case_ids],
         request=request,
+    )
+
+
+def asked_pages(request: HttpRequest) -> tuple[str, dict[str, int] | None]:
+    """The list asked for on its own (``?list=overdue&page=2``), if any, and
+    the pages to read: that list's page, else the first page of each."""
+    shown = request.GET.get("list", "")
+    if shown not in WORK_LISTS:
+        return "", None
+    try:
+        page = int(request.GET.get("page", "1"))
+    except ValueError:
+        page = 1
+    return shown, {shown: page}
+
+
+def render_work(
+    request: HttpRequest, worker: User, *, locality_ids: list[int] | None = None
+) -> HttpResponse:
+    """A worker's list: the first page of each of overdue and due, or one of
+    them page by page; each case named is a read."""
+    user = cast(User, request.user)  # login_required
+    shown, pages = asked_pages(request)
+    work = work_for_user(
+        worker, local_date(clock.now()), locality_ids=locality_ids, pages=pages
+    )
+    log_listed_cases(request, work)
+    return render(
+        request,
+        "casework/my_work.html",
+        {
+            "work": work,
+            "worker": worker,
+            "own": worker.pk == user.pk,
+            # One list page by page, or the first page of each with a link
+            # to the rest.
+            "shown": shown,
+            "page": getattr(work, shown) if shown else None,
+            "list_url": request.path,
+            "more_url": "" if shown else request.path,
+        },
     )
 
 
@@ -42,11 +88,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)  # login_required
     if not may_use_caseload(user):
         raise Http404
-    work = work_for_user(user, local_date(clock.now()))
-    log_listed_cases(request, work)
-    return render(
-        request, "casework/my_work.html", {"work": work, "worker": user, "own": True}
-    )
+    return render_work(request, user)
 
 
 @never_cache
@@ -71,12 +113,4 @@ def worker_work(request: HttpRequest, user_id: int) -> HttpResponse:
     worker = worker_get_for_manager(user, user_id)
     if worker is None:
         raise Http404
-    work = work_for_user(
-        worker, local_date(clock.now()), locality_ids=managed_locality_ids(user)
-    )
-    log_listed_cases(request, work)
-    return render(
-        request,
-        "casework/my_work.html",
-        {"work": work, "worker": worker, "own": worker.pk == user.pk},
-    )
+    return render_work(request, worker, locality_ids=managed_locality_ids(user))

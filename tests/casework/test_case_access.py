@@ -85,7 +85,7 @@ def test_case_role_matrix(client, world, who):
     response = client.get("/cases/")
     if who in LISTS:
         assert response.status_code == 200
-        listed = {row["case"].pk for row in response.context["rows"]}
+        listed = {row["pk"] for row in response.context["rows"]}
         assert listed == {by_name[n].pk for n in EXPECTED[who]}
     else:
         assert response.status_code == 404

@@ -9,11 +9,12 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
 from casework.models import Assessment, CaseNote, Review
-from casework.selectors.cases import CASELOAD_SORTS
+from casework.selectors.cases import CASELOAD_PAGE_SIZE, CASELOAD_SORTS, case_links
 from tests.factories import CaseFactory, FormFactory, PersonFactory, UserFactory
 from tests.helpers import sign_in_as
 
@@ -153,3 +154,54 @@ def test_the_caseload_query_count_does_not_grow_with_cases(client, lead):
     few = {key: count(key) for key in CASELOAD_SORTS}
     add(20)
     assert {key: count(key) for key in CASELOAD_SORTS} == few
+
+
+def test_the_children_are_named_eldest_first_whenever_they_were_added(client, lead):
+    case = family_case("Taylor", lead, opened_at=timezone.now())  # Mia, no birthday
+    PersonFactory(
+        family=case.family,
+        given_name="Ada",
+        family_name="Taylor",
+        date_of_birth=dt.date(2012, 5, 1),
+    )
+    PersonFactory(
+        family=case.family,
+        given_name="Ben",
+        family_name="Taylor",
+        date_of_birth=dt.date(2010, 2, 3),
+    )
+    case.people.filter(given_name="Mia").update(date_of_birth=None)
+    sign_in_as(client, lead)
+    html = client.get("/cases/").content.decode()
+    assert "Ben Taylor, Ada Taylor, Mia Taylor" in html
+
+
+def test_a_long_caseload_is_counted_and_read_a_page_at_a_time(client, lead):
+    now = timezone.now()
+    for i in range(CASELOAD_PAGE_SIZE + 2):
+        CaseFactory(lead_practitioner=lead, opened_at=now - dt.timedelta(days=i))
+    closed = CaseFactory(lead_practitioner=lead, status="closed", opened_at=now)
+    sign_in_as(client, lead)
+    first = client.get("/cases/")
+    assert len(first.context["rows"]) == CASELOAD_PAGE_SIZE
+    assert first.context["page"].paginator.count == CASELOAD_PAGE_SIZE + 2
+    assert "Page 1 of 2" in first.content.decode()
+    second = client.get("/cases/?page=2&sort=allocated")
+    assert len(second.context["rows"]) == 2
+    # Oldest first: the two opened last are on the second page.
+    assert [r["opened_at"] for r in second.context["rows"]] == [
+        now - dt.timedelta(days=1),
+        now,
+    ]
+    with_closed = client.get("/cases/?closed=1&page=2")
+    assert with_closed.context["page"].paginator.count == CASELOAD_PAGE_SIZE + 3
+    assert closed.pk in {r["pk"] for r in with_closed.context["rows"]}
+
+
+@pytest.mark.parametrize(
+    "name", ["casework:case", "casework:plan", "casework:reviews", "casework:step_up"]
+)
+def test_a_lists_case_links_are_the_urls_reverse_gives(name):
+    link = case_links(name)
+    for case_id in (1, 42, 2_147_483_646):
+        assert link(case_id) == reverse(name, args=[case_id])

@@ -19,6 +19,7 @@ from casework.models import (
     Review,
     SocialCareReferral,
 )
+from casework.selectors.work import WORK_PAGE_SIZE
 from core.models import AccessLog
 from core.periods import LONDON
 from tests.factories import (
@@ -313,5 +314,118 @@ def test_my_work_reads_a_fixed_number_of_queries(client):
 
     add(2)
     few = both()
-    add(10)
+    add(WORK_PAGE_SIZE + 5)  # past the first page of each list
     assert both() == few
+
+
+def closed_with_check(surname: str, lead, window_end: dt.datetime):
+    case = family_case(
+        surname, lead, opened_at=at(-300), status="closed", closed_at=at(-100)
+    )
+    PostClosureCheck.objects.create(
+        case=case, closed_at=at(-100), window_end=window_end
+    )
+    return case
+
+
+@pytest.fixture
+def long_list():
+    """A worker with 30 overdue post-closure checks, all due the same day (so
+    the family decides their order), and two items due."""
+    lead = UserFactory(role=Role.PRACTITIONER, localities=["erdington"])
+    # Made in the reverse of the families' order: the case number is no guide.
+    checks = {
+        i: closed_with_check(f"Family{i:02d}", lead, at(-10)) for i in range(29, -1, -1)
+    }
+    soon = family_case("Soon", lead, opened_at=at(-20))  # assessment due in 10 days
+    later = family_case("Later", lead, opened_at=at(-18))  # due in 12 days
+    return {
+        "lead": lead,
+        "overdue": [checks[i].pk for i in range(30)],
+        "due": [soon.pk, later.pk],
+    }
+
+
+def logged_cases(user, path: str) -> set[int]:
+    return {
+        int(pk)
+        for pk in AccessLog.objects.filter(
+            user=user, object_type="casework.case", path=path
+        ).values_list("object_id", flat=True)
+    }
+
+
+def test_a_long_list_shows_its_first_page_with_a_count_and_a_link_to_the_rest(
+    client, long_list
+):
+    lead = long_list["lead"]
+    sign_in_as(client, lead)
+    response = client.get("/cases/my-work/")
+    work = response.context["work"]
+    assert WORK_PAGE_SIZE == 25
+    # The most overdue 25 of the 30, in the list's order; all that is due.
+    assert [i.case_id for i in work.overdue] == long_list["overdue"][:25]
+    assert work.overdue.count == 30
+    assert [i.case_id for i in work.due] == long_list["due"]
+    html = response.content.decode()
+    more = html[html.index('data-testid="work-overdue-more"') :]
+    assert "Showing the first 25 of 30." in more
+    assert 'href="/cases/my-work/?list=overdue">See all 30 overdue items</a>' in more
+    assert 'data-testid="work-due-more"' not in html  # the whole list is shown
+    assert "Family24 family" in html and "Family25 family" not in html
+    # Only the cases named on the page are reads.
+    assert logged_cases(lead, "/cases/my-work/") == {
+        *long_list["overdue"][:25],
+        *long_list["due"],
+    }
+
+
+def test_the_rest_of_a_list_is_read_page_by_page(client, long_list):
+    lead = long_list["lead"]
+    sign_in_as(client, lead)
+    response = client.get("/cases/my-work/?list=overdue&page=2")
+    assert response.status_code == 200
+    work = response.context["work"]
+    assert [i.case_id for i in work.overdue] == long_list["overdue"][25:]
+    assert (work.overdue.number, work.overdue.num_pages) == (2, 2)
+    html = response.content.decode()
+    assert "26 to 30 of 30" in html
+    assert 'data-testid="work-due"' not in html  # that list alone
+    assert 'href="?list=overdue&amp;page=1" rel="prev"' in html
+    assert 'rel="next"' not in html
+    assert 'href="/cases/my-work/" data-testid="work-back"' in html
+    assert logged_cases(lead, "/cases/my-work/?list=overdue&page=2") == set(
+        long_list["overdue"][25:]
+    )
+
+    first = client.get("/cases/my-work/?list=overdue").context["work"].overdue
+    assert [i.case_id for i in first] == long_list["overdue"][:25]
+    # A page out of range is the nearest there is; nonsense is the first.
+    for page, number in (("9", 2), ("0", 1), ("x", 1), ("", 1)):
+        shown = client.get(f"/cases/my-work/?list=overdue&page={page}")
+        assert shown.status_code == 200
+        assert shown.context["work"].overdue.number == number
+    due = client.get("/cases/my-work/?list=due").context["work"]
+    assert [i.case_id for i in due.due] == long_list["due"]
+    assert list(due.overdue) == [] and due.overdue.count == 30
+    # Any other list is the whole page.
+    assert client.get("/cases/my-work/?list=other").context["shown"] == ""
+
+
+def test_the_dashboard_counts_the_whole_list_and_links_to_the_rest(client, long_list):
+    sign_in_as(client, long_list["lead"])
+    response = client.get("/cases/dashboard/")
+    html = response.content.decode()
+    assert "30 overdue, 2 due in the next 14 days." in html
+    assert 'href="/cases/my-work/?list=overdue">See all 30 overdue items</a>' in html
+    assert len(response.context["work"].overdue) == WORK_PAGE_SIZE
+
+
+def test_a_managers_view_of_a_long_list_pages_the_same_way(client, long_list):
+    manager = UserFactory(role=Role.LOCALITY_MANAGER, localities=["erdington"])
+    sign_in_as(client, manager)
+    url = f"/cases/my-work/{long_list['lead'].pk}/"
+    html = client.get(url).content.decode()
+    assert f'href="{url}?list=overdue">See all 30 overdue items</a>' in html
+    rest = client.get(f"{url}?list=overdue&page=2").context["work"].overdue
+    assert [i.case_id for i in rest] == long_list["overdue"][25:]
