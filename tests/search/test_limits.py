@@ -302,3 +302,20 @@ def test_candidates_are_read_from_the_name_key_indexes_alone(manager, household,
         assert len(keyed) >= 2 and "Seq Scan" not in scans, scans
         if table == "casework_person":
             assert scans == ["Index Only Scan"] * 2
+
+
+def test_the_trigram_indexes_searched_keep_a_short_pending_list():
+    """A GIN index's pending list is scanned in full by every search until it
+    is merged: the indexes searches read merge theirs at 128 kB, and no
+    trigram index nothing reads is kept up on every member written."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, c.reloptions FROM pg_index i "
+            "JOIN pg_class c ON c.oid = i.indexrelid "
+            "JOIN pg_am a ON a.oid = c.relam WHERE a.amname = 'gin'"
+        )
+        gin = dict(cursor.fetchall())
+    assert gin == {
+        "search_formmember_full_key_trgm": ["gin_pending_list_limit=128"],
+        "families_namekey_key_trgm": ["gin_pending_list_limit=128"],
+    }
