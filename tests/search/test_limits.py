@@ -277,8 +277,8 @@ def test_candidates_are_read_from_the_name_key_indexes_alone(manager, household,
         role="child",
         given_name="Kid1",
         family_name="Brennan",
-        given_name_key="kid1",
-        family_name_key="brennan",
+        given_name_key=name_key("Kid1"),
+        family_name_key=name_key("Brennan"),
         date_of_birth=dt.date(2015, 6, 1),
     )
     with CaptureQueriesContext(connection) as captured:
