@@ -123,8 +123,12 @@ def _grouped(first: Month, until: datetime, key: str) -> dict[str, dict[str, int
 
 
 def distribution_by_locality(first: Month, *, until: datetime) -> list[Distribution]:
-    scale = _scale()
-    grouped = _grouped(first, until, "locality__slug")
+    return _by_locality(_grouped(first, until, "locality__slug"), _scale())
+
+
+def _by_locality(
+    grouped: dict[str, dict[str, int]], scale: list[AuditGrade]
+) -> list[Distribution]:
     return [
         _distribution(locality.name, grouped.get(locality.slug, {}), scale)
         for locality in Locality.objects.order_by("name")
@@ -132,12 +136,46 @@ def distribution_by_locality(first: Month, *, until: datetime) -> list[Distribut
 
 
 def distribution_by_type(first: Month, *, until: datetime) -> list[Distribution]:
-    scale = _scale()
-    grouped = _grouped(first, until, "type")
+    return _by_type(_grouped(first, until, "type"), _scale())
+
+
+def _by_type(
+    grouped: dict[str, dict[str, int]], scale: list[AuditGrade]
+) -> list[Distribution]:
     return [
         _distribution(label, grouped.get(code, {}), scale)
         for code, label in AuditType.choices
     ]
+
+
+def report_distributions(
+    first: Month, *, until: datetime
+) -> tuple[Distribution, list[Distribution], list[Distribution]]:
+    """``grade_distribution``, ``distribution_by_locality`` and
+    ``distribution_by_type`` for the same period, from one count of the
+    audits by locality, type and grade and one read of the scale."""
+    overall: dict[str, int] = {}
+    by_locality: dict[str, dict[str, int]] = {}
+    by_type: dict[str, dict[str, int]] = {}
+    rows = (
+        finalised_in(first, until=until)
+        .order_by()
+        .values_list("locality__slug", "type", "final_grade")
+        .annotate(n=Count("pk"))
+    )
+    for slug, kind, grade, n in rows:
+        for counts in (
+            overall,
+            by_locality.setdefault(str(slug), {}),
+            by_type.setdefault(str(kind), {}),
+        ):
+            counts[grade] = counts.get(grade, 0) + n
+    scale = _scale()
+    return (
+        _distribution("All audits", {str(g): n for g, n in overall.items()}, scale),
+        _by_locality(by_locality, scale),
+        _by_type(by_type, scale),
+    )
 
 
 KIND_NAMES = {"half_year": "half year", "year": "financial year"}

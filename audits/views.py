@@ -41,10 +41,8 @@ from audits.monthly import audit_report_request
 from audits.reports import (
     Period,
     actions_open,
-    distribution_by_locality,
-    distribution_by_type,
-    grade_distribution,
     period_for,
+    report_distributions,
     themes,
 )
 from audits.services import (
@@ -364,15 +362,18 @@ def report(request: HttpRequest) -> HttpResponse:
         raise Http404
     form, period = _report_period(request)
     actions, overdue = actions_open(as_of=period.until)
+    overall, by_locality, by_type = report_distributions(
+        period.first, until=period.until
+    )
     return render(
         request,
         "audits/report.html",
         {
             "form": form,
             "period": period,
-            "overall": grade_distribution(first=period.first, until=period.until),
-            "by_locality": distribution_by_locality(period.first, until=period.until),
-            "by_type": distribution_by_type(period.first, until=period.until),
+            "overall": overall,
+            "by_locality": by_locality,
+            "by_type": by_type,
             "themes": themes(period.first, until=period.until),
             "actions_open": len(actions),
             "actions_overdue": overdue,

@@ -218,3 +218,42 @@ def test_the_schema_documents_the_grade_distribution():
     operation = schema["paths"]["/api/v1/audits/grade-distribution/"]["get"]
     names = {p["name"] for p in operation["parameters"]}
     assert {"from", "to", "locality", "type"} <= names
+
+
+@pytest.mark.parametrize(
+    ("first", "last"), [("2020-04", "2020-09"), ("2020-10", "2021-03")]
+)
+def test_the_reports_distributions_come_from_one_count_and_match_each_on_its_own(
+    seed_001, first, last
+):
+    """The report page's three tables (all audits, by locality, by type) from
+    one grouped count are what each function gives alone."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from audits.reports import (
+        distribution_by_locality,
+        distribution_by_type,
+        report_distributions,
+    )
+
+    finalised(
+        "good",
+        dt.datetime(2020, 6, 1, 9, 0, tzinfo=dt.UTC),
+        n=4,
+        locality="ladywood",
+        audit_type="themed",
+    )
+    start, until = Month.parse(first), Month.parse(last).end
+    with CaptureQueriesContext(connection) as ctx:
+        overall, by_locality, by_type = report_distributions(start, until=until)
+    counts = [q for q in ctx.captured_queries if "COUNT(" in q["sql"]]
+    assert len(counts) == 1
+    assert overall == grade_distribution(first=start, until=until)
+    assert by_locality == distribution_by_locality(start, until=until)
+    assert by_type == distribution_by_type(start, until=until)
+    assert (
+        overall.total
+        == sum(d.total for d in by_locality)
+        == sum(d.total for d in by_type)
+    )
