@@ -26,7 +26,7 @@ from casework.models import (
     PlanAction,
     SocialCareReferral,
 )
-from casework.selectors.work import REVIEW, work_for_user
+from casework.selectors.work import DUE, OVERDUE, REVIEW, work_for_user
 from demo import profiles as P
 from demo.enrich import demo_casework_episodes
 from demo.generator import Context, demo_episodes
@@ -75,7 +75,19 @@ def _the_demo_practitioners_have_overdue_and_upcoming_work(enriched):
             i.kind == REVIEW and i.due <= today + dt.timedelta(days=7) for i in work.due
         )
         assert any(i.kind == "action" for i in work.due)
-        assert "step_up_outcome" in {i.kind for i in work.overdue + work.due}
+        assert "step_up_outcome" in _every_kind(work, User.objects.get(email=email))
+
+
+def _every_kind(work, user):
+    """The kinds of item on every page of both lists (My work shows a page
+    of each)."""
+    today = timezone.localdate()
+    kinds = set()
+    for name in (OVERDUE, DUE):
+        for number in range(1, getattr(work, name).num_pages + 1):
+            page = getattr(work_for_user(user, today, pages={name: number}), name)
+            kinds |= {item.kind for item in page}
+    return kinds
 
 
 def _actions_are_owned_across_agencies_with_notes_consent_and_documents(
