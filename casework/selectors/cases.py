@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db import models
 from django.db.models import (
     DateField,
@@ -48,6 +48,7 @@ from casework.selectors.consent import (
     override_of,
     withdrawal_of,
 )
+from core.pagination import CountedPaginator
 from core.periods import LONDON, local_date
 from families.models import Person
 from family_connect.household_cases import ClosedCase
@@ -265,27 +266,6 @@ def case_links(name: str) -> Callable[[int], str]:
     return lambda case_id: f"{before}{int(case_id)}{after}"
 
 
-class _Counted:
-    """A queryset whose length was counted on the bare scope: the caseload's
-    columns are subqueries a count need not plan."""
-
-    def __init__(self, rows: QuerySet[Any], count: int) -> None:
-        self.rows = rows
-        self.total = count
-
-    def count(self) -> int:
-        return self.total
-
-    def __len__(self) -> int:
-        return self.total
-
-    def __iter__(self) -> Any:
-        return iter(self.rows)
-
-    def __getitem__(self, index: Any) -> Any:
-        return self.rows[index]
-
-
 def caseload_page(
     user: Any,
     *,
@@ -319,8 +299,10 @@ def caseload_page(
         "lead_practitioner__full_name",
         "lead_practitioner__email",
     )
+    # Counted on the bare scope: the caseload's columns are subqueries a
+    # count need not plan.
     count = _caseload_scope(user, include_closed=include_closed).count()
-    shown = Paginator(_Counted(values, count), CASELOAD_PAGE_SIZE).get_page(page)
+    shown = CountedPaginator(values, CASELOAD_PAGE_SIZE, count=count).get_page(page)
     found = list(shown.object_list)
     names, children = case_family_names_and_children(r["pk"] for r in found)
     today = local_date(now)
