@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 
 LONDON = ZoneInfo("Europe/London")
@@ -139,3 +142,27 @@ def months_between(first: Month, last: Month) -> list[Month]:
         result.append(current)
         current = current.plus(1)
     return result
+
+
+def months_arguments_add(
+    parser: CommandParser,
+    *,
+    months_help: str = "also the months before it (default: 1, the month)",
+) -> None:
+    """A command's ``--period YYYY-MM [--months N]``: a month, and how many
+    months ending with it; read back by ``months_from_options``."""
+    parser.add_argument("--period", required=True, help="YYYY-MM")
+    parser.add_argument("--months", type=int, default=1, help=months_help)
+
+
+def months_from_options(options: Mapping[str, Any]) -> list[Month]:
+    """The months a command's ``--period`` and ``--months`` name, oldest first,
+    ending with the period; a period not given as YYYY-MM, or fewer than one
+    month, is a CommandError."""
+    try:
+        period = Month.parse(options["period"])
+    except ValueError as exc:
+        raise CommandError(str(exc)) from exc
+    if options["months"] < 1:
+        raise CommandError("--months must be 1 or more.")
+    return months_between(period.plus(1 - options["months"]), period)

@@ -110,6 +110,11 @@ def test_run_audit_report_makes_each_months_report_once(monkeypatch):
     )
     out = StringIO()
     call_command("run_audit_report", "--period=2026-11", "--months=3", stdout=out)
+    assert out.getvalue().splitlines() == [
+        "2026-09: Ready",
+        "2026-10: Ready",
+        "2026-11: Ready",
+    ]
     call_command("run_audit_report", "--period=2026-11", "--months=3", stdout=out)
     reports = AuditReport.objects.order_by("period")
     assert [r.period for r in reports] == ["2026-09", "2026-10", "2026-11"]

@@ -2,6 +2,8 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -11,6 +13,7 @@ from core.periods import (
     financial_year_of,
     half_year_of,
     months_between,
+    months_from_options,
     previous_month,
 )
 
@@ -105,3 +108,30 @@ def test_a_report_counts_up_to_the_months_end_or_now_while_it_runs():
     assert november.until(later) == november.end
     during = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
     assert november.until(during) == during
+
+
+def test_a_commands_period_and_months_name_the_months_oldest_first():
+    assert months_from_options({"period": "2026-02", "months": 1}) == [Month(2026, 2)]
+    assert months_from_options({"period": "2026-02", "months": 3}) == [
+        Month(2025, 12),
+        Month(2026, 1),
+        Month(2026, 2),
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("command", ["run_audit_report", "run_scorecard"])
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--period", "May 2024"], r"Enter a month as YYYY-MM.*'May 2024'"),
+        (["--period", "2024-13"], "Not a month: 2024-13"),
+        (["--period", "2024-05", "--months", "0"], "--months must be 1 or more"),
+        (["--period", "2024-05", "--months", "-2"], "--months must be 1 or more"),
+    ],
+)
+def test_the_monthly_commands_refuse_a_bad_period_or_months(
+    command, arguments, message
+):
+    with pytest.raises(CommandError, match=message):
+        call_command(command, *arguments)

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
-from core.periods import Month
+from core.periods import months_arguments_add, months_from_options
 from scorecard.documents import release_pdf_make
 from scorecard.models import ReleaseStatus
 from scorecard.services import scorecard_run
@@ -19,23 +19,17 @@ class Command(BaseCommand):
     help = "Compute the scorecard for a month and store it as a new release."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--period", required=True, help="YYYY-MM")
-        parser.add_argument(
-            "--months",
-            type=int,
-            default=1,
-            help="also the months before it, for a trend (default: 1, the month)",
+        months_arguments_add(
+            parser,
+            months_help=(
+                "also the months before it, for a trend (default: 1, the month)"
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            period = Month.parse(options["period"])
-        except ValueError as exc:
-            raise CommandError(str(exc)) from exc
-        if options["months"] < 1:
-            raise CommandError("--months must be 1 or more.")
-        for back in range(options["months"] - 1, 0, -1):
-            earlier = scorecard_run(period=period.plus(-back))
+        *earlier_months, period = months_from_options(options)
+        for month in earlier_months:
+            earlier = scorecard_run(period=month)
             self.stderr.write(
                 f"{earlier.period}: release {earlier.pk}, "
                 f"{earlier.get_status_display()}"
