@@ -6,7 +6,7 @@ lead practitioner.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -138,6 +138,7 @@ class CasePerson(TimeStampedModel):
     # The case's locality, which never changes once the case is open, kept
     # here so that a locality's people on cases are read from one index
     # (``casework.access.person_queryset_for_user``) rather than case by case.
+    # Whoever writes a place sets it from the case.
     locality = models.ForeignKey(
         "localities.Locality", on_delete=models.PROTECT, related_name="+"
     )
@@ -172,11 +173,6 @@ class CasePerson(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.person_id}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.locality_id is None and self.case_id is not None:
-            self.locality_id = self.case.locality_id
-        super().save(*args, **kwargs)
 
 
 class CaseUserObjectPermission(UserObjectPermissionBase):

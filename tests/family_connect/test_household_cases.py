@@ -64,7 +64,9 @@ def test_casework_names_the_cases_closed_between_two_moments(
     # Someone named on a case of another household (they moved in since).
     mover = PersonFactory(family=FamilyFactory(postcode="B1 1AA"))
     elsewhere = CaseFactory(family=FamilyFactory(postcode="B2 2BB"))
-    elsewhere.places.create(person=mover, added_at=T0, source="added")
+    elsewhere.places.create(
+        person=mover, locality_id=elsewhere.locality_id, added_at=T0, source="added"
+    )
     _closed(elsewhere, T0 - dt.timedelta(days=5))
 
     with django_assert_num_queries(1):

@@ -94,7 +94,11 @@ def test_a_manager_sees_the_people_on_their_localitys_cases_wherever_they_live()
     omar = PersonFactory(family=home, given_name="Omar", family_name="Farouk")
     fathers = CaseFactory(family=FamilyFactory(locality=erdington))
     CasePerson.objects.create(
-        case=fathers, person=omar, added_at=fathers.opened_at, source="added"
+        case=fathers,
+        locality_id=fathers.locality_id,
+        person=omar,
+        added_at=fathers.opened_at,
+        source="added",
     )
     assert CasePerson.objects.get(case=fathers).locality == erdington
     query = parse_query("omar farouk")
