@@ -122,9 +122,11 @@ def govuk_field(
     }
 
 
-@register.filter
+@register.filter(expects_localtime=True)
 def govuk_date(value: Any) -> str:
-    """Dates as "2 May 2024" (GOV.UK style)."""
+    """Dates as "2 May 2024" (GOV.UK style). In a template an aware datetime
+    is first put in the current time zone (Europe/London), so a form received
+    at 00:30 on a summer morning shows that day, not the day before in UTC."""
     if isinstance(value, str):
         try:
             value = dt.date.fromisoformat(value)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.template import Context, Template
 from django.utils import formats
 
 from core.periods import LONDON
@@ -36,3 +37,14 @@ def test_iso_strings_are_read_and_anything_else_is_left_or_blank():
     assert govuk_date("2 May") == "2 May"
     assert govuk_date(None) == ""
     assert govuk_date(20240502) == ""
+
+
+def test_in_a_template_an_aware_datetime_shows_the_day_in_london():
+    # 23:30 UTC on 30 June is 00:30 on 1 July in London (summer time).
+    template = Template("{% load govuk %}{{ value|govuk_date }}")
+    late = dt.datetime(2024, 6, 30, 23, 30, tzinfo=dt.UTC)
+    assert template.render(Context({"value": late})) == "1 July 2024"
+    # In winter London is on UTC: the same day.
+    winter = dt.datetime(2024, 12, 30, 23, 30, tzinfo=dt.UTC)
+    assert template.render(Context({"value": winter})) == "30 December 2024"
+    assert template.render(Context({"value": dt.date(2024, 6, 30)})) == "30 June 2024"
