@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from accounts.models import User
 from audits.models import AuditReport, ReportStatus
 from audits.reports import (
-    actions_open,
+    actions_open_counts,
     distribution_by_locality,
     distribution_by_type,
     grade_distribution,
@@ -81,7 +81,7 @@ def audit_report_context(period: Month) -> dict:
     month = period_for("month", period, until=until)
     half = period_for("half_year", period, until=until)
     year = period_for("year", period, until=until)
-    actions, overdue = actions_open(as_of=until)
+    open_actions, overdue = actions_open_counts(as_of=until)
     overall = [
         (p, grade_distribution(first=p.first, until=p.until))
         for p in (month, half, year)
@@ -98,7 +98,7 @@ def audit_report_context(period: Month) -> dict:
         "by_type": distribution_by_type(month.first, until=month.until),
         "half_year": half,
         "half_by_locality": distribution_by_locality(half.first, until=half.until),
-        "actions_open": len(actions),
+        "actions_open": open_actions,
         "actions_overdue": overdue,
         "themes": themes(half.first, until=half.until),
         "generated_at": now,

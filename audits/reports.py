@@ -250,22 +250,23 @@ def period_for(kind: str, month: Month, *, until: datetime) -> Period:
     return Period(kind, first, last, month, until)
 
 
-def actions_open(*, as_of: datetime) -> tuple[list[AuditAction], int]:
-    """Follow-up actions open at ``as_of`` (added before it and not done by
-    it), soonest due first, and how many of them were overdue then: due before
-    the London day ``as_of`` falls in. For a past month's end (00:00 on the
-    1st of the next month) an action due on the month's last day and not done
-    by its end is overdue; for the present moment, one due before today."""
-    actions = list(
-        AuditAction.objects.filter(created_at__lt=as_of)
-        .filter(
-            Q(status=ActionStatus.OPEN, done_at__isnull=True) | Q(done_at__gte=as_of)
-        )
-        .select_related("owner", "audit", "audit__locality")
-        .order_by("due_on", "pk")
+def actions_open(*, as_of: datetime) -> QuerySet[AuditAction]:
+    """Follow-up actions open at ``as_of``: added before it and not done by it."""
+    return AuditAction.objects.filter(created_at__lt=as_of).filter(
+        Q(status=ActionStatus.OPEN, done_at__isnull=True) | Q(done_at__gte=as_of)
     )
-    day = local_date(as_of)
-    return actions, sum(1 for a in actions if a.due_on < day)
+
+
+def actions_open_counts(*, as_of: datetime) -> tuple[int, int]:
+    """How many follow-up actions were open at ``as_of`` and how many of them
+    were overdue then: due before the London day ``as_of`` falls in. For a
+    past month's end (00:00 on the 1st of the next month) an action due on the
+    month's last day and not done by its end is overdue; for the present
+    moment, one due before today. One query."""
+    counts = actions_open(as_of=as_of).aggregate(
+        open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=local_date(as_of)))
+    )
+    return counts["open"], counts["overdue"]
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ from audits.models import AuditQuestion, AuditReport, CaseAudit, ReportStatus
 from audits.monthly import audit_report_request
 from audits.reports import (
     Period,
-    actions_open,
+    actions_open_counts,
     period_for,
     report_distributions,
     themes,
@@ -361,7 +361,7 @@ def report(request: HttpRequest) -> HttpResponse:
     if not may_read_reports(user):
         raise Http404
     form, period = _report_period(request)
-    actions, overdue = actions_open(as_of=period.until)
+    open_actions, overdue = actions_open_counts(as_of=period.until)
     overall, by_locality, by_type = report_distributions(
         period.first, until=period.until
     )
@@ -375,7 +375,7 @@ def report(request: HttpRequest) -> HttpResponse:
             "by_locality": by_locality,
             "by_type": by_type,
             "themes": themes(period.first, until=period.until),
-            "actions_open": len(actions),
+            "actions_open": open_actions,
             "actions_overdue": overdue,
             "pdfs": list(AuditReport.objects.defer("pdf")[:24]),
             "last_month": previous_month(timezone.localdate()),

@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from audits.models import AuditAction, AuditAnswer, AuditReport, CaseAudit
 from audits.monthly import audit_report_context, audit_report_request
-from audits.reports import actions_open
+from audits.reports import actions_open, actions_open_counts
 from core.periods import Month
 from localities.models import Locality
 from tests.audits.factories import auditor, questions
@@ -232,9 +232,9 @@ def test_actions_are_open_and_overdue_as_at_the_end_of_the_month(client):
     due_next_day = action(at(10, 11, 9), dt.date(2026, 12, 1))
     action(at(10, 11, 9), dt.date(2026, 11, 20), done=at(30, 11, 23, 30))  # done
     action(at(1, 12, 0, 30), dt.date(2026, 11, 25))  # added after the month
-    actions, overdue = actions_open(as_of=Month(2026, 11).end)
+    actions = actions_open(as_of=Month(2026, 11).end)
     assert {a.pk for a in actions} == {late_done.pk, due_last_day.pk, due_next_day.pk}
-    assert overdue == 2
+    assert actions_open_counts(as_of=Month(2026, 11).end) == (3, 2)
 
     context = audit_report_context(Month(2026, 11))
     assert (context["actions_open"], context["actions_overdue"]) == (3, 2)
