@@ -8,9 +8,11 @@ a rule that reads a role or a membership is checked only for one.
 
 from __future__ import annotations
 
-from typing import TypeAlias
+from collections.abc import Callable
+from typing import Any, TypeAlias, TypeVar, cast
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
 from typing_extensions import TypeIs
 
 from accounts.models import User
@@ -34,23 +36,61 @@ def works_in_locality(user: Viewer | None, locality_id: int | None) -> bool:
     """An active user who is a member of the locality (any role)."""
     if not active_user(user) or locality_id is None:
         return False
-    if getattr(user, "_remember_localities", False):
-        known = getattr(user, "_locality_ids", None)
-        if known is None:
-            known = frozenset(user.memberships.values_list("locality_id", flat=True))
-            user._locality_ids = known  # type: ignore[attr-defined]
-        return locality_id in known
+    if getattr(user, REMEMBER, False):
+        return locality_id in locality_ids(user)
     return user.memberships.filter(locality_id=locality_id).exists()
 
 
-def remember_localities(user: Viewer) -> None:
-    """For the rest of a request: the first locality check of ``user`` reads
-    all their localities and the later ones reuse them, so a page that asks
-    several rules of one case (may they lead it, work on it, sign it off…)
-    reads the memberships once. Only for the user object of one request: a
-    membership added afterwards is not seen by this object."""
+def locality_ids(user: User) -> frozenset[int]:
+    """The ids of the localities the user is a member of (any role): read once
+    for a request's user (``remember_for_request``), else on every call."""
+    return remembered(
+        user,
+        "locality_ids",
+        lambda: frozenset(user.memberships.values_list("locality_id", flat=True)),
+    )
+
+
+def locality_scope(user: User) -> frozenset[int] | QuerySet[Any, Any]:
+    """The user's localities for a filter's ``locality_id__in``: the set read
+    once for a request's user (``remember_for_request``), which later checks
+    of the same request reuse; otherwise a subquery, which costs no query of
+    its own."""
+    if getattr(user, REMEMBER, False):
+        return locality_ids(user)
+    return user.memberships.values("locality_id")
+
+
+def has_localities(user: User) -> bool:
+    """Whether the user is a member of any locality."""
+    if getattr(user, REMEMBER, False):
+        return bool(locality_ids(user))
+    return user.memberships.exists()
+
+
+REMEMBER = "_remember_for_request"
+T = TypeVar("T")
+
+
+def remember_for_request(user: Viewer) -> None:
+    """Mark the user object of one request (the middleware does, for every
+    signed-in request and API token): what a page asks of the user several
+    times — their localities, the queues they run — is read once and reused.
+    Only for that object, which lives as long as its request: a membership
+    added afterwards is not seen by it."""
     if active_user(user):
-        user._remember_localities = True  # type: ignore[attr-defined]
+        setattr(user, REMEMBER, True)
+
+
+def remembered(user: User, key: str, read: Callable[[], T]) -> T:
+    """``read()`` once per key for a request's user (``remember_for_request``);
+    every time for any other user object."""
+    if not getattr(user, REMEMBER, False):
+        return read()
+    known: dict[str, Any] = user.__dict__.setdefault("_remembered", {})
+    if key not in known:
+        known[key] = read()
+    return cast(T, known[key])
 
 
 def manages_locality(user: Viewer | None, locality_id: int | None) -> bool:

@@ -8,6 +8,7 @@ from typing import Any
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
+from accounts.access import remember_for_request
 from accounts.services import api_token_user
 from accounts.two_factor import needs_two_factor
 
@@ -28,6 +29,7 @@ class HashedTokenAuthentication(authentication.BaseAuthentication):
         user = api_token_user(raw)
         if user is None:
             raise exceptions.AuthenticationFailed("Invalid token.")
+        remember_for_request(user)  # read for this request only
         return user, None
 
     def authenticate_header(self, request: Request) -> str:

@@ -14,6 +14,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.access import remember_for_request
 from accounts.two_factor import confirmed_device, needs_two_factor
 
 SIGNED_IN_AT = "_ehc_signed_in_at"
@@ -31,6 +32,9 @@ class SessionTimeoutMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
+            # The request's own user object: what its pages ask of the user
+            # several times (localities, queues) is read once.
+            remember_for_request(request.user)
             now = timezone.now().timestamp()
             session = request.session
             signed_in_at = session.setdefault(SIGNED_IN_AT, now)

@@ -19,7 +19,13 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from accounts.access import Viewer, active_user, manages_locality
+from accounts.access import (
+    Viewer,
+    active_user,
+    locality_ids,
+    locality_scope,
+    manages_locality,
+)
 from accounts.models import User
 from accounts.roles import Role
 from casework.grants import VIEW, WORK, granted, has_case_grant
@@ -40,7 +46,7 @@ def case_queryset_for_user(user: Viewer) -> QuerySet[Case]:
     if not active_user(user):
         return cases.none()
     on_team = granted(user, VIEW)
-    localities = user.memberships.values("locality_id")
+    localities = locality_scope(user)
     if user.role == Role.LOCALITY_MANAGER:
         return cases.filter(locality_id__in=localities)
     if user.role == Role.PRACTITIONER:
@@ -132,7 +138,7 @@ def person_queryset_for_user(user: Viewer) -> QuerySet[Person]:
         on_cases = Exists(
             CasePerson.objects.filter(
                 person_id=OuterRef("pk"),
-                locality_id__in=user.memberships.values("locality_id"),
+                locality_id__in=locality_scope(user),
             )
         )
     return Person.objects.filter(
@@ -205,7 +211,7 @@ def managed_locality_ids(user: Viewer) -> list[int]:
     """The localities an active locality manager manages (none for anyone else)."""
     if not active_user(user) or user.role != Role.LOCALITY_MANAGER:
         return []
-    return list(user.memberships.values_list("locality_id", flat=True))
+    return sorted(locality_ids(user))
 
 
 def worker_get_for_manager(user: Viewer, worker_id: Any) -> User | None:

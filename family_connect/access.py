@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib.auth.models import Permission
 from django.db.models import Q, QuerySet
 
-from accounts.access import Viewer, active_user
+from accounts.access import Viewer, active_user, has_localities, locality_scope
 from accounts.models import OrganisationKind
 from accounts.roles import Role
 from family_connect.models import FamilyConnectForm, Route
@@ -70,10 +70,9 @@ def form_queryset_for_user(user: Viewer) -> QuerySet[FamilyConnectForm]:
     if user.role == Role.PRACTITIONER:
         return forms.filter(Q(requester=user) | Q(entered_by=user))
     if user.role == Role.LOCALITY_MANAGER:
-        localities = user.memberships.values("locality_id")
-        if not localities.exists():
+        if not has_localities(user):
             return forms.none()
-        in_scope = Q(locality_id__in=localities)
+        in_scope = Q(locality_id__in=locality_scope(user))
         if triages_citywide(user):
             in_scope |= Q(locality__isnull=True)
         return forms.filter(in_scope)
@@ -129,10 +128,18 @@ def form_shows_details(user: Viewer, form: FamilyConnectForm) -> bool:
     only. Staff reach forms only through ``form_queryset_for_user`` and see them
     whole.
     """
+    return shows_details(user, form.requester_id, form.entered_by_id)
+
+
+def shows_details(
+    user: Viewer, requester_id: int | None, entered_by_id: int | None
+) -> bool:
+    """``form_shows_details`` for a form read as a row: who sent it and who
+    keyed it in."""
     if not active_user(user):
         return False
     if user.role == Role.REQUESTER:
-        return user.pk in (form.requester_id, form.entered_by_id)
+        return user.pk in (requester_id, entered_by_id)
     return True
 
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
-
-from accounts.access import Viewer, active_user, manages_locality
+from accounts.access import Viewer, active_user, manages_locality, remembered
 from accounts.models import User
 from accounts.roles import Role
 from family_connect.access import triages_citywide
@@ -14,22 +12,29 @@ from family_connect.models import FamilyConnectForm
 from localities.models import Locality
 
 
-def triage_localities_for_user(user: Viewer) -> QuerySet[Locality]:
-    """The localities whose queue the user runs: a locality manager's own; none
-    for anyone else. Managers given city-wide triage also run the unresolved
-    queue (``family_connect.access.triages_citywide``)."""
+def triage_localities_for_user(user: Viewer) -> list[Locality]:
+    """The localities whose queue the user runs, by name: a locality manager's
+    own; none for anyone else. Managers given city-wide triage also run the
+    unresolved queue (``family_connect.access.triages_citywide``). Read once
+    for a request's user."""
     if not active_user(user) or user.role != Role.LOCALITY_MANAGER:
-        return Locality.objects.none()
-    return Locality.objects.filter(memberships__user=user).order_by("name")
+        return []
+    return remembered(
+        user,
+        "triage_localities",
+        lambda: list(Locality.objects.filter(memberships__user=user).order_by("name")),
+    )
 
 
 def queue_for_user(user: Viewer, slug: str) -> tuple[bool, Locality | None]:
     """Whether the user may open the queue named by ``slug`` ("unresolved" for the
     city-wide one) and its locality."""
-    managed = triage_localities_for_user(user)
     if slug == "unresolved":
         return triages_citywide(user), None
-    locality = managed.filter(slug=slug).first()
+    locality = next(
+        (each for each in triage_localities_for_user(user) if each.slug == slug),
+        None,
+    )
     return locality is not None, locality
 
 

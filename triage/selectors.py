@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Value
+from django.db.models import Count, F, Max, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
@@ -17,6 +17,7 @@ from accounts.roles import Role
 from casework.access import case_queryset_for_user
 from casework.models import OPEN_STATUSES
 from casework.selectors.names import FamilyName, case_family_names
+from core.codes import LevelOfNeed
 from core.periods import LONDON, Month, local_date
 from families.models import Family
 from family_connect.access import form_queryset_for_user
@@ -30,7 +31,8 @@ from family_connect.models import (
     FormStatus,
     MatchCandidate,
     MatchStatus,
-    Reason,
+    RequestType,
+    Route,
 )
 from family_connect.selectors import form_possible_duplicates, form_returning_cases
 from localities.models import Locality
@@ -101,20 +103,79 @@ def triage_queue(
     band = BAND_BY_CODE.get(filters.band)
     if band is not None:
         forms = forms.filter(_band_q(band, now))
-    return (
-        forms.select_related("organisation")
-        # A list per form, not a queryset per form: fifty forms a page.
-        .prefetch_related(
-            Prefetch(
-                "reasons",
-                queryset=Reason.objects.only("label", "position").order_by(
-                    "position", "label"
-                ),
-                to_attr="reason_list",
+    return forms.order_by("received_at", "pk")
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """A form as the queue's table shows it: read as values, not a model
+    instance, since a page lists fifty."""
+
+    pk: int
+    reference: str
+    received_at: datetime
+    safeguarding_concern: bool
+    consultation: bool
+    route: str
+    organisation: str
+    reasons: list[str]
+    level_of_need: str
+    band: Band
+    age_hours: int
+    left_hours: int
+
+    @property
+    def access_key(self) -> tuple[str, int]:
+        """What the access log records for the row."""
+        return (FamilyConnectForm._meta.label_lower, self.pk)
+
+
+def queue_rows(forms: QuerySet[FamilyConnectForm], now: datetime) -> list[QueueRow]:
+    """A page of the queue (a slice of ``triage_queue``) as rows, in two
+    queries: the forms' columns the table shows, then their reasons."""
+    found = list(
+        forms.values_list(
+            "pk",
+            "reference",
+            "received_at",
+            "safeguarding_concern",
+            "request_type",
+            "route",
+            "organisation__name",
+            "level_of_need",
+        )
+    )
+    reasons: dict[int, list[str]] = {}
+    for form_id, label in (
+        FamilyConnectForm.reasons.through.objects.filter(
+            familyconnectform_id__in=[row[0] for row in found]
+        )
+        .order_by("reason__position", "reason__label")
+        .values_list("familyconnectform_id", "reason__label")
+    ):
+        reasons.setdefault(form_id, []).append(label)
+    routes = dict(Route.choices)
+    levels = dict(LevelOfNeed.choices)
+    rows = []
+    for pk, reference, received_at, safeguarding, kind, route, org, need in found:
+        age = now - received_at
+        rows.append(
+            QueueRow(
+                pk=pk,
+                reference=reference,
+                received_at=received_at,
+                safeguarding_concern=safeguarding,
+                consultation=kind == RequestType.CONSULTATION,
+                route=str(routes.get(route, route)),
+                organisation=org or "",
+                reasons=reasons.get(pk, []),
+                level_of_need=str(levels.get(need, need)),
+                band=band_for(age),
+                age_hours=int(age.total_seconds() // 3600),
+                left_hours=int((TARGET - age).total_seconds() // 3600),
             )
         )
-        .order_by("received_at", "pk")
-    )
+    return rows
 
 
 def _band_q(band: Band, now: datetime) -> Q:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -39,15 +40,14 @@ from triage.access import queue_for_user, triage_localities_for_user
 from triage.forms import CloseDecidedForm, CommunityServiceForm, DecisionForm
 from triage.selectors import (
     BANDS,
-    TARGET,
     QueueFilters,
     TriageDuplicate,
     band_counts,
-    band_for,
     breaches_this_month,
     duplicates_for_triage,
     match_candidates_for_triage,
     practitioners_by_headroom,
+    queue_rows,
     returning_for_triage,
     triage_queue,
 )
@@ -114,19 +114,10 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
     page = CountedPaginator(forms, PAGE_SIZE, count=listed).get_page(
         request.GET.get("page")
     )
-    rows = []
-    for form in page.object_list:
-        age = now - form.received_at
-        rows.append(
-            {
-                "form": form,
-                "age_days": age.days,
-                "age_hours": int(age.total_seconds() // 3600),
-                "left_hours": int((TARGET - age).total_seconds() // 3600),
-                "band": band_for(age),
-            }
-        )
-    access_log_record_many(user=request.user, objs=page.object_list, request=request)
+    rows = queue_rows(cast(QuerySet[FamilyConnectForm], page.object_list), now)
+    access_log_record_many(
+        user=request.user, objs=[row.access_key for row in rows], request=request
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -369,8 +369,9 @@ def case_page_data(case: Case, *, show: frozenset[str] = frozenset()) -> dict[st
         "household_others": household_others,
         "team": case_team(case),
         "forms": list(
+            # The case too: the related manager reads it to attach the case.
             case.forms.order_by("received_at").only(
-                "reference", "received_at", "status", "route"
+                "case", "reference", "received_at", "status", "route"
             )
         ),
         "timeline": case_timeline(case, show=show, consents=consents),

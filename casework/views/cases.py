@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.access import remember_localities
 from accounts.models import User
 from accounts.navigation import breadcrumbs
 from casework.access import (
@@ -177,8 +176,6 @@ def _sort_columns(
 @scoped(case_get_for_user)
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     user = cast(User, request.user)  # login_required
-    # The page asks several rules of the case: the memberships are read once.
-    remember_localities(user)
     case = case_get_for_user(user, case_id)
     if case is None:
         raise Http404

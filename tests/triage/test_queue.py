@@ -59,7 +59,7 @@ def test_the_queue_shows_the_localitys_waiting_forms_oldest_first_with_bands(
     yardley = FormFactory(locality=Locality.objects.get(slug="yardley"))
     response = client.get("/triage/erdington/")
     assert response.status_code == 200
-    refs = [row["form"].reference for row in response.context["rows"]]
+    refs = [row.reference for row in response.context["rows"]]
     assert refs == [oldest.reference, middle.reference, newest.reference]
     html = response.content.decode()
     assert yardley.reference not in html
@@ -78,7 +78,7 @@ def test_filters(client, manager):
 
     def refs(query):
         response = client.get(f"/triage/erdington/?{query}")
-        return {row["form"].reference for row in response.context["rows"]}
+        return {row.reference for row in response.context["rows"]}
 
     assert refs("safeguarding=1") == {flagged.reference}
     assert refs("request_type=consultation") == {consultation.reference}
@@ -103,7 +103,7 @@ def test_scope_of_queues(client, manager):
     grant_citywide_triage(manager)
     response = client.get("/triage/unresolved/")
     assert response.status_code == 200
-    assert [r["form"] for r in response.context["rows"]] == [unresolved]
+    assert [r.reference for r in response.context["rows"]] == [unresolved.reference]
     index = client.get("/triage/")
     assert index.status_code == 200  # one locality and the unresolved queue
     assert "/triage/unresolved/" in index.content.decode()
