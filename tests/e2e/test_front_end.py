@@ -66,3 +66,25 @@ def test_a_phone_page_keeps_still_and_its_files_come_hashed_and_compressed(
             assert answer.headers.get("content-encoding") in ("br", "gzip"), answer.url
     context.close()
     assert failures == {}
+
+
+@override_settings(TWO_FACTOR_REQUIRED=False)
+def test_on_a_phone_the_menu_unfolds_if_govuk_frontends_script_never_starts(
+    live_server, browser
+):
+    manager = UserFactory(role=Role.LOCALITY_MANAGER, localities=["erdington"])
+    context = browser.new_context(viewport=PHONE, is_mobile=True)
+    page = context.new_page()
+    sign_in_with_browser(page, live_server.url, manager.email)
+    # The module that starts GOV.UK Frontend fails to load.
+    page.route(
+        re.compile(r".*/static/core/start\.[0-9a-f]+\.mjs$"), lambda r: r.abort()
+    )
+    page.goto(f"{live_server.url}/triage/erdington/")
+    page.wait_for_load_state("load")
+    navigation = page.locator("#navigation")
+    navigation.wait_for(state="visible", timeout=5_000)
+    assert navigation.get_by_role("link", name="Triage").is_visible()
+    # No Menu button that would do nothing.
+    assert not page.get_by_role("button", name="Menu").is_visible()
+    context.close()

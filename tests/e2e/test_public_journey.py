@@ -16,6 +16,36 @@ pytestmark = [
 PHONE = {"width": 414, "height": 896}
 
 
+# Each visible radio or checkbox whose drawn circle or box is not over its input
+# (where it is tapped), or covers its label's text: on a right-to-left page GOV.UK
+# Frontend's own styles draw it at the left, away from the input.
+CHOICES_ASTRAY = """() => {
+  const overlap = (a, b) =>
+    Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1 &&
+    Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
+  const astray = [];
+  for (const item of document.querySelectorAll(
+      ".govuk-radios__item, .govuk-checkboxes__item")) {
+    const input = item.querySelector("input");
+    const label = item.querySelector("label");
+    if (!input || !label || !label.getClientRects().length) continue;
+    const drawn = getComputedStyle(label, "::before");
+    const box = item.getBoundingClientRect();
+    const left = box.left + parseFloat(drawn.left);
+    const top = box.top + parseFloat(drawn.top);
+    const circle = {left, top, right: left + parseFloat(drawn.width),
+                    bottom: top + parseFloat(drawn.height)};
+    const text = document.createRange();
+    text.selectNodeContents(label);
+    const covers = [...text.getClientRects()].some((line) => overlap(line, circle));
+    if (!overlap(circle, input.getBoundingClientRect()) || covers) {
+      astray.push(label.textContent.trim());
+    }
+  }
+  return astray;
+}"""
+
+
 class Journey:
     """Drives the pages with the keyboard: focus a control, type or press."""
 
@@ -50,6 +80,10 @@ class Journey:
         width = self.page.evaluate("document.documentElement.scrollWidth")
         if width > PHONE["width"]:
             bad.append(f"the page is {width}px wide on a {PHONE['width']}px screen")
+        bad += [
+            f"the circle or box of {label!r} is not over its input or covers its text"
+            for label in self.page.evaluate(CHOICES_ASTRAY)
+        ]
         if bad:
             self.axe_failures[self.page.url] = bad
 
