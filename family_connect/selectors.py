@@ -94,8 +94,8 @@ LIST_COLUMNS = (
     "requester_id",
     "entered_by_id",
 )
-MEMBER_COLUMNS = (
-    "form_id",
+# What the list API says of each member on a form (its ``MemberReadSerializer``).
+MEMBER_FIELDS = (
     "role",
     "given_name",
     "family_name",
@@ -132,7 +132,7 @@ class FormRowsRelated:
     original_references: dict[int, str]
     decisions: dict[int, dict[str, Any]]  # outcome, decided_at, reason
     reason_codes: dict[int, list[str]]  # in the reasons' order
-    members: dict[int, list[dict[str, Any]]]  # ``MEMBER_COLUMNS``, by position
+    members: dict[int, list[dict[str, Any]]]  # ``MEMBER_FIELDS``, by position
 
 
 def form_rows_related(rows: list[dict[str, Any]]) -> FormRowsRelated:
@@ -155,7 +155,7 @@ def form_rows_related(rows: list[dict[str, Any]]) -> FormRowsRelated:
     for member in (
         FormMember.objects.filter(form_id__in=ids)
         .order_by("form", "position")
-        .values(*MEMBER_COLUMNS)
+        .values("form_id", *MEMBER_FIELDS)
     ):
         members.setdefault(member.pop("form_id"), []).append(member)
     return FormRowsRelated(

@@ -31,6 +31,7 @@ from family_connect.access import (
 )
 from family_connect.models import FamilyConnectForm, FormMember, Route
 from family_connect.selectors import (
+    MEMBER_FIELDS,
     form_list_for_user,
     form_rows_for_user,
     form_rows_related,
@@ -93,20 +94,7 @@ class DecisionSerializer(serializers.Serializer):
 class MemberReadSerializer(serializers.ModelSerializer):
     class Meta:
         model = FormMember
-        fields = [
-            "role",
-            "given_name",
-            "family_name",
-            "date_of_birth",
-            "expected",
-            "sex",
-            "gender_identity",
-            "ethnicity",
-            "school",
-            "send",
-            "young_carer",
-            "relationship",
-        ]
+        fields = list(MEMBER_FIELDS)
         # Always in the answer. (Not read-only: a read-only choice field loses
         # its blank choice in the schema, and most of these may be blank.)
         extra_kwargs = {name: {"required": True} for name in fields}
