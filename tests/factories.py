@@ -161,7 +161,11 @@ class FormFactory(factory.django.DjangoModelFactory):
         model = FamilyConnectForm
         skip_postgeneration_save = True
 
-    reference = factory.Sequence(lambda n: f"FC-T{n:03d}-{n % 10000:04d}"[:12])
+    # Shaped as a real reference (FC-XXXX-XXXX) however long the run: a search
+    # reads only that shape as a reference.
+    reference = factory.Sequence(
+        lambda n: f"FC-T{n // 10000 % 1000:03d}-{n % 10000:04d}"
+    )
     status_key = factory.Sequence(lambda n: f"status-key-{n}")
     route = "school"
     request_type = "support"
