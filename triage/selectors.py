@@ -109,7 +109,7 @@ def triage_queue(
 @dataclass(frozen=True)
 class QueueRow:
     """A form as the queue's table shows it: read as values, not a model
-    instance, since a page lists fifty."""
+    instance, since a page lists many."""
 
     pk: int
     reference: str

@@ -55,7 +55,9 @@ from triage.services.capacity import practitioner_capacity_set
 from triage.services.community_services import community_service_save
 from triage.services.outcomes import form_decide
 
-PAGE_SIZE = 50
+# A screenful a manager reads through, as GOV.UK's paged lists show; the bands'
+# counts and the filters say what the other pages hold.
+PAGE_SIZE = 25
 
 
 @never_cache

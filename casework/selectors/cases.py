@@ -253,7 +253,9 @@ def _sort_alias(key: str) -> Any:
     return None
 
 
-CASELOAD_PAGE_SIZE = 50
+# As My work's lists (``selectors.work.WORK_PAGE_SIZE``): a practitioner's
+# caseload fits on one page or two; a manager sorts or pages through theirs.
+CASELOAD_PAGE_SIZE = 25
 
 # A case number no case has, to reverse a case's URL once for a whole list.
 _ANY_CASE = 2_147_483_647
