@@ -178,6 +178,13 @@ else:
     # compiling took 50 ms for a query that runs in 10 (README, "Benchmark").
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+    # Parameters bound by the server, and a statement run a second time on a
+    # connection prepared: planning a page's joins cost more than running them
+    # (README, "Benchmark"). Off behind a pooler that cannot keep prepared
+    # statements (PgBouncer before 1.21 in transaction mode).
+    if env_bool("DB_PREPARED_STATEMENTS", True):
+        options["server_side_binding"] = True
+        options["prepare_threshold"] = env_int("DB_PREPARE_THRESHOLD", 2)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, broker and tasks --------------------------------------------------------
