@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Q
 
@@ -77,6 +78,14 @@ class MemberProbe:
     family_name: str
     date_of_birth: dt.date | None
 
+    @cached_property
+    def given_name_key(self) -> str:
+        return name_key(self.given_name)
+
+    @cached_property
+    def family_name_key(self) -> str:
+        return name_key(self.family_name)
+
 
 @dataclass
 class PersonMatch:
@@ -93,20 +102,6 @@ class HouseholdMatch:
     evidence: list[str] = field(default_factory=list)
 
 
-def person_score(
-    probe: MemberProbe, person: Person, *, same_postcode: bool
-) -> tuple[int, list[str]]:
-    """0–100: date of birth 40, family name 30 (25 with one typo), given name 20
-    (15 with one typo), the same postcode 10."""
-    return _member_score(
-        probe,
-        date_of_birth=person.date_of_birth,
-        family_name_key=person.family_name_key,
-        given_name_key=person.given_name_key,
-        same_postcode=same_postcode,
-    )
-
-
 def _member_score(
     probe: MemberProbe,
     *,
@@ -119,11 +114,11 @@ def _member_score(
     if probe.date_of_birth and probe.date_of_birth == date_of_birth:
         score += 40
         evidence.append("date of birth: same")
-    points, how = _name_points(name_key(probe.family_name), family_name_key, 30, 25)
+    points, how = _name_points(probe.family_name_key, family_name_key, 30, 25)
     if points:
         score += points
         evidence.append(f"family name: {how}")
-    points, how = _name_points(name_key(probe.given_name), given_name_key, 20, 15)
+    points, how = _name_points(probe.given_name_key, given_name_key, 20, 15)
     if points:
         score += points
         evidence.append(f"given name: {how}")
@@ -150,28 +145,46 @@ def find_matches(
 
     ``postcode`` is normalised (``localities.postcodes.postcode_normalise``).
     Two queries: the households at the postcode, then the people sharing a
-    member's date of birth or living in one of those households.
+    member's date of birth or living in one of those households; a third reads
+    the people who score.
     """
     dobs = {m.date_of_birth for m in members if m.date_of_birth}
     families_at_postcode = {f.pk: f for f in Family.objects.filter(postcode=postcode)}
-    people = list(
+    # Scored from the columns that score; a person is read in full only when
+    # they reach the threshold (a date of birth alone is shared by dozens).
+    rows = list(
         Person.objects.filter(
             Q(date_of_birth__in=dobs) | Q(family_id__in=list(families_at_postcode))
-        ).select_related("family")
+        ).values_list(
+            "pk",
+            "date_of_birth",
+            "family_name_key",
+            "given_name_key",
+            "family__postcode",
+        )
     )
-
-    person_matches: list[PersonMatch] = []
+    scored_by_member: list[list[tuple[int, int, list[str]]]] = []
     for probe in members:
         scored = []
-        for person in people:
-            same_postcode = (
-                person.family is not None and person.family.postcode == postcode
+        for pk, date_of_birth, family_key, given_key, family_postcode in rows:
+            score, evidence = _member_score(
+                probe,
+                date_of_birth=date_of_birth,
+                family_name_key=family_key,
+                given_name_key=given_key,
+                same_postcode=family_postcode == postcode,
             )
-            score, evidence = person_score(probe, person, same_postcode=same_postcode)
             if score >= PERSON_THRESHOLD:
-                scored.append(PersonMatch(probe.index, person, score, evidence))
-        scored.sort(key=lambda m: (-m.score, m.person.pk))
-        person_matches.extend(scored[:MAX_CANDIDATES_PER_MEMBER])
+                scored.append((score, pk, evidence))
+        scored.sort(key=lambda m: (-m[0], m[1]))
+        scored_by_member.append(scored[:MAX_CANDIDATES_PER_MEMBER])
+    wanted = {pk for scored in scored_by_member for _score, pk, _ev in scored}
+    people = Person.objects.select_related("family").in_bulk(wanted) if wanted else {}
+    person_matches = [
+        PersonMatch(probe.index, people[pk], score, evidence)
+        for probe, scored in zip(members, scored_by_member, strict=True)
+        for score, pk, evidence in scored
+    ]
 
     households: dict[int, HouseholdMatch] = {}
     for family_id, family in families_at_postcode.items():
