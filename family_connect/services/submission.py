@@ -87,6 +87,43 @@ def form_submit(
     if mode.holds(Rule.ROUTE_OF_THE_SUBMITTER) and not may_submit(actor, data.route):
         raise NotAllowed("You cannot submit a form by this route.")
     digest = _digest(data)
+    # One transaction, without savepoints inside it: a reference or status key
+    # that collided (about one in a trillion) or a concurrent request with the
+    # same Idempotency-Key rolls it back whole, and it is tried again.
+    for attempt in range(3):
+        try:
+            return _submit_once(
+                data=data,
+                actor=actor,
+                idempotency_key=idempotency_key,
+                digest=digest,
+                draft_id=draft_id,
+                notify=notify,
+                organisation=organisation,
+                mode=mode,
+            )
+        except IntegrityError:
+            if idempotency_key:
+                assert actor is not None
+                existing = _form_for_key(actor, idempotency_key, digest)
+                if existing is not None:
+                    return SubmitResult(existing, created=False)
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _submit_once(
+    *,
+    data: SubmissionInput,
+    actor: User | None,
+    idempotency_key: str,
+    digest: str,
+    draft_id: int | None,
+    notify: bool,
+    organisation: Organisation | None,
+    mode: Mode,
+) -> SubmitResult:
     with transaction.atomic():
         if idempotency_key:
             assert actor is not None
@@ -102,32 +139,21 @@ def form_submit(
         # A bulk list takes its rows from its own allowance, in bulk_upload.
         if actor is not None and data.route != Route.BULK:
             forms_allowance_take(user=actor)
-        try:
-            with transaction.atomic():
-                form = _form_create(
-                    data=data,
-                    actor=actor,
-                    notify=notify,
-                    organisation=organisation,
-                    mode=mode,
-                )
-                if idempotency_key:
-                    assert actor is not None
-                    IdempotencyKey.objects.create(
-                        user=actor,
-                        key=idempotency_key,
-                        request_digest=digest,
-                        form=form,
-                    )
-        except IntegrityError:
-            if not idempotency_key:
-                raise
-            # A concurrent request with the same key committed first.
+        form = _form_create(
+            data=data,
+            actor=actor,
+            notify=notify,
+            organisation=organisation,
+            mode=mode,
+        )
+        if idempotency_key:
             assert actor is not None
-            existing = _form_for_key(actor, idempotency_key, digest)
-            if existing is None:
-                raise
-            return SubmitResult(existing, created=False)
+            IdempotencyKey.objects.create(
+                user=actor,
+                key=idempotency_key,
+                request_digest=digest,
+                form=form,
+            )
         if draft is not None:
             # The answers now live on the form; the draft keeps only the link.
             draft.submitted_form = form
@@ -215,18 +241,7 @@ def _form_create(
         communication_needs=data.communication_needs,
         closed_to_social_care_on=data.closed_to_social_care_on,
     )
-    for _attempt in range(3):
-        try:
-            with transaction.atomic():
-                form.save()
-            break
-        except IntegrityError:
-            # A reference or status key collided (about one in a trillion); draw again.
-            form.pk = None
-            form.reference = reference_new()
-            form.status_key = status_key_new()
-    else:
-        raise IntegrityError("Could not draw a unique form reference.")
+    form.save()
 
     members = FormMember.objects.bulk_create(
         [

@@ -171,3 +171,53 @@ def test_an_e_mail_being_sent_by_another_sender_is_left_alone():
     )
     assert notifications_sweep() == 1
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_reference_that_collides_is_drawn_again_and_nothing_is_half_saved(
+    monkeypatch,
+):
+    from family_connect import references
+    from family_connect.models import FormMember
+    from family_connect.services import submission
+
+    user = UserFactory(
+        role=Role.REQUESTER, organisation=OrganisationFactory(kind="school")
+    )
+    data, errors = submission_validate(payload())
+    assert not errors
+    first = form_submit(data=data, actor=user).form
+    drawn = iter([first.reference])
+
+    def collide_once() -> str:
+        return next(drawn, None) or references.reference_new()
+
+    monkeypatch.setattr(submission, "reference_new", collide_once)
+    second = form_submit(data=data, actor=user)
+
+    assert second.created
+    assert second.form.reference != first.reference
+    assert FamilyConnectForm.objects.count() == 2
+    assert FormMember.objects.filter(form=second.form).count() == len(data.members)
+    assert FormMember.objects.count() == 2 * len(data.members)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_form_sent_by_the_api_is_one_transaction_without_savepoints():
+    user = UserFactory(
+        role=Role.REQUESTER, organisation=OrganisationFactory(kind="school")
+    )
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(user=user)}")
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(
+            "/api/v1/family-connect/",
+            json.dumps(payload()),
+            content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY="key-1",
+        )
+    assert response.status_code == 201, response.content
+    statements = [q["sql"].split()[0].upper() for q in ctx.captured_queries]
+    assert "SAVEPOINT" not in statements
