@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Exists, OuterRef, Prefetch
 
+from accounts.selectors import user_fields_unread
 from casework.models import (
     ConsentOverride,
     ConsentPurpose,
@@ -60,7 +61,8 @@ def case_consents(case_id: int) -> list[PersonConsent]:
     """Every consent recorded on the case, oldest first, with its person, its
     withdrawal and any override (one query), and the reference of the form
     it came from (a second, when one did). A form's every column joined to
-    each consent doubled the time Django took to build the query."""
+    each consent doubled the time Django took to build the query; of the
+    staff who recorded them, only what names them is read."""
     return list(
         PersonConsent.objects.filter(case_id=case_id)
         .select_related(
@@ -70,6 +72,13 @@ def case_consents(case_id: int) -> list[PersonConsent]:
             "withdrawal__recorded_by",
             "withdrawal__override",
             "withdrawal__override__recorded_by",
+        )
+        .defer(
+            *user_fields_unread(
+                "recorded_by",
+                "withdrawal__recorded_by",
+                "withdrawal__override__recorded_by",
+            )
         )
         .prefetch_related(
             Prefetch("form", queryset=FamilyConnectForm.objects.only("reference"))
