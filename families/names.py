@@ -6,14 +6,16 @@ names). A search first finds, among every key there is (``NameKey``), the keys
 each word typed matches by the exact one-letter rule
 (``family_connect.matching.token_score``): ``keys_matching``. People and forms
 are then read by those keys alone, from B-tree indexes. The vocabulary is
-narrowed with prefix and suffix patterns (``key_near_q``), which PostgreSQL
-serves from a trigram index.
+narrowed with prefix and suffix patterns (``near_like_patterns``), which
+PostgreSQL serves from a trigram index. The two keys of someone on a form run
+together, which the vocabulary does not hold, are narrowed by the same
+patterns read as ranges of B-tree indexes (``key_near_ranges``).
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from django.db import connection
 from django.db.models import Q
@@ -40,7 +42,7 @@ def near_patterns(token: str) -> tuple[list[tuple[str, str]], list[str]]:
     length, it starts and ends with the word's letters around one of them
     (one letter changed, missing or added there), or it is the word with two
     neighbouring letters swapped. Each pattern keeps a start or an end of two
-    letters or more, which the trigram indexes look up."""
+    letters or more, which the indexes look up."""
     around = [(token[:i], token[i + 1 :]) for i in range(len(token))]
     swapped = [
         token[:i] + token[i + 1] + token[i] + token[i + 2 :]
@@ -50,37 +52,34 @@ def near_patterns(token: str) -> tuple[list[tuple[str, str]], list[str]]:
     return around, swapped
 
 
-def key_near_q(token: str, columns: Sequence[str], lengths: Mapping[str, str]) -> Q:
-    """A superset of the keys in ``columns`` that ``token_score`` accepts for
-    the word ``token``: the key starts with the word or, for words of three
-    letters or more, matches one of its ``near_patterns``. ``lengths`` names,
-    for each column, an annotation holding the length of its key."""
-    found = Q()
-    for column in columns:
-        near = Q(**{f"{column}__startswith": token})
-        if len(token) > 2:
-            around, swapped = near_patterns(token)
-            one_letter = Q()
-            for start, end in around:
-                pattern = Q()
-                if start:
-                    pattern &= Q(**{f"{column}__startswith": start})
-                if end:
-                    pattern &= Q(**{f"{column}__endswith": end})
-                one_letter |= pattern
-            near |= (
-                Q(
-                    **{
-                        f"{lengths[column]}__gte": len(token) - 1,
-                        f"{lengths[column]}__lte": len(token) + 1,
-                    }
-                )
-                & one_letter
-            )
-            for other in swapped:
-                near |= Q(**{column: other})
-        found |= near
-    return found
+def key_near_ranges(
+    token: str, column: str, reversed_column: str, length: str
+) -> list[Q]:
+    """A superset of the keys in ``column`` that ``token_score`` accepts for
+    the word ``token``, in pieces that B-tree indexes on the key and on the
+    key reversed (``reversed_column``) each read as one range of keys: the key
+    starts with the word; for words of three letters or more, each of its
+    ``near_patterns`` within a letter of the word's length (``length`` names
+    an annotation holding the key's length), as a start of the key and a
+    start of the key reversed, so that PostgreSQL reads whichever range holds
+    fewer keys (it knows from the statistics of the indexes' expressions);
+    and the swaps, looked up as keys. A key may be in more than one piece."""
+    pieces = [Q(**{f"{column}__startswith": token})]
+    if len(token) > 2:
+        around, swapped = near_patterns(token)
+        near_length = Q(
+            **{f"{length}__gte": len(token) - 1, f"{length}__lte": len(token) + 1}
+        )
+        for start, end in around:
+            pattern = near_length
+            if start:
+                pattern &= Q(**{f"{column}__startswith": start})
+            if end:
+                pattern &= Q(**{f"{reversed_column}__startswith": end[::-1]})
+            pieces.append(pattern)
+        if swapped:
+            pieces.append(Q(**{f"{column}__in": swapped}))
+    return pieces
 
 
 def within_one_edit(a: str, b: str) -> bool:

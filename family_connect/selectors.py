@@ -9,13 +9,13 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import CharField, Func, Prefetch, Q, QuerySet
-from django.db.models.functions import Length
+from django.db.models.functions import Length, Reverse
 
 from accounts.access import Viewer
 from accounts.models import Organisation
 from core.codes import MemberRole
 from core.periods import add_months_to_moment
-from families.names import key_near_q, keys_in_q, keys_matching
+from families.names import key_near_ranges, keys_in_q, keys_matching
 from families.query import SearchQuery
 from family_connect.access import form_details_filter, form_queryset_for_user
 from family_connect.household_cases import ClosedCase, household_closed_cases
@@ -254,8 +254,9 @@ def _first_letter(name: str) -> str:
 
 
 class _KeysJoined(Func):
-    """Two name keys run together, written as the trigram index on them in
-    ``search/migrations/0003`` is (keys are never null: no ``COALESCE``)."""
+    """Two name keys run together, written as the B-tree indexes on them (and
+    on them reversed) in ``search/migrations/0006`` are, so that PostgreSQL
+    recognises them (keys are never null: no ``COALESCE``)."""
 
     template = "(%(expressions)s)"
     arg_joiner = " || "
@@ -263,7 +264,6 @@ class _KeysJoined(Func):
 
 
 MEMBER_KEYS = ("given_name_key", "family_name_key")
-MEMBER_LENGTHS = {"full_name_key": "full_len"}
 
 
 def name_keys_for(query: SearchQuery) -> dict[str, list[str]]:
@@ -285,8 +285,8 @@ def form_ids_naming(
     members by the exact keys each word matches (``families.names.
     keys_matching``), on each key for every word and for the words joined;
     the two keys run together are narrowed by pattern
-    (``families.names.key_near_q``); the one-letter rule is then applied to
-    the keys read. The caller passes only forms whose details the user may
+    (``families.names.key_near_ranges``); the one-letter rule is then applied
+    to the keys read. The caller passes only forms whose details the user may
     read; ``keys``: ``name_keys_for(query)``, when already read."""
     members = FormMember.objects.all()
     if query.date_of_birth:
@@ -319,12 +319,19 @@ def _named_members(
     members: QuerySet[FormMember],
     query: SearchQuery,
     keys: Mapping[str, list[str]],
-) -> list[QuerySet[FormMember]]:
+) -> list[list[QuerySet[FormMember]]]:
     """The ``members`` the query's names pick, in parts that do not overlap:
     the first word's keys as a family name, then as a given name only (each
     with the other words' keys), then the words run together. Each of the
     first two is read from its key's index alone, which holds the other key
-    and the form; one OR of them all would read every candidate's row."""
+    and the form; one OR of them all would read every candidate's row.
+
+    The words run together are a part in pieces that may overlap, each read
+    from an index that holds the keys and the form (a range of the keys run
+    together, or of them reversed: ``families.names.key_near_ranges``), so
+    that a pattern is tested in the index. Asked as one OR, the ranges are
+    one bitmap, and every member in it is read from the table to test the
+    patterns: the range of a common given name's start holds thousands."""
     first, *rest = query.names
     first_keys = list(keys[first])
     others = Q()
@@ -333,33 +340,33 @@ def _named_members(
     parts = []
     if first_keys:
         parts += [
-            members.filter(others, family_name_key__in=first_keys),
-            members.filter(others, given_name_key__in=first_keys).exclude(
-                family_name_key__in=first_keys
-            ),
+            [members.filter(others, family_name_key__in=first_keys)],
+            [
+                members.filter(others, given_name_key__in=first_keys).exclude(
+                    family_name_key__in=first_keys
+                )
+            ],
         ]
     # The words run together, as one name or as the two keys joined; one
     # word alone is that word: only the keys run together are new.
     joined_word = "".join(query.names)
-    joined = key_near_q(joined_word, ("full_name_key",), MEMBER_LENGTHS)
+    pieces = key_near_ranges(joined_word, "full_key", "full_key_reversed", "full_len")
     if len(query.names) > 1:
-        joined |= keys_in_q(keys[joined_word], MEMBER_KEYS)
-    run_together = (
-        members.annotate(full_name_key=_KeysJoined("given_name_key", "family_name_key"))
-        .annotate(full_len=Length("full_name_key"))
-        .filter(joined)
-    )
+        pieces += [Q(**{f"{key}__in": keys[joined_word]}) for key in MEMBER_KEYS]
+    run_together = members.annotate(
+        full_key=_KeysJoined("given_name_key", "family_name_key")
+    ).annotate(full_key_reversed=Reverse("full_key"), full_len=Length("full_key"))
     if first_keys:
         run_together = run_together.exclude(others & keys_in_q(first_keys, MEMBER_KEYS))
-    return [*parts, run_together]
+    return [*parts, [run_together.filter(piece) for piece in pieces]]
 
 
 def _named_rows(
-    parts: list[QuerySet[FormMember]], forms: QuerySet[FamilyConnectForm]
+    parts: list[list[QuerySet[FormMember]]], forms: QuerySet[FamilyConnectForm]
 ) -> list[tuple[int, str, str]]:
     """The form, given and family name keys of the members in ``parts``
-    (which do not overlap) on ``forms``, newest form first, at most
-    ``CANDIDATE_LIMIT``: one query.
+    (which do not overlap; each the union of its pieces, which may) on
+    ``forms``, newest form first, at most ``CANDIDATE_LIMIT``: one query.
 
     The members the names pick are read first, city-wide, by their keys, and
     only then kept to ``forms``. Asked in one piece,
@@ -368,17 +375,31 @@ def _named_rows(
     pages. A materialised common table expression holds it to this order."""
     named: list[str] = []
     named_params: list[Any] = []
-    for part in parts:
-        try:
-            sql, params = (
-                part.order_by()
-                .values_list("form_id", "given_name_key", "family_name_key")
-                .query.sql_with_params()
-            )
-        except EmptyResultSet:
-            continue  # a part that cannot match
-        named.append(f"SELECT * FROM ({sql}) AS part")  # noqa: S608
-        named_params += params
+    for pieces in parts:
+        # Pieces are joined by member: one in two pieces is read once, by its
+        # id, which the indexes the pieces read include.
+        fields: tuple[str, ...] = ("form_id", "given_name_key", "family_name_key")
+        if len(pieces) > 1:
+            fields = ("id", *fields)
+        selects = []
+        for piece in pieces:
+            try:
+                sql, params = (
+                    piece.order_by().values_list(*fields).query.sql_with_params()
+                )
+            except EmptyResultSet:
+                continue  # a piece that cannot match
+            selects.append(f"SELECT * FROM ({sql}) AS piece")  # noqa: S608
+            named_params += params
+        if not selects:
+            continue
+        union = " UNION ".join(selects)
+        named.append(
+            union
+            if len(pieces) == 1
+            else "SELECT part.form_id, part.given_name_key, part.family_name_key "  # noqa: S608
+            f"FROM ({union}) AS part"
+        )
     if not named:
         return []
     named_sql = " UNION ALL ".join(named)

@@ -10,7 +10,7 @@ from family_connect.matching import token_score, within_one_edit
 
 
 def _matches_patterns(token: str, key: str) -> bool:
-    """``key`` as the database reads ``key_near_q``'s patterns for ``token``."""
+    """``key`` as the database reads ``key_near_ranges``' patterns for ``token``."""
     if key.startswith(token):
         return True
     around, swapped = near_patterns(token)

@@ -297,7 +297,7 @@ def test_candidates_are_read_from_the_name_key_indexes_alone(manager, household,
     ):
         scans = [node for node, name in _scans(sql, None) if name == table]
         # The people by the two keys; the members by the two keys, and by
-        # the keys run together (a trigram index, for names typed as one).
+        # the keys run together (B-tree indexes, for names typed as one).
         keyed = [n for n in scans if n == "Index Only Scan"]
         assert len(keyed) >= 2 and "Seq Scan" not in scans, scans
         if table == "casework_person":
@@ -316,6 +316,5 @@ def test_the_trigram_indexes_searched_keep_a_short_pending_list():
         )
         gin = dict(cursor.fetchall())
     assert gin == {
-        "search_formmember_full_key_trgm": ["gin_pending_list_limit=128"],
         "families_namekey_key_trgm": ["gin_pending_list_limit=128"],
     }
