@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import connection
 from django.db.models import Q
@@ -52,33 +53,35 @@ def near_patterns(token: str) -> tuple[list[tuple[str, str]], list[str]]:
     return around, swapped
 
 
-def key_near_ranges(
-    token: str, column: str, reversed_column: str, length: str
-) -> list[Q]:
-    """A superset of the keys in ``column`` that ``token_score`` accepts for
-    the word ``token``, in pieces that B-tree indexes on the key and on the
-    key reversed (``reversed_column``) each read as one range of keys: the key
-    starts with the word; for words of three letters or more, each of its
-    ``near_patterns`` within a letter of the word's length (``length`` names
-    an annotation holding the key's length), as a start of the key and a
-    start of the key reversed, so that PostgreSQL reads whichever range holds
-    fewer keys (it knows from the statistics of the indexes' expressions);
-    and the swaps, looked up as keys. A key may be in more than one piece."""
-    pieces = [Q(**{f"{column}__startswith": token})]
+def key_near_ranges(token: str, key: str) -> list[tuple[str, list[Any]]]:
+    """A superset of the keys that ``token_score`` accepts for the word
+    ``token``, as SQL conditions on the key (``key``: a column or an
+    expression) with their parameters, each of which B-tree indexes on the
+    key and on the key reversed read as one range of keys: the key starts
+    with the word; for words of three letters or more, each of its
+    ``near_patterns`` within a letter of the word's length, as a start of the
+    key and a start of the key reversed, so that PostgreSQL reads whichever
+    range holds fewer keys (it knows from the statistics of the indexes'
+    expressions); and the swaps, looked up as keys. A key may meet more than
+    one condition. Keys hold letters only: nothing in a pattern needs
+    escaping."""
+    like, like_reversed = f"{key} LIKE %s", f"REVERSE({key}) LIKE %s"
+    pieces: list[tuple[str, list[Any]]] = [(like, [f"{token}%"])]
     if len(token) > 2:
         around, swapped = near_patterns(token)
-        near_length = Q(
-            **{f"{length}__gte": len(token) - 1, f"{length}__lte": len(token) + 1}
-        )
         for start, end in around:
-            pattern = near_length
+            conditions = [f"LENGTH({key}) BETWEEN %s AND %s"]
+            params: list[Any] = [len(token) - 1, len(token) + 1]
             if start:
-                pattern &= Q(**{f"{column}__startswith": start})
+                conditions.append(like)
+                params.append(f"{start}%")
             if end:
-                pattern &= Q(**{f"{reversed_column}__startswith": end[::-1]})
-            pieces.append(pattern)
+                conditions.append(like_reversed)
+                params.append(f"{end[::-1]}%")
+            pieces.append((" AND ".join(conditions), params))
         if swapped:
-            pieces.append(Q(**{f"{column}__in": swapped}))
+            places = ", ".join(["%s"] * len(swapped))
+            pieces.append((f"{key} IN ({places})", list(swapped)))
     return pieces
 
 

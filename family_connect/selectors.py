@@ -8,8 +8,7 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import CharField, Func, Prefetch, Q, QuerySet
-from django.db.models.functions import Length, Reverse
+from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.access import Viewer
 from accounts.models import Organisation
@@ -253,16 +252,10 @@ def _first_letter(name: str) -> str:
 # --- Forms by the names on them ---------------------------------------------
 
 
-class _KeysJoined(Func):
-    """Two name keys run together, written as the B-tree indexes on them (and
-    on them reversed) in ``search/migrations/0006`` are, so that PostgreSQL
-    recognises them (keys are never null: no ``COALESCE``)."""
-
-    template = "(%(expressions)s)"
-    arg_joiner = " || "
-    output_field = CharField()
-
-
+# A member's two name keys run together, written as the B-tree indexes on them
+# (and on them reversed) in ``search/migrations/0006`` are, so that PostgreSQL
+# recognises them (keys are never null: no ``COALESCE``).
+KEYS_JOINED = '("given_name_key" || "family_name_key")'
 MEMBER_KEYS = ("given_name_key", "family_name_key")
 
 
@@ -297,7 +290,7 @@ def form_ids_naming(
         members = members.filter(form__postcode=query.postcode)
     if query.names:
         keys = keys if keys is not None else name_keys_for(query)
-        rows = _named_rows(_named_members(members, query, keys), forms)
+        rows = _named_rows(*_named_members(members, query, keys), forms)
     else:
         rows = list(
             members.filter(form__in=forms.order_by())
@@ -315,23 +308,25 @@ def form_ids_naming(
     return list(found)[:MATCH_LIMIT]
 
 
+@dataclass(frozen=True)
+class _RunTogether:
+    """The members whose keys run together meet any of ``conditions`` (SQL on
+    a member's columns, with parameters)."""
+
+    members: QuerySet[FormMember]
+    conditions: list[tuple[str, list[Any]]]
+
+
 def _named_members(
     members: QuerySet[FormMember],
     query: SearchQuery,
     keys: Mapping[str, list[str]],
-) -> list[list[QuerySet[FormMember]]]:
+) -> tuple[list[QuerySet[FormMember]], _RunTogether]:
     """The ``members`` the query's names pick, in parts that do not overlap:
     the first word's keys as a family name, then as a given name only (each
     with the other words' keys), then the words run together. Each of the
     first two is read from its key's index alone, which holds the other key
-    and the form; one OR of them all would read every candidate's row.
-
-    The words run together are a part in pieces that may overlap, each read
-    from an index that holds the keys and the form (a range of the keys run
-    together, or of them reversed: ``families.names.key_near_ranges``), so
-    that a pattern is tested in the index. Asked as one OR, the ranges are
-    one bitmap, and every member in it is read from the table to test the
-    patterns: the range of a common given name's start holds thousands."""
+    and the form; one OR of them all would read every candidate's row."""
     first, *rest = query.names
     first_keys = list(keys[first])
     others = Q()
@@ -340,65 +335,79 @@ def _named_members(
     parts = []
     if first_keys:
         parts += [
-            [members.filter(others, family_name_key__in=first_keys)],
-            [
-                members.filter(others, given_name_key__in=first_keys).exclude(
-                    family_name_key__in=first_keys
-                )
-            ],
+            members.filter(others, family_name_key__in=first_keys),
+            members.filter(others, given_name_key__in=first_keys).exclude(
+                family_name_key__in=first_keys
+            ),
         ]
     # The words run together, as one name or as the two keys joined; one
     # word alone is that word: only the keys run together are new.
     joined_word = "".join(query.names)
-    pieces = key_near_ranges(joined_word, "full_key", "full_key_reversed", "full_len")
-    if len(query.names) > 1:
-        pieces += [Q(**{f"{key}__in": keys[joined_word]}) for key in MEMBER_KEYS]
-    run_together = members.annotate(
-        full_key=_KeysJoined("given_name_key", "family_name_key")
-    ).annotate(full_key_reversed=Reverse("full_key"), full_len=Length("full_key"))
+    conditions = key_near_ranges(joined_word, KEYS_JOINED)
+    if len(query.names) > 1 and keys[joined_word]:
+        places = ", ".join(["%s"] * len(keys[joined_word]))
+        conditions += [
+            (f'"{column}" IN ({places})', list(keys[joined_word]))
+            for column in MEMBER_KEYS
+        ]
     if first_keys:
-        run_together = run_together.exclude(others & keys_in_q(first_keys, MEMBER_KEYS))
-    return [*parts, [run_together.filter(piece) for piece in pieces]]
+        members = members.exclude(others & keys_in_q(first_keys, MEMBER_KEYS))
+    return parts, _RunTogether(members, conditions)
 
 
 def _named_rows(
-    parts: list[list[QuerySet[FormMember]]], forms: QuerySet[FamilyConnectForm]
+    parts: list[QuerySet[FormMember]],
+    run_together: _RunTogether,
+    forms: QuerySet[FamilyConnectForm],
 ) -> list[tuple[int, str, str]]:
-    """The form, given and family name keys of the members in ``parts``
-    (which do not overlap; each the union of its pieces, which may) on
-    ``forms``, newest form first, at most ``CANDIDATE_LIMIT``: one query.
+    """The form, given and family name keys of the members in ``parts`` and
+    ``run_together`` (which do not overlap) on ``forms``, newest form first,
+    at most ``CANDIDATE_LIMIT``: one query.
 
     The members the names pick are read first, city-wide, by their keys, and
     only then kept to ``forms``. Asked in one piece,
     PostgreSQL prefers to read every member of the user's forms (a whole
     locality's) and test the patterns on each: six to fifteen times the
-    pages. A materialised common table expression holds it to this order."""
+    pages. A materialised common table expression holds it to this order.
+
+    The keys run together are read one condition at a time
+    (``families.names.key_near_ranges``), each a range of an index that
+    holds the keys and the form, so that a pattern is tested in the index;
+    a member that meets two is read once, by its id, which those indexes
+    include. Asked as one OR, the ranges are one bitmap, and every member in
+    it is read from the table to test the patterns: the range of a common
+    given name's start holds thousands."""
     named: list[str] = []
     named_params: list[Any] = []
-    for pieces in parts:
-        # Pieces are joined by member: one in two pieces is read once, by its
-        # id, which the indexes the pieces read include.
-        fields: tuple[str, ...] = ("form_id", "given_name_key", "family_name_key")
-        if len(pieces) > 1:
-            fields = ("id", *fields)
-        selects = []
-        for piece in pieces:
-            try:
-                sql, params = (
-                    piece.order_by().values_list(*fields).query.sql_with_params()
-                )
-            except EmptyResultSet:
-                continue  # a piece that cannot match
-            selects.append(f"SELECT * FROM ({sql}) AS piece")  # noqa: S608
-            named_params += params
-        if not selects:
-            continue
-        union = " UNION ".join(selects)
+    for part in parts:
+        try:
+            sql, params = (
+                part.order_by()
+                .values_list("form_id", "given_name_key", "family_name_key")
+                .query.sql_with_params()
+            )
+        except EmptyResultSet:
+            continue  # a part that cannot match
+        named.append(f"SELECT * FROM ({sql}) AS part")  # noqa: S608
+        named_params += params
+    try:
+        sql, params = (
+            run_together.members.order_by()
+            .values_list("id", "form_id", "given_name_key", "family_name_key")
+            .query.sql_with_params()
+        )
+    except EmptyResultSet:
+        pass  # no member can match
+    else:
+        # The members are compiled once and narrowed by each condition; the
+        # subquery is merged into its condition's scan.
+        pieces = []
+        for condition, condition_params in run_together.conditions:
+            pieces.append(f"SELECT * FROM ({sql}) AS member WHERE {condition}")  # noqa: S608
+            named_params += [*params, *condition_params]
         named.append(
-            union
-            if len(pieces) == 1
-            else "SELECT part.form_id, part.given_name_key, part.family_name_key "  # noqa: S608
-            f"FROM ({union}) AS part"
+            "SELECT part.form_id, part.given_name_key, part.family_name_key "  # noqa: S608
+            f"FROM ({' UNION '.join(pieces)}) AS part"
         )
     if not named:
         return []
