@@ -180,11 +180,10 @@ def _sessions() -> dict[str, Any]:
     }
 
 
-def _pages(
-    port: int, s: dict[str, Any], requests: int, only: str = ""
-) -> dict[str, Any]:
+def _pages(port: int, s: dict[str, Any], requests: int) -> dict[str, Any]:
     """Each page's median and p95 over ``requests`` requests (after three to
-    warm up), and its median's ratio to the floor view's."""
+    warm up), and its median's ratio to the floor view's, measured in the
+    same rounds."""
     pages = {
         "floor": ("/benchmark/floor/", {"session": s["manager"]}),
         "triage_queue": (f"/triage/{s['locality']}/", {"session": s["manager"]}),
@@ -195,23 +194,25 @@ def _pages(
         "audit_report": (AUDIT_REPORT, {"session": s["performance_lead"]}),
         "scorecard_dashboard": (SCORECARD, {"session": s["performance_lead"]}),
     }
-    out: dict[str, Any] = {}
-    for name, (path, auth) in pages.items():
-        if only and name != only:
-            continue
-        statuses = set()
-        times = []
-        for i in range(requests + 3):
+    statuses: dict[str, set[int]] = {name: set() for name in pages}
+    times: dict[str, list[float]] = {name: [] for name in pages}
+    # Round by round, every page once in each: a machine that is slower for a
+    # while slows the floor view and the pages alike, so ratios stay fair.
+    for i in range(requests + 3):
+        for name, (path, auth) in pages.items():
             status, ms = http_get(port, path, **auth)
-            statuses.add(status)
+            statuses[name].add(status)
             if i >= 3:
-                times.append(ms)
-        out[name] = {
+                times[name].append(ms)
+    out: dict[str, Any] = {
+        name: {
             "path": path,
-            "status": sorted(statuses),
-            "median_ms": round(statistics.median(times), 1),
-            "p95_ms": round(percentile(times, 0.95), 1),
+            "status": sorted(statuses[name]),
+            "median_ms": round(statistics.median(times[name]), 1),
+            "p95_ms": round(percentile(times[name], 0.95), 1),
         }
+        for name, (path, _auth) in pages.items()
+    }
     floor = out["floor"]["median_ms"]
     for name, row in out.items():
         if name != "floor":
@@ -577,14 +578,7 @@ def main() -> None:
         if "pages" in parts:
             report["pages"] = _pages(port, sessions, args.requests)
         if "search" in parts:
-            floor = (
-                report["pages"]["floor"]["median_ms"]
-                if "pages" in parts
-                else _pages(port, sessions, args.requests, only="floor")["floor"][
-                    "median_ms"
-                ]
-            )
-            report["search"] = search_measure(port, sessions, args.requests, floor)
+            report["search"] = search_measure(port, sessions, args.requests)
         if "queries" in parts:
             report["queries_per_page"] = _query_counts(sessions)
         if "submission" in parts:
